@@ -1,0 +1,75 @@
+"""Seoul Youth Employment Academy 2.0: the app factory."""
+
+import os
+
+from flask import Flask, render_template
+
+from academy import cli, database, formatting  # noqa: F401  (database: SQLite pragmas)
+from academy.extensions import babel, csrf, db, htmx, login_manager, migrate
+from config import CONFIGS, INSTANCE_DIR
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    if config is None:
+        config = CONFIGS[os.environ.get("ACADEMY_ENV", "production")]()
+    app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (production), "
+            "or run with ACADEMY_ENV=development to keep a generated key under instance/."
+        )
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    formatting.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from academy.auth.session import load_user
+    from academy.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    htmx.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from academy.admin import bp as admin_bp
+    from academy.auth import bp as auth_bp
+    from academy.campuses import bp as campuses_bp
+    from academy.cohorts import bp as cohorts_bp
+    from academy.home import bp as home_bp
+    from academy.instructors import bp as instructors_bp
+    from academy.trainees import bp as trainees_bp
+
+    for bp in (home_bp, auth_bp, campuses_bp, cohorts_bp, trainees_bp, instructors_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(cli.academy)

@@ -1,0 +1,1 @@
+from academy.admin import bp  # noqa: F401

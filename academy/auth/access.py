@@ -1,0 +1,76 @@
+"""Who may reach what: one decorator for roles, loaders that enforce the campus or person scope."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from academy.extensions import db
+from academy.models import Campus, Cohort, Role, Trainee, User
+
+CITYWIDE_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
+
+
+def role_required(*roles: Role) -> Callable:
+    """Only the given roles pass; anonymous users go to the login page, others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)  # read by the access-policy test
+        return wrapped
+
+    return decorator
+
+
+def can_see_campus(user: User, campus_id: int) -> bool:
+    if user.role in CITYWIDE_ROLES:
+        return True
+    if user.role == Role.COORDINATOR:
+        return user.campus_id == campus_id
+    return False
+
+
+def get_campus_or_404(campus_id: int) -> Campus:
+    """404 rather than 403 for another campus, so staff cannot probe which ids exist."""
+    campus = db.session.get(Campus, campus_id)
+    if campus is None or not can_see_campus(current_user, campus.id):
+        abort(404)
+    return campus
+
+
+def get_cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    if current_user.role == Role.INSTRUCTOR:
+        instructor = current_user.instructor
+        if instructor is None or all(a.cohort_id != cohort.id for a in instructor.assignments):
+            abort(404)
+        return cohort
+    if not can_see_campus(current_user, cohort.campus_id):
+        abort(404)
+    return cohort
+
+
+def get_trainee_or_404(trainee_id: int) -> Trainee:
+    """A trainee reaches only themself; a coordinator only trainees enrolled at their campus."""
+    trainee = db.session.get(Trainee, trainee_id)
+    if trainee is None:
+        abort(404)
+    user = current_user
+    if user.role == Role.TRAINEE:
+        if trainee.user_id != user.id:
+            abort(404)
+    elif user.role == Role.COORDINATOR:
+        if all(e.cohort.campus_id != user.campus_id for e in trainee.enrolments):
+            abort(404)
+    elif user.role not in CITYWIDE_ROLES:
+        abort(404)
+    return trainee

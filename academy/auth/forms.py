@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter your e-mail.")), Email(_l("Enter a valid e-mail."))],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=256)]
+    )
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[("ko", "한국어"), ("en", "English")])
+    next = HiddenField()

@@ -1,0 +1,49 @@
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from academy.auth import bp, services
+from academy.auth.forms import LanguageForm, LoginForm
+from academy.auth.session import end_all_sessions
+from academy.extensions import db
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is not None:
+            session.clear()  # a fresh session at sign-in
+            login_user(user)
+            target = form.next.data
+            return redirect(target if services.is_safe_next(target) else url_for("home.index"))
+        flash(_("The e-mail or password is not correct."), "danger")
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    target = form.next.data
+    return redirect(target if services.is_safe_next(target) else url_for("home.index"), code=303)

@@ -1,0 +1,1 @@
+from academy.campuses import bp  # noqa: F401

@@ -1,0 +1,85 @@
+"""Operator commands (`flask academy ...`): thin wrappers over the services."""
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from academy.models import Role
+
+
+@click.group()
+def academy() -> None:
+    """Set up and run the Youth Employment Academy."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@academy.command()
+@with_appcontext
+def init() -> None:
+    """Upgrade the schema and load the reference data. Safe to run twice."""
+    from flask_migrate import upgrade
+
+    from academy import reference
+
+    upgrade()
+    added = reference.load_reference_data()
+    click.echo(f"schema up to date; reference data: {added} new rows")
+
+
+@academy.command()
+@click.option("--reset", is_flag=True, help="Delete every row first, then load the demo data.")
+@with_appcontext
+def demo(reset: bool) -> None:
+    """Load the illustrative 2025 demo data."""
+    from academy import demo as demo_data
+
+    try:
+        summary = demo_data.load_demo(reset=reset)
+    except demo_data.DemoRefused as refused:
+        _fail(str(refused))
+    click.echo(summary.describe())
+
+
+@academy.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def campuses(as_json: bool) -> None:
+    """Every campus with kind, district, tier, floor area, classrooms and yearly capacity."""
+    from academy.campuses.services import campus_rows
+
+    rows = campus_rows()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        cap = row["capacity_per_year"]
+        click.echo(
+            f"{row['name']}\t{row['kind']}\t{row['district']}\t{row['tier']}\t"
+            f"{row['floor_area_m2']}㎡\t{row['classrooms']}\t{cap['min']}–{cap['max']}"
+        )
+
+
+@academy.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--campus", "campus_name", help="Campus name (required for a coordinator).")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.password_option(prompt="Password", confirmation_prompt=True)
+@with_appcontext
+def create_user(email: str, role: str, campus_name: str | None, name: str | None,
+                password: str) -> None:  # fmt: skip
+    """Create an account; prompts for the password."""
+    from academy.auth.services import AccountError
+    from academy.auth.services import create_user as create
+
+    try:
+        user = create(email, name or email.split("@")[0], Role(role), password, campus_name)
+    except AccountError as error:
+        _fail(str(error))
+    click.echo(f"created {user.email} ({user.role.value})")

@@ -1,0 +1,1 @@
+from academy.cohorts import bp  # noqa: F401

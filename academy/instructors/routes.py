@@ -1,0 +1,1 @@
+from academy.instructors import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""KPI computation: pure functions over query results. No Flask, no HTTP."""

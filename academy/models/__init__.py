@@ -1,0 +1,72 @@
+"""The domain model, one module per domain; import models from here."""
+
+from academy.models.accounts import Role, User
+from academy.models.audit import AccessAction, AccessLog
+from academy.models.base import utcnow
+from academy.models.campuses import (
+    SEOUL_DISTRICTS,
+    Campus,
+    CampusKind,
+    Classroom,
+    Tier,
+    tier_for_area,
+)
+from academy.models.certifications import (
+    Certification,
+    CertificationKind,
+    ExamAttempt,
+    ExamResult,
+    MockExam,
+)
+from academy.models.cohorts import (
+    AttendanceMark,
+    ClassSession,
+    Cohort,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Level,
+    Mark,
+)
+from academy.models.ecosystem import (
+    AdvancedTrackSelection,
+    AllianceKind,
+    AllianceMember,
+    DonationKind,
+    FundDonation,
+    Scholarship,
+    TargetMetric,
+    YearlyTarget,
+)
+from academy.models.instructors import (
+    AssignmentRole,
+    CareerField,
+    CareerPeriod,
+    Instructor,
+    InstructorAssignment,
+)
+from academy.models.internships import (
+    HostOrganisation,
+    InternshipOpening,
+    InternshipPlacement,
+    InternshipProgramme,
+    PlacementStatus,
+)
+from academy.models.outcomes import (
+    EvidenceKind,
+    ExclusionReason,
+    OutcomeCode,
+    OutcomeEvidence,
+    OutcomeRecord,
+    Verification,
+)
+from academy.models.subsidies import (
+    ClaimStatus,
+    PaymentMethod,
+    SubsidyClaim,
+    SubsidyProgramme,
+    SubsidyRound,
+)
+from academy.models.trainees import Trainee, age_on
+
+__all__ = [name for name in dir() if not name.startswith("_")]

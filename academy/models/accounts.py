@@ -1,0 +1,67 @@
+"""People who sign in, and their roles."""
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from academy.extensions import db
+from academy.models.base import enum_column, utcnow
+
+if TYPE_CHECKING:
+    from academy.models.campuses import Campus
+    from academy.models.instructors import Instructor
+    from academy.models.trainees import Trainee
+
+
+class Role(enum.StrEnum):
+    OFFICIAL = "official"
+    COORDINATOR = "coordinator"
+    INSTRUCTOR = "instructor"
+    TRAINEE = "trainee"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    """An account. Trainees get one at enrolment and set a password when they activate it."""
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'coordinator' OR campus_id IS NOT NULL", name="coordinator_has_campus"
+        ),
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), index=True)
+    campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change and disabling: older session cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[Optional[str]] = mapped_column(sa.String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[Optional[datetime]]
+
+    campus: Mapped[Optional["Campus"]] = relationship(back_populates="staff")
+    trainee: Mapped[Optional["Trainee"]] = relationship(back_populates="user")
+    instructor: Mapped[Optional["Instructor"]] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return value.strip().lower()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this before accepting a session
+        return self.active and self.password_hash is not None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

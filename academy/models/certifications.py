@@ -1,0 +1,72 @@
+"""Certifications (자격증), mock exams and exam attempts."""
+
+import enum
+from datetime import date
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.extensions import db
+from academy.models.base import enum_column
+
+if TYPE_CHECKING:
+    from academy.models.trainees import Trainee
+
+
+class CertificationKind(enum.StrEnum):
+    AI_COMPANY = "ai_company"  # Google, Microsoft, NVIDIA, …
+    NATIONAL = "national"  # 국가기술자격
+    LICENSED = "licensed"  # 공인자격
+    LANGUAGE = "language"  # 어학시험
+    DRIVING = "driving"  # 운전면허
+    OTHER = "other"
+
+
+class Certification(db.Model):
+    __table_args__ = (sa.CheckConstraint("exam_fee >= 0", name="fee_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(150), unique=True)
+    issuer: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[CertificationKind] = mapped_column(
+        enum_column(CertificationKind, "certification_kind")
+    )
+    exam_fee: Mapped[int] = mapped_column(sa.BigInteger)  # whole won
+
+    attempts: Mapped[list["ExamAttempt"]] = relationship(back_populates="certification")
+
+
+class MockExam(db.Model):
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 0 AND 100", name="score_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certification.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    taken_on: Mapped[date]
+    score: Mapped[int]
+
+    certification: Mapped["Certification"] = relationship()
+    trainee: Mapped["Trainee"] = relationship()
+
+
+class ExamResult(enum.StrEnum):
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    ABSENT = "absent"
+
+
+class ExamAttempt(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certification.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    sat_on: Mapped[date]
+    result: Mapped[ExamResult] = mapped_column(
+        enum_column(ExamResult, "exam_result"), default=ExamResult.PENDING
+    )
+    fee_paid: Mapped[int] = mapped_column(sa.BigInteger)  # whole won, from the receipt
+    evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
+
+    certification: Mapped["Certification"] = relationship(back_populates="attempts")
+    trainee: Mapped["Trainee"] = relationship()

@@ -1,0 +1,151 @@
+"""Courses, cohorts (기수), their sessions, enrolments and attendance."""
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.extensions import db
+from academy.models.base import enum_column, utcnow
+
+if TYPE_CHECKING:
+    from academy.models.accounts import User
+    from academy.models.campuses import Campus, Classroom
+    from academy.models.instructors import InstructorAssignment
+    from academy.models.outcomes import OutcomeRecord
+    from academy.models.trainees import Trainee
+
+
+class Level(enum.StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Course(db.Model):
+    """A course a campus offers. Attendance rules are per course (KDT-style 80% by default)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("campus_id", "name"),
+        sa.CheckConstraint(
+            "attendance_threshold_pct BETWEEN 1 AND 100", name="threshold_is_percentage"
+        ),
+        sa.CheckConstraint("lates_per_absence >= 1", name="lates_per_absence_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campus_id: Mapped[int] = mapped_column(sa.ForeignKey("campus.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(150))
+    level: Mapped[Level] = mapped_column(enum_column(Level, "course_level"))
+    field: Mapped[str] = mapped_column(sa.String(100), default="AI")
+    attendance_threshold_pct: Mapped[int] = mapped_column(default=80)
+    # Three late or left-early marks count as one absence.
+    lates_per_absence: Mapped[int] = mapped_column(default=3)
+    partner_company: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    project_based: Mapped[bool] = mapped_column(default=False)
+
+    campus: Mapped["Campus"] = relationship(back_populates="courses")
+    cohorts: Mapped[list["Cohort"]] = relationship(back_populates="course")
+
+
+class Cohort(db.Model):
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    campus_id: Mapped[int] = mapped_column(sa.ForeignKey("campus.id"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"), index=True)
+    classroom_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("classroom.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date] = mapped_column(index=True)
+    capacity: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    campus: Mapped["Campus"] = relationship(back_populates="cohorts")
+    course: Mapped["Course"] = relationship(back_populates="cohorts")
+    classroom: Mapped[Optional["Classroom"]] = relationship()
+    sessions: Mapped[list["ClassSession"]] = relationship(
+        back_populates="cohort", order_by="ClassSession.held_on"
+    )
+    enrolments: Mapped[list["Enrolment"]] = relationship(back_populates="cohort")
+    assignments: Mapped[list["InstructorAssignment"]] = relationship(back_populates="cohort")
+
+
+class ClassSession(db.Model):
+    """A scheduled day of teaching in a cohort."""
+
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
+    held_on: Mapped[date]
+
+    cohort: Mapped["Cohort"] = relationship(back_populates="sessions")
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+    EARLY_EMPLOYED = "early_employed"  # 조기취업: a completer for outcome purposes
+
+
+class Enrolment(db.Model):
+    """A trainee on a cohort's roster. Leaving never deletes it: it stays in the denominators."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "trainee_id"),
+        sa.CheckConstraint(
+            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
+            name="waitlist_position_only_when_waitlisted",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    status: Mapped[EnrolmentStatus] = mapped_column(
+        enum_column(EnrolmentStatus, "enrolment_status"), default=EnrolmentStatus.ENROLLED
+    )
+    waitlist_position: Mapped[Optional[int]]
+    enrolled_on: Mapped[date]
+    left_on: Mapped[Optional[date]]
+    # 재직여부: already employed when the cohort started; leaves the outcome denominator.
+    employed_at_start: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped["Cohort"] = relationship(back_populates="enrolments")
+    trainee: Mapped["Trainee"] = relationship(back_populates="enrolments")
+    marks: Mapped[list["AttendanceMark"]] = relationship(back_populates="enrolment")
+    outcomes: Mapped[list["OutcomeRecord"]] = relationship(
+        back_populates="enrolment", order_by="OutcomeRecord.version"
+    )
+
+
+class Mark(enum.StrEnum):
+    PRESENT = "present"  # 출석
+    LATE = "late"  # 지각
+    EARLY_LEAVE = "early_leave"  # 조퇴
+    ABSENT = "absent"  # 결석
+    EXCUSED = "excused"  # 공가
+
+
+class AttendanceMark(db.Model):
+    __table_args__ = (sa.UniqueConstraint("session_id", "enrolment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    mark: Mapped[Mark] = mapped_column(enum_column(Mark, "attendance_mark"))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped["ClassSession"] = relationship()
+    enrolment: Mapped["Enrolment"] = relationship(back_populates="marks")
+    recorded_by: Mapped[Optional["User"]] = relationship()

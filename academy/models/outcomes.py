@@ -1,0 +1,121 @@
+"""Job outcomes (취업 결과), one current code per enrolment, every version kept."""
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.extensions import db
+from academy.models.base import enum_column, utcnow
+
+if TYPE_CHECKING:
+    from academy.models.accounts import User
+    from academy.models.cohorts import Enrolment
+
+
+class OutcomeCode(enum.StrEnum):
+    E1 = "E1"  # employed, open-ended, insured
+    E2 = "E2"  # employed, fixed term, insured
+    E3 = "E3"  # paid internship or apprenticeship
+    E4 = "E4"  # part-time, freelance, short contract
+    E5 = "E5"  # founded a company
+    E6 = "E6"  # employed outside the field
+    S1 = "S1"  # still seeking
+    S2 = "S2"  # not seeking
+    X = "X"  # excluded with evidence
+    U = "U"  # unknown
+
+    @property
+    def is_employed(self) -> bool:
+        return self.value.startswith("E")
+
+
+class ExclusionReason(enum.StrEnum):
+    FURTHER_STUDY = "further_study"  # 진학
+    MILITARY = "military"  # 군입대
+    ILLNESS = "illness"  # 질병 (3주 이상)
+    EMIGRATION = "emigration"  # 이민
+
+
+class Verification(enum.StrEnum):
+    SELF_REPORTED = "self_reported"
+    EVIDENCE_ATTACHED = "evidence_attached"
+    VERIFIED = "verified"
+    RETURNED = "returned"  # sent back to the trainee with a reason
+
+
+class OutcomeRecord(db.Model):
+    """One version of a person's outcome. The highest version of an enrolment is the current one."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("enrolment_id", "version"),
+        sa.CheckConstraint(
+            "code <> 'X' OR exclusion_reason IS NOT NULL", name="exclusion_needs_reason"
+        ),
+        sa.CheckConstraint(
+            "code NOT IN ('E1','E2','E3','E4','E5','E6') OR starts_on IS NOT NULL",
+            name="employment_needs_start",
+        ),
+        sa.CheckConstraint("monthly_pay IS NULL OR monthly_pay >= 0", name="pay_not_negative"),
+        sa.CheckConstraint(
+            "weekly_hours IS NULL OR weekly_hours BETWEEN 0 AND 168", name="weekly_hours_range"
+        ),
+        sa.CheckConstraint(
+            "contract_months IS NULL OR contract_months > 0", name="contract_months_positive"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    code: Mapped[OutcomeCode] = mapped_column(enum_column(OutcomeCode, "outcome_code"), index=True)
+    employer: Mapped[Optional[str]] = mapped_column(sa.String(150))
+    starts_on: Mapped[Optional[date]]
+    insured: Mapped[Optional[bool]]
+    weekly_hours: Mapped[Optional[int]]
+    contract_months: Mapped[Optional[int]]  # blank: open-ended
+    in_field: Mapped[Optional[bool]]
+    monthly_pay: Mapped[Optional[int]] = mapped_column(sa.BigInteger)  # whole won
+    exclusion_reason: Mapped[Optional[ExclusionReason]] = mapped_column(
+        enum_column(ExclusionReason, "exclusion_reason")
+    )
+    verification: Mapped[Verification] = mapped_column(
+        enum_column(Verification, "verification"), default=Verification.SELF_REPORTED
+    )
+    returned_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    reported_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    verified_at: Mapped[Optional[datetime]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enrolment: Mapped["Enrolment"] = relationship(back_populates="outcomes")
+    reported_by: Mapped[Optional["User"]] = relationship(foreign_keys=[reported_by_id])
+    verified_by: Mapped[Optional["User"]] = relationship(foreign_keys=[verified_by_id])
+    evidence: Mapped[list["OutcomeEvidence"]] = relationship(back_populates="outcome")
+
+
+class EvidenceKind(enum.StrEnum):
+    EMPLOYMENT_CERTIFICATE = "employment_certificate"  # 재직증명서
+    INSURANCE_CERTIFICATE = "insurance_certificate"  # 4대보험 가입확인서
+    BUSINESS_REGISTRATION = "business_registration"  # 사업자등록증
+    CONTRACT = "contract"  # 근로계약서
+    INSURANCE_MATCH = "insurance_match"  # HRD-Net employment-insurance match
+    OTHER = "other"
+
+
+class OutcomeEvidence(db.Model):
+    """A file kept outside static/, under a server-made name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_record.id"), index=True)
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"))
+    stored_name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    outcome: Mapped["OutcomeRecord"] = relationship(back_populates="evidence")

@@ -1,0 +1,1 @@
+from academy.trainees import bp  # noqa: F401

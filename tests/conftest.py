@@ -1,0 +1,73 @@
+"""Fixtures (flaskr / cookiecutter style). The suite runs on SQLite, or on DATABASE_URL's database."""
+
+import pytest
+import sqlalchemy as sa
+
+from academy import create_app
+from academy.auth.passwords import hash_password
+from academy.extensions import db as _db
+from academy.models import Role
+from config import TestConfig
+from tests import factories
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig())
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        # Emptying the tables is faster than recreating them, on SQLite and PostgreSQL alike.
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """Sign a client in as a new user of `role` (at `campus`, for a coordinator), through the form."""
+
+    def login(role: Role, campus=None, **user_fields):
+        if role == Role.COORDINATOR and campus is None:
+            campus = factories.CampusFactory()
+        user = factories.UserFactory(
+            role=role, campus=campus, password_hash=hash_password(TEST_PASSWORD), **user_fields
+        )
+        if role == Role.TRAINEE and user.trainee is None:
+            factories.TraineeFactory(user=user)
+        if role == Role.INSTRUCTOR and user.instructor is None:
+            factories.InstructorFactory(user=user, campus=campus)
+        _db.session.commit()
+        response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+def count_rows(model) -> int:
+    return _db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -1,0 +1,3 @@
+from academy import create_app
+
+app = create_app()
