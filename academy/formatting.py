@@ -38,3 +38,4 @@ def day(value: date | datetime | None, fmt: str = "medium") -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(won=won, number=number, percent=percent, day=day, label=label_for)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

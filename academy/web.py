@@ -4,11 +4,11 @@ from flask import render_template
 from htmx_flask import request
 
 
-def render(page: str, fragment: str, **context) -> str:
+def render(full_page: str, fragment: str, **context) -> str:
     """An htmx request that is not boosted gets the fragment; everything else the full page.
 
     The full page includes the same fragment, so both always show the same thing.
     """
     if request.htmx and not request.htmx.boosted:
         return render_template(fragment, **context)
-    return render_template(page, **context)
+    return render_template(full_page, **context)

@@ -1,1 +1,28 @@
-from academy.admin import bp  # noqa: F401
+from flask import current_app, request
+
+from academy.admin import bp, services
+from academy.admin.forms import AccountFilterForm
+from academy.auth.access import role_required
+from academy.models import Role
+from academy.web import render
+
+
+@bp.get("/accounts")
+@role_required(Role.ADMIN)
+def accounts():
+    """Every account with its role and campus: the administrator's home page."""
+    form = AccountFilterForm(request.args)
+    form.validate()
+    role = Role(form.role.data) if form.role.data and not form.role.errors else None
+    query = form.q.data if not form.q.errors else None
+    page = services.accounts_page(
+        role, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render(
+        "admin/accounts.html",
+        "admin/_accounts.html",
+        form=form,
+        page=page,
+        counts=services.counts_by_role(),
+        filters={"role": form.role.data or "", "q": query or ""},
+    )

@@ -16,7 +16,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is not None:
-            session.clear()  # a fresh session at sign-in
+            locale = session.get("locale")
+            session.clear()  # a fresh session at sign-in; only the language choice carries over
+            if locale:
+                session["locale"] = locale
             login_user(user)
             target = form.next.data
             return redirect(target if services.is_safe_next(target) else url_for("home.index"))

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from academy.clock import seoul_today
 from academy.extensions import db
 from academy.kpi.capacity import CapacityRange, tier_capacity, total_capacity
 from academy.models import Campus, CampusKind, Classroom, Cohort, Enrolment, EnrolmentStatus, Tier
@@ -104,7 +106,7 @@ def tier_summary(rows: list[CampusRow]) -> list[TierRow]:
 
 def campus_rows() -> list[dict]:
     """Every campus as plain data, for `flask academy campuses --json`."""
-    rows = campus_overview(year=date.today().year)
+    rows = campus_overview(year=seoul_today().year)
     return [
         {
             "name": r.campus.name,
@@ -118,3 +120,56 @@ def campus_rows() -> list[dict]:
         }
         for r in rows
     ]
+
+
+def default_year() -> int:
+    """The latest year, up to this one, whose cohorts have ended; this year when there are none."""
+    this_year = seoul_today().year
+    latest_end = db.session.scalar(
+        sa.select(sa.func.max(Cohort.ends_on)).where(Cohort.ends_on <= date(this_year, 12, 31))
+    )
+    return latest_end.year if latest_end else this_year
+
+
+def cohort_rows(campus_id: int, year: int | None = None) -> list["CohortRow"]:
+    """A campus's cohorts with roster counts by status, in one query."""
+    counts = {
+        status: sa.func.count(Enrolment.id).filter(Enrolment.status == status)
+        for status in EnrolmentStatus
+    }
+    query = (
+        sa.select(Cohort, *counts.values())
+        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Cohort.campus_id == campus_id)
+        .group_by(Cohort.id)
+        .order_by(Cohort.starts_on.desc(), Cohort.code)
+        .options(selectinload(Cohort.course), selectinload(Cohort.classroom))
+    )
+    if year is not None:
+        first, last = year_bounds(year)
+        query = query.where(Cohort.ends_on.between(first, last))
+    rows = []
+    for cohort, *numbers in db.session.execute(query):
+        by_status = dict(zip(counts.keys(), numbers, strict=True))
+        rows.append(CohortRow(cohort, by_status))
+    return rows
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    cohort: Cohort
+    by_status: dict[EnrolmentStatus, int]
+
+    @property
+    def on_roster(self) -> int:
+        """Everyone enrolled at the start or later, including those who left: not the waitlist."""
+        return sum(n for s, n in self.by_status.items() if s != EnrolmentStatus.WAITLISTED)
+
+    @property
+    def waitlisted(self) -> int:
+        return self.by_status[EnrolmentStatus.WAITLISTED]
+
+    @property
+    def completed(self) -> int:
+        return (self.by_status[EnrolmentStatus.COMPLETED]
+                + self.by_status[EnrolmentStatus.EARLY_EMPLOYED])  # fmt: skip

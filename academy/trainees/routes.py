@@ -1,1 +1,29 @@
-from academy.trainees import bp  # noqa: F401
+from flask import abort, request
+from flask_login import current_user
+
+from academy.auth.access import get_trainee_or_404, role_required
+from academy.models import AccessAction, Role
+from academy.trainees import bp, services
+from academy.web import render
+
+
+def _show(trainee):
+    services.log_access(current_user, AccessAction.VIEW, "trainee", trainee.id, request.remote_addr)
+    record = services.trainee_record(trainee)
+    return render("trainees/show.html", "trainees/_record.html", record=record)
+
+
+@bp.get("/me")
+@role_required(Role.TRAINEE)
+def me():
+    """The trainee's own record: the trainee's home page."""
+    if current_user.trainee is None:
+        abort(404)
+    return _show(current_user.trainee)
+
+
+@bp.get("/<int:trainee_id>")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def show(trainee_id: int):
+    """A coordinator's view of one of their campus's trainees (officials see aggregates only)."""
+    return _show(get_trainee_or_404(trainee_id))

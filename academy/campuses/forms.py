@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from academy.labels import label_for
+from academy.models import CampusKind, Tier
+
+
+class OverviewFilterForm(FlaskForm):
+    """Filters read from the query string, so a filtered view is a shareable URL."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2020, 2100)])
+    kind = SelectField(_l("Campus kind"), validators=[Optional()])
+    tier = SelectField(_l("Size tier"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("All kinds"))] + [(k.value, label_for(k)) for k in CampusKind]
+        self.tier.choices = [("", _l("All tiers"))] + [(t.value, label_for(t)) for t in Tier]
