@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
+        filters=[lambda value: value.strip() if value else value],
         validators=[DataRequired(_l("Enter your e-mail.")), Email(_l("Enter a valid e-mail."))],
     )
     password = PasswordField(

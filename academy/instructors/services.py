@@ -14,13 +14,21 @@ from sqlalchemy.orm import selectinload
 from academy.extensions import db
 from academy.models import CareerField, CareerPeriod, Cohort, Instructor, InstructorAssignment
 
-REQUIRED_DAYS = 730  # two years of 365 days
+REQUIRED_YEARS = 2
 QUALIFYING_FIELDS = frozenset({CareerField.AI, CareerField.SOFTWARE})
+
+
+def required_days(as_of: date) -> int:
+    """Two calendar years ending on `as_of`, so leap days count as they fall."""
+    start_year = as_of.year - REQUIRED_YEARS
+    day = min(as_of.day, 28) if (as_of.month, as_of.day) == (2, 29) else as_of.day
+    return (as_of - date(start_year, as_of.month, day)).days
 
 
 @dataclass(frozen=True)
 class Experience:
     days: int
+    required_days: int
 
     @property
     def years_months(self) -> tuple[int, int]:
@@ -28,11 +36,11 @@ class Experience:
 
     @property
     def qualified(self) -> bool:
-        return self.days >= REQUIRED_DAYS
+        return self.days >= self.required_days
 
     @property
     def shortfall_days(self) -> int:
-        return max(REQUIRED_DAYS - self.days, 0)
+        return max(self.required_days - self.days, 0)
 
 
 def counted_experience(periods: Iterable[CareerPeriod], as_of: date) -> Experience:
@@ -54,7 +62,7 @@ def counted_experience(periods: Iterable[CareerPeriod], as_of: date) -> Experien
         current_start, current_end = start, end
     if current_start is not None:
         days += (current_end - current_start).days + 1
-    return Experience(days)
+    return Experience(days, required_days(as_of))
 
 
 def instructor_with_history(instructor_id: int) -> Instructor:

@@ -1,0 +1,39 @@
+from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_threshold
+from academy.models import Mark
+
+RULES = AttendanceRules(threshold_pct=80, lates_per_absence=3)
+
+
+def test_excused_sessions_leave_the_denominator():
+    rate = attendance_rate({Mark.PRESENT: 8, Mark.EXCUSED: 2}, sessions_held=10, rules=RULES)
+    assert rate.denominator == 8
+    assert rate.rate == 1.0
+
+
+def test_three_late_or_left_early_marks_count_as_one_absence():
+    marks = {Mark.PRESENT: 7, Mark.LATE: 2, Mark.EARLY_LEAVE: 1}
+    rate = attendance_rate(marks, sessions_held=10, rules=RULES)
+    assert rate.rate == 0.9
+    two_lates = attendance_rate({Mark.PRESENT: 8, Mark.LATE: 2}, sessions_held=10, rules=RULES)
+    assert two_lates.rate == 1.0
+
+
+def test_unmarked_held_sessions_count_as_absences():
+    rate = attendance_rate({Mark.PRESENT: 6}, sessions_held=10, rules=RULES)
+    assert rate.rate == 0.6
+    assert not meets_threshold(rate, RULES)
+
+
+def test_exactly_eighty_percent_completes():
+    rate = attendance_rate({Mark.PRESENT: 8, Mark.ABSENT: 2}, sessions_held=10, rules=RULES)
+    assert meets_threshold(rate, RULES)
+    below = attendance_rate({Mark.PRESENT: 7, Mark.LATE: 3}, sessions_held=10, rules=RULES)
+    assert below.rate == 0.9 and meets_threshold(below, RULES)
+    strict = AttendanceRules(threshold_pct=95, lates_per_absence=2)
+    assert not meets_threshold(attendance_rate({Mark.PRESENT: 8, Mark.LATE: 2}, 10, strict), strict)
+
+
+def test_no_sessions_held_has_no_rate():
+    rate = attendance_rate({}, sessions_held=0, rules=RULES)
+    assert rate.rate is None
+    assert not meets_threshold(rate, RULES)
