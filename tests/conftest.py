@@ -1,7 +1,10 @@
 """Fixtures (flaskr / cookiecutter style). The suite runs on SQLite, or on DATABASE_URL's database."""
 
+import contextvars
+
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from academy import create_app
 from academy.auth.passwords import hash_password
@@ -13,9 +16,21 @@ from tests import factories
 TEST_PASSWORD = "correct-horse-battery"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    The test holds an app context for factories; without this, requests would share its `g`
+    (Flask-Login's cached user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig())
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -80,6 +80,7 @@ def test_a_successful_login_is_logged(client, db):
     client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     log = db.session.scalar(sa.select(AccessLog).where(AccessLog.action == AccessAction.LOGIN))
     assert log.user_id == user.id
+    db.session.expire_all()
     assert db.session.get(User, user.id).last_login_at is not None
 
 

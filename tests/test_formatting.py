@@ -1,0 +1,33 @@
+from datetime import date, datetime
+
+from flask_babel import force_locale
+
+from academy.formatting import day, number, percent, won
+
+
+def test_money_is_whole_won_in_each_locale(app):
+    with app.test_request_context():
+        with force_locale("ko"):
+            assert won(1234567) == "1,234,567원"
+        with force_locale("en"):
+            assert won(200000) == "₩200,000"
+        assert won(None) == "–"
+
+
+def test_numbers_and_percentages_follow_the_locale(app):
+    with app.test_request_context():
+        with force_locale("en"):
+            assert number(3300) == "3,300"
+            assert percent(0.8234) == "82.3%"
+        with force_locale("ko"):
+            assert percent(0.9) == "90.0%"
+
+
+def test_timestamps_are_shown_in_seoul_time(app):
+    # Stored in UTC: 2025-03-09 16:30 UTC is 2025-03-10 01:30 in Seoul.
+    with app.test_request_context():
+        with force_locale("en"):
+            assert "Mar 10, 2025" in day(datetime(2025, 3, 9, 16, 30))
+            assert day(date(2025, 3, 10)) == "Mar 10, 2025"
+        with force_locale("ko"):
+            assert day(date(2025, 3, 10)) == "2025. 3. 10."
