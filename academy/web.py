@@ -1,4 +1,4 @@
-"""One helper decides between the full page and its fragment, by the request, never by element id."""
+"""One helper chooses the full page or its fragment by the request, never by element id."""
 
 from flask import render_template
 from htmx_flask import request

@@ -1,4 +1,4 @@
-"""Fixtures (flaskr / cookiecutter style). The suite runs on SQLite, or on DATABASE_URL's database."""
+"""Fixtures (flaskr / cookiecutter style). The suite runs on SQLite, or on DATABASE_URL."""
 
 import contextvars
 
@@ -64,7 +64,7 @@ def runner(app, db):
 
 @pytest.fixture
 def login_as(client, db):
-    """Sign a client in as a new user of `role` (at `campus`, for a coordinator), through the form."""
+    """Sign a client in as a new user of `role` (at `campus` for a coordinator) via the form."""
 
     def login(role: Role, campus=None, **user_fields):
         if role == Role.COORDINATOR and campus is None:

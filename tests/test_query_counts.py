@@ -71,7 +71,9 @@ def test_roster_does_not_grow_with_the_cohort(client, login_as, db):
 
 def test_instructor_home_does_not_grow_with_assignments(client, login_as, db):
     user = login_as(Role.INSTRUCTOR)
-    db.session.add(InstructorAssignment(cohort=factories.CohortFactory(), instructor=user.instructor))
+    db.session.add(
+        InstructorAssignment(cohort=factories.CohortFactory(), instructor=user.instructor)
+    )
     db.session.commit()
     small = queries_for(client, "/instructors/me")
     for _ in range(6):

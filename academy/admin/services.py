@@ -15,7 +15,9 @@ def accounts_page(role: Role | None, query: str | None, page: int, per_page: int
         select = select.where(User.role == role)
     if query:
         pattern = f"%{query.strip().lower()}%"
-        select = select.where(sa.or_(User.email.like(pattern), sa.func.lower(User.name).like(pattern)))
+        select = select.where(
+            sa.or_(User.email.like(pattern), sa.func.lower(User.name).like(pattern))
+        )
     return db.paginate(select, page=page, per_page=per_page, error_out=False)
 
 

@@ -1,4 +1,4 @@
-"""Campus queries: the citywide overview by tier and the campus list, in a fixed number of queries."""
+"""Campus queries: the citywide overview by tier and the campus list, in bounded queries."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +39,10 @@ def year_bounds(year: int) -> tuple[date, date]:
 
 
 def campus_overview(
-    year: int, kind: CampusKind | None = None, tier: Tier | None = None, campus_id: int | None = None
+    year: int,
+    kind: CampusKind | None = None,
+    tier: Tier | None = None,
+    campus_id: int | None = None,
 ) -> list[CampusRow]:
     """Each campus with classrooms, cohorts ending in `year` and trainees on their rosters."""
     first, last = year_bounds(year)
@@ -90,7 +93,9 @@ def tier_summary(rows: list[CampusRow]) -> list[TierRow]:
     """The source's size table, rebuilt from the district campuses in `rows`."""
     summary = []
     for tier in Tier:
-        members = [r for r in rows if r.campus.kind == CampusKind.DISTRICT and r.campus.tier == tier]
+        members = [
+            r for r in rows if r.campus.kind == CampusKind.DISTRICT and r.campus.tier == tier
+        ]
         areas = [r.campus.floor_area_m2 for r in members]
         summary.append(
             TierRow(

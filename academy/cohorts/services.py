@@ -1,4 +1,4 @@
-"""Cohort pages: the roster with attendance and the current outcome, in a fixed number of queries."""
+"""Cohort pages: the roster with attendance and the current outcome, in bounded queries."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -81,9 +81,7 @@ def roster(cohort: Cohort) -> list[RosterLine]:
     )
     for enrolment_id, mark, n in mark_rows:
         counts[enrolment_id][mark] = n
-    outcomes = current_outcomes(
-        sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id)
-    )
+    outcomes = current_outcomes(sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id))
     rules = rules_for(cohort)
     lines = [
         RosterLine(e, attendance_rate(counts[e.id], held, rules), outcomes.get(e.id))

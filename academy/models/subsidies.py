@@ -82,7 +82,8 @@ class SubsidyClaim(db.Model):
         sa.UniqueConstraint("exam_attempt_id"),  # one claim per exam attempt
         sa.CheckConstraint("amount_requested > 0", name="requested_positive"),
         sa.CheckConstraint(
-            "amount_approved IS NULL OR (amount_approved > 0 AND amount_approved <= amount_requested)",
+            "amount_approved IS NULL"
+            " OR (amount_approved > 0 AND amount_approved <= amount_requested)",
             name="approved_within_request",
         ),
         sa.CheckConstraint(

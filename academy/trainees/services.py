@@ -110,5 +110,3 @@ def log_access(viewer: User, action: AccessAction, subject: str, subject_id: int
                   ip_address=ip_address, detail=detail)
     )  # fmt: skip
     db.session.commit()
-
-

@@ -1,10 +1,10 @@
 import sqlalchemy as sa
 
+from academy.auth.passwords import hash_password
 from academy.extensions import db
 from academy.models import AccessAction, AccessLog, Role, User
-from tests.conftest import TEST_PASSWORD
 from tests import factories
-from academy.auth.passwords import hash_password
+from tests.conftest import TEST_PASSWORD
 
 
 def make_user(**fields):

@@ -2,7 +2,6 @@ import pytest
 import sqlalchemy as sa
 
 from academy.campuses import services
-from academy.extensions import db
 from academy.models import Campus, CampusKind, EnrolmentStatus, Tier, tier_for_area
 from tests import factories
 
@@ -30,7 +29,9 @@ def test_overview_counts_trainees_of_cohorts_ending_in_the_year(db):
     cohort = factories.CohortFactory(campus=campus)  # ends in 2025
     for status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN):
         factories.EnrolmentFactory(cohort=cohort, status=status)
-    factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1)
+    factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
     db.session.flush()
     (row,) = services.campus_overview(2025)
     assert (row.classrooms, row.cohorts, row.trainees) == (2, 1, 2)

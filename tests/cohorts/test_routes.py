@@ -1,6 +1,5 @@
 from datetime import date, datetime
 
-from academy.extensions import db
 from academy.models import AttendanceMark, ClassSession, Mark, OutcomeCode, OutcomeRecord, Role
 from tests import factories
 

@@ -40,7 +40,9 @@ def test_ongoing_period_counts_up_to_the_date_that_matters():
 
 
 def test_shortfall_is_reported_in_days_and_years_months():
-    experience = counted_experience([period(date(2024, 1, 1), date(2024, 12, 30))], date(2025, 1, 1))
+    experience = counted_experience(
+        [period(date(2024, 1, 1), date(2024, 12, 30))], date(2025, 1, 1)
+    )
     assert experience.days == 365
     assert experience.years_months == (1, 0)
     assert experience.shortfall_days == 731 - 365  # 2023-01-01 to 2025-01-01 spans 731 days

@@ -86,7 +86,8 @@ def test_enum_columns_refuse_unknown_values(db):
     db.session.flush()
     with pytest.raises(IntegrityError):
         db.session.execute(
-            sa.text('UPDATE "user" SET role = :role WHERE id = :id'), {"role": "root", "id": user.id}
+            sa.text('UPDATE "user" SET role = :role WHERE id = :id'),
+            {"role": "root", "id": user.id},
         )
     db.session.rollback()
 
@@ -97,6 +98,7 @@ def test_emails_are_stored_lower_case(db):
     assert user.email == "kim.official@example.com"
     with pytest.raises(IntegrityError):
         db.session.execute(
-            sa.text('UPDATE "user" SET email = :e WHERE id = :id'), {"e": "Upper@x.kr", "id": user.id}
+            sa.text('UPDATE "user" SET email = :e WHERE id = :id'),
+            {"e": "Upper@x.kr", "id": user.id},
         )
     db.session.rollback()

@@ -2,7 +2,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from academy.extensions import db
 from academy.models import (
     AccessAction,
     AccessLog,
