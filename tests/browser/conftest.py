@@ -1,0 +1,183 @@
+"""The browser-test harness: the app served on a free local port, driven by Debian's Chromium.
+
+The app runs in a background thread against its own SQLite file, migrated the way an operator's
+database is (`flask academy init`) and filled with a small slice of the demo data. Playwright
+launches the `chromium` on PATH: its own browser download does not work here, and
+pytest-playwright is not used, so the fixtures are these few.
+"""
+
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from academy import create_app
+from tests.databases import config_for, preserve_logging
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "academy-demo-2025"
+DEMO_LOGINS = {
+    "official": "official@example.com",
+    "coordinator": "coordinator@example.com",
+    "instructor": "instructor@example.com",
+    "trainee": "trainee@example.com",
+    "admin": "admin@example.com",
+}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass(frozen=True)
+class Viewport:
+    name: str
+    width: int
+    height: int
+    mobile: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DESKTOP = Viewport("desktop", 1280, 800)
+PHONE = Viewport("phone", 390, 844, mobile=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser is a browser test, marked or not (the PostgreSQL run of
+    `make test` deselects them: they serve their own SQLite file)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the app, serving demo data (scale 0.05) from a migrated SQLite file."""
+    from academy import demo
+
+    database = tmp_path_factory.mktemp("browser") / "academy.sqlite"
+    app = create_app(
+        config_for(
+            f"sqlite:///{database}",
+            # The browser posts real forms, token included; nothing is rate-limited in tests.
+            WTF_CSRF_ENABLED=True,
+            RATELIMIT_ENABLED=False,
+        )
+    )
+    with preserve_logging():
+        result = app.test_cli_runner().invoke(args=["academy", "init"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        demo.load_demo(scale=0.05)
+        from academy.extensions import db
+
+        db.session.remove()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Chromium is not installed (apt-get install -y chromium, or `make install`)"
+        if _in_ci():
+            pytest.fail(message + ": CI must run the browser tests", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def viewport() -> Viewport:
+    """Desktop unless a test parametrizes `viewport` (with DESKTOP, PHONE, ...)."""
+    return DESKTOP
+
+
+@pytest.fixture
+def context(browser, live_server, viewport):
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": viewport.width, "height": viewport.height},
+        is_mobile=viewport.mobile,
+        has_touch=viewport.mobile,
+        locale="ko-KR",
+        timezone_id="Asia/Seoul",
+        # axe is injected as a script tag; a strict Content-Security-Policy would refuse it.
+        bypass_csp=True,
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    # Uncaught script errors and failed requests would otherwise pass unnoticed; tests may
+    # assert on these lists.
+    page.errors = []
+    page.failed_responses = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and page.failed_responses.append(f"{r.status} {r.url}"),
+    )
+    yield page
+    page.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA violations on the page as it is now, of the given impacts."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(WCAG_TAGS)
+    )
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per rule and offending element, for an assertion message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['impact']}: {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def has_hangul(text: str | None) -> bool:
+    return bool(text and HANGUL.search(text))
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.scrollingElement.scrollWidth > window.innerWidth")
