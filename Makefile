@@ -65,14 +65,6 @@ run: export ACADEMY_ENV = development
 run: install
 	$(FLASK) academy init
 	$(FLASK) academy demo --if-empty
-	@echo
-	@echo "Demo logins (password: academy-demo-2025):"
-	@echo "  official@example.com      city official (시 담당자)"
-	@echo "  coordinator@example.com   campus coordinator (캠퍼스 매니저)"
-	@echo "  instructor@example.com    instructor (강사)"
-	@echo "  trainee@example.com       trainee (교육생)"
-	@echo "  admin@example.com         admin"
-	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

@@ -48,6 +48,9 @@ def demo(reset: bool, if_empty: bool) -> None:
         # `make run` loads the demo on the first start only and must not stop on later starts.
         if if_empty:
             click.echo("the database holds data already; demo data not loaded")
+            logins = demo_data.login_lines()
+            if logins:
+                click.echo("Demo logins:\n" + "\n".join(logins))
             return
         _fail(str(refused))
     click.echo(summary.describe())

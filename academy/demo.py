@@ -79,6 +79,14 @@ from academy.models import (
 from academy.reference import district_campus_name, load_reference_data
 
 DEMO_PASSWORD = "academy-demo-2025"
+# One sign-in per role, printed by `make run`; every other demo account is numbered.
+DEMO_LOGINS = {
+    Role.OFFICIAL: "official@example.com",
+    Role.COORDINATOR: "coordinator@example.com",
+    Role.INSTRUCTOR: "instructor@example.com",
+    Role.TRAINEE: "trainee@example.com",
+    Role.ADMIN: "admin@example.com",
+}
 DEMO_YEAR = 2025
 SHOWCASE_CAMPUS = district_campus_name("종로구")
 TRAINEE_DOMAINS = ("example.com", "example.org", "example.net")
@@ -328,6 +336,20 @@ class DemoSummary:
         return "\n".join(lines)
 
 
+def login_lines() -> list[str]:
+    """The demo sign-ins that exist in this database, for `make run` to print on every start."""
+    found = dict(
+        db.session.execute(
+            sa.select(User.email, User.role).where(User.email.in_(DEMO_LOGINS.values()))
+        ).all()
+    )
+    return [
+        f"  {role.value:<11}  {email:<24}  password: {DEMO_PASSWORD}"
+        for role, email in DEMO_LOGINS.items()
+        if found.get(email) == role
+    ]
+
+
 def load_demo(reset: bool = False, seed: int = 2025, scale: float = 1.0) -> DemoSummary:
     """Load the demo into an empty database, or into a wiped one with reset=True.
 
@@ -532,19 +554,22 @@ class _DemoBuilder:
     def _staff(self) -> None:
         login = self.summary.logins
         self._user(
-            "official@example.com", "서울시 담당자", Role.OFFICIAL, password_hash=self.password_hash
+            DEMO_LOGINS[Role.OFFICIAL],
+            "서울시 담당자",
+            Role.OFFICIAL,
+            password_hash=self.password_hash,
         )
-        login.append((Role.OFFICIAL.value, "official@example.com"))
+        login.append((Role.OFFICIAL.value, DEMO_LOGINS[Role.OFFICIAL]))
         self._user(
-            "admin@example.com", "시스템 관리자", Role.ADMIN, password_hash=self.password_hash
+            DEMO_LOGINS[Role.ADMIN], "시스템 관리자", Role.ADMIN, password_hash=self.password_hash
         )
-        login.append((Role.ADMIN.value, "admin@example.com"))
+        login.append((Role.ADMIN.value, DEMO_LOGINS[Role.ADMIN]))
         number = 0
         for campus in self.campuses:
             wanted = 2 if campus.tier == Tier.LARGE and campus.kind == CampusKind.DISTRICT else 1
             for _ in range(wanted):
                 if campus.name == SHOWCASE_CAMPUS and not campus.coordinators:
-                    email = "coordinator@example.com"
+                    email = DEMO_LOGINS[Role.COORDINATOR]
                     login.append((Role.COORDINATOR.value, email))
                 else:
                     number += 1
@@ -704,7 +729,9 @@ class _DemoBuilder:
                 number += 1
                 is_showcase = cohort is showcase and place == 0
                 domain = TRAINEE_DOMAINS[number % len(TRAINEE_DOMAINS)]
-                email = "trainee@example.com" if is_showcase else f"trainee{number:05d}@{domain}"
+                email = (
+                    DEMO_LOGINS[Role.TRAINEE] if is_showcase else f"trainee{number:05d}@{domain}"
+                )
                 user_id = self._user(
                     email,
                     fake.name(),
@@ -801,7 +828,7 @@ class _DemoBuilder:
         rng = self.rng
         number = len(self.rows[Instructor])
         if number == 0:
-            email = "instructor@example.com"
+            email = DEMO_LOGINS[Role.INSTRUCTOR]
             self.summary.logins.append((Role.INSTRUCTOR.value, email))
         else:
             email = f"instructor+{number}@example.com"

@@ -85,9 +85,12 @@ def test_create_user_errors_exit_non_zero_with_a_message(runner, db):
 
 def test_demo_refuses_a_database_in_use_unless_reset(runner, db):
     factories.CohortFactory()
+    factories.UserFactory(email="official@example.com", role=Role.OFFICIAL)
     db.session.commit()
     refused = runner.invoke(args=["academy", "demo"])
     assert refused.exit_code == 1
     assert "--reset" in refused.output
     quiet = runner.invoke(args=["academy", "demo", "--if-empty"])
     assert quiet.exit_code == 0
+    # `make run` prints the demo sign-ins on every start, not only the first.
+    assert "official@example.com" in quiet.output and "trainee@example.com" not in quiet.output

@@ -105,6 +105,10 @@ class Enrolment(db.Model):
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
             name="waitlist_position_only_when_waitlisted",
         ),
+        sa.CheckConstraint(
+            "status NOT IN ('withdrawn', 'early_employed') OR left_on IS NOT NULL",
+            name="leaving_has_a_date",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,7 +147,7 @@ class AttendanceMark(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
     mark: Mapped[Mark] = mapped_column(enum_column(Mark, "attendance_mark"))
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     session: Mapped["ClassSession"] = relationship()

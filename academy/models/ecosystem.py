@@ -35,7 +35,7 @@ class YearlyTarget(db.Model):
     value: Mapped[int]
     # True for the figures in the city's announcement; False for an official's later setting.
     from_source: Mapped[bool] = mapped_column(default=False)
-    set_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    set_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -56,7 +56,7 @@ class CareerPeriod(db.Model):
     ends_on: Mapped[Optional[date]]  # open: ongoing
     evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
     verified_at: Mapped[Optional[datetime]]
-    verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
 
     instructor: Mapped["Instructor"] = relationship(back_populates="careers")
 
@@ -76,7 +76,7 @@ class InstructorAssignment(db.Model):
         enum_column(AssignmentRole, "assignment_role"), default=AssignmentRole.LEAD
     )
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
-    assigned_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    assigned_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
 
     cohort: Mapped["Cohort"] = relationship(back_populates="assignments")
     instructor: Mapped["Instructor"] = relationship(back_populates="assignments")

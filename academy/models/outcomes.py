@@ -85,8 +85,8 @@ class OutcomeRecord(db.Model):
         enum_column(Verification, "verification"), default=Verification.SELF_REPORTED
     )
     returned_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
-    reported_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
-    verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    reported_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     verified_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -115,7 +115,7 @@ class OutcomeEvidence(db.Model):
     original_name: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size_bytes: Mapped[int]
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     outcome: Mapped["OutcomeRecord"] = relationship(back_populates="evidence")

@@ -105,7 +105,7 @@ class SubsidyClaim(db.Model):
     receipt_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
     applied_on: Mapped[date]
     decided_at: Mapped[Optional[datetime]]
-    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     decision_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
     paid_on: Mapped[Optional[date]]
     payment_method: Mapped[Optional[PaymentMethod]] = mapped_column(

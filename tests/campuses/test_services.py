@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -28,7 +30,7 @@ def test_overview_counts_trainees_of_cohorts_ending_in_the_year(db):
     factories.ClassroomFactory(campus=campus)
     cohort = factories.CohortFactory(campus=campus)  # ends in 2025
     for status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN):
-        factories.EnrolmentFactory(cohort=cohort, status=status)
+        factories.EnrolmentFactory(cohort=cohort, status=status, left_on=date(2025, 5, 1))
     factories.EnrolmentFactory(
         cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
     )
