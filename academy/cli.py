@@ -27,7 +27,7 @@ def init() -> None:
 
     from academy import reference
 
-    upgrade()
+    upgrade(revision="heads")  # every branch, should two features add migrations side by side
     added = reference.load_reference_data()
     click.echo(f"schema up to date; reference data: {added} new rows")
 
