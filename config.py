@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -46,6 +47,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Evidence files live outside static/, under the instance folder unless set.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
     # Youth age range of the academy and of the exam-fee subsidy (만 19–39세).
     YOUTH_MIN_AGE = 19
     YOUTH_MAX_AGE = 39
@@ -72,6 +76,7 @@ class TestConfig(Config):
 
     def __init__(self) -> None:
         self.SECRET_KEY = secrets.token_hex(32)
+        self.UPLOAD_FOLDER = tempfile.mkdtemp(prefix="academy-uploads-")
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}
