@@ -35,9 +35,9 @@ def test_files_are_kept_outside_static_under_a_server_made_name(app):
 
 def test_size_limit_and_empty_files_are_refused(app):
     with app.app_context():
-        with pytest.raises(UploadRejected, match="larger"):
+        with pytest.raises(UploadRejected, match="보다 큽니다"):
             store_upload(upload(PDF + b"x" * 2048), max_bytes=1024)
-        with pytest.raises(UploadRejected, match="empty"):
+        with pytest.raises(UploadRejected, match="빈 파일"):
             store_upload(upload(b""))
         with pytest.raises(UploadRejected):
             store_upload(None)
