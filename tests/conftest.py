@@ -27,8 +27,27 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def compile_translations() -> None:
+    """Compile stale .po catalogues, so a bare `pytest` sees the Korean UI as `make test` does."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).parent.parent.glob("academy/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            tmp = mo.with_suffix(".mo.tmp")
+            with tmp.open("wb") as target:
+                write_mo(target, catalog)
+            tmp.replace(mo)
+
+
 @pytest.fixture(scope="session")
 def app():
+    compile_translations()
     app = create_app(TestConfig())
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -12,10 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import has_app_context
-from flask_babel import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "academy" / "translations"
@@ -109,35 +106,11 @@ def test_korean_strings_keep_the_placeholders(ko_catalog):
     )
 
 
-@pytest.fixture
-def compiled(app):
-    """Compile the .po if its .mo is missing or stale (make install normally does it).
-
-    Flask-Babel caches the catalogue it loaded per locale for the life of the process, so an
-    earlier test that rendered a page before this compile would have cached an empty one.
-    """
-    if not KO_MO.exists() or KO_MO.stat().st_mtime < KO_PO.stat().st_mtime:
-        catalog = read_ko_catalog()
-        tmp = KO_MO.with_suffix(".mo.tmp")
-        with tmp.open("wb") as f:
-            write_mo(f, catalog)
-        tmp.replace(KO_MO)
-        app.extensions["babel"].instance.domain_instance.cache.clear()
-
-
 def get_page(client, url: str):
-    """GET `url` as a new request would see it.
-
-    The `db` fixture keeps an app context pushed for the whole test, and every test-client
-    request reuses it, so `g` (where Flask-Babel caches the request's locale) outlives a request.
-    In production each request has its own `g`; forget the cached locale to match.
-    """
-    if has_app_context():
-        refresh()
     return client.get(url)
 
 
-def test_login_page_is_korean_by_default(client, compiled):
+def test_login_page_is_korean_by_default(client):
     response = get_page(client, "/login")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -146,7 +119,7 @@ def test_login_page_is_korean_by_default(client, compiled):
     assert "Sign in" not in html
 
 
-def test_login_page_is_english_after_choosing_english(client, compiled):
+def test_login_page_is_english_after_choosing_english(client):
     response = client.post("/language", data={"locale": "en", "next": "/login"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/login")
