@@ -1,0 +1,94 @@
+"""The three exchange formats of domain.md: headers in Korean, English aliases, in any order."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from academy.exchange import cells
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the English alias, also the key of the parsed value
+    header: str  # the Korean header written in templates
+    parse: Callable[[object], object]
+    required: bool
+    description: object  # translatable help for the template's guide sheet
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    title: object
+    columns: tuple[Column, ...]
+    key: str  # the column that identifies a row's person
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+ROSTER = Format(
+    name="roster",
+    title=_l("Roster"),
+    key="email",
+    columns=(
+        Column("name", "이름", cells.parse_name, True, _l("Full name"), "홍길동"),
+        Column("birth_date", "생년월일", cells.parse_date, True, _l("Date of birth"), "2000-05-17"),
+        Column("email", "이메일", cells.parse_email, True,
+               _l("The trainee's e-mail: their login, and what identifies them"),
+               "gildong.hong@example.com"),
+        Column("phone", "휴대전화", cells.parse_phone, False, _l("Mobile phone"), "010-1234-5678"),
+        Column("vulnerable", "취약계층", cells.parse_yes_no, False,
+               _l("From a vulnerable group (Y/N)"), "N"),
+        Column("employed_at_start", "재직여부", cells.parse_yes_no, False,
+               _l("Already employed when the cohort starts (Y/N)"), "N"),
+    ),
+)  # fmt: skip
+
+ATTENDANCE = Format(
+    name="attendance",
+    title=_l("Attendance"),
+    key="email",
+    columns=(
+        Column("email", "이메일", cells.parse_email, True,
+               _l("A trainee on the cohort's roster"), "gildong.hong@example.com"),
+        Column("date", "날짜", cells.parse_date, True,
+               _l("A scheduled session date of the cohort"), "2025-03-10"),
+        Column("mark", "출결", cells.text, True,
+               _l("출석/지각/조퇴/결석/공가 or present/late/early_leave/absent/excused"), "출석"),
+    ),
+)  # fmt: skip
+
+OUTCOMES = Format(
+    name="outcomes",
+    title=_l("Job outcomes"),
+    key="email",
+    columns=(
+        Column("email", "이메일", cells.parse_email, True, _l("A trainee"),
+               "gildong.hong@example.com"),
+        Column("code", "결과", cells.text, True,
+               _l("E1…E6, S1, S2, X, U, or their Korean labels"), "E1"),
+        Column("start_date", "시작일", cells.parse_date, False,
+               _l("Date the job or company started (required for E codes)"), "2025-09-01"),
+        Column("employer", "기관명", cells.text, False,
+               _l("Employer or company name (required for E codes)"), "주식회사 예시"),
+        Column("insured", "고용보험", cells.parse_yes_no, False,
+               _l("Covered by employment insurance (Y/N)"), "Y"),
+        Column("weekly_hours", "주당근로시간", cells.parse_whole_number, False,
+               _l("Hours a week"), "40"),
+        Column("contract_months", "계약기간(개월)", cells.parse_whole_number, False,
+               _l("Contract length in months; blank means open-ended"), ""),
+        Column("in_field", "분야일치", cells.parse_yes_no, False,
+               _l("In the field of the course (Y/N)"), "Y"),
+        Column("monthly_pay", "월기본급", cells.parse_whole_number, False,
+               _l("Monthly base pay in whole won"), "2800000"),
+        Column("exclusion_reason", "제외사유", cells.text, False,
+               _l("For X: 진학/군입대/질병/이민"), ""),
+        Column("verified", "검증", cells.parse_yes_no, False,
+               _l("Y when checked against evidence, e.g. an employment-insurance match"), "Y"),
+    ),
+)  # fmt: skip
+
+FORMATS = {f.name: f for f in (ROSTER, ATTENDANCE, OUTCOMES)}
