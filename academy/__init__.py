@@ -4,8 +4,8 @@ import os
 
 from flask import Flask, render_template
 
-from academy import cli, database, formatting  # noqa: F401  (database: SQLite pragmas)
-from academy.extensions import babel, csrf, db, htmx, login_manager, migrate
+from academy import cli, database, formatting, security  # noqa: F401  (database: SQLite pragmas)
+from academy.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, INSTANCE_DIR
 
 
@@ -29,11 +29,12 @@ def create_app(config: object | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     formatting.register(app)
+    security.register(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from academy.auth.session import load_user
+    from academy.auth.session import enforce_session_lifetime, load_user
     from academy.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -47,6 +48,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     htmx.init_app(app)
+    limiter.init_app(app)
+    app.before_request(enforce_session_lifetime)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -67,7 +70,7 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         return render_template("errors/error.html", code=code), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 

@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from academy.models import Role
 
@@ -89,7 +90,8 @@ def create_user(email: str, role: str, campus_name: str | None, name: str | None
     from academy.auth.services import create_user as create
 
     try:
-        user = create(email, name or email.split("@")[0], Role(role), password, campus_name)
+        with force_locale("en"):  # operator commands speak English, like their flags
+            user = create(email, name or email.split("@")[0], Role(role), password, campus_name)
     except AccountError as error:
         _fail(str(error))
     click.echo(f"created {user.email} ({user.role.value})")

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from academy import create_app
 from academy.auth.passwords import hash_password
 from academy.extensions import db as _db
+from academy.extensions import limiter
 from academy.models import Role
 from config import TestConfig
 from tests import factories
@@ -65,6 +66,7 @@ def db(app):
         yield _db
         _db.session.rollback()
         _db.session.remove()
+        limiter.reset()
         # Emptying the tables is faster than recreating them, on SQLite and PostgreSQL alike.
         with _db.engine.begin() as conn:
             for table in reversed(_db.metadata.sorted_tables):

@@ -79,7 +79,7 @@ def test_create_user_errors_exit_non_zero_with_a_message(runner, db):
         args=["academy", "create-user", "y@example.com", "--role", "official"],
         input="short\nshort\n",
     )
-    assert short.exit_code == 1 and "shorter" in short.output
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 

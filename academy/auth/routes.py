@@ -1,14 +1,25 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.auth import bp, services
 from academy.auth.forms import LanguageForm, LoginForm
-from academy.auth.session import end_all_sessions
-from academy.extensions import db
+from academy.auth.session import end_all_sessions, start_session
+from academy.extensions import db, limiter
+
+
+def _login_email() -> str:
+    return "login:" + request.form.get("email", "").strip().lower()
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+    key_func=_login_email,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 401,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -16,10 +27,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is not None:
-            locale = session.get("locale")
-            session.clear()  # a fresh session at sign-in; only the language choice carries over
-            if locale:
-                session["locale"] = locale
+            start_session()
             login_user(user)
             target = form.next.data
             return redirect(target if services.is_safe_next(target) else url_for("home.index"))

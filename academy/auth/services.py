@@ -1,14 +1,22 @@
 """Accounts: sign-in and creation. Rules and writes; routes and the CLI call these."""
 
+import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from academy.auth.passwords import hash_password, verify_password
 from academy.extensions import db
 from academy.models import AccessAction, AccessLog, Campus, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; the cap only bounds hashing work
+
+
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
 class AccountError(ValueError):
@@ -43,9 +51,25 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Us
     return user
 
 
-def check_password_rules(password: str) -> None:
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused, or None (NIST SP 800-63B: length and a blocklist, no
+    composition rules). Common and easily guessed passwords are found with zxcvbn's lists."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password shorter than {MIN_PASSWORD_LENGTH} characters")
+        return _l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _l("Use at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)
+    inputs = [part for value in user_inputs for part in re.split(r"[@.\s]+", value) if part]
+    # zxcvbn estimates up to 72 characters; anything longer is a passphrase by its length alone.
+    guessable = len(password) <= 72 and zxcvbn(password, user_inputs=inputs)["score"] < 2
+    if password.lower() in COMMON_PASSWORDS or guessable:
+        return _l("This password is too common or too easy to guess. Try a longer phrase.")
+    return None
+
+
+def check_password_rules(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    problem = password_problem(password, user_inputs)
+    if problem is not None:
+        raise AccountError(str(problem))
 
 
 def create_user(
@@ -63,7 +87,7 @@ def create_user(
     if role == Role.COORDINATOR and campus is None:
         raise AccountError("a coordinator needs --campus")
     if password is not None:
-        check_password_rules(password)
+        check_password_rules(password, (email, name))
     user = User(
         email=email,
         name=name,

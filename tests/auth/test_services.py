@@ -27,7 +27,7 @@ def test_create_user_refuses_duplicates_and_short_passwords(db):
     assert user.email == "manager@example.com" and user.campus == campus
     with pytest.raises(services.AccountError, match="already exists"):
         services.create_user("manager@example.com", "다른", Role.OFFICIAL, "long-enough-pw")
-    with pytest.raises(services.AccountError, match="shorter"):
+    with pytest.raises(services.AccountError, match="10"):
         services.create_user("short@example.com", "짧은", Role.OFFICIAL, "short")
 
 
@@ -47,3 +47,21 @@ def test_create_user_refuses_duplicates_and_short_passwords(db):
 )
 def test_next_must_be_a_local_path(target, safe):
     assert services.is_safe_next(target) is safe
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short", "password123", "qwertyuiop", "1q2w3e4r5t", "aaaaaaaaaaaa", "officialofficial"],
+)
+def test_common_short_or_guessable_passwords_are_refused(app, password):
+    with app.app_context():
+        assert services.password_problem(password, ("kim.official@example.com", "김시청"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct-horse-battery", "서울 청년 취업 사관학교 만세", "x" * 10 + "Q7#k!" + "z" * 60],
+)
+def test_long_passphrases_without_composition_rules_are_accepted(app, password):
+    with app.app_context():
+        assert services.password_problem(password) is None
