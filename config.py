@@ -21,6 +21,13 @@ def _database_url(default_file: str) -> str:
     return f"sqlite:///{INSTANCE_DIR / default_file}"
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _instance_secret_key() -> str:
     """Development keeps a generated key under instance/ so sessions survive restarts."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -62,10 +69,37 @@ class Config:
     YOUTH_MIN_AGE = 19
     YOUTH_MAX_AGE = 39
     PAGE_SIZE = 50
+    # A trainee is at risk when at most this many more absences would drop them below their
+    # course's completion rule.
+    AT_RISK_SPARE_ABSENCES = 2
+    # Roster and attendance files with more rows than this are checked and written in a
+    # background job whose progress the page polls; smaller files are handled in the request.
+    IMPORT_BACKGROUND_ROWS = 1000
+    # Outgoing e-mail (activation links, follow-up reminders) over SMTP. MAIL_USE_TLS upgrades
+    # the connection with STARTTLS (port 587); MAIL_USE_SSL connects over TLS (port 465).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _env_flag("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _env_flag("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "청년취업사관학교 <no-reply@localhost>")
+    MAIL_TIMEOUT = 15
+    # Development only: links that would be e-mailed are shown to the coordinator and logged.
+    MAIL_SHOW_LINKS = False
+    # Links in e-mails need the site's address; without it, the address of the request is used.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    ACTIVATION_LINK_HOURS = int(os.environ.get("ACTIVATION_LINK_HOURS", "72"))
+    # A staged file waits this long for its next step.
+    STAGING_MINUTES = 60
+    # Files waiting between two steps: an import between preview and commit, an evidence file
+    # kept while its form is corrected. Never in the cookie session.
+    STAGING_FOLDER = os.environ.get("STAGING_FOLDER", str(INSTANCE_DIR / "staging"))
 
 
 class DevConfig(Config):
     DEBUG = True
+    MAIL_SHOW_LINKS = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
@@ -80,12 +114,17 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "10000 per minute"  # the suite signs in hundreds of times
+    # Cheap argon2id for the suite's hundreds of sign-ins; production keeps argon2-cffi's defaults.
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") and _database_url("") or "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     def __init__(self) -> None:
         self.SECRET_KEY = secrets.token_hex(32)
         self.UPLOAD_FOLDER = tempfile.mkdtemp(prefix="academy-uploads-")
+        self.STAGING_FOLDER = tempfile.mkdtemp(prefix="academy-staging-")
+        self.MAIL_SERVER = None  # tests that send mail start their own SMTP server
+        self.MAIL_SHOW_LINKS = True
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

@@ -63,6 +63,39 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, auth_bp, campuses_bp, cohorts_bp, trainees_bp, instructors_bp, admin_bp):
         app.register_blueprint(bp)
+    register_outcome_blueprints(app)
+    register_kpi_blueprints(app)
+    register_programme_blueprints(app)
+
+
+def register_programme_blueprints(app: Flask) -> None:
+    """Certifications with mock exams and pass rates, the exam-fee subsidy, internships."""
+    from academy.certifications import bp as certifications_bp
+    from academy.internships import bp as internships_bp
+    from academy.subsidies import bp as subsidies_bp
+
+    for bp in (certifications_bp, subsidies_bp, internships_bp):
+        app.register_blueprint(bp)
+
+
+def register_kpi_blueprints(app: Flask) -> None:
+    """The KPI dashboards, targets, ecosystem, report archive and JSON endpoint."""
+    from academy.api import bp as api_bp
+    from academy.dashboard import bp as dashboard_bp
+    from academy.ecosystem import bp as ecosystem_bp
+    from academy.reports import bp as reports_bp
+
+    for bp in (dashboard_bp, ecosystem_bp, reports_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_outcome_blueprints(app: Flask) -> None:
+    """Account activation links, and job outcomes: reports, verification, import, follow-up."""
+    from academy.accounts import bp as accounts_bp
+    from academy.outcomes import bp as outcomes_bp
+
+    for bp in (accounts_bp, outcomes_bp):
+        app.register_blueprint(bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -76,3 +109,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.academy)
+    from academy.cohorts.cli import COMMANDS as cohort_commands
+
+    for command in cohort_commands:  # flask cohort / roster / attendance
+        app.cli.add_command(command)
+    from academy.outcomes.cli import outcomes as outcomes_commands
+
+    app.cli.add_command(outcomes_commands)
+    from academy.reporting.cli import COMMANDS as kpi_commands
+
+    for command in kpi_commands:
+        app.cli.add_command(command)

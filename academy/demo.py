@@ -23,6 +23,7 @@ from faker import Faker
 
 from academy.auth.passwords import hash_password
 from academy.clock import seoul_today
+from academy.cohorts.demo import close_demo_cohorts, override_demo_results
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_threshold
 from academy.kpi.capacity import TIER_CAPACITY
@@ -76,7 +77,9 @@ from academy.models import (
     YearlyTarget,
     age_on,
 )
+from academy.outcomes.demo import extend_demo as extend_outcome_demo
 from academy.reference import district_campus_name, load_reference_data
+from academy.subsidies.demo import extend_demo as extend_programme_demo
 
 DEMO_PASSWORD = "academy-demo-2025"
 # One sign-in per role, printed by `make run`; every other demo account is numbered.
@@ -301,6 +304,8 @@ class DemoSummary:
     instructors: int = 0
     coordinators: int = 0
     outcome_records: int = 0
+    evidence_files: int = 0
+    contact_attempts: int = 0
     outcomes_by_code: dict[str, int] = field(default_factory=dict)
     exam_attempts: int = 0
     subsidy_claims: int = 0
@@ -321,7 +326,8 @@ class DemoSummary:
             f"  trainees {self.trainees:,}, enrolments {self.enrolments:,}, "
             f"attendance marks {self.attendance_marks:,}",
             f"  instructors {self.instructors}, coordinators {self.coordinators}",
-            f"  outcome records {self.outcome_records:,} (current: {codes})",
+            f"  outcome records {self.outcome_records:,} (current: {codes}), evidence files "
+            f"{self.evidence_files:,}, follow-up contact attempts {self.contact_attempts:,}",
             f"  exam attempts {self.exam_attempts:,}, subsidy claims {self.subsidy_claims:,} "
             f"(spent {self.subsidy_spent:,} KRW), internship placements "
             f"{self.internship_placements:,}, alliance members {self.alliance_members}",
@@ -474,6 +480,7 @@ class _Person:
     vulnerable: bool
     birth_date: date
     showcase: bool = False
+    fails_rule: bool = False  # attends too little to complete (미수료 at the close)
     outcome: OutcomeCode | None = None  # the current code, if a row exists
     job_starts_on: date | None = None
 
@@ -487,6 +494,7 @@ class _DemoBuilder:
 
     def __init__(self, seed: int, scale: float) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.fake = Faker("ko_KR")
         self.fake.seed_instance(seed)
         self.scale = scale
@@ -509,10 +517,14 @@ class _DemoBuilder:
         for campus in self.campuses:
             self._cohorts_of(campus)
         self._trainees()
+        close_demo_cohorts(self)
         self._instructors()
         self._outcomes()
+        override_demo_results(self)
+        self.summary.__dict__.update(extend_outcome_demo(self, self.seed))
         self._certifications_and_subsidies()
         self._ecosystem()
+        extend_programme_demo(self, self.seed)
         self._insert()
         self.summary.attendance_marks = self._insert_attendance()
         self._reset_sequences()
@@ -755,12 +767,16 @@ class _DemoBuilder:
                     status, position = EnrolmentStatus.WAITLISTED, place - cohort.size + 1
                 elif is_showcase:
                     pass
-                elif roll < 0.085:
+                # Nobody leaves a cohort with a waitlist: a leaver's seat would have gone to the
+                # first person waiting (academy.cohorts.enrolment).
+                elif roll < 0.085 and not cohort.waitlisted:
                     status = EnrolmentStatus.WITHDRAWN
                     left_on = held[rng.randint(len(held) // 10, len(held) * 7 // 10)]
-                elif roll < 0.115:
+                elif roll < 0.115 and not cohort.waitlisted:
                     status = EnrolmentStatus.EARLY_EMPLOYED
                     left_on = held[rng.randint(len(held) * 6 // 10, len(held) * 95 // 100)]
+                elif 0.115 <= roll < 0.135:
+                    status = EnrolmentStatus.NOT_COMPLETED  # stayed, but attended too little
                 else:
                     employed_at_start = rng.random() < 0.03
                 enrolment_id = self.add(
@@ -787,6 +803,7 @@ class _DemoBuilder:
                             vulnerable=vulnerable,
                             birth_date=birth_date,
                             showcase=is_showcase,
+                            fails_rule=status == EnrolmentStatus.NOT_COMPLETED,
                         )
                     )
                 if is_showcase:
@@ -1366,7 +1383,7 @@ class _DemoBuilder:
             for name, chances in _PROFILES.items()
         }
         for person in self.people:
-            if person.status == EnrolmentStatus.WITHDRAWN:
+            if person.status == EnrolmentStatus.WITHDRAWN or person.fails_rule:
                 profile = "poor"
             elif person.status == EnrolmentStatus.EARLY_EMPLOYED or person.showcase:
                 profile = "good"
@@ -1378,8 +1395,15 @@ class _DemoBuilder:
             if person.left_on:
                 sessions = [s for s in sessions if s[1] < person.left_on]
             marks = [_MARKS[bisect(chances, rng.random())] for _ in sessions]
-            if person.status == EnrolmentStatus.COMPLETED:
-                held = len(person.cohort.sessions)
+            held = len(person.cohort.sessions)
+            if person.fails_rule:  # the completion rule, applied at the close, says no
+                while meets_threshold(attendance_rate(Counter(marks), held, rules), rules):
+                    marks[marks.index(Mark.PRESENT)] = Mark.ABSENT
+            elif person.status in (
+                EnrolmentStatus.COMPLETED,
+                EnrolmentStatus.ENROLLED,
+                EnrolmentStatus.NOT_COMPLETED,
+            ):  # the last: overridden
                 while not meets_threshold(attendance_rate(Counter(marks), held, rules), rules):
                     worst = Mark.ABSENT if Mark.ABSENT in marks else Mark.LATE
                     marks[marks.index(worst if worst in marks else Mark.EARLY_LEAVE)] = Mark.PRESENT
@@ -1429,10 +1453,11 @@ class _DemoBuilder:
         summary.trainees = len(self.rows[Trainee])
         summary.enrolments = len(self.rows[Enrolment])
         summary.outcome_records = len(self.rows[OutcomeRecord])
-        current: dict[int, OutcomeCode] = {}
-        for record in self.rows[OutcomeRecord]:  # versions come in order: the last one wins
-            current[record["enrolment_id"]] = record["code"]
-        summary.outcomes_by_code = dict(Counter(code.value for code in current.values()))
+        current: dict[int, dict] = {}
+        for record in self.rows[OutcomeRecord]:  # the highest version is the current one
+            if record["version"] > current.get(record["enrolment_id"], {}).get("version", 0):
+                current[record["enrolment_id"]] = record
+        summary.outcomes_by_code = dict(Counter(r["code"].value for r in current.values()))
         order = [Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR, Role.TRAINEE]
         summary.logins.sort(key=lambda login: order.index(Role(login[0])))
         return summary

@@ -18,7 +18,7 @@ update() {
   local locale
   for locale in "${LOCALES[@]}"; do
     if [ -f "$TRANSLATIONS/$locale/LC_MESSAGES/messages.po" ]; then
-      "$PYBABEL" update -N --no-fuzzy-matching -i "$POT" -d "$TRANSLATIONS" -l "$locale"
+      "$PYBABEL" update -N --no-fuzzy-matching --ignore-obsolete -i "$POT" -d "$TRANSLATIONS" -l "$locale"
     else
       "$PYBABEL" init -i "$POT" -d "$TRANSLATIONS" -l "$locale"
     fi

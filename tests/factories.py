@@ -103,3 +103,187 @@ class EnrolmentFactory(BaseFactory):
     trainee = factory.SubFactory(TraineeFactory)
     status = EnrolmentStatus.ENROLLED
     enrolled_on = factory.SelfAttribute("cohort.starts_on")
+
+
+# Instructors' careers, internships, certifications and the exam-fee subsidy (issue 4).
+from datetime import datetime  # noqa: E402
+
+from academy.models import (  # noqa: E402
+    CareerField,
+    CareerPeriod,
+    Certification,
+    CertificationKind,
+    ClaimStatus,
+    ExamAttempt,
+    ExamResult,
+    HostOrganisation,
+    InternshipOpening,
+    InternshipPlacement,
+    InternshipProgramme,
+    SubsidyClaim,
+    SubsidyProgramme,
+    SubsidyRound,
+)
+
+
+class CareerPeriodFactory(BaseFactory):
+    class Meta:
+        model = CareerPeriod
+
+    instructor = factory.SubFactory(InstructorFactory)
+    employer = factory.Sequence(lambda n: f"에이아이랩{n}")
+    role_title = "머신러닝 엔지니어"
+    field = CareerField.AI
+    starts_on = date(2020, 1, 1)
+    ends_on = date(2023, 12, 31)
+    verified_at = datetime(2024, 1, 15, 1, 0)
+
+
+class CertificationFactory(BaseFactory):
+    class Meta:
+        model = Certification
+
+    name = factory.Sequence(lambda n: f"AI 자격 {n}")
+    issuer = "한국데이터산업진흥원"
+    kind = CertificationKind.AI_COMPANY
+    exam_fee = 50_000
+
+
+class ExamAttemptFactory(BaseFactory):
+    class Meta:
+        model = ExamAttempt
+
+    certification = factory.SubFactory(CertificationFactory)
+    trainee = factory.SubFactory(TraineeFactory)
+    sat_on = date(2025, 6, 14)
+    result = ExamResult.PASSED
+    fee_paid = factory.SelfAttribute("certification.exam_fee")
+
+
+class SubsidyProgrammeFactory(BaseFactory):
+    class Meta:
+        model = SubsidyProgramme
+
+    year = 2025
+    name = factory.LazyAttribute(lambda o: f"{o.year}년 청년 자격시험 응시료 지원")
+    budget = 200_000_000
+    spent = 0
+
+
+class SubsidyRoundFactory(BaseFactory):
+    class Meta:
+        model = SubsidyRound
+
+    programme = factory.SubFactory(SubsidyProgrammeFactory, year=2026)
+    half = 1
+    opens_on = factory.LazyAttribute(lambda o: date(o.programme.year, 1 if o.half == 1 else 7, 1))
+    closes_on = factory.LazyAttribute(
+        lambda o: date(o.programme.year, 6, 30) if o.half == 1 else date(o.programme.year, 12, 31)
+    )
+
+
+class SubsidyClaimFactory(BaseFactory):
+    class Meta:
+        model = SubsidyClaim
+
+    programme = factory.SubFactory(SubsidyProgrammeFactory)
+    exam_attempt = factory.SubFactory(ExamAttemptFactory)
+    trainee = factory.SelfAttribute("exam_attempt.trainee")
+    amount_requested = factory.SelfAttribute("exam_attempt.fee_paid")
+    status = ClaimStatus.SUBMITTED
+    applied_on = factory.LazyAttribute(lambda o: o.exam_attempt.sat_on + timedelta(days=3))
+
+
+class HostOrganisationFactory(BaseFactory):
+    class Meta:
+        model = HostOrganisation
+
+    name = factory.Sequence(lambda n: f"인턴 기관 {n}")
+
+
+class InternshipOpeningFactory(BaseFactory):
+    class Meta:
+        model = InternshipOpening
+
+    host = factory.SubFactory(HostOrganisationFactory)
+    programme = InternshipProgramme.COMPANY_LINKED
+    title = "데이터 분석 인턴"
+    starts_on = date(2025, 9, 1)
+    ends_on = date(2025, 11, 28)
+    seats = 3
+    weekly_hours = 40
+
+
+class InternshipPlacementFactory(BaseFactory):
+    class Meta:
+        model = InternshipPlacement
+
+    opening = factory.SubFactory(InternshipOpeningFactory)
+    trainee = factory.SubFactory(TraineeFactory)
+    starts_on = factory.SelfAttribute("opening.starts_on")
+    weekly_hours = 40
+
+
+# Job outcomes, evidence and follow-up (issue 5).
+import io  # noqa: E402
+
+from werkzeug.datastructures import FileStorage  # noqa: E402
+
+from academy.models import (  # noqa: E402
+    ContactAttempt,
+    ContactChannel,
+    ContactResult,
+    EvidenceKind,
+    OutcomeCode,
+    OutcomeEvidence,
+    OutcomeRecord,
+    Verification,
+)
+from academy.uploads import store_upload  # noqa: E402
+
+EVIDENCE_PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+class OutcomeRecordFactory(BaseFactory):
+    class Meta:
+        model = OutcomeRecord
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=EnrolmentStatus.COMPLETED)
+    version = factory.Sequence(lambda n: n + 1)
+    code = OutcomeCode.E1
+    employer = "주식회사 한빛에이아이"
+    starts_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.ends_on + timedelta(days=30))
+    insured = True
+    weekly_hours = 40
+    in_field = True
+    monthly_pay = 3_000_000
+    verification = Verification.SELF_REPORTED
+
+
+class OutcomeEvidenceFactory(BaseFactory):
+    """Evidence with a real file in the upload folder, as an upload would leave it."""
+
+    class Meta:
+        model = OutcomeEvidence
+
+    outcome = factory.SubFactory(OutcomeRecordFactory, verification=Verification.EVIDENCE_ATTACHED)
+    kind = EvidenceKind.EMPLOYMENT_CERTIFICATE
+    stored_name = factory.LazyFunction(
+        lambda: (
+            store_upload(
+                FileStorage(stream=io.BytesIO(EVIDENCE_PDF), filename="재직증명서.pdf")
+            ).stored_name
+        )
+    )
+    original_name = "재직증명서.pdf"
+    content_type = "application/pdf"
+    size_bytes = len(EVIDENCE_PDF)
+
+
+class ContactAttemptFactory(BaseFactory):
+    class Meta:
+        model = ContactAttempt
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=EnrolmentStatus.COMPLETED)
+    channel = ContactChannel.PHONE
+    result = ContactResult.NO_ANSWER

@@ -103,3 +103,15 @@ def test_an_address_trying_many_accounts_is_slowed_down(client, db, strict_limit
     ]
     assert statuses[:8] == [401] * 8
     assert statuses[8] == 429
+
+
+def test_htmx_fragments_use_the_nonce_of_the_page_they_are_swapped_into(client):
+    page_nonce = "AbCdEfGhIjKlMnOpQrSt12"
+    fragment = client.get("/login", headers={"HX-Request": "true", "X-CSP-Nonce": page_nonce})
+    assert f"'nonce-{page_nonce}'" in fragment.headers["Content-Security-Policy"]
+    plain = client.get("/login", headers={"X-CSP-Nonce": page_nonce})
+    assert page_nonce not in plain.headers["Content-Security-Policy"]
+    forged = client.get(
+        "/login", headers={"HX-Request": "true", "X-CSP-Nonce": "x' 'unsafe-inline"}
+    )
+    assert "unsafe-inline" not in forged.headers["Content-Security-Policy"]

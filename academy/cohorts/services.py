@@ -2,23 +2,30 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
+from academy.campuses.services import CohortRow
 from academy.clock import seoul_today
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, AttendanceRules, attendance_rate
 from academy.models import (
     AttendanceMark,
+    Campus,
+    CampusKind,
     ClassSession,
     Cohort,
+    Course,
     Enrolment,
     EnrolmentStatus,
     Instructor,
     InstructorAssignment,
+    Level,
     Mark,
     OutcomeRecord,
+    Tier,
     Trainee,
 )
 
@@ -99,3 +106,118 @@ def instructors_of(cohort: Cohort) -> list[InstructorAssignment]:
         .where(InstructorAssignment.cohort_id == cohort.id)
         .options(selectinload(InstructorAssignment.instructor).selectinload(Instructor.user))
     ).all()
+
+
+# The cohort list ----------------------------------------------------------------------------
+
+
+def cohort_state(cohort: Cohort, today: date | None = None) -> str:
+    """upcoming, running (in training), ended (awaiting closing) or closed."""
+    today = today or seoul_today()
+    if cohort.closed_on:
+        return "closed"
+    if today < cohort.starts_on:
+        return "upcoming"
+    if today <= cohort.ends_on:
+        return "running"
+    return "ended"
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    """One page of the cohort list, shaped for macros/tables.html's pagination."""
+
+    rows: list[CohortRow]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def cohort_page(
+    *,
+    campus_id: int | None = None,
+    kind: CampusKind | None = None,
+    tier: Tier | None = None,
+    level: Level | None = None,
+    year: int | None = None,
+    state: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> CohortPage:
+    """Cohorts across campuses (or of one), filtered, with roster counts: three queries."""
+    today = seoul_today()
+    query = (
+        sa.select(Cohort)
+        .join(Campus, Campus.id == Cohort.campus_id)
+        .join(Course, Course.id == Cohort.course_id)
+    )
+    if campus_id is not None:
+        query = query.where(Cohort.campus_id == campus_id)
+    if kind is not None:
+        query = query.where(Campus.kind == kind)
+    if tier is not None:
+        query = query.where(Campus.tier == tier.value)
+    if level is not None:
+        query = query.where(Course.level == level)
+    if year is not None:  # a cohort's figures belong to the year of its end date
+        query = query.where(Cohort.ends_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if state == "closed":
+        query = query.where(Cohort.closed_on.is_not(None))
+    elif state == "upcoming":
+        query = query.where(Cohort.closed_on.is_(None), Cohort.starts_on > today)
+    elif state == "running":
+        query = query.where(Cohort.closed_on.is_(None), Cohort.starts_on <= today,
+                            Cohort.ends_on >= today)  # fmt: skip
+    elif state == "ended":
+        query = query.where(Cohort.closed_on.is_(None), Cohort.ends_on < today)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    cohorts = db.session.scalars(
+        query.order_by(Cohort.starts_on.desc(), Cohort.code)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .options(contains_eager(Cohort.campus), contains_eager(Cohort.course),
+                 selectinload(Cohort.classroom))
+    ).all()  # fmt: skip
+    counts: dict[int, dict[EnrolmentStatus, int]] = defaultdict(
+        lambda: dict.fromkeys(EnrolmentStatus, 0)
+    )
+    for cohort_id, status, n in db.session.execute(
+        sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count())
+        .where(Enrolment.cohort_id.in_([c.id for c in cohorts]))
+        .group_by(Enrolment.cohort_id, Enrolment.status)
+    ):
+        counts[cohort_id][status] = n
+    rows = [CohortRow(c, counts[c.id]) for c in cohorts]
+    return CohortPage(rows, page, per_page, total)
+
+
+def seat_summary(cohort: Cohort) -> dict[str, int]:
+    """Seats taken, free and the waitlist's length, in one query."""
+    taken, waiting = db.session.execute(
+        sa.select(
+            sa.func.count(Enrolment.id).filter(Enrolment.status == EnrolmentStatus.ENROLLED),
+            sa.func.count(Enrolment.id).filter(Enrolment.status == EnrolmentStatus.WAITLISTED),
+        ).where(Enrolment.cohort_id == cohort.id)
+    ).one()
+    return {"taken": taken, "free": max(cohort.capacity - taken, 0), "waiting": waiting}

@@ -24,6 +24,10 @@ class Format:
     title: object
     columns: tuple[Column, ...]
     key: str  # the column that identifies a row's person
+    # Two rows for the same person: "refuse" lists the later one as a problem (a roster names
+    # each person once), "allow" keeps both (attendance has a row per session), "replace" keeps
+    # the later one and marks the earlier one replaced (outcome lists are updated by appending).
+    duplicates: str = "refuse"
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -51,6 +55,7 @@ ATTENDANCE = Format(
     name="attendance",
     title=_l("Attendance"),
     key="email",
+    duplicates="allow",
     columns=(
         Column("email", "이메일", cells.parse_email, True,
                _l("A trainee on the cohort's roster"), "gildong.hong@example.com"),
@@ -65,6 +70,7 @@ OUTCOMES = Format(
     name="outcomes",
     title=_l("Job outcomes"),
     key="email",
+    duplicates="replace",
     columns=(
         Column("email", "이메일", cells.parse_email, True, _l("A trainee"),
                "gildong.hong@example.com"),

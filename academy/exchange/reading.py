@@ -43,6 +43,7 @@ class ParsedRow:
     line: int
     values: dict[str, object]
     problems: list[Problem] = field(default_factory=list)
+    replaced_by: int | None = None  # the later row for the same person (duplicates="replace")
 
 
 @dataclass
@@ -59,8 +60,10 @@ class ParsedFile:
         return [p for row in self.rows for p in row.problems]
 
     def add_problem(self, row: ParsedRow, key: str | None, message: object, value: str = ""):
-        row.problems.append(Problem(row.line, self.headers.get(key) if key else None, message,
-                                    value))  # fmt: skip
+        """A problem in the column as the file names it, or by its template header when the
+        file lacks the column (a value the row needs that has nowhere to go)."""
+        column = (self.headers.get(key) or self.format.column(key).header) if key else None
+        row.problems.append(Problem(row.line, column, message, value))
 
 
 def _normalise_header(value: object) -> str:
@@ -172,7 +175,7 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
         for name in unknown
     ]
     parsed = ParsedFile(fmt, header_index + 1, headers, [], warnings, rows)
-    seen: dict[object, int] = {}
+    seen: dict[object, ParsedRow] = {}
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         cells = {column.key: (row[pos] if pos < len(row) else None)
@@ -197,14 +200,22 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
                 line.values[key] = None
                 parsed.add_problem(line, key, error.args[0], text(raw))
         identity = line.values.get(fmt.key)
-        if identity is not None and fmt.name != "attendance":
-            if identity in seen:
+        if identity is not None and fmt.duplicates != "allow":
+            earlier = seen.get(identity)
+            if earlier is None:
+                seen[identity] = line
+            elif fmt.duplicates == "replace":
+                earlier.replaced_by = line.line
+                parsed.warnings.append(
+                    _l("Row %(line)s replaces row %(earlier)s for %(key)s.", line=line.line,
+                       earlier=earlier.line, key=text(identity))
+                )  # fmt: skip
+                seen[identity] = line
+            else:
                 parsed.add_problem(
-                    line, fmt.key, _l("also in row %(line)s of this file", line=seen[identity]),
+                    line, fmt.key, _l("also in row %(line)s of this file", line=earlier.line),
                     text(identity),
                 )  # fmt: skip
-            else:
-                seen[identity] = line.line
         parsed.rows.append(line)
     if not parsed.rows:
         raise UnreadableFile(_l("The file has a header but no rows of data."))

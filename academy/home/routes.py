@@ -18,4 +18,4 @@ def index():
         return redirect(url_for("instructors.me"))
     if role == Role.ADMIN:
         return redirect(url_for("admin.accounts"))
-    return redirect(url_for("campuses.overview"))
+    return redirect(url_for("dashboard.city"))

@@ -1,6 +1,7 @@
 """The domain model, one module per domain; import models from here."""
 
 from academy.models.accounts import Role, User
+from academy.models.activation import ActivationToken
 from academy.models.audit import AccessAction, AccessLog
 from academy.models.base import utcnow
 from academy.models.campuses import (
@@ -53,12 +54,22 @@ from academy.models.internships import (
     PlacementStatus,
 )
 from academy.models.outcomes import (
+    ContactAttempt,
+    ContactChannel,
+    ContactResult,
     EvidenceKind,
     ExclusionReason,
     OutcomeCode,
     OutcomeEvidence,
     OutcomeRecord,
     Verification,
+)
+from academy.models.reporting import (
+    ArchivedReport,
+    KpiSetting,
+    KpiSettingChange,
+    QualityRule,
+    ReportFormat,
 )
 from academy.models.subsidies import (
     ClaimStatus,

@@ -11,6 +11,7 @@ from academy.extensions import db
 from academy.models.base import enum_column
 
 if TYPE_CHECKING:
+    from academy.models.cohorts import Cohort
     from academy.models.trainees import Trainee
 
 
@@ -58,15 +59,21 @@ class ExamResult(enum.StrEnum):
 
 
 class ExamAttempt(db.Model):
+    __table_args__ = (sa.CheckConstraint("fee_paid >= 0", name="fee_paid_not_negative"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certification.id"), index=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    # The cohort the trainee sat the exam with: pass rates per cohort and campus follow it.
+    cohort_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
     sat_on: Mapped[date]
     result: Mapped[ExamResult] = mapped_column(
         enum_column(ExamResult, "exam_result"), default=ExamResult.PENDING
     )
     fee_paid: Mapped[int] = mapped_column(sa.BigInteger)  # whole won, from the receipt
-    evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))  # stored name
+    evidence_name: Mapped[Optional[str]] = mapped_column(sa.String(255))
 
     certification: Mapped["Certification"] = relationship(back_populates="attempts")
     trainee: Mapped["Trainee"] = relationship()
+    cohort: Mapped[Optional["Cohort"]] = relationship()

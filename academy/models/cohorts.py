@@ -54,6 +54,8 @@ class Cohort(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        # Completion is decided once every session has been held.
+        sa.CheckConstraint("closed_on IS NULL OR closed_on >= ends_on", name="closed_after_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,10 +67,14 @@ class Cohort(db.Model):
     ends_on: Mapped[date] = mapped_column(index=True)
     capacity: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Closing applies the completion rule; a closed cohort's roster no longer changes.
+    closed_on: Mapped[Optional[date]]
+    closed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
 
     campus: Mapped["Campus"] = relationship(back_populates="cohorts")
     course: Mapped["Course"] = relationship(back_populates="cohorts")
     classroom: Mapped[Optional["Classroom"]] = relationship()
+    closed_by: Mapped[Optional["User"]] = relationship()
     sessions: Mapped[list["ClassSession"]] = relationship(
         back_populates="cohort", order_by="ClassSession.held_on"
     )
@@ -93,6 +99,7 @@ class EnrolmentStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
+    NOT_COMPLETED = "not_completed"  # 미수료: on the roster at the close, below the rule
     EARLY_EMPLOYED = "early_employed"  # 조기취업: a completer for outcome purposes
 
 
@@ -109,6 +116,15 @@ class Enrolment(db.Model):
             "status NOT IN ('withdrawn', 'early_employed') OR left_on IS NOT NULL",
             name="leaving_has_a_date",
         ),
+        # A coordinator may override the completion result, but only with a written reason.
+        sa.CheckConstraint(
+            "(completion_override_reason IS NULL) = (completion_overridden_at IS NULL)",
+            name="override_has_a_reason",
+        ),
+        sa.CheckConstraint(
+            "completion_override_reason IS NULL OR status IN ('completed', 'not_completed')",
+            name="override_only_of_completion",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,12 +139,22 @@ class Enrolment(db.Model):
     # 재직여부: already employed when the cohort started; leaves the outcome denominator.
     employed_at_start: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a withdrawal moved this person from the waitlist onto the roster.
+    promoted_at: Mapped[Optional[datetime]]
+    completion_override_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    completion_overridden_at: Mapped[Optional[datetime]]
+    completion_overridden_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user.id"), index=True
+    )
 
     cohort: Mapped["Cohort"] = relationship(back_populates="enrolments")
     trainee: Mapped["Trainee"] = relationship(back_populates="enrolments")
     marks: Mapped[list["AttendanceMark"]] = relationship(back_populates="enrolment")
     outcomes: Mapped[list["OutcomeRecord"]] = relationship(
         back_populates="enrolment", order_by="OutcomeRecord.version"
+    )
+    completion_overridden_by: Mapped[Optional["User"]] = relationship(
+        foreign_keys=[completion_overridden_by_id]
     )
 
 

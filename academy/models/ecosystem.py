@@ -82,7 +82,8 @@ class DonationKind(enum.StrEnum):
 class FundDonation(db.Model):
     __table_args__ = (
         sa.CheckConstraint(
-            "(kind = 'money' AND amount > 0) OR (kind = 'talent' AND amount IS NULL)",
+            "(kind = 'money' AND amount IS NOT NULL AND amount > 0)"
+            " OR (kind = 'talent' AND amount IS NULL)",
             name="money_has_amount",
         ),
     )

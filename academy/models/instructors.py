@@ -54,11 +54,13 @@ class CareerPeriod(db.Model):
     field: Mapped[CareerField] = mapped_column(enum_column(CareerField, "career_field"))
     starts_on: Mapped[date]
     ends_on: Mapped[Optional[date]]  # open: ongoing
-    evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    evidence_path: Mapped[Optional[str]] = mapped_column(sa.String(255))  # stored name
+    evidence_name: Mapped[Optional[str]] = mapped_column(sa.String(255))  # as the sender named it
     verified_at: Mapped[Optional[datetime]]
     verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
 
     instructor: Mapped["Instructor"] = relationship(back_populates="careers")
+    verified_by: Mapped[Optional["User"]] = relationship()
 
 
 class AssignmentRole(enum.StrEnum):

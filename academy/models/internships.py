@@ -11,6 +11,7 @@ from academy.extensions import db
 from academy.models.base import enum_column
 
 if TYPE_CHECKING:
+    from academy.models.campuses import Campus
     from academy.models.ecosystem import AllianceMember
     from academy.models.trainees import Trainee
 
@@ -69,6 +70,8 @@ class InternshipPlacement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     opening_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_opening.id"), index=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    # The campus whose coordinator placed the trainee: counts by campus follow it.
+    campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[Optional[date]]
     paid: Mapped[bool] = mapped_column(default=True)
@@ -79,3 +82,4 @@ class InternshipPlacement(db.Model):
 
     opening: Mapped["InternshipOpening"] = relationship(back_populates="placements")
     trainee: Mapped["Trainee"] = relationship()
+    campus: Mapped[Optional["Campus"]] = relationship()

@@ -65,6 +65,9 @@ class OutcomeRecord(db.Model):
         sa.CheckConstraint(
             "contract_months IS NULL OR contract_months > 0", name="contract_months_positive"
         ),
+        sa.CheckConstraint(
+            "verification <> 'returned' OR returned_reason IS NOT NULL", name="returned_has_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,12 +91,18 @@ class OutcomeRecord(db.Model):
     reported_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     verified_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     verified_at: Mapped[Optional[datetime]]
+    # Who sent the version back and when; the reason is in returned_reason, for the trainee.
+    returned_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    returned_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrolment: Mapped["Enrolment"] = relationship(back_populates="outcomes")
     reported_by: Mapped[Optional["User"]] = relationship(foreign_keys=[reported_by_id])
     verified_by: Mapped[Optional["User"]] = relationship(foreign_keys=[verified_by_id])
-    evidence: Mapped[list["OutcomeEvidence"]] = relationship(back_populates="outcome")
+    returned_by: Mapped[Optional["User"]] = relationship(foreign_keys=[returned_by_id])
+    evidence: Mapped[list["OutcomeEvidence"]] = relationship(
+        back_populates="outcome", order_by="OutcomeEvidence.id"
+    )
 
 
 class EvidenceKind(enum.StrEnum):
@@ -119,3 +128,35 @@ class OutcomeEvidence(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     outcome: Mapped["OutcomeRecord"] = relationship(back_populates="evidence")
+
+
+class ContactChannel(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    TEXT = "text"  # 문자 메시지
+    IN_PERSON = "in_person"
+
+
+class ContactResult(enum.StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    WRONG_CONTACT = "wrong_contact"  # the number or address no longer reaches the person
+    SENT = "sent"  # an e-mail or text went out; no answer yet
+    FAILED = "failed"  # the e-mail could not be sent
+
+
+class ContactAttempt(db.Model):
+    """A try to learn a completer's outcome (follow-up): CIRR and WIOA count only documented
+    efforts before someone is left as unknown."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    channel: Mapped[ContactChannel] = mapped_column(enum_column(ContactChannel, "contact_channel"))
+    result: Mapped[ContactResult] = mapped_column(enum_column(ContactResult, "contact_result"))
+    note: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+
+    enrolment: Mapped["Enrolment"] = relationship()
+    by: Mapped[Optional["User"]] = relationship()

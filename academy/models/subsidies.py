@@ -12,6 +12,7 @@ from academy.models.base import enum_column, utcnow
 
 if TYPE_CHECKING:
     from academy.models.accounts import User
+    from academy.models.campuses import Campus
     from academy.models.certifications import ExamAttempt
     from academy.models.trainees import Trainee
 
@@ -46,11 +47,17 @@ class SubsidyProgramme(db.Model):
     payment_method: Mapped[PaymentMethod] = mapped_column(
         enum_column(PaymentMethod, "payment_method"), default=PaymentMethod.LOCAL_GIFT_CERTIFICATE
     )
+    # 조기 마감: set when the budget is spent (or an official closes it); no new applications.
+    closed_early_on: Mapped[Optional[date]]
 
     rounds: Mapped[list["SubsidyRound"]] = relationship(
         back_populates="programme", order_by="SubsidyRound.half"
     )
     claims: Mapped[list["SubsidyClaim"]] = relationship(back_populates="programme")
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.spent
 
 
 class SubsidyRound(db.Model):
@@ -90,19 +97,25 @@ class SubsidyClaim(db.Model):
             "(status = 'approved') = (amount_approved IS NOT NULL)",
             name="approved_has_amount",
         ),
+        sa.CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_has_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("subsidy_programme.id"), index=True)
     round_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("subsidy_round.id"))
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    # The trainee's campus when they applied: its coordinators decide, the ledger counts it there.
+    campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
     exam_attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("exam_attempt.id"))
     amount_requested: Mapped[int] = mapped_column(sa.BigInteger)
     amount_approved: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
     status: Mapped[ClaimStatus] = mapped_column(
         enum_column(ClaimStatus, "claim_status"), default=ClaimStatus.SUBMITTED, index=True
     )
-    receipt_path: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    receipt_path: Mapped[Optional[str]] = mapped_column(sa.String(255))  # stored name
+    receipt_name: Mapped[Optional[str]] = mapped_column(sa.String(255))
     applied_on: Mapped[date]
     decided_at: Mapped[Optional[datetime]]
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
@@ -115,6 +128,7 @@ class SubsidyClaim(db.Model):
 
     programme: Mapped["SubsidyProgramme"] = relationship(back_populates="claims")
     round: Mapped[Optional["SubsidyRound"]] = relationship()
+    campus: Mapped[Optional["Campus"]] = relationship()
     trainee: Mapped["Trainee"] = relationship()
     exam_attempt: Mapped["ExamAttempt"] = relationship()
     decided_by: Mapped[Optional["User"]] = relationship()

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from academy.auth.access import get_trainee_or_404, role_required
 from academy.models import AccessAction, Role
+from academy.outcomes.pages import record_context
 from academy.trainees import bp, services
 from academy.web import render
 
@@ -10,7 +11,8 @@ from academy.web import render
 def _show(trainee):
     services.log_access(current_user, AccessAction.VIEW, "trainee", trainee.id, request.remote_addr)
     record = services.trainee_record(trainee)
-    return render("trainees/show.html", "trainees/_record.html", record=record)
+    outcomes = record_context([line.enrolment for line in record.enrolments])
+    return render("trainees/show.html", "trainees/_record.html", record=record, **outcomes)
 
 
 @bp.get("/me")

@@ -64,7 +64,7 @@ def upgrade():
     sa.Column('amount', sa.BigInteger(), nullable=True),
     sa.Column('description', sa.String(length=300), nullable=True),
     sa.Column('received_on', sa.Date(), nullable=False),
-    sa.CheckConstraint("(kind = 'money' AND amount > 0) OR (kind = 'talent' AND amount IS NULL)", name=op.f('ck_fund_donation_money_has_amount')),
+    sa.CheckConstraint("(kind = 'money' AND amount IS NOT NULL AND amount > 0) OR (kind = 'talent' AND amount IS NULL)", name=op.f('ck_fund_donation_money_has_amount')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_donation'))
     )
     op.create_table('subsidy_programme',

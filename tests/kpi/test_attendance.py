@@ -37,3 +37,25 @@ def test_no_sessions_held_has_no_rate():
     rate = attendance_rate({}, sessions_held=0, rules=RULES)
     assert rate.rate is None
     assert not meets_threshold(rate, RULES)
+
+
+def test_outlook_counts_the_absences_a_trainee_can_still_afford():
+    from academy.kpi.attendance import Outlook, attendance_outlook
+
+    # 20 sessions in all, 10 held: 9 present and 1 absent. 16 of 20 are needed; 19 at best.
+    outlook = attendance_outlook({Mark.PRESENT: 9, Mark.ABSENT: 1}, 10, 20, RULES, 2)
+    assert outlook.remaining == 10 and outlook.spare_absences == 3
+    assert outlook.outlook == Outlook.ON_TRACK
+    close = attendance_outlook({Mark.PRESENT: 8, Mark.ABSENT: 2}, 10, 20, RULES, 2)
+    assert close.spare_absences == 2 and close.outlook == Outlook.AT_RISK
+    lost = attendance_outlook({Mark.PRESENT: 5, Mark.ABSENT: 5}, 10, 20, RULES, 2)
+    assert lost.spare_absences == -1 and lost.outlook == Outlook.CANNOT_COMPLETE
+
+
+def test_outlook_leaves_excused_sessions_out_of_the_final_denominator():
+    from academy.kpi.attendance import Outlook, attendance_outlook
+
+    # 10 sessions, 5 excused: 4 of the other 5 are needed. Present 2, absent 1, 2 to come.
+    outlook = attendance_outlook({Mark.EXCUSED: 5, Mark.PRESENT: 2, Mark.ABSENT: 1}, 8, 10,
+                                 RULES, 0)  # fmt: skip
+    assert outlook.spare_absences == 0 and outlook.outlook == Outlook.AT_RISK

@@ -102,3 +102,10 @@ def test_emails_are_stored_lower_case(db):
             {"e": "Upper@x.kr", "id": user.id},
         )
     db.session.rollback()
+
+
+def test_a_money_donation_needs_an_amount(db):
+    from academy.models import DonationKind, FundDonation
+
+    refused(FundDonation(donor="기부자", kind=DonationKind.MONEY, amount=None,
+                         received_on=date(2025, 5, 1)))  # fmt: skip

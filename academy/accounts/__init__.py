@@ -1,0 +1,7 @@
+"""Account activation: coordinators invite trainees; a one-time link lets each set a password."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from academy.accounts import routes  # noqa: E402,F401

@@ -1,0 +1,372 @@
+"""Enrolment one by one, the waitlist and leaving: the rules, shared with the roster import.
+
+- A trainee is a youth aged YOUTH_MIN_AGE–YOUTH_MAX_AGE (만 19–39세 by default) on the cohort's
+  first day.
+- A person is identified by e-mail; a person already enrolled (or waitlisted) in a cohort whose
+  dates overlap is refused with the reason.
+- Seats are the cohort's capacity; when it is full a new enrolment joins the waitlist, and when
+  someone leaves, the first on the waitlist takes the seat (the coordinator is told who).
+- Every rule that counts seats runs with the cohort's row locked (academy.cohorts.locking), so
+  two coordinators taking the last seat at the same moment cannot both get it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from academy.clock import seoul_today
+from academy.cohorts.locking import lock_row
+from academy.cohorts.planning import seats_taken
+from academy.extensions import db
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Role,
+    Trainee,
+    User,
+    age_on,
+    utcnow,
+)
+
+# Statuses that hold a person to a cohort's dates: the overlap rule looks at these.
+ACTIVE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
+# Set-based lookups take this many e-mails or ids per query (SQLite allows 32,766 parameters).
+CHUNK = 1000
+
+Errors = dict[str, list[object]]
+
+
+class EnrolmentRefused(ValueError):
+    """`errors` maps a form field (or "" for the whole form) to translatable reasons."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+    def messages(self) -> list[str]:
+        return [str(message) for messages in self.errors.values() for message in messages]
+
+
+@dataclass
+class TraineeData:
+    name: str
+    birth_date: date
+    email: str
+    phone: str | None = None
+    vulnerable: bool = False
+    employed_at_start: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who an e-mail already belongs to."""
+
+    user_id: int
+    name: str
+    role: Role
+    trainee_id: int | None
+    birth_date: date | None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    code: str
+    starts_on: date
+    ends_on: date
+    status: EnrolmentStatus
+
+
+def youth_ages() -> tuple[int, int]:
+    return current_app.config["YOUTH_MIN_AGE"], current_app.config["YOUTH_MAX_AGE"]
+
+
+def age_problem(birth_date: date, cohort: Cohort) -> object | None:
+    """The age rule (만 나이 on the cohort's first day), or None when it is met."""
+    low, high = youth_ages()
+    age = age_on(birth_date, cohort.starts_on)
+    if low <= age <= high:
+        return None
+    return _l("aged %(age)s on the cohort's first day (%(start)s): trainees are %(low)s to "
+              "%(high)s", age=age, start=cohort.starts_on.isoformat(), low=low,
+              high=high)  # fmt: skip
+
+
+def chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def people_by_email(emails: Iterable[str]) -> dict[str, Person]:
+    """Existing accounts for the e-mails, in one query per thousand."""
+    found: dict[str, Person] = {}
+    for chunk in chunks(sorted(set(emails))):
+        rows = db.session.execute(
+            sa.select(User.id, User.email, User.name, User.role, Trainee.id, Trainee.birth_date)
+            .outerjoin(Trainee, Trainee.user_id == User.id)
+            .where(User.email.in_(chunk))
+        )
+        for user_id, email, name, role, trainee_id, birth_date in rows:
+            found[email] = Person(user_id, name, role, trainee_id, birth_date)
+    return found
+
+
+def active_overlaps(cohort: Cohort, trainee_ids: Iterable[int]) -> dict[int, Overlap]:
+    """For each trainee, an active enrolment in another cohort whose dates overlap this one's."""
+    found: dict[int, Overlap] = {}
+    for chunk in chunks(sorted(set(trainee_ids))):
+        rows = db.session.execute(
+            sa.select(Enrolment.trainee_id, Cohort.code, Cohort.starts_on, Cohort.ends_on,
+                      Enrolment.status)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(
+                Enrolment.trainee_id.in_(chunk),
+                Enrolment.status.in_(ACTIVE),
+                Cohort.id != cohort.id,
+                Cohort.starts_on <= cohort.ends_on,
+                Cohort.ends_on >= cohort.starts_on,
+            )
+            .order_by(Cohort.starts_on)
+        )  # fmt: skip
+        for trainee_id, code, starts_on, ends_on, status in rows:
+            found.setdefault(trainee_id, Overlap(code, starts_on, ends_on, status))
+    return found
+
+
+def roster_statuses(cohort_id: int) -> dict[int, EnrolmentStatus]:
+    """Everyone this cohort already lists (any status), by trainee id."""
+    return dict(
+        db.session.execute(
+            sa.select(Enrolment.trainee_id, Enrolment.status).where(
+                Enrolment.cohort_id == cohort_id
+            )
+        ).all()
+    )
+
+
+def overlap_problem(overlap: Overlap) -> object:
+    if overlap.status == EnrolmentStatus.WAITLISTED:
+        return _l("already on the waitlist of cohort %(code)s (%(start)s to %(end)s), whose "
+                  "dates overlap this cohort's", code=overlap.code,
+                  start=overlap.starts_on.isoformat(), end=overlap.ends_on.isoformat())  # fmt: skip
+    return _l("already enrolled in cohort %(code)s (%(start)s to %(end)s), whose dates overlap "
+              "this cohort's", code=overlap.code, start=overlap.starts_on.isoformat(),
+              end=overlap.ends_on.isoformat())  # fmt: skip
+
+
+def identity_problems(person: Person | None, birth_date: date | None) -> list[tuple[str, object]]:
+    """An e-mail that belongs to staff, or to a trainee born on another day, is a mistake."""
+    if person is None:
+        return []
+    if person.trainee_id is None:
+        return [("email", _l("this e-mail belongs to a staff account, not a trainee"))]
+    if birth_date is not None and person.birth_date != birth_date:
+        return [("birth_date", _l("this e-mail is registered to a trainee with another birth "
+                                  "date: check the e-mail and the date"))]  # fmt: skip
+    return []
+
+
+def closed_problem(cohort: Cohort) -> object | None:
+    if cohort.closed_on:
+        return _l("The cohort is closed: its roster no longer changes.")
+    return None
+
+
+def enrolment_problems(cohort: Cohort, email: str | None, birth_date: date | None) -> Errors:
+    """Every rule one person breaks for this cohort, by field (the inline form checks use it)."""
+    errors: Errors = {}
+    closed = closed_problem(cohort)
+    if closed:
+        errors.setdefault("", []).append(closed)
+    if birth_date is not None:
+        age = age_problem(birth_date, cohort)
+        if age:
+            errors.setdefault("birth_date", []).append(age)
+    if email:
+        person = people_by_email([email]).get(email)
+        for field, message in identity_problems(person, birth_date):
+            errors.setdefault(field, []).append(message)
+        if person and person.trainee_id:
+            if person.trainee_id in roster_statuses(cohort.id):
+                errors.setdefault("email", []).append(_l("already on this cohort's roster"))
+            overlap = active_overlaps(cohort, [person.trainee_id]).get(person.trainee_id)
+            if overlap:
+                errors.setdefault("email", []).append(overlap_problem(overlap))
+    return errors
+
+
+def next_waitlist_position(cohort_id: int) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.max(Enrolment.waitlist_position)).where(
+                Enrolment.cohort_id == cohort_id
+            )
+        )
+        or 0
+    ) + 1
+
+
+def enrolment_date(cohort: Cohort) -> date:
+    """Today for a cohort that has not ended (a late joiner joins today); a cohort entered after
+    its end is recorded as joined on its first day."""
+    today = seoul_today()
+    return today if today <= cohort.ends_on else cohort.starts_on
+
+
+def new_trainee(data: TraineeData) -> Trainee:
+    """A trainee's account: no password until they activate it themselves."""
+    user = User(email=data.email, name=data.name.strip(), role=Role.TRAINEE, password_hash=None)
+    trainee = Trainee(user=user, birth_date=data.birth_date, phone=data.phone,
+                      vulnerable=data.vulnerable)  # fmt: skip
+    db.session.add_all([user, trainee])
+    return trainee
+
+
+def enrol(cohort: Cohort, data: TraineeData, by: User | None) -> Enrolment:
+    """Enrol one person: a seat if one is free, else the end of the waitlist.
+
+    Raises EnrolmentRefused with every broken rule by field; nothing is written then.
+    """
+    lock_row(Cohort, cohort.id)
+    db.session.refresh(cohort)  # what other writers committed before the lock was ours
+    data.email = data.email.strip().lower()
+    errors = enrolment_problems(cohort, data.email, data.birth_date)
+    if errors:
+        db.session.rollback()
+        raise EnrolmentRefused(errors)
+    person = people_by_email([data.email]).get(data.email)
+    if person is not None:
+        lock_row(Trainee, person.trainee_id)  # the same person enrolled elsewhere takes turns
+        overlap = active_overlaps(cohort, [person.trainee_id]).get(person.trainee_id)
+        if overlap:
+            db.session.rollback()
+            raise EnrolmentRefused({"email": [overlap_problem(overlap)]})
+        trainee = db.session.get(Trainee, person.trainee_id)
+    else:
+        trainee = new_trainee(data)
+    if seats_taken(cohort.id) < cohort.capacity:
+        status, position = EnrolmentStatus.ENROLLED, None
+    else:
+        status, position = EnrolmentStatus.WAITLISTED, next_waitlist_position(cohort.id)
+    enrolment = Enrolment(
+        cohort_id=cohort.id,
+        trainee=trainee,
+        status=status,
+        waitlist_position=position,
+        enrolled_on=enrolment_date(cohort),
+        employed_at_start=data.employed_at_start,
+    )
+    db.session.add(enrolment)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same new e-mail enrolled elsewhere in the same instant
+        db.session.rollback()
+        raise EnrolmentRefused(
+            {"email": [_l("Someone registered this e-mail a moment ago: submit again.")]}
+        ) from None
+    db.session.add(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
+                  subject_type="enrolment", subject_id=enrolment.id,
+                  detail=f"cohort {cohort.code}: {enrolment.status.value}")
+    )  # fmt: skip
+    db.session.commit()
+    return enrolment
+
+
+def _renumber_waitlist(cohort_id: int) -> None:
+    waiting = db.session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.WAITLISTED)
+        .order_by(Enrolment.waitlist_position, Enrolment.id)
+    ).all()
+    for position, enrolment in enumerate(waiting, start=1):
+        if enrolment.waitlist_position != position:
+            enrolment.waitlist_position = position
+
+
+def promote_waitlisted(cohort: Cohort) -> list[Enrolment]:
+    """Fill free seats from the head of the waitlist. The caller holds the cohort's lock."""
+    free = cohort.capacity - seats_taken(cohort.id)
+    if free <= 0:
+        return []
+    promoted = db.session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
+        .order_by(Enrolment.waitlist_position, Enrolment.id)
+        .limit(free)
+    ).all()
+    now, joined = utcnow(), enrolment_date(cohort)
+    for enrolment in promoted:
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.waitlist_position = None
+        enrolment.promoted_at = now
+        enrolment.enrolled_on = max(joined, enrolment.enrolled_on)
+    db.session.flush()
+    _renumber_waitlist(cohort.id)
+    db.session.flush()
+    return promoted
+
+
+@dataclass(frozen=True)
+class Departure:
+    enrolment: Enrolment | None  # None: a waitlist entry, removed
+    promoted: list[Enrolment]
+
+
+def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User | None
+          ) -> Departure:  # fmt: skip
+    """Someone leaves: withdrawn, or early employment (조기취업, a completer for outcomes).
+
+    The enrolment stays on the roster and in the denominators; the seat goes to the first on
+    the waitlist. Someone only on the waitlist never held a seat: their entry is removed.
+    """
+    cohort = enrolment.cohort
+    lock_row(Cohort, cohort.id)
+    db.session.refresh(cohort)
+    db.session.refresh(enrolment)
+    closed = closed_problem(cohort)
+    if closed:
+        db.session.rollback()
+        raise EnrolmentRefused({"": [closed]})
+    if enrolment.status == EnrolmentStatus.WAITLISTED:
+        db.session.add(
+            AccessLog(user_id=by.id if by else None, action=AccessAction.DELETE,
+                      subject_type="enrolment", subject_id=enrolment.id,
+                      detail=f"cohort {cohort.code}: removed from the waitlist")
+        )  # fmt: skip
+        db.session.delete(enrolment)
+        db.session.flush()
+        _renumber_waitlist(cohort.id)
+        db.session.commit()
+        return Departure(None, [])
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        db.session.rollback()
+        raise EnrolmentRefused({"": [_l("Only someone on the roster can leave it.")]})
+    if not enrolment.enrolled_on <= left_on <= cohort.ends_on:
+        db.session.rollback()
+        raise EnrolmentRefused(
+            {"left_on": [_l("Enter a day from %(first)s to %(last)s.",
+                            first=enrolment.enrolled_on.isoformat(),
+                            last=cohort.ends_on.isoformat())]}
+        )  # fmt: skip
+    enrolment.status = (
+        EnrolmentStatus.EARLY_EMPLOYED if early_employment else EnrolmentStatus.WITHDRAWN
+    )
+    enrolment.left_on = left_on
+    db.session.flush()
+    promoted = promote_waitlisted(cohort)
+    db.session.add(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
+                  subject_type="enrolment", subject_id=enrolment.id,
+                  detail=f"cohort {cohort.code}: {enrolment.status.value} on {left_on}; "
+                         f"promoted {[e.id for e in promoted]}")
+    )  # fmt: skip
+    db.session.commit()
+    return Departure(enrolment, promoted)

@@ -1,0 +1,126 @@
+"""The two steps of an import as jobs on a staged file: check (the preview), then commit.
+
+Both call the same services as `flask roster import` and `flask attendance import`; what the
+page shows is kept in the staged record as plain data, in the uploader's language.
+"""
+
+from academy.cohorts import staging
+from academy.cohorts.imports import (
+    AttendanceCheck,
+    ImportRefused,
+    RosterCheck,
+    check_attendance,
+    check_roster,
+    commit_attendance,
+    commit_roster,
+)
+from academy.exchange.reading import UnreadableFile
+from academy.exchange.writing import annotated_workbook
+from academy.extensions import db
+from academy.labels import label_for
+from academy.models import Cohort, User
+
+PREVIEW_LINES = 200
+LISTED_PROBLEMS = 1000
+
+
+def _check(kind: str):
+    return check_roster if kind == "roster" else check_attendance
+
+
+def _commit(kind: str):
+    return commit_roster if kind == "roster" else commit_attendance
+
+
+def report_of(check: RosterCheck | AttendanceCheck) -> dict:
+    problems = check.problems
+    report = {
+        "rows": len(check.lines),
+        "problem_count": len(problems),
+        "problem_rows": len({p.line for p in problems}),
+        "problems": [
+            {"line": p.line, "column": p.column or "", "value": p.value, "message": str(p.message)}
+            for p in problems[:LISTED_PROBLEMS]
+        ],
+        "warnings": [str(w) for w in check.parsed.warnings],
+    }
+    if isinstance(check, RosterCheck):
+        report["counts"] = {
+            "new": check.count("new"),
+            "existing": check.count("existing"),
+            "on_roster": check.count("on_roster"),
+            "seat": check.count(place="seat"),
+            "waitlist": check.count(place="waitlist"),
+            "free_seats": check.free_seats,
+        }
+        report["lines"] = [
+            {"line": line.line, "name": line.row.values.get("name") or "",
+             "email": line.row.values.get("email") or "",
+             "birth_date": (line.row.values["birth_date"].isoformat()
+                            if line.row.values.get("birth_date") else ""),
+             "action": line.action, "place": line.place or "",
+             "position": line.waitlist_position}
+            for line in check.lines[:PREVIEW_LINES]
+        ]  # fmt: skip
+    else:
+        report["counts"] = {action: check.count(action)
+                            for action in ("new", "changed", "unchanged")}  # fmt: skip
+        report["lines"] = [
+            {"line": line.line, "email": line.row.values.get("email") or "",
+             "date": line.row.values["date"].isoformat() if line.row.values.get("date") else "",
+             "mark": label_for(line.mark) if line.mark else (line.row.values.get("mark") or ""),
+             "action": line.action}
+            for line in check.lines[:PREVIEW_LINES]
+        ]  # fmt: skip
+    return report
+
+
+def check_job(staged: staging.StagedImport) -> None:
+    cohort = db.session.get(Cohort, staged.cohort_id)
+    staged.state = "checking"
+    progress = staging.progress_saver(staged)
+    try:
+        check = _check(staged.kind)(cohort, staging.read_data(staged), progress)
+    except (UnreadableFile, ImportRefused) as refused:
+        staged.state, staged.error = "failed", str(refused.args[0])
+        staging.discard_data(staged)
+        staging.save(staged)
+        return
+    finally:
+        db.session.rollback()  # the check only reads
+    staged.report = report_of(check)
+    staged.state = "checked"
+    staging.save(staged)
+
+
+def commit_job(staged: staging.StagedImport) -> None:
+    cohort = db.session.get(Cohort, staged.cohort_id)
+    user = db.session.get(User, staged.user_id) if staged.user_id else None
+    staged.state = "writing"
+    progress = staging.progress_saver(staged)
+    try:
+        check = _commit(staged.kind)(cohort, staging.read_data(staged), user, progress)
+    except (UnreadableFile, ImportRefused) as refused:
+        staged.state, staged.error = "failed", str(refused.args[0])
+        staging.discard_data(staged)
+        staging.save(staged)
+        return
+    staged.report = report_of(check)
+    if check.written:
+        staged.state = "done"
+        staged.result = dict(staged.report["counts"])
+        staged.report["lines"] = []  # only the counts stay once the file is gone
+        staging.discard_data(staged)
+    else:  # the roster changed since the preview: show what is wrong now
+        staged.state = "checked"
+    staging.save(staged)
+
+
+def error_copy(staged: staging.StagedImport) -> bytes:
+    """The uploaded file with a column naming each row's problems."""
+    cohort = db.session.get(Cohort, staged.cohort_id)
+    try:
+        check = _check(staged.kind)(cohort, staging.read_data(staged))
+    finally:
+        db.session.rollback()
+    return annotated_workbook(check.parsed)

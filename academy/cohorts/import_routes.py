@@ -1,0 +1,116 @@
+"""Roster and attendance files: upload → preview with every problem → error copy → commit.
+
+The upload is staged server-side (academy.cohorts.staging) under a token tied to the uploader and
+the cohort; each step re-reads that file. The page of a staged file shows whatever its job has
+reached (progress, the preview, the result), and polls while a large file is being worked on.
+"""
+
+import io
+import posixpath
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.auth.access import get_cohort_or_404, role_required
+from academy.cohorts import bp, import_jobs, staging
+from academy.cohorts.access import get_staged_or_404
+from academy.cohorts.forms import ConfirmForm, UploadForm
+from academy.exchange.formats import FORMATS
+from academy.exchange.writing import template_workbook
+from academy.models import Role
+from academy.web import render
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_NAMES = {"roster": "명단_양식.xlsx", "attendance": "출결_양식.xlsx"}
+UPLOADERS = {"roster": (Role.COORDINATOR,), "attendance": (Role.COORDINATOR, Role.INSTRUCTOR)}
+
+
+@bp.get("/templates/<kind>.xlsx")
+@role_required(Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR)
+def template(kind: str):
+    """An empty file in the format, with Korean headers, an example row and a guide sheet."""
+    if kind not in staging.KINDS:
+        abort(404)
+    return send_file(
+        io.BytesIO(template_workbook(FORMATS[kind])),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=TEMPLATE_NAMES[kind],
+    )
+
+
+def _upload(cohort_id: int, kind: str):
+    cohort = get_cohort_or_404(cohort_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        # The name is only shown and reused for the error copy: files are stored under tokens.
+        name = posixpath.basename((upload.filename or "").replace("\\", "/")) or kind
+        staged = staging.stage(upload.read(), kind, cohort.id, current_user.id, name,
+                               str(get_locale()))  # fmt: skip
+        staging.run(staged, import_jobs.check_job)
+        return redirect(url_for(".staged_import", cohort_id=cohort.id, token=staged.token),
+                        code=303)  # fmt: skip
+    status = 422 if request.method == "POST" else 200
+    return render("cohorts/import_upload.html", "cohorts/import_upload.html", cohort=cohort,
+                  kind=kind, form=form, fmt=FORMATS[kind]), status  # fmt: skip
+
+
+@bp.route("/<int:cohort_id>/roster/import", methods=["GET", "POST"])
+@role_required(*UPLOADERS["roster"])
+def import_roster(cohort_id: int):
+    """Upload a roster (명단) in Excel or CSV; the next page previews it."""
+    return _upload(cohort_id, "roster")
+
+
+@bp.route("/<int:cohort_id>/attendance/import", methods=["GET", "POST"])
+@role_required(*UPLOADERS["attendance"])
+def import_attendance(cohort_id: int):
+    """Upload attendance (출결), e.g. an HRD-Net export; the next page previews it."""
+    return _upload(cohort_id, "attendance")
+
+
+@bp.get("/<int:cohort_id>/imports/<token>")
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def staged_import(cohort_id: int, token: str):
+    """The staged file as far as its job has got: progress, the preview, or the result."""
+    cohort, staged = get_staged_or_404(cohort_id, token)
+    return render("cohorts/import.html", "cohorts/_import_status.html", cohort=cohort,
+                  staged=staged, form=ConfirmForm(), upload_form=UploadForm(),
+                  fmt=FORMATS[staged.kind])  # fmt: skip
+
+
+@bp.post("/<int:cohort_id>/imports/<token>/commit")
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def commit_import(cohort_id: int, token: str):
+    """Write the whole file, or nothing: the file is checked again first."""
+    cohort, staged = get_staged_or_404(cohort_id, token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if staged.state != "checked" or not staged.has_data or staged.report["problem_count"]:
+        flash(_("This file cannot be imported as it is: upload a corrected file."), "warning")
+        return redirect(url_for(".staged_import", cohort_id=cohort.id, token=token), code=303)
+    # Marked before the job starts, so the next page shows progress and no second commit button.
+    staged.state, staged.phase, staged.done, staged.total = "writing", "reading", 0, 0
+    staging.save(staged)
+    staging.run(staged, import_jobs.commit_job)
+    return redirect(url_for(".staged_import", cohort_id=cohort.id, token=token), code=303)
+
+
+@bp.get("/<int:cohort_id>/imports/<token>/errors.xlsx")
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def import_errors(cohort_id: int, token: str):
+    """The uploaded file with a column naming every row's problems, to correct and send again."""
+    cohort, staged = get_staged_or_404(cohort_id, token)
+    if not staged.has_data:
+        abort(404)
+    stem = (staged.filename.rsplit(".", 1)[0] or staged.kind)[:80]
+    return send_file(
+        io.BytesIO(import_jobs.error_copy(staged)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=_("%(name)s_problems.xlsx", name=stem),
+    )

@@ -1,0 +1,423 @@
+"""Roster and attendance files for a cohort: check every row, then write all of them or none.
+
+The exchange reader (academy.exchange.reading) turns the file into values and problems by row
+and column; the checks here add the cohort's rules as further problems:
+
+- roster: the age range on the cohort's first day, e-mails that belong to staff or to a trainee
+  with another birth date, people active in an overlapping cohort. People already on this
+  cohort's roster are skipped (so the same file imported twice adds no one twice), and rows
+  beyond the free seats go to the waitlist in file order.
+- attendance: e-mails not on the roster, dates that are not sessions (or still to come), days
+  after a trainee left, marks that are not 출석/지각/조퇴/결석/공가 or their English names, the
+  same trainee and day twice. A mark already recorded is replaced.
+
+Every database check is set-based (a query per thousand e-mails at most, never one per row), and
+the writes are bulk inserts inside one transaction that holds the cohort's lock.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from academy.clock import seoul_today
+from academy.cohorts.attendance import present_on
+from academy.cohorts.enrolment import (
+    active_overlaps,
+    age_problem,
+    chunks,
+    closed_problem,
+    enrolment_date,
+    identity_problems,
+    next_waitlist_position,
+    overlap_problem,
+    people_by_email,
+    roster_statuses,
+)
+from academy.cohorts.locking import lock_row
+from academy.cohorts.planning import seats_taken
+from academy.exchange.formats import ATTENDANCE, ROSTER
+from academy.exchange.reading import ParsedFile, ParsedRow, parse
+from academy.extensions import db
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    AttendanceMark,
+    ClassSession,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Mark,
+    Role,
+    Trainee,
+    User,
+    utcnow,
+)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+WRITE_CHUNK = 1000
+
+
+def _quiet(_phase: str, _done: int, _total: int) -> None:
+    pass
+
+
+def sorted_problems(parsed: ParsedFile) -> list:
+    """Every problem in the order a reader meets them: by row, then by the column's place."""
+    order = {header: i for i, header in enumerate(parsed.headers.values())}
+    return sorted(parsed.problems, key=lambda p: (p.line, order.get(p.column, len(order))))
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported into this cohort at all; args[0] is a translatable reason."""
+
+
+# Roster -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterLine:
+    row: ParsedRow
+    action: str  # "new" person, "existing" person, "on_roster" already (skipped), "problem"
+    place: str | None = None  # "seat" or "waitlist"
+    waitlist_position: int | None = None
+
+    @property
+    def line(self) -> int:
+        return self.row.line
+
+
+@dataclass
+class RosterCheck:
+    parsed: ParsedFile
+    lines: list[RosterLine]
+    free_seats: int
+    written: bool = False
+    promoted: list = field(default_factory=list)
+
+    @property
+    def problems(self):
+        return sorted_problems(self.parsed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str | None = None, place: str | None = None) -> int:
+        return sum(1 for line in self.lines
+                   if (action is None or line.action == action)
+                   and (place is None or line.place == place))  # fmt: skip
+
+
+def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
+                 lock: bool = False) -> RosterCheck:  # fmt: skip
+    """Every row's problems and what importing it would do (nothing is written here)."""
+    closed = closed_problem(cohort)
+    if closed:
+        raise ImportRefused(closed)
+    progress("reading", 0, 0)
+    parsed = parse(data, ROSTER)
+    total = len(parsed.rows)
+    progress("checking", 0, total)
+    emails = [row.values["email"] for row in parsed.rows if row.values.get("email")]
+    people = people_by_email(emails)
+    trainee_ids = [p.trainee_id for p in people.values() if p.trainee_id]
+    if lock:
+        _lock_trainees(trainee_ids)
+    on_roster = roster_statuses(cohort.id)
+    overlaps = active_overlaps(cohort, trainee_ids)
+    lines = []
+    for row in parsed.rows:
+        values = row.values
+        email, birth_date = values.get("email"), values.get("birth_date")
+        if birth_date is not None:
+            problem = age_problem(birth_date, cohort)
+            if problem:
+                parsed.add_problem(row, "birth_date", problem, birth_date.isoformat())
+        person = people.get(email) if email else None
+        for key, message in identity_problems(person, birth_date):
+            parsed.add_problem(row, key, message, email if key == "email" else str(birth_date))
+        action = "new" if person is None else "existing"
+        if person and person.trainee_id in on_roster:
+            action = "on_roster"
+        elif person and person.trainee_id in overlaps:
+            parsed.add_problem(row, "email", overlap_problem(overlaps[person.trainee_id]), email)
+        if row.problems:
+            action = "problem"
+        lines.append(RosterLine(row, action))
+    free = max(cohort.capacity - seats_taken(cohort.id), 0)
+    position = next_waitlist_position(cohort.id)
+    for line in lines:
+        if line.action not in ("new", "existing"):
+            continue
+        if free > 0:
+            line.place, free = "seat", free - 1
+        else:
+            line.place, line.waitlist_position = "waitlist", position
+            position += 1
+    progress("checking", total, total)
+    return RosterCheck(parsed, lines, max(cohort.capacity - seats_taken(cohort.id), 0))
+
+
+def _lock_trainees(trainee_ids: list[int]) -> None:
+    """PostgreSQL: the people in the file cannot be enrolled elsewhere until this commits.
+    (SQLite holds the whole database's write lock already.)"""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return
+    for chunk in chunks(sorted(trainee_ids)):
+        db.session.execute(sa.select(Trainee.id).where(Trainee.id.in_(chunk)).with_for_update())
+
+
+def commit_roster(cohort: Cohort, data: bytes, by: User | None,
+                  progress: Progress = _quiet) -> RosterCheck:  # fmt: skip
+    """Import the roster if every row is clean; otherwise write nothing and return the problems.
+
+    New people get a trainee account (no password until they activate it); people known by
+    their e-mail keep their record. The check runs again here, under the cohort's lock, so the
+    seats and the waitlist are counted as they are at the moment of writing.
+    """
+    lock_row(Cohort, cohort.id)
+    db.session.refresh(cohort)
+    try:
+        check = check_roster(cohort, data, progress, lock=True)
+    except Exception:
+        db.session.rollback()
+        raise
+    if not check.ok:
+        db.session.rollback()
+        return check
+    writing = [line for line in check.lines if line.place]
+    new_lines = [line for line in writing if line.action == "new"]
+    # Progress counts rows written: accounts for new people first, then every enrolment.
+    total, done = len(new_lines) + len(writing), 0
+    progress("writing", done, total)
+    now, joined = utcnow(), enrolment_date(cohort)
+    trainee_of = {
+        email: person.trainee_id
+        for email, person in people_by_email(
+            line.row.values["email"] for line in writing if line.action == "existing"
+        ).items()
+    }
+    for chunk in chunks(new_lines, WRITE_CHUNK):
+        users = db.session.execute(
+            sa.insert(User).returning(User.id, User.email),
+            [{"email": line.row.values["email"], "name": line.row.values["name"],
+              "role": Role.TRAINEE, "password_hash": None, "active": True,
+              "session_version": 1, "created_at": now} for line in chunk],
+        ).all()  # fmt: skip
+        user_ids = {email: user_id for user_id, email in users}
+        email_of = {user_id: email for email, user_id in user_ids.items()}
+        trainees = db.session.execute(
+            sa.insert(Trainee).returning(Trainee.id, Trainee.user_id),
+            [{"user_id": user_ids[line.row.values["email"]],
+              "birth_date": line.row.values["birth_date"],
+              "phone": line.row.values.get("phone"),
+              "vulnerable": bool(line.row.values.get("vulnerable")),
+              "created_at": now} for line in chunk],
+        ).all()  # fmt: skip
+        for trainee_id, user_id in trainees:
+            trainee_of[email_of[user_id]] = trainee_id
+        done += len(chunk)
+        progress("writing", done, total)
+    for chunk in chunks(writing, WRITE_CHUNK):
+        db.session.execute(
+            sa.insert(Enrolment),
+            [{"cohort_id": cohort.id, "trainee_id": trainee_of[line.row.values["email"]],
+              "status": EnrolmentStatus.ENROLLED if line.place == "seat"
+              else EnrolmentStatus.WAITLISTED,
+              "waitlist_position": line.waitlist_position, "enrolled_on": joined,
+              "employed_at_start": bool(line.row.values.get("employed_at_start")),
+              "created_at": now} for line in chunk],
+        )  # fmt: skip
+        done += len(chunk)
+        progress("writing", done, total)
+    db.session.add(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
+                  subject_type="roster_import", subject_id=cohort.id,
+                  detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
+                         f"{check.count(place='waitlist')} waitlisted, "
+                         f"{check.count('new')} new trainees")
+    )  # fmt: skip
+    db.session.commit()
+    check.written = True
+    return check
+
+
+# Attendance -------------------------------------------------------------------------------
+
+MARK_WORDS = {
+    "출석": Mark.PRESENT, "present": Mark.PRESENT,
+    "지각": Mark.LATE, "late": Mark.LATE,
+    "조퇴": Mark.EARLY_LEAVE, "early_leave": Mark.EARLY_LEAVE, "earlyleave": Mark.EARLY_LEAVE,
+    "결석": Mark.ABSENT, "absent": Mark.ABSENT,
+    "공가": Mark.EXCUSED, "excused": Mark.EXCUSED,
+}  # fmt: skip
+
+
+def parse_mark(text: str) -> Mark | None:
+    return MARK_WORDS.get("".join(text.split()).lower().replace("-", "_"))
+
+
+@dataclass
+class AttendanceLine:
+    row: ParsedRow
+    action: str  # "new" mark, "changed" mark, "unchanged", "problem"
+    mark: Mark | None = None
+    session_id: int | None = None
+    enrolment_id: int | None = None
+    mark_id: int | None = None
+
+    @property
+    def line(self) -> int:
+        return self.row.line
+
+
+@dataclass
+class AttendanceCheck:
+    parsed: ParsedFile
+    lines: list[AttendanceLine]
+    written: bool = False
+
+    @property
+    def problems(self):
+        return sorted_problems(self.parsed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for line in self.lines if line.action == action)
+
+
+def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -> AttendanceCheck:
+    """Every row's problems and what importing it would do (nothing is written here)."""
+    if cohort.closed_on:
+        raise ImportRefused(_l("The cohort is closed: attendance no longer changes."))
+    progress("reading", 0, 0)
+    parsed = parse(data, ATTENDANCE)
+    total = len(parsed.rows)
+    progress("checking", 0, total)
+    roster = {
+        email: enrolment
+        for enrolment, email in db.session.execute(
+            sa.select(Enrolment, User.email)
+            .join(Trainee, Trainee.id == Enrolment.trainee_id)
+            .join(User, User.id == Trainee.user_id)
+            .where(Enrolment.cohort_id == cohort.id)
+        )
+    }
+    sessions = dict(
+        db.session.execute(
+            sa.select(ClassSession.held_on, ClassSession.id).where(
+                ClassSession.cohort_id == cohort.id
+            )
+        ).all()
+    )
+    recorded = {
+        (session_id, enrolment_id): (mark_id, mark)
+        for mark_id, session_id, enrolment_id, mark in db.session.execute(
+            sa.select(AttendanceMark.id, AttendanceMark.session_id, AttendanceMark.enrolment_id,
+                      AttendanceMark.mark)
+            .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
+            .where(ClassSession.cohort_id == cohort.id)
+        )
+    }  # fmt: skip
+    today = seoul_today()
+    seen: dict[tuple[str, date], int] = {}
+    lines = []
+    for row in parsed.rows:
+        values = row.values
+        email, day, raw_mark = values.get("email"), values.get("date"), values.get("mark")
+        line = AttendanceLine(row, "problem")
+        enrolment = roster.get(email) if email else None
+        if email and enrolment is None:
+            parsed.add_problem(row, "email", _l("not on this cohort's roster"), email)
+        elif enrolment is not None and enrolment.status == EnrolmentStatus.WAITLISTED:
+            parsed.add_problem(row, "email", _l("on the waitlist, not on the roster"), email)
+            enrolment = None
+        if day is not None:
+            if day not in sessions:
+                parsed.add_problem(row, "date", _l("not a session day of this cohort"),
+                                   day.isoformat())  # fmt: skip
+            elif day > today:
+                parsed.add_problem(row, "date", _l("this session has not taken place yet"),
+                                   day.isoformat())  # fmt: skip
+            elif enrolment is not None and not present_on(enrolment, day):
+                parsed.add_problem(row, "date",
+                                   _l("the trainee had left the cohort by this day (%(day)s)",
+                                      day=enrolment.left_on.isoformat()),
+                                   day.isoformat())  # fmt: skip
+        if raw_mark:
+            line.mark = parse_mark(raw_mark)
+            if line.mark is None:
+                parsed.add_problem(row, "mark",
+                                   _l("not a mark: write 출석, 지각, 조퇴, 결석 or 공가"),
+                                   raw_mark)  # fmt: skip
+        if email and day:
+            if (email, day) in seen:
+                parsed.add_problem(row, "date",
+                                   _l("this trainee and day are also in row %(line)s",
+                                      line=seen[(email, day)]),
+                                   day.isoformat())  # fmt: skip
+            else:
+                seen[(email, day)] = row.line
+        if not row.problems:
+            line.session_id, line.enrolment_id = sessions[day], enrolment.id
+            before = recorded.get((line.session_id, line.enrolment_id))
+            if before is None:
+                line.action = "new"
+            else:
+                line.mark_id = before[0]
+                line.action = "unchanged" if before[1] == line.mark else "changed"
+        lines.append(line)
+    progress("checking", total, total)
+    return AttendanceCheck(parsed, lines)
+
+
+def commit_attendance(cohort: Cohort, data: bytes, by: User | None,
+                      progress: Progress = _quiet) -> AttendanceCheck:  # fmt: skip
+    """Record the file's marks if every row is clean; otherwise write nothing."""
+    lock_row(Cohort, cohort.id)
+    db.session.refresh(cohort)
+    try:
+        check = check_attendance(cohort, data, progress)
+    except Exception:
+        db.session.rollback()
+        raise
+    if not check.ok:
+        db.session.rollback()
+        return check
+    now = utcnow()
+    recorder = by.id if by else None
+    new = [line for line in check.lines if line.action == "new"]
+    changed = [line for line in check.lines if line.action == "changed"]
+    total, done = len(new) + len(changed), 0
+    progress("writing", 0, total)
+    for chunk in chunks(new, WRITE_CHUNK):
+        db.session.execute(
+            sa.insert(AttendanceMark),
+            [{"session_id": line.session_id, "enrolment_id": line.enrolment_id,
+              "mark": line.mark, "recorded_by_id": recorder, "recorded_at": now}
+             for line in chunk],
+        )  # fmt: skip
+        done += len(chunk)
+        progress("writing", done, total)
+    for chunk in chunks(changed, WRITE_CHUNK):
+        db.session.execute(
+            sa.update(AttendanceMark),
+            [{"id": line.mark_id, "mark": line.mark, "recorded_by_id": recorder,
+              "recorded_at": now} for line in chunk],
+        )  # fmt: skip
+        done += len(chunk)
+        progress("writing", done, total)
+    db.session.add(
+        AccessLog(user_id=recorder, action=AccessAction.UPDATE, subject_type="attendance_import",
+                  subject_id=cohort.id,
+                  detail=f"cohort {cohort.code}: {len(new)} new marks, {len(changed)} changed")
+    )  # fmt: skip
+    db.session.commit()
+    check.written = True
+    return check

@@ -1,0 +1,94 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from academy.kpi.targets import TARGET_YEARS
+from academy.labels import label_for
+from academy.models import CampusKind, TargetMetric, Tier
+from academy.reporting.scope import MAX_YEAR, MIN_YEAR
+
+
+class DashboardFilterForm(FlaskForm):
+    """Filters read from the query string, so a filtered dashboard is a shareable URL."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
+    tier = SelectField(_l("Size tier"), validators=[Optional()])
+    kind = SelectField(_l("Campus kind"), validators=[Optional()])
+    campus = SelectField(_l("Campus"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+
+    def __init__(self, *args, campuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tier.choices = [("", _l("All tiers"))] + [(t.value, label_for(t)) for t in Tier]
+        self.kind.choices = [("", _l("All kinds"))] + [(k.value, label_for(k)) for k in CampusKind]
+        self.campus.choices = [("", _l("All campuses"))] + [(str(c.id), c.name) for c in campuses]
+
+
+class CampusDashboardForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
+    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+
+
+class PlannerForm(FlaskForm):
+    """The what-if planner reads the query string too: a plan is a link one can share."""
+
+    class Meta:
+        csrf = False
+
+    add_large = IntegerField(_l("New large campuses"), default=0,
+                             validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
+    add_medium = IntegerField(_l("New medium campuses"), default=0,
+                              validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
+    add_small = IntegerField(_l("New small campuses"), default=0,
+                             validators=[Optional(), NumberRange(0, 100)])  # fmt: skip
+    add_bigtech = IntegerField(_l("New global big-tech campuses"), default=0,
+                               validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
+    add_hub = IntegerField(_l("New industry hub campuses"), default=0,
+                           validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
+    opens_in = SelectField(_l("New campuses open in"), validators=[Optional()])
+    cohorts_per_classroom = DecimalField(
+        _l("Cohorts per classroom a year"), places=1,
+        validators=[Optional(), NumberRange(0.1, 6)],
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opens_in.choices = [(str(y), str(y)) for y in TARGET_YEARS[1:]]
+
+
+class TargetForm(FlaskForm):
+    year = SelectField(_l("Year"), validators=[DataRequired()])
+    metric = SelectField(_l("Target"), validators=[DataRequired()])
+    value = IntegerField(_l("Value"), validators=[InputRequired(), NumberRange(0, 1_000_000)])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=300)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [(str(y), str(y)) for y in TARGET_YEARS]
+        self.metric.choices = [(m.value, label_for(m)) for m in TargetMetric]
+
+
+class QualityRuleForm(FlaskForm):
+    year = SelectField(_l("Year the job started"), validators=[DataRequired()])
+    monthly_pay_floor = IntegerField(
+        _l("Monthly pay floor (won)"), validators=[InputRequired(), NumberRange(0, 100_000_000)]
+    )
+    min_weekly_hours = IntegerField(
+        _l("Minimum weekly hours"), validators=[InputRequired(), NumberRange(1, 168)]
+    )
+    min_contract_months = IntegerField(
+        _l("Minimum fixed-term contract (months)"),
+        validators=[InputRequired(), NumberRange(1, 120)],
+    )
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=300)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [(str(y), str(y)) for y in TARGET_YEARS]

@@ -1,0 +1,71 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from academy.instructors.services import describe_experience
+from academy.labels import label_for
+from academy.models import AssignmentRole, CareerField
+
+
+class CareerForm(FlaskForm):
+    """A career period with its evidence (경력증명서); the coordinator verifies it afterwards."""
+
+    employer = StringField(
+        _l("Employer"), validators=[DataRequired(_l("Enter the employer.")), Length(max=150)]
+    )
+    role_title = StringField(
+        _l("Job title"), validators=[DataRequired(_l("Enter the job title.")), Length(max=100)]
+    )
+    field = SelectField(_l("Field"), validators=[DataRequired()])
+    starts_on = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date."))])
+    ends_on = DateField(_l("End date"), validators=[Optional()])
+    evidence = FileField(
+        _l("Certificate of employment (경력증명서)"),
+        validators=[FileRequired(_l("Attach the certificate of employment."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.choices = [(f.value, label_for(f)) for f in CareerField]
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class AssignmentForm(FlaskForm):
+    cohort_id = HiddenField(validators=[DataRequired()])
+    instructor_id = SelectField(
+        _l("Instructor"), coerce=int, validators=[DataRequired(_l("Choose an instructor."))]
+    )
+    role = SelectField(_l("Role in the cohort"), default=AssignmentRole.LEAD.value)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.value, label_for(r)) for r in AssignmentRole]
+        self.instructor_id.choices = [(c.instructor.id, candidate_label(c)) for c in candidates]
+
+
+def candidate_label(candidate) -> str:
+    """'홍길동 · 자격 충족 (5년 2개월)' or '김철수 · 자격 미달 (1년 7개월, 5개월 부족)'."""
+    status = _l("qualified") if candidate.experience.qualified else _l("not qualified")
+    return f"{candidate.instructor.name} · {status} ({describe_experience(candidate.experience)})"
+
+
+class ListFilterForm(FlaskForm):
+    """The citywide list's campus filter, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    campus = SelectField(_l("Campus"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, campuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campus.choices = [(0, _l("All campuses"))] + [(c.id, c.name) for c in campuses]
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the form carries only the CSRF token."""

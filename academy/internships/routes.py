@@ -1,0 +1,186 @@
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.auth.access import role_required
+from academy.certifications.services import cohort_on
+from academy.extensions import db
+from academy.internships import bp, services
+from academy.internships.forms import (
+    HostForm,
+    OpeningForm,
+    PlacementForm,
+    PlacementStatusForm,
+    YearFilterForm,
+)
+from academy.models import (
+    InternshipOpening,
+    InternshipPlacement,
+    InternshipProgramme,
+    PlacementStatus,
+    Role,
+)
+from academy.web import render
+
+STAFF = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR)
+PLACERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _own_campus() -> int | None:
+    return current_user.campus_id if current_user.role == Role.COORDINATOR else None
+
+
+def _filters():
+    years = services.year_choices()
+    form = YearFilterForm(request.args, years=years)
+    form.validate()
+    year = form.year.data if form.year.data in years else services.default_year()
+    form.year.data = year
+    return form, year
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def index():
+    """Placements counted by programme, campus and year; a coordinator's own campus only, with
+    its placements to keep up to date."""
+    form, year = _filters()
+    campus_id = _own_campus()
+    return render(
+        "internships/index.html",
+        "internships/_counts.html",
+        form=form,
+        year=year,
+        counts=services.counts(year, campus_id),
+        programmes=list(InternshipProgramme),
+        placements=services.campus_placements(campus_id, year) if campus_id else [],
+        status_form=PlacementStatusForm(),
+        campus=current_user.campus if campus_id else None,
+    )
+
+
+def _render_openings(opening_form=None, host_form=None):
+    form, year = _filters()
+    programme = InternshipProgramme(form.programme.data) if form.programme.data else None
+    page, rows = services.openings_page(
+        programme, year, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    hosts = services.hosts()
+    return render(
+        "internships/openings.html",
+        "internships/_openings.html",
+        form=form,
+        year=year,
+        page=page,
+        rows=rows,
+        filters={"year": year, "programme": form.programme.data or ""},
+        opening_form=opening_form or OpeningForm(hosts=hosts),
+        host_form=host_form or HostForm(members=services.alliance_members()),
+    )
+
+
+@bp.get("/openings")
+@role_required(*STAFF)
+def openings():
+    """Openings of the three programmes with their host, dates and seats left."""
+    return _render_openings()
+
+
+@bp.post("/openings")
+@role_required(*STAFF)
+def add_opening():
+    form = OpeningForm(hosts=services.hosts())
+    if form.validate_on_submit():
+        opening = services.add_opening(form.data)
+        flash(_("Opening added: %(title)s.", title=opening.title), "success")
+        return redirect(url_for(".opening", opening_id=opening.id), code=303)
+    return _render_openings(opening_form=form), 422
+
+
+@bp.post("/hosts")
+@role_required(*STAFF)
+def add_host():
+    form = HostForm(members=services.alliance_members())
+    if form.validate_on_submit():
+        try:
+            host = services.add_host(
+                form.name.data, form.public_sector.data, form.alliance_member_id.data
+            )
+        except services.InternshipError as error:
+            form.name.errors = [str(error)]
+        else:
+            flash(_("Host organisation added: %(name)s.", name=host.name), "success")
+            return redirect(url_for(".openings"), code=303)
+    return _render_openings(host_form=form), 422
+
+
+def _render_opening(opening, form=None):
+    campus_id = _own_campus()
+    trainees = services.campus_trainees(campus_id) if current_user.role in PLACERS else []
+    return render(
+        "internships/opening.html",
+        "internships/opening.html",
+        opening=opening,
+        taken=services.seats_taken([opening.id]).get(opening.id, 0),
+        placements=services.opening_placements(opening, campus_id)
+        if current_user.role in PLACERS
+        else [],
+        form=form or PlacementForm(trainees=trainees, starts_on=opening.starts_on),
+        can_place=current_user.role in PLACERS,
+    )
+
+
+@bp.get("/openings/<int:opening_id>")
+@role_required(*STAFF)
+def opening(opening_id: int):
+    """An opening, its seats, and (for a coordinator) their campus's trainees placed on it."""
+    found = db.session.get(InternshipOpening, opening_id) or abort(404)
+    return _render_opening(found)
+
+
+@bp.post("/openings/<int:opening_id>/placements")
+@role_required(*PLACERS)
+def place(opening_id: int):
+    """Place one of the coordinator's campus's trainees on the opening."""
+    found = db.session.get(InternshipOpening, opening_id) or abort(404)
+    form = PlacementForm(trainees=services.campus_trainees(_own_campus()))
+    if form.validate_on_submit():
+        cohort = cohort_on(form.trainee_id.data, form.starts_on.data)
+        campus_id = _own_campus() or (cohort.campus_id if cohort else None)
+        try:
+            services.place(found.id, form.trainee_id.data, campus_id, form.data)
+        except services.InternshipError as error:
+            form.trainee_id.errors = [str(error)]
+        else:
+            flash(_("Placement recorded."), "success")
+            return redirect(url_for(".opening", opening_id=found.id), code=303)
+    return _render_opening(found, form), 422
+
+
+def get_placement_or_404(placement_id: int) -> InternshipPlacement:
+    """A coordinator reaches only the placements their campus made."""
+    placement = db.session.get(InternshipPlacement, placement_id)
+    if placement is None:
+        abort(404)
+    if current_user.role == Role.COORDINATOR and placement.campus_id != current_user.campus_id:
+        abort(404)
+    return placement
+
+
+@bp.post("/placements/<int:placement_id>")
+@role_required(*PLACERS)
+def update_placement(placement_id: int):
+    """Move a placement on: planned → ongoing → finished, or dropped, with its end date."""
+    placement = get_placement_or_404(placement_id)
+    form = PlacementStatusForm()
+    if form.validate_on_submit():
+        try:
+            services.update_placement(placement, PlacementStatus(form.status.data),
+                                      form.ends_on.data)  # fmt: skip
+        except services.InternshipError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Placement updated."), "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for(".index", year=placement.starts_on.year), code=303)

@@ -1,0 +1,7 @@
+"""Job outcomes: trainees report them, coordinators verify, import and follow up."""
+
+from flask import Blueprint
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+
+from academy.outcomes import routes  # noqa: E402,F401

@@ -1,0 +1,80 @@
+"""`flask outcomes import FILE [--dry-run]`: the web import's service, for operators and cron."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from academy.models import Role
+
+
+@click.group()
+def outcomes() -> None:
+    """Job outcomes."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@outcomes.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
+@click.option("--campus", "campus_name", help="Only trainees of this campus (its name).")
+@click.option("--by", "by_email", help="The account the import is recorded under.")
+@with_appcontext
+def import_outcomes(file: Path, dry_run: bool, campus_name: str | None,
+                    by_email: str | None) -> None:  # fmt: skip
+    """Import an outcome file (.xlsx or .csv, the outcomes format). Every problem is printed by
+    row and column and nothing is written unless the whole file is clean (exit status 1)."""
+    import sqlalchemy as sa
+
+    from academy.auth.services import find_user
+    from academy.exchange.reading import UnreadableFile
+    from academy.extensions import db
+    from academy.models import Campus
+    from academy.outcomes.importing import ImportAction, ImportRejected, commit_import, plan_import
+
+    by = None
+    campus_id = None
+    if by_email:
+        by = find_user(by_email)
+        if by is None or by.role not in (Role.COORDINATOR, Role.ADMIN):
+            _fail(f"no coordinator or administrator account {by_email}")
+        if by.role == Role.COORDINATOR:
+            campus_id = by.campus_id
+    if campus_name:
+        campus = db.session.scalar(sa.select(Campus).where(Campus.name == campus_name))
+        if campus is None:
+            _fail(f"no campus named {campus_name}")
+        if campus_id is not None and campus.id != campus_id:
+            _fail(f"{by_email} is a coordinator of another campus")
+        campus_id = campus.id
+    data = file.read_bytes()
+    try:
+        if dry_run:
+            plan = plan_import(data, campus_id)
+            if plan.problems:
+                raise ImportRejected(plan)
+        else:
+            plan = commit_import(data, by, campus_id, file.name)
+    except UnreadableFile as error:
+        _fail(str(error.args[0]))
+    except ImportRejected as rejected:
+        problems = rejected.plan.problems
+        for problem in problems:
+            where = f"row {problem.line}" + (f", {problem.column}" if problem.column else "")
+            value = f" ({problem.value})" if problem.value else ""
+            click.echo(f"{where}: {problem.message}{value}", err=True)
+        _fail(f"{len(problems)} problems in {file.name}; nothing was written")
+    for warning in plan.parsed.warnings:
+        click.echo(f"warning: {warning}")
+    counts = plan.counts
+    verb = "would write" if dry_run else "wrote"
+    click.echo(
+        f"{file.name}: {len(plan.rows)} rows; {verb} {counts[ImportAction.NEW]} new versions, "
+        f"{counts[ImportAction.VERIFY]} verified in place; {counts[ImportAction.UNCHANGED]} "
+        f"unchanged, {counts[ImportAction.REPLACED]} replaced by a later row"
+    )

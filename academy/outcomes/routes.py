@@ -1,0 +1,465 @@
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from academy import mail
+from academy.accounts.routes import shown_links
+from academy.auth.access import get_campus_or_404, role_required
+from academy.clock import seoul_today
+from academy.exchange.formats import OUTCOMES
+from academy.exchange.reading import UnreadableFile
+from academy.exchange.writing import annotated_workbook, template_workbook
+from academy.extensions import db
+from academy.labels import label_for
+from academy.models import (
+    AccessAction,
+    Cohort,
+    ContactChannel,
+    ContactResult,
+    EvidenceKind,
+    Role,
+)
+from academy.outcomes import bp, importing, services, staging
+from academy.outcomes.access import (
+    get_enrolment_or_404,
+    get_evidence_or_404,
+    get_outcome_or_404,
+)
+from academy.outcomes.forms import (
+    ContactForm,
+    DecisionForm,
+    FollowUpFilterForm,
+    ImportCommitForm,
+    ImportUploadForm,
+    OutcomeForm,
+    ReminderForm,
+)
+from academy.outcomes.pages import outcome_form
+from academy.outcomes.services import OutcomeRefused, Situation, Window
+from academy.trainees.services import log_access
+from academy.uploads import UploadRejected, delete_upload, send_upload, store_upload, upload_root
+from academy.web import render
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_LINKS_KEY = "shown_reminder_links"
+EVIDENCE_PURPOSE = "evidence"
+IMPORT_PURPOSE = "outcome_import"
+
+
+def _has_errors(form) -> bool:
+    return any(field.errors for field in form)
+
+
+def _record_url(enrolment) -> str:
+    if current_user.role == Role.TRAINEE:
+        url = url_for("trainees.me")
+    else:
+        url = url_for("trainees.show", trainee_id=enrolment.trainee_id)
+    return f"{url}#outcome-{enrolment.id}"
+
+
+# The trainee's outcome ---------------------------------------------------------------------
+
+
+@bp.route("/enrolments/<int:enrolment_id>/report", methods=["GET", "POST"])
+@role_required(Role.TRAINEE, Role.COORDINATOR, Role.ADMIN)
+def report(enrolment_id: int):
+    """The outcome form: plain questions, only those the chosen answer needs.
+
+    htmx asks for the questions of an answer (GET ?situation=…) when a choice is made; without
+    JavaScript, "Continue" posts the choice and the page comes back with its questions.
+    """
+    enrolment = get_enrolment_or_404(enrolment_id)
+    panel = services.outcome_panels([enrolment])[enrolment.id]
+    if request.method == "GET":
+        data = OutcomeForm.data_for(services.answer_from(panel.current))
+        chosen = request.args.get(f"e{enrolment.id}-situation") or request.args.get("situation")
+        if chosen in {s.value for s in Situation}:
+            data["situation"] = chosen
+        form = outcome_form(enrolment, panel, data=data)
+        form.adapt()
+        return render("outcomes/report.html", "outcomes/_questions.html", panel=panel, form=form)
+    form = outcome_form(enrolment, panel, submitted=True)
+    if not panel.can_report:
+        abort(404)
+    if request.form.get("step") == "choose":
+        form.adapt()
+        return render_template("outcomes/report.html", panel=panel, form=form)
+    upload = form.evidence.data or _kept_upload(form)
+    if form.validate_on_submit():
+        try:
+            stored = store_upload(upload) if upload is not None else None
+        except UploadRejected as rejected:
+            form.evidence.errors.append(str(rejected.args[0]))
+        else:
+            kind = _evidence_kind(form)
+            try:
+                services.report_outcome(
+                    enrolment, form.answer(), current_user, stored, kind, request.remote_addr
+                )
+            except OutcomeRefused as refused:
+                if stored:
+                    delete_upload(stored.stored_name)
+                flash(str(refused.args[0]), "danger")
+                return redirect(_record_url(enrolment), code=303)
+            staging.discard(form.kept_file.data)
+            flash(_("Thank you. Your outcome is saved; your coordinator will check it."), "success")
+            return redirect(_record_url(enrolment), code=303)
+    elif form.evidence.data is not None:
+        _keep_upload(form, form.evidence.data)
+    return render_template("outcomes/report.html", panel=panel, form=form), 422
+
+
+def _evidence_kind(form: OutcomeForm) -> EvidenceKind | None:
+    allowed = {value for value, _label in form.evidence_kinds()}
+    return EvidenceKind(form.evidence_kind.data) if form.evidence_kind.data in allowed else None
+
+
+def _kept_upload(form: OutcomeForm) -> FileStorage | None:
+    """The file chosen before the form came back with errors: browsers cannot refill a file
+    input, so it waited in the staging folder under a token only this user can use."""
+    try:
+        kept = staging.load(form.kept_file.data, current_user.id, EVIDENCE_PURPOSE)
+    except staging.StagedFileMissing:
+        form.kept_file.data = form.kept_name.data = ""
+        return None
+    return FileStorage(stream=BytesIO(kept.data), filename=kept.filename)
+
+
+def _keep_upload(form: OutcomeForm, upload: FileStorage) -> None:
+    data = upload.read()
+    try:  # the same checks as a real upload, so a refused file is refused now
+        checked = store_upload(FileStorage(stream=BytesIO(data), filename=upload.filename))
+    except UploadRejected as rejected:
+        form.evidence.errors.append(str(rejected.args[0]))
+        return
+    delete_upload(checked.stored_name)
+    staging.discard(form.kept_file.data)
+    form.kept_file.data = staging.stage(data, current_user.id, checked.original_name,
+                                        EVIDENCE_PURPOSE)  # fmt: skip
+    form.kept_name.data = checked.original_name
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@role_required(Role.TRAINEE, Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
+def evidence(evidence_id: int):
+    """An evidence file, as a download, to the trainee, their campus's coordinators and the
+    citywide roles; every download is in the access log."""
+    item = get_evidence_or_404(evidence_id)
+    if not (upload_root() / Path(item.stored_name).name).is_file():
+        abort(404)
+    log_access(current_user, AccessAction.DOWNLOAD, "outcome_evidence", item.id,
+               request.remote_addr)  # fmt: skip
+    return send_upload(item.stored_name, item.original_name, item.content_type)
+
+
+# Verification ------------------------------------------------------------------------------
+
+
+@bp.get("/campuses/<int:campus_id>/queue")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def queue(campus_id: int):
+    """Outcomes waiting for the coordinator, by cohort, evidence first."""
+    campus = get_campus_or_404(campus_id)
+    cohort_id = request.args.get("cohort", type=int)
+    return render(
+        "outcomes/queue.html",
+        "outcomes/_queue.html",
+        campus=campus,
+        queue=services.verification_queue(campus.id, cohort_id),
+        cohort_id=cohort_id,
+        form=DecisionForm(),
+    )
+
+
+def _back_to_queue(record):
+    return redirect(
+        url_for(".queue", campus_id=record.enrolment.cohort.campus_id,
+                cohort=request.args.get("cohort", type=int)),
+        code=303,
+    )  # fmt: skip
+
+
+def _who(record) -> str:
+    return f"{record.enrolment.trainee.user.name} · {label_for(record.code)}"
+
+
+@bp.post("/records/<int:outcome_id>/verify")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def verify(outcome_id: int):
+    record = get_outcome_or_404(outcome_id)
+    if not DecisionForm().validate_on_submit():
+        flash(_("The request could not be read. Please try again."), "danger")
+        return _back_to_queue(record)
+    try:
+        services.verify(record, current_user, request.remote_addr)
+    except OutcomeRefused as refused:
+        flash(str(refused.args[0]), "danger")
+    else:
+        flash(_("Verified: %(who)s.", who=_who(record)), "success")
+    return _back_to_queue(record)
+
+
+@bp.post("/records/<int:outcome_id>/send-back")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def send_back(outcome_id: int):
+    record = get_outcome_or_404(outcome_id)
+    form = DecisionForm()
+    if form.validate_on_submit() and form.reason.data:
+        try:
+            services.send_back(record, form.reason.data, current_user, request.remote_addr)
+        except OutcomeRefused as refused:
+            flash(str(refused.args[0]), "danger")
+        else:
+            flash(_("Sent back to the trainee: %(who)s.", who=_who(record)), "success")
+        return _back_to_queue(record)
+    if not form.reason.errors:
+        form.reason.errors.append(_("Say what the trainee should change."))
+    campus = record.enrolment.cohort.campus
+    cohort_id = request.args.get("cohort", type=int)
+    page = render_template(
+        "outcomes/queue.html",
+        campus=campus,
+        queue=services.verification_queue(campus.id, cohort_id),
+        cohort_id=cohort_id,
+        form=DecisionForm(formdata=None),
+        failed=(record.id, form),
+    )
+    return page, 422
+
+
+# Follow-up ---------------------------------------------------------------------------------
+
+
+def _ended_cohorts(campus_id: int) -> list[Cohort]:
+    return db.session.scalars(
+        sa.select(Cohort)
+        .where(Cohort.campus_id == campus_id, Cohort.ends_on < seoul_today())
+        .order_by(Cohort.ends_on.desc(), Cohort.code)
+    ).all()
+
+
+def _follow_up_filters(campus_id: int, args) -> tuple[FollowUpFilterForm, Window, int | None]:
+    form = FollowUpFilterForm(args)
+    form.cohort.choices = [("", _("All cohorts"))] + [
+        (str(c.id), c.code) for c in _ended_cohorts(campus_id)
+    ]
+    form.validate()
+    window = Window(form.window.data) if form.window.data and not form.window.errors else None
+    cohort_id = int(form.cohort.data) if form.cohort.data and not form.cohort.errors else None
+    return form, window or Window.ALL, cohort_id
+
+
+@bp.get("/campuses/<int:campus_id>/follow-up")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def follow_up(campus_id: int):
+    """Completers whose outcome is still unknown, the most urgent first."""
+    campus = get_campus_or_404(campus_id)
+    form, window, cohort_id = _follow_up_filters(campus.id, request.args)
+    lines = services.follow_up(campus.id, window, cohort_id=cohort_id)
+    return render(
+        "outcomes/follow_up.html",
+        "outcomes/_follow_up.html",
+        campus=campus,
+        form=form,
+        lines=lines,
+        window=window,
+        cohort_id=cohort_id,
+        reminder_form=ReminderForm(formdata=None),
+        can_send=mail.can_send(),
+        shown_links=shown_links(SHOWN_LINKS_KEY),
+        early_mark=services.EARLY_MARK_DAYS,
+        window_days=services.WINDOW_DAYS,
+    )
+
+
+@bp.post("/campuses/<int:campus_id>/reminders")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def remind(campus_id: int):
+    """Reminder e-mails to the chosen people (or everyone in the filtered list)."""
+    campus = get_campus_or_404(campus_id)
+    form = ReminderForm()
+    _filters, window, cohort_id = _follow_up_filters(
+        campus.id, MultiDict({"window": form.window.data or "", "cohort": form.cohort.data or ""})
+    )
+    back = redirect(
+        url_for(".follow_up", campus_id=campus.id, window=window.value, cohort=cohort_id),
+        code=303,
+    )
+    if not form.validate_on_submit():
+        flash(_("The request could not be read. Please try again."), "danger")
+        return back
+    ids = form.enrolment_ids.data or []
+    if form.everyone.data == "1":
+        ids = [line.enrolment.id for line in services.follow_up(campus.id, window,
+                                                                 cohort_id=cohort_id)]  # fmt: skip
+    if not ids:
+        flash(_("Choose at least one person to remind."), "warning")
+        return back
+    try:
+        result = services.send_reminders(campus.id, ids, current_user, request.remote_addr)
+    except mail.MailNotConfigured as error:
+        flash(str(error.args[0]), "danger")
+        return back
+    if result.sent:
+        flash(ngettext("A reminder was e-mailed to %(num)s person.",
+                       "Reminders were e-mailed to %(num)s people.", len(result.sent)),
+              "success")  # fmt: skip
+    if result.logged:
+        flash(
+            _("Development mode: no mail server is set, so %(num)s reminders were written to the "
+              "log and shown below instead of being e-mailed.", num=len(result.logged)),
+            "warning",
+        )  # fmt: skip
+    if result.failed:
+        names = ", ".join(user.name for user, _error in result.failed)
+        flash(_("Could not send to %(names)s. Check the address, or try again later.",
+                names=names), "danger")  # fmt: skip
+    if result.shown_links:
+        session[SHOWN_LINKS_KEY] = result.shown_links
+    return back
+
+
+@bp.route("/enrolments/<int:enrolment_id>/contacts", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def contacts(enrolment_id: int):
+    """Contact attempts with one completer, and a form to record another."""
+    enrolment = get_enrolment_or_404(enrolment_id)
+    form = ContactForm(on=seoul_today(), channel=ContactChannel.PHONE.value,
+                       result=ContactResult.REACHED.value)  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            services.record_contact(
+                enrolment, ContactChannel(form.channel.data), ContactResult(form.result.data),
+                form.note.data, current_user, form.on.data, request.remote_addr,
+            )  # fmt: skip
+        except OutcomeRefused as refused:
+            form.on.errors.append(str(refused.args[0]))
+        else:
+            flash(_("The contact is recorded."), "success")
+            return redirect(url_for(".contacts", enrolment_id=enrolment.id), code=303)
+    else:
+        log_access(current_user, AccessAction.VIEW, "trainee", enrolment.trainee_id,
+                   request.remote_addr)  # fmt: skip
+    panel = services.outcome_panels([enrolment])[enrolment.id]
+    page = render(
+        "outcomes/contacts.html",
+        "outcomes/_contacts.html",
+        enrolment=enrolment,
+        panel=panel,
+        attempts=services.contacts_of(enrolment),
+        form=form,
+        window_ends=enrolment.cohort.ends_on + timedelta(days=services.WINDOW_DAYS),
+        window_days=services.WINDOW_DAYS,
+    )
+    return page, 422 if _has_errors(form) else 200
+
+
+# Import ------------------------------------------------------------------------------------
+
+
+@bp.route("/campuses/<int:campus_id>/import", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def import_outcomes(campus_id: int):
+    """Upload an outcome file: every problem by row and column, or a preview of the changes."""
+    campus = get_campus_or_404(campus_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None:
+            form.file.errors.append(_("Choose a file to upload."))
+        else:
+            data = upload.read()
+            try:
+                plan = importing.plan_import(data, campus.id)
+            except UnreadableFile as unreadable:
+                form.file.errors.append(str(unreadable.args[0]))
+            else:
+                filename = Path(upload.filename or "").name[:200]
+                token = staging.stage(data, current_user.id, filename, IMPORT_PURPOSE)
+                page = render_template(
+                    "outcomes/import_preview.html",
+                    campus=campus,
+                    plan=plan,
+                    token=token,
+                    filename=filename,
+                    commit_form=ImportCommitForm(formdata=None, token=token),
+                )
+                return page, 422 if plan.problems else 200
+    page = render_template("outcomes/import.html", campus=campus, form=form)
+    return page, 422 if _has_errors(form) else 200
+
+
+@bp.post("/campuses/<int:campus_id>/import/commit")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def import_commit(campus_id: int):
+    """Write the previewed file, all or nothing; checked again, as the data may have moved."""
+    campus = get_campus_or_404(campus_id)
+    form = ImportCommitForm()
+    again = redirect(url_for(".import_outcomes", campus_id=campus.id), code=303)
+    try:
+        if not form.validate_on_submit():
+            raise staging.StagedFileMissing(None)
+        staged = staging.load(form.token.data, current_user.id, IMPORT_PURPOSE)
+    except staging.StagedFileMissing:
+        flash(_("The file is no longer waiting to be imported: upload it again."), "warning")
+        return again
+    try:
+        plan = importing.commit_import(staged.data, current_user, campus.id, staged.filename,
+                                       request.remote_addr)  # fmt: skip
+    except importing.ImportRejected as rejected:
+        page = render_template(
+            "outcomes/import_preview.html", campus=campus, plan=rejected.plan,
+            token=form.token.data, filename=staged.filename,
+            commit_form=ImportCommitForm(formdata=None, token=form.token.data),
+        )  # fmt: skip
+        return page, 422
+    staging.discard(form.token.data)
+    counts = plan.counts
+    flash(
+        _("Imported %(file)s: %(new)s new outcomes, %(verified)s verified, %(same)s unchanged.",
+          file=staged.filename or _("the file"), new=counts[importing.ImportAction.NEW],
+          verified=counts[importing.ImportAction.VERIFY],
+          same=counts[importing.ImportAction.UNCHANGED]),
+        "success",
+    )  # fmt: skip
+    return again
+
+
+@bp.get("/campuses/<int:campus_id>/import/<token>/problems.xlsx")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def import_problems(campus_id: int, token: str):
+    """The uploaded file with a column that names each row's problems, to fix it in Excel."""
+    campus = get_campus_or_404(campus_id)
+    try:
+        staged = staging.load(token, current_user.id, IMPORT_PURPOSE)
+    except staging.StagedFileMissing:
+        abort(404)
+    plan = importing.plan_import(staged.data, campus.id)
+    stem = Path(staged.filename).stem or "outcomes"
+    return send_file(BytesIO(annotated_workbook(plan.parsed)), mimetype=XLSX,
+                     as_attachment=True, download_name=f"{stem}-problems.xlsx")  # fmt: skip
+
+
+@bp.get("/import/template.xlsx")
+@role_required(Role.COORDINATOR, Role.ADMIN, Role.OFFICIAL)
+def import_template():
+    """An empty outcome file: Korean headers, an example row and a guide sheet."""
+    return send_file(BytesIO(template_workbook(OUTCOMES)), mimetype=XLSX, as_attachment=True,
+                     download_name="outcomes-template.xlsx")  # fmt: skip

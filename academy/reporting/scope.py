@@ -1,0 +1,70 @@
+"""Reading a report's parameters (year, campus, tier, kind, as-of date) the same way for the
+dashboard, the report downloads, the JSON endpoint and the CLI."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from academy.campuses.services import default_year
+from academy.clock import seoul_today
+from academy.kpi.engine import Scope
+from academy.models import Campus, CampusKind, Tier
+
+MIN_YEAR, MAX_YEAR = 2020, 2100
+
+
+class ParameterError(ValueError):
+    """A parameter that names nothing (an unknown campus, tier or year); the message is for the
+    user, in their language."""
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    year: int
+    as_of: date
+    scope: Scope
+
+
+def resolve(
+    session: Session,
+    year: int | None = None,
+    campus: str | int | None = None,
+    tier: str | None = None,
+    kind: str | None = None,
+    as_of: date | str | None = None,
+) -> ReportParams:
+    """Parameters from their outside form: a campus by name (CLI, API) or id (pages), a tier or
+    kind by value, a date as ISO text. Unset ones take the defaults: the latest year whose
+    cohorts have ended, and today in Seoul."""
+    if year is not None and not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise ParameterError(_("The year must be between %(low)s and %(high)s.",
+                               low=MIN_YEAR, high=MAX_YEAR))  # fmt: skip
+    campus_id = None
+    if campus not in (None, ""):
+        column = Campus.id if isinstance(campus, int) else Campus.name
+        campus_id = session.scalar(sa.select(Campus.id).where(column == campus))
+        if campus_id is None:
+            raise ParameterError(_("There is no campus named %(name)s.", name=campus))
+    try:
+        tier_value = Tier(tier) if tier else None
+    except ValueError:
+        raise ParameterError(_("The tier must be large, medium or small.")) from None
+    try:
+        kind_value = CampusKind(kind) if kind else None
+    except ValueError:
+        raise ParameterError(
+            _("The campus kind must be district, bigtech or industry_hub.")
+        ) from None
+    if isinstance(as_of, str) and as_of:
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise ParameterError(_("The date must look like 2026-03-31.")) from None
+    return ReportParams(
+        year=int(year) if year is not None else default_year(),
+        as_of=as_of or seoul_today(),
+        scope=Scope(campus_id=campus_id, tier=tier_value, kind=kind_value),
+    )

@@ -1,0 +1,175 @@
+"""Report downloads: generated from the KPI engine, archived with their parameters, their
+data-as-of moment, who asked, when and a SHA-256, and served again byte for byte."""
+
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from academy.clock import SEOUL
+from academy.extensions import db
+from academy.kpi.engine import year_bounds
+from academy.labels import label_for
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    AdvancedTrackSelection,
+    ArchivedReport,
+    Campus,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    ReportFormat,
+    Scholarship,
+    Trainee,
+    User,
+)
+from academy.reporting import excel, pdf
+from academy.reporting.progress import build_progress
+from academy.reporting.scope import ReportParams
+
+MIMETYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PAGE_SIZE = 25
+
+
+def filename(fmt: ReportFormat, params: ReportParams) -> str:
+    scope = params.scope
+    parts = ["academy-kpi", str(params.year)]
+    if scope.campus_id:
+        parts.append(f"campus{scope.campus_id}")
+    if scope.tier:
+        parts.append(scope.tier.value)
+    if scope.kind:
+        parts.append(scope.kind.value)
+    if scope.is_city:
+        parts.append("citywide")
+    parts.append(params.as_of.isoformat())
+    return "-".join(parts) + f".{fmt.value}"
+
+
+def render(fmt: ReportFormat, params: ReportParams, personal: bool = False) -> tuple[bytes, object]:
+    """The file's bytes and the report it shows."""
+    report = build_progress(db.session, params.year, params.as_of, params.scope)
+    generated_at = datetime.now(SEOUL).replace(microsecond=0)
+    if fmt == ReportFormat.PDF:
+        return pdf.render_pdf(report, generated_at), report
+    lists = named_lists(params) if personal else None
+    return excel.render_xlsx(report, generated_at, lists), report
+
+
+def generate(
+    fmt: ReportFormat,
+    params: ReportParams,
+    by: User,
+    include_personal: bool = False,
+    reason: str | None = None,
+    ip_address: str | None = None,
+) -> ArchivedReport:
+    """Build the report and keep it in the archive; a download with named lists is logged with
+    its reason (접속기록)."""
+    content, report = render(fmt, params, personal=include_personal)
+    row = ArchivedReport(
+        format=fmt,
+        year=params.year,
+        campus_id=params.scope.campus_id,
+        tier=params.scope.tier,
+        kind=params.scope.kind,
+        as_of=params.as_of,
+        data_as_of=report.data_as_of,
+        includes_personal_data=include_personal,
+        reason=reason.strip() if include_personal and reason else None,
+        filename=filename(fmt, params),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size_bytes=len(content),
+        content=content,
+        created_by_id=by.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    if include_personal:
+        db.session.add(
+            AccessLog(user_id=by.id, action=AccessAction.EXPORT, subject_type="archived_report",
+                      subject_id=row.id, ip_address=ip_address, detail=row.reason)
+        )  # fmt: skip
+    db.session.commit()
+    return row
+
+
+def log_download(row: ArchivedReport, by: User, ip_address: str | None) -> None:
+    """Downloading a stored report with personal data again is logged too."""
+    if not row.includes_personal_data:
+        return
+    db.session.add(
+        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="archived_report",
+                  subject_id=row.id, ip_address=ip_address, detail=row.reason)
+    )  # fmt: skip
+    db.session.commit()
+
+
+def archive_page(page: int):
+    query = (
+        sa.select(ArchivedReport)
+        .options(selectinload(ArchivedReport.campus), selectinload(ArchivedReport.created_by))
+        .order_by(ArchivedReport.created_at.desc(), ArchivedReport.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def _scope_trainee_ids(params: ReportParams) -> sa.Select | None:
+    """The trainees of the year's cohorts in a scope narrower than the city (None: everyone)."""
+    if params.scope.is_city:
+        return None
+    first, last = year_bounds(params.year)
+    query = (
+        sa.select(Enrolment.trainee_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Campus, Campus.id == Cohort.campus_id)
+        .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Cohort.ends_on.between(first, last))
+    )
+    return params.scope.where(query)
+
+
+def named_lists(params: ReportParams) -> dict[str, list[list]]:
+    """The year's advanced-track selections and scholarships with names: personal data."""
+    trainees = _scope_trainee_ids(params)
+    selections = sa.select(AdvancedTrackSelection).where(AdvancedTrackSelection.year == params.year)
+    first, last = year_bounds(params.year)
+    scholarships = sa.select(Scholarship).where(Scholarship.awarded_on.between(first, last))
+    if trainees is not None:
+        selections = selections.where(AdvancedTrackSelection.trainee_id.in_(trainees))
+        scholarships = scholarships.where(Scholarship.trainee_id.in_(trainees))
+    load = selectinload
+    selections = db.session.scalars(
+        selections.options(
+            load(AdvancedTrackSelection.trainee).selectinload(Trainee.user)
+        ).order_by(AdvancedTrackSelection.selected_on)
+    ).all()
+    scholarships = db.session.scalars(
+        scholarships.options(load(Scholarship.trainee).selectinload(Trainee.user)).order_by(
+            Scholarship.awarded_on
+        )
+    ).all()
+    return {
+        _("Advanced-track selections"): [
+            [_("Name"), _("E-mail"), _("Selected on"), _("Programme")],
+            *[[s.trainee.name, s.trainee.email, s.selected_on.isoformat(), s.programme or ""]
+              for s in selections],
+        ],
+        _("Scholarships"): [
+            [_("Name"), _("E-mail"), _("Awarded on"), _("Amount"), _("Reason")],
+            *[[s.trainee.name, s.trainee.email, s.awarded_on.isoformat(), s.amount, s.reason or ""]
+              for s in scholarships],
+        ],
+    }  # fmt: skip
+
+
+def describe_scope(row: ArchivedReport) -> str:
+    parts = [row.campus.name] if row.campus else []
+    parts += [label_for(v) for v in (row.kind, row.tier) if v is not None]
+    return " · ".join(parts) if parts else _("All of Seoul")

@@ -1,0 +1,287 @@
+"""KPI benchmark: five years at the 2030 rate (50,000 trainees) on PostgreSQL.
+
+Prints, measured in the same run:
+  - the citywide dashboard (a full GET as an official) against one hand-written SQL query that
+    computes the same citywide aggregates (goal: at most 2×);
+  - the citywide PDF (figures, charts, HTML and WeasyPrint) against WeasyPrint alone rendering the
+    same finished HTML (goal: at most 1.5×).
+
+Usage (it builds its own database on the server DATABASE_URL names, and drops it afterwards):
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/kpi.py
+It takes a few minutes. It is not a test.
+"""
+
+import gc
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from academy import create_app, reference  # noqa: E402
+from academy.auth.passwords import hash_password  # noqa: E402
+from academy.extensions import db  # noqa: E402
+from config import TestConfig  # noqa: E402
+
+YEARS = range(2026, 2031)
+PER_YEAR = 10_000
+COHORT_SIZE = 25
+AS_OF = date(2031, 9, 1)  # every 2030 cohort's figures are final
+RUNS = 15
+PASSWORD = "benchmark-password-1"
+
+# The same aggregates the dashboard shows, citywide, for the cohorts ending in :year.
+HAND_WRITTEN = """
+WITH latest AS (
+  SELECT enrolment_id, max(version) AS version FROM outcome_record
+  WHERE created_at < :moment GROUP BY enrolment_id
+), people AS (
+  SELECT e.status IN ('completed', 'early_employed') AS completer,
+         e.employed_at_start AS at_start,
+         o.code, o.verification, o.starts_on, o.in_field, o.weekly_hours, o.monthly_pay,
+         o.contract_months, c.ends_on,
+         (o.verification = 'verified' AND coalesce(o.verified_at, o.created_at) < :moment)
+           AS verified
+  FROM enrolment e
+  JOIN cohort c ON c.id = e.cohort_id
+  LEFT JOIN latest l ON l.enrolment_id = e.id
+  LEFT JOIN outcome_record o ON o.enrolment_id = l.enrolment_id AND o.version = l.version
+  WHERE e.status <> 'waitlisted' AND c.ends_on BETWEEN :first AND :last
+), classified AS (
+  SELECT completer,
+         completer AND code = 'X' AND coalesce(verified, false) AS excluded,
+         completer AND NOT (code = 'X' AND coalesce(verified, false)) AND at_start AS at_start,
+         completer AND NOT (code = 'X' AND coalesce(verified, false)) AND NOT at_start AS counted,
+         code IN ('E1','E2','E3','E4','E5','E6') AND starts_on - ends_on <= 180
+           AND starts_on <= :as_of AS employed,
+         code IN ('E1','E2','E3','E4','E5','E6') AND starts_on - ends_on <= 90
+           AND starts_on <= :as_of AS employed_90,
+         coalesce(verified, false) AS verified,
+         verification IN ('self_reported', 'evidence_attached', 'verified') AS reported,
+         (code = 'E5' AND in_field) OR ((code = 'E1' OR (code = 'E2' AND contract_months >= 12))
+           AND in_field AND weekly_hours >= 35
+           AND monthly_pay >= CASE WHEN starts_on < DATE '2026-01-01' THEN 2096270
+                                   ELSE 2156880 END) AS quality,
+         code IS NULL OR code = 'U' AS unknown
+  FROM people
+)
+SELECT count(*) AS enrolled,
+       count(*) FILTER (WHERE completer) AS completers,
+       count(*) FILTER (WHERE excluded) AS excluded,
+       count(*) FILTER (WHERE at_start) AS employed_at_start,
+       count(*) FILTER (WHERE counted AND employed AND verified) AS employed,
+       count(*) FILTER (WHERE counted AND employed AND reported) AS employed_incl_pending,
+       count(*) FILTER (WHERE counted AND employed_90 AND verified) AS employed_90d,
+       count(*) FILTER (WHERE counted AND employed AND verified AND quality) AS quality,
+       count(*) FILTER (WHERE counted AND employed AND reported AND quality) AS quality_pending,
+       count(*) FILTER (WHERE counted AND unknown) AS unknown
+FROM classified
+"""
+
+
+def paired(first, second, runs=RUNS):
+    """Median times of two operations measured alternately, so a busy machine slows both alike;
+    and the median of their ratios, pair by pair."""
+    first(), second()  # warm caches and connections
+    a, b = [], []
+    for _ in range(runs):
+        for fn, times in ((first, a), (second, b)):
+            gc.collect()  # neither pays for the other's garbage
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    return statistics.median(a), statistics.median(b), statistics.median(ratios)
+
+
+def build(rng: random.Random) -> None:
+    """Five years of cohorts over every campus, 10,000 trainees a year, with outcomes."""
+    from academy.models import (
+        Campus,
+        Cohort,
+        Course,
+        Enrolment,
+        EnrolmentStatus,
+        Level,
+        OutcomeCode,
+        OutcomeRecord,
+        Role,
+        Trainee,
+        User,
+        Verification,
+    )  # fmt: skip
+
+    reference.load_reference_data()
+    campuses = db.session.scalars(sa.select(Campus).order_by(Campus.id)).all()
+    courses = {}
+    for campus in campuses:
+        course = Course(campus=campus, name="AI 서비스 개발", level=Level.INTERMEDIATE)
+        db.session.add(course)
+        db.session.flush()
+        courses[campus.id] = course.id
+    db.session.add(User(email="official@example.com", name="서울시 담당자", role=Role.OFFICIAL,
+                        password_hash=hash_password(PASSWORD)))  # fmt: skip
+    codes = [OutcomeCode.E1] * 55 + [OutcomeCode.E2] * 8 + [OutcomeCode.E3] * 5 + \
+        [OutcomeCode.E4] * 4 + [OutcomeCode.E5] * 3 + [OutcomeCode.E6] * 5 + \
+        [OutcomeCode.S1] * 8 + [OutcomeCode.S2] * 2 + [OutcomeCode.X] * 3 + [None] * 7  # fmt: skip
+    number = 0
+    for year in YEARS:
+        for batch in range(PER_YEAR // COHORT_SIZE):
+            campus = campuses[batch % len(campuses)]
+            ends_on = date(year, 1, 15) + timedelta(days=rng.randint(0, 340))
+            cohort = Cohort(code=f"B-{year}-{batch:04d}", campus_id=campus.id,
+                            course_id=courses[campus.id], starts_on=ends_on - timedelta(weeks=20),
+                            ends_on=ends_on, capacity=30)  # fmt: skip
+            db.session.add(cohort)
+            db.session.flush()
+            users = [dict(email=f"b{number + i}@example.com", name="교육생", role=Role.TRAINEE)
+                     for i in range(COHORT_SIZE)]  # fmt: skip
+            number += COHORT_SIZE
+            user_ids = db.session.scalars(sa.insert(User).returning(User.id), users).all()
+            trainee_ids = db.session.scalars(
+                sa.insert(Trainee).returning(Trainee.id),
+                [dict(user_id=u, birth_date=date(2000, 1, 1)) for u in user_ids],
+            ).all()
+            statuses = [EnrolmentStatus.COMPLETED if rng.random() < 0.9
+                        else EnrolmentStatus.WITHDRAWN for _ in trainee_ids]  # fmt: skip
+            enrolment_ids = db.session.scalars(
+                sa.insert(Enrolment).returning(Enrolment.id),
+                [dict(cohort_id=cohort.id, trainee_id=t, status=s, enrolled_on=cohort.starts_on,
+                      left_on=ends_on - timedelta(days=30)
+                      if s == EnrolmentStatus.WITHDRAWN else None,
+                      employed_at_start=rng.random() < 0.03)
+                 for t, s in zip(trainee_ids, statuses, strict=True)],
+            ).all()  # fmt: skip
+            outcomes = []
+            for enrolment_id, status in zip(enrolment_ids, statuses, strict=True):
+                code = rng.choice(codes)
+                if status != EnrolmentStatus.COMPLETED or code is None:
+                    continue
+                created = datetime.combine(ends_on + timedelta(days=rng.randint(20, 170)),
+                                           datetime.min.time())  # fmt: skip
+                verified = rng.random() < 0.8
+                status_now = Verification.VERIFIED if verified else Verification.SELF_REPORTED
+                row = dict(
+                    enrolment_id=enrolment_id,
+                    version=1,
+                    code=code,
+                    created_at=created,
+                    verification=status_now,
+                    verified_at=created + timedelta(days=3) if verified else None,
+                )
+                if code.is_employed:
+                    row.update(starts_on=ends_on + timedelta(days=rng.randint(-20, 200)),
+                               employer="주식회사 예시", insured=True,
+                               weekly_hours=rng.choice((40, 40, 40, 30)),
+                               contract_months=12 if code == OutcomeCode.E2 else None,
+                               in_field=rng.random() < 0.88,
+                               monthly_pay=rng.randint(1_900_000, 4_000_000))  # fmt: skip
+                if code == OutcomeCode.X:
+                    row["exclusion_reason"] = "military"
+                outcomes.append(row)
+            if outcomes:
+                db.session.execute(sa.insert(OutcomeRecord), outcomes)
+        db.session.commit()
+        print(f"  {year}: {PER_YEAR:,} trainees", flush=True)
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+
+
+def main() -> None:
+    server = os.environ.get("DATABASE_URL")
+    if not server or not server.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (the benchmark makes its own database).")
+    os.environ.pop("DATABASE_URL")
+    url = sa.make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    # KPI_BENCH_DB=name reuses a database an earlier run kept with KPI_BENCH_KEEP=1.
+    reuse = os.environ.get("KPI_BENCH_DB")
+    keep = bool(reuse) or os.environ.get("KPI_BENCH_KEEP") == "1"
+    name = reuse or f"bench_kpi_{os.getpid()}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    if not reuse:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        config = TestConfig()
+        config.SQLALCHEMY_DATABASE_URI = url.set(database=name).render_as_string(
+            hide_password=False
+        )
+        config.SQLALCHEMY_ENGINE_OPTIONS = {}
+        app = create_app(config)
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade(revision="heads")
+            started = time.perf_counter()
+            if not reuse:
+                print("building five years at the 2030 rate …", flush=True)
+                build(random.Random(2030))
+            total = db.session.scalar(sa.text("SELECT count(*) FROM enrolment"))
+            print(f"built {total:,} enrolments in {time.perf_counter() - started:.0f} s")
+            measure(app)
+    finally:
+        if keep:
+            print(f"kept the database {name}")
+        else:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def measure(app) -> None:
+    from academy.kpi.sql import end_of_day_utc
+    from academy.models import ReportFormat
+    from academy.reporting import pdf
+    from academy.reporting.progress import build_progress, kpi_json
+    from academy.reporting.scope import resolve
+    from academy.reports.services import render
+
+    year = max(YEARS)
+    client = app.test_client()
+    login = client.post("/login", data={"email": "official@example.com", "password": PASSWORD})
+    assert login.status_code == 302, login.status_code
+    url = f"/dashboard/?year={year}&as_of={AS_OF.isoformat()}"
+    assert client.get(url).status_code == 200
+
+    params = dict(moment=end_of_day_utc(AS_OF), as_of=AS_OF, first=date(year, 1, 1),
+                  last=date(year, 12, 31))  # fmt: skip
+
+    def hand_written():
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text(HAND_WRITTEN), params).one()
+
+    row = hand_written()
+    figures = kpi_json(build_progress(db.session, year, AS_OF))
+    db.session.remove()
+    same = (row.enrolled, row.employed, row.quality) == (
+        figures["enrolled"], figures["employed"], figures["quality_employed"])  # fmt: skip
+    print(
+        f"hand-written SQL and the engine agree: {same} (enrolled {row.enrolled:,}, "
+        f"employed {row.employed:,}, quality {row.quality:,})"
+    )
+
+    dashboard, sql, ratio = paired(lambda: client.get(url), hand_written)
+    print(f"citywide dashboard   {dashboard * 1000:8.1f} ms  (median of {RUNS}, full GET)")
+    print(f"hand-written SQL     {sql * 1000:8.1f} ms")
+    print(f"  ratio {ratio:.2f}×  (median of the paired ratios; goal ≤ 2×)")
+
+    with app.test_request_context():
+        report_params = resolve(db.session, year=year, as_of=AS_OF)
+        html = pdf.report_html(build_progress(db.session, year, AS_OF), datetime.now())
+        whole, weasy, ratio = paired(
+            lambda: render(ReportFormat.PDF, report_params), lambda: pdf.html_to_pdf(html), runs=5
+        )
+    print(f"citywide PDF         {whole * 1000:8.1f} ms  (median of 5: figures, charts, HTML, PDF)")
+    print(f"WeasyPrint alone     {weasy * 1000:8.1f} ms  (the same finished HTML)")
+    print(f"  ratio {ratio:.2f}×  (median of the paired ratios; goal ≤ 1.5×)")
+
+
+if __name__ == "__main__":
+    main()

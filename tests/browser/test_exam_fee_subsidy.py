@@ -1,0 +1,192 @@
+"""A trainee applies for the exam-fee subsidy with a receipt on a phone; a coordinator approves it
+on a desktop; the ledger shows the money approved and what is left.
+
+The app is served as in the harness (tests/browser/conftest.py), with the demo data plus one
+activated, unemployed trainee at the demo coordinator's campus and this year's programme taking
+applications today, so the path works whatever the date the suite runs on.
+"""
+
+import re
+import threading
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from academy import create_app
+from academy.auth.passwords import hash_password
+from academy.clock import seoul_today
+from tests.browser.conftest import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    describe_violations,
+    has_horizontal_scroll,
+)
+from tests.databases import config_for, preserve_logging
+
+pytestmark = pytest.mark.browser
+
+APPLICANT = "subsidy.applicant@example.com"
+RECEIPT = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+FEE = 50_000  # SQLD in the demo catalogue
+LOGIN_FORM = "form:has(input[name='password'])"
+
+
+def _set_up_applicant_and_programme() -> None:
+    from academy.extensions import db
+    from academy.models import (
+        Cohort,
+        Enrolment,
+        EnrolmentStatus,
+        Role,
+        SubsidyProgramme,
+        SubsidyRound,
+        Trainee,
+        User,
+    )
+
+    today = seoul_today()
+    coordinator = db.session.scalar(sa.select(User).where(User.email == DEMO_LOGINS["coordinator"]))
+    cohort = db.session.scalar(
+        sa.select(Cohort).where(Cohort.campus_id == coordinator.campus_id).order_by(Cohort.id)
+    )
+    user = User(email=APPLICANT, name="한별빛", role=Role.TRAINEE,
+                password_hash=hash_password(DEMO_PASSWORD))  # fmt: skip
+    trainee = Trainee(user=user, birth_date=date(today.year - 25, 3, 1), phone="010-0000-0425")
+    db.session.add(Enrolment(cohort=cohort, trainee=trainee, enrolled_on=cohort.starts_on,
+                             status=EnrolmentStatus.COMPLETED))  # fmt: skip
+    programme = db.session.scalar(
+        sa.select(SubsidyProgramme).where(SubsidyProgramme.year == today.year)
+    )
+    if programme is None:
+        programme = SubsidyProgramme(year=today.year, name=f"{today.year}년 응시료 지원",
+                                     budget=100_000_000, spent=0)  # fmt: skip
+        db.session.add(programme)
+    programme.closed_early_on = None
+    if today.year >= 2026:  # two rounds: the first one takes applications today
+        for r in list(programme.rounds):
+            db.session.delete(r)
+        db.session.flush()
+        first_closes = max(today, date(today.year, 1, 2))
+        programme.rounds = [SubsidyRound(half=1, opens_on=date(today.year, 1, 1),
+                                         closes_on=first_closes)]  # fmt: skip
+        if first_closes < date(today.year, 12, 31):
+            programme.rounds.append(
+                SubsidyRound(half=2, opens_on=first_closes + timedelta(days=1),
+                             closes_on=date(today.year, 12, 31))
+            )  # fmt: skip
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The harness's live server, with the applicant and a programme open today added."""
+    from academy import demo
+    from academy.extensions import db
+
+    database = tmp_path_factory.mktemp("subsidy-browser") / "academy.sqlite"
+    app = create_app(config_for(f"sqlite:///{database}", WTF_CSRF_ENABLED=True))
+    with preserve_logging():
+        result = app.test_cli_runner().invoke(args=["academy", "init"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        demo.load_demo(scale=0.05)
+        _set_up_applicant_and_programme()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="subsidy-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    form = page.locator(LOGIN_FORM)
+    form.locator("[name='email']").fill(email)
+    form.locator("[name='password']").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        form.locator("button[type='submit']").click()
+
+
+def won(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def assert_accessible_on(page, viewport) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"on {page.url}:\n" + describe_violations(violations)
+    if viewport is PHONE:
+        assert not has_horizontal_scroll(page), f"{page.url} is wider than the phone"
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=str)
+def test_trainee_applies_on_a_phone_coordinator_approves_and_the_ledger_updates(
+    page, viewport, browser, live_server
+):
+    # The trainee, on a phone: from "my record" to recording the exam, then applying.
+    sign_in(page, APPLICANT)
+    assert page.url.endswith("/trainees/me")
+    page.get_by_role("link", name="응시료 지원 신청").first.click()
+    assert page.locator("h1").inner_text() == "응시료 지원 신청"
+    assert_accessible_on(page, viewport)
+    page.get_by_role("link", name="시험 기록").first.click()
+    page.get_by_label("자격증", exact=True).select_option(
+        label="SQL 개발자 (SQLD) (한국데이터산업진흥원)"
+    )
+    page.get_by_label("시험일").fill(seoul_today().isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="시험 기록").click()
+    assert "응시 기록을 저장했습니다" in page.locator("main").inner_text()
+    assert_accessible_on(page, viewport)
+
+    page.get_by_role("link", name="응시료 지원 신청").first.click()
+    page.get_by_label("응시료 영수증").set_input_files(
+        files=[{"name": "영수증.pdf", "mimeType": "application/pdf", "buffer": RECEIPT}]
+    )
+    page.get_by_text("신청일 현재 취업 상태가 아닙니다.").click()  # the label, as a thumb would
+    assert page.get_by_label("신청일 현재 취업 상태가 아닙니다.").is_checked()
+    assert_accessible_on(page, viewport)
+    with page.expect_navigation():
+        page.get_by_role("button", name="신청하기").click()
+    main = page.locator("main").inner_text()
+    assert "신청했습니다" in main and "접수" in main
+    assert page.errors == []
+
+    # The coordinator, on a desktop: the ledger before, the claim approved, the ledger after.
+    desk = browser.new_context(
+        base_url=live_server, viewport={"width": DESKTOP.width, "height": DESKTOP.height},
+        locale="ko-KR", timezone_id="Asia/Seoul",
+    )  # fmt: skip
+    coordinator = desk.new_page()
+    try:
+        sign_in(coordinator, DEMO_LOGINS["coordinator"])
+        coordinator.goto("/subsidies/")
+        coordinator.get_by_role("link", name=str(seoul_today().year), exact=True).click()
+        remaining_before = won(coordinator.locator("#ledger-remaining").inner_text())
+
+        coordinator.get_by_role("link", name="심사할 신청").click()
+        coordinator.get_by_role("link", name="한별빛").click()
+        assert "요건을 충족합니다" in coordinator.locator("main").inner_text()
+        assert coordinator.get_by_label("지급액(원)").input_value() == str(FEE)
+        assert_accessible_on(coordinator, DESKTOP)
+        with coordinator.expect_navigation():
+            coordinator.get_by_role("button", name="승인", exact=True).click()
+        assert "승인했습니다" in coordinator.locator("main").inner_text()
+
+        coordinator.goto("/subsidies/")
+        coordinator.get_by_role("link", name=str(seoul_today().year), exact=True).click()
+        remaining_after = won(coordinator.locator("#ledger-remaining").inner_text())
+        assert remaining_after == remaining_before - FEE
+        assert_accessible_on(coordinator, DESKTOP)
+    finally:
+        desk.close()
+
+    # The trainee sees the decision on the phone.
+    page.goto("/subsidies/apply")
+    assert "승인·지급 완료" in page.locator("main").inner_text()

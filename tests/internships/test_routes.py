@@ -1,0 +1,120 @@
+from datetime import date
+
+import sqlalchemy as sa
+
+from academy.models import (
+    HostOrganisation,
+    InternshipOpening,
+    InternshipPlacement,
+    InternshipProgramme,
+    PlacementStatus,
+    Role,
+)
+from tests import factories
+from tests.conftest import count_rows
+from tests.test_query_counts import queries_for
+
+
+def test_coordinator_places_a_campus_trainee_and_sees_it_counted(client, login_as, db):
+    campus = factories.CampusFactory()
+    enrolment = factories.EnrolmentFactory(cohort=factories.CohortFactory(campus=campus))
+    opening = factories.InternshipOpeningFactory(programme=InternshipProgramme.CITY_ADMIN_LINKED)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    page = client.get(f"/internships/openings/{opening.id}").get_data(as_text=True)
+    assert enrolment.trainee.name in page
+    response = client.post(f"/internships/openings/{opening.id}/placements",
+                           data={"trainee_id": enrolment.trainee_id, "starts_on": "2025-09-01",
+                                 "ends_on": "", "paid": "y", "weekly_hours": ""})  # fmt: skip
+    assert response.status_code == 303
+    placement = db.session.scalar(sa.select(InternshipPlacement))
+    assert placement.campus_id == campus.id and placement.paid
+    html = client.get("/internships/?year=2025").get_data(as_text=True)
+    assert enrolment.trainee.name in html and "시정 연계" in html
+
+
+def test_coordinator_cannot_place_another_campus_trainee(client, login_as, db):
+    outsider = factories.EnrolmentFactory()
+    opening = factories.InternshipOpeningFactory()
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    data = {"trainee_id": outsider.trainee_id, "starts_on": "2025-09-01"}
+    response = client.post(f"/internships/openings/{opening.id}/placements", data=data)
+    assert response.status_code == 422 and count_rows(InternshipPlacement) == 0
+
+
+def test_a_full_opening_is_refused_with_the_reason(client, login_as, db):
+    campus = factories.CampusFactory()
+    enrolment = factories.EnrolmentFactory(cohort=factories.CohortFactory(campus=campus))
+    opening = factories.InternshipOpeningFactory(seats=1)
+    factories.InternshipPlacementFactory(opening=opening)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    data = {"trainee_id": enrolment.trainee_id, "starts_on": "2025-09-01"}
+    response = client.post(f"/internships/openings/{opening.id}/placements", data=data)
+    assert response.status_code == 422
+    assert "모두 찼습니다" in response.get_data(as_text=True)
+
+
+def test_coordinator_updates_only_their_campus_placements(client, login_as, db):
+    campus = factories.CampusFactory()
+    mine = factories.InternshipPlacementFactory(campus=campus)
+    theirs = factories.InternshipPlacementFactory(campus=factories.CampusFactory())
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    response = client.post(f"/internships/placements/{mine.id}",
+                           data={"status": "completed", "ends_on": "2025-11-28"})  # fmt: skip
+    assert response.status_code == 303
+    db.session.refresh(mine)
+    assert mine.status == PlacementStatus.COMPLETED and mine.ends_on == date(2025, 11, 28)
+    assert client.post(f"/internships/placements/{theirs.id}",
+                       data={"status": "dropped"}).status_code == 404  # fmt: skip
+
+
+def test_official_sees_counts_by_programme_and_campus_without_names(client, login_as, db):
+    campus = factories.CampusFactory(name="마포캠퍼스")
+    placement = factories.InternshipPlacementFactory(
+        campus=campus, opening__programme=InternshipProgramme.YOUTH_JOB_CAMP
+    )
+    db.session.commit()
+    login_as(Role.OFFICIAL)
+    html = client.get("/internships/?year=2025").get_data(as_text=True)
+    assert "마포캠퍼스" in html and "서울형 청년 인턴 직무캠프" in html
+    assert placement.trainee.name not in html
+    fragment = client.get("/internships/?year=2025", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_staff_add_hosts_and_openings(client, login_as, db):
+    login_as(Role.COORDINATOR)
+    response = client.post("/internships/hosts", data={"name": "서울특별시 교통정책과",
+                                                       "public_sector": "y",
+                                                       "alliance_member_id": "0"})  # fmt: skip
+    assert response.status_code == 303
+    host = db.session.scalar(sa.select(HostOrganisation))
+    assert host.public_sector and host.alliance_member_id is None
+    data = {"host_id": host.id, "programme": "city_admin_linked", "title": "교통 데이터 분석",
+            "starts_on": "2025-09-01", "ends_on": "2025-08-01", "seats": "3", "paid": "y",
+            "weekly_hours": "40"}  # fmt: skip
+    assert client.post("/internships/openings", data=data).status_code == 422
+    data["ends_on"] = "2025-12-19"
+    assert client.post("/internships/openings", data=data).status_code == 303
+    assert db.session.scalar(sa.select(InternshipOpening.title)) == "교통 데이터 분석"
+    listing = client.get("/internships/openings?year=2025").get_data(as_text=True)
+    assert "교통 데이터 분석" in listing
+
+
+def test_internship_pages_do_not_grow_with_the_data(client, login_as, db):
+    campus = factories.CampusFactory()
+
+    def more():
+        factories.InternshipPlacementFactory(campus=campus)
+        db.session.commit()
+
+    more()
+    login_as(Role.COORDINATOR, campus=campus)
+    urls = ["/internships/?year=2025", "/internships/openings?year=2025"]
+    small = [queries_for(client, url) for url in urls]
+    for _ in range(6):
+        more()
+    assert [queries_for(client, url) for url in urls] == small

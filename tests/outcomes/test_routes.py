@@ -1,0 +1,471 @@
+"""The outcome pages as their users meet them: the trainee's form on the record page, evidence
+uploads, the coordinator's queue, follow-up and import, and who may reach what."""
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from academy.clock import seoul_today
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    ContactAttempt,
+    ContactResult,
+    EnrolmentStatus,
+    OutcomeCode,
+    OutcomeRecord,
+    Role,
+    Verification,
+)
+from tests import factories
+from tests.factories import EVIDENCE_PDF
+
+HTMX = {"HX-Request": "true"}
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def completed_enrolment(trainee=None, campus=None, ended_days_ago=60):
+    ends_on = seoul_today() - timedelta(days=ended_days_ago)
+    cohort = factories.CohortFactory(
+        campus=campus or factories.CampusFactory(),
+        starts_on=ends_on - timedelta(weeks=20),
+        ends_on=ends_on,
+    )
+    extra = {"trainee": trainee} if trainee is not None else {}
+    return factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.COMPLETED, **extra)
+
+
+def job_form(enrolment, **overrides):
+    p = f"e{enrolment.id}-"
+    data = {
+        p + "situation": "employed",
+        p + "employer": "주식회사 새솔데이터",
+        p + "starts_on": "2025-09-01",
+        p + "job_kind": "open_ended",
+        p + "insured": "yes",
+        p + "weekly_hours": "40",
+        p + "in_field": "yes",
+        p + "monthly_pay": "3,100,000",
+    }
+    data.update({p + k: v for k, v in overrides.items()})
+    return data
+
+
+def records(db):
+    return db.session.scalars(sa.select(OutcomeRecord).order_by(OutcomeRecord.id)).all()
+
+
+@pytest.fixture
+def trainee(login_as, db):
+    user = login_as(Role.TRAINEE)
+    enrolment = completed_enrolment(user.trainee)
+    db.session.commit()
+    return enrolment
+
+
+def test_my_record_asks_for_the_outcome_in_plain_korean(client, trainee):
+    html = client.get("/trainees/me").get_data(as_text=True)
+
+    for answer in (
+        "취업했어요",
+        "창업했어요",
+        "아직 구직 중이에요",
+        "진학·군입대 등",
+        "구직하지 않아요",
+    ):
+        assert answer in html
+    assert f'action="/outcomes/enrolments/{trainee.id}/report"' in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "E1" not in html  # codes are for staff, not in the trainee's question
+
+
+def test_choosing_an_answer_fetches_only_its_questions(client, trainee):
+    url = f"/outcomes/enrolments/{trainee.id}/report"
+
+    job = client.get(url, query_string={f"e{trainee.id}-situation": "employed"}, headers=HTMX)
+    founded = client.get(url, query_string={f"e{trainee.id}-situation": "founded"}, headers=HTMX)
+    seeking = client.get(url, query_string={f"e{trainee.id}-situation": "seeking"}, headers=HTMX)
+
+    job_html = job.get_data(as_text=True)
+    assert "<html" not in job_html  # the fragment only
+    assert f'name="e{trainee.id}-weekly_hours"' in job_html
+    assert f'name="e{trainee.id}-monthly_pay"' in job_html and "최저임금" in job_html
+    founded_html = founded.get_data(as_text=True)
+    assert "사업자등록일" in founded_html and "weekly_hours" not in founded_html
+    seeking_html = seeking.get_data(as_text=True)
+    assert "employer" not in seeking_html and "evidence" not in seeking_html
+    full = client.get(url, query_string={"situation": "employed"})
+    assert "<html" in full.get_data(as_text=True) and "weekly_hours" in full.get_data(as_text=True)
+
+
+def test_without_javascript_continue_shows_the_questions(client, trainee):
+    response = client.post(
+        f"/outcomes/enrolments/{trainee.id}/report",
+        data={f"e{trainee.id}-situation": "excluded", "step": "choose"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "군 복무" in html and f'name="e{trainee.id}-exclusion_reason"' in html
+
+
+def test_a_trainee_logs_a_job_with_evidence(client, trainee, db):
+    data = job_form(trainee)
+    data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF), "재직증명서.pdf")
+
+    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/trainees/me#outcome-{trainee.id}"
+    (record,) = records(db)
+    assert (record.code, record.version, record.monthly_pay) == (OutcomeCode.E1, 1, 3_100_000)
+    assert record.verification == Verification.EVIDENCE_ATTACHED
+    assert record.evidence[0].original_name == "재직증명서.pdf"
+    page = client.get("/trainees/me").get_data(as_text=True)
+    assert "주식회사 새솔데이터" in page and "증빙 첨부" in page and "재직증명서.pdf" in page
+
+
+def test_missing_answers_come_back_with_the_data_and_a_kept_file(client, trainee, db):
+    data = job_form(trainee, weekly_hours="", insured="")
+    data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF), "재직증명서.pdf")
+
+    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "질문에 답해 주세요" in html
+    assert 'value="주식회사 새솔데이터"' in html  # nothing typed is lost
+    assert "재직증명서.pdf" in html  # the file waits for the corrected form
+    assert records(db) == []
+    token = html.split(f'name="e{trainee.id}-kept_file" type="hidden" value="')[1].split('"')[0]
+    fixed = job_form(trainee, **{"kept_file": token, "kept_name": "재직증명서.pdf"})
+    again = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=fixed)
+    assert again.status_code == 303
+    (record,) = records(db)
+    assert record.evidence[0].original_name == "재직증명서.pdf"
+
+
+def test_evidence_type_is_read_from_the_content(client, trainee, db):
+    data = job_form(trainee)
+    data[f"e{trainee.id}-evidence"] = (io.BytesIO(b"<html><script>x</script></html>"), "a.pdf")
+
+    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+
+    assert response.status_code == 422
+    assert "PDF" in response.get_data(as_text=True)
+    assert records(db) == []
+    photo = job_form(trainee)
+    photo[f"e{trainee.id}-evidence"] = (io.BytesIO(JPEG), "scan.pdf")
+    client.post(f"/outcomes/enrolments/{trainee.id}/report", data=photo,
+                content_type="multipart/form-data")  # fmt: skip
+    assert records(db)[0].evidence[0].content_type == "image/jpeg"
+
+
+def test_evidence_larger_than_the_limit_is_refused(app, client, trainee, db, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_EVIDENCE_BYTES", 1024)
+    data = job_form(trainee)
+    data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF + b"0" * 2048), "big.pdf")
+
+    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+
+    assert response.status_code == 422
+    assert "1 KB보다 큽니다" in response.get_data(as_text=True)
+    assert records(db) == []
+
+
+def test_a_sent_back_outcome_shows_the_reason_and_the_form_to_correct_it(client, trainee, db):
+    coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=trainee.cohort.campus)
+    factories.OutcomeRecordFactory(
+        enrolment=trainee, version=1, verification=Verification.RETURNED,
+        returned_reason="입사일이 보이지 않습니다", returned_by=coordinator,
+        returned_at=seoul_today(),
+    )  # fmt: skip
+    db.session.commit()
+
+    html = client.get("/trainees/me").get_data(as_text=True)
+
+    assert "입사일이 보이지 않습니다" in html and "보완 요청" in html
+    assert '<details class="outcome-update" open>' in html
+    assert 'value="주식회사 한빛에이아이"' in html  # the form starts from the current answer
+
+
+def test_a_trainee_cannot_reach_another_trainees_outcome_or_evidence(client, trainee, db):
+    other = completed_enrolment(campus=trainee.cohort.campus)
+    evidence = factories.OutcomeEvidenceFactory(outcome__enrolment=other)
+    db.session.commit()
+
+    assert client.get(f"/outcomes/enrolments/{other.id}/report").status_code == 404
+    posted = client.post(f"/outcomes/enrolments/{other.id}/report", data=job_form(other))
+    assert posted.status_code == 404
+    assert client.get(f"/outcomes/evidence/{evidence.id}").status_code == 404
+    assert client.get(f"/trainees/{other.trainee_id}").status_code == 403
+    assert [r.enrolment_id for r in records(db)] == [other.id]  # nothing added
+    assert client.post(f"/outcomes/records/{evidence.outcome_id}/verify").status_code == 403
+
+
+def test_the_trainee_downloads_their_own_evidence_as_an_attachment(client, trainee, db):
+    evidence = factories.OutcomeEvidenceFactory(outcome__enrolment=trainee)
+    db.session.commit()
+
+    response = client.get(f"/outcomes/evidence/{evidence.id}")
+
+    assert response.status_code == 200
+    assert response.data == EVIDENCE_PDF
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    log = db.session.scalar(sa.select(AccessLog).where(AccessLog.action == AccessAction.DOWNLOAD))
+    assert (log.subject_type, log.subject_id) == ("outcome_evidence", evidence.id)
+
+
+def test_a_coordinator_reaches_only_their_campus(client, login_as, db):
+    campus = factories.CampusFactory()
+    own = completed_enrolment(campus=campus)
+    other = completed_enrolment()
+    own_file = factories.OutcomeEvidenceFactory(outcome__enrolment=own)
+    other_file = factories.OutcomeEvidenceFactory(outcome__enrolment=other)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+
+    assert client.get(f"/outcomes/evidence/{own_file.id}").status_code == 200
+    assert client.get(f"/outcomes/evidence/{other_file.id}").status_code == 404
+    assert client.get(f"/outcomes/enrolments/{other.id}/report").status_code == 404
+    assert client.get(f"/outcomes/enrolments/{other.id}/contacts").status_code == 404
+    other_campus = other.cohort.campus_id
+    for page in ("queue", "follow-up", "import"):
+        assert client.get(f"/outcomes/campuses/{other_campus}/{page}").status_code == 404
+    assert client.post(f"/outcomes/records/{other_file.outcome_id}/verify").status_code == 404
+    assert client.post(f"/outcomes/records/{other_file.outcome_id}/send-back",
+                       data={"reason": "x"}).status_code == 404  # fmt: skip
+    assert client.post(f"/outcomes/campuses/{other_campus}/reminders",
+                       data={"everyone": "1"}).status_code == 404  # fmt: skip
+    assert db.session.get(OutcomeRecord, other_file.outcome_id).verification == (
+        Verification.EVIDENCE_ATTACHED
+    )
+
+
+@pytest.fixture
+def coordinator(login_as, db):
+    campus = factories.CampusFactory()
+    return login_as(Role.COORDINATOR, campus=campus)
+
+
+def test_the_queue_shows_evidence_and_the_coordinator_verifies(client, coordinator, db):
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    evidence = factories.OutcomeEvidenceFactory(outcome__enrolment=enrolment)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/queue"
+
+    page = client.get(url).get_data(as_text=True)
+    fragment = client.get(url, query_string={"cohort": enrolment.cohort_id}, headers=HTMX)
+
+    assert enrolment.trainee.user.name in page and f"/outcomes/evidence/{evidence.id}" in page
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert enrolment.trainee.user.name in fragment.get_data(as_text=True)
+    response = client.post(f"/outcomes/records/{evidence.outcome_id}/verify")
+    assert response.status_code == 303
+    assert "확인 완료" in client.get(response.headers["Location"]).get_data(as_text=True)
+    record = db.session.get(OutcomeRecord, evidence.outcome_id)
+    assert record.verification == Verification.VERIFIED
+    assert record.verified_by_id == coordinator.id
+    assert enrolment.trainee.user.name not in client.get(url).get_data(as_text=True)
+
+
+def test_sending_back_without_a_reason_keeps_the_coordinator_on_the_queue(client, coordinator,
+                                                                          db):  # fmt: skip
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    evidence = factories.OutcomeEvidenceFactory(outcome__enrolment=enrolment)
+    db.session.commit()
+
+    refused = client.post(f"/outcomes/records/{evidence.outcome_id}/send-back",
+                          data={"reason": "  "})  # fmt: skip
+    sent = client.post(f"/outcomes/records/{evidence.outcome_id}/send-back",
+                       data={"reason": "회사 직인이 보이게 다시 찍어 주세요"})  # fmt: skip
+
+    assert refused.status_code == 422
+    assert f'id="reason-{evidence.outcome_id}-error"' in refused.get_data(as_text=True)
+    assert sent.status_code == 303
+    record = db.session.get(OutcomeRecord, evidence.outcome_id)
+    assert record.verification == Verification.RETURNED
+    assert record.returned_reason == "회사 직인이 보이게 다시 찍어 주세요"
+
+
+def test_a_job_without_evidence_is_not_verified_from_the_queue(client, coordinator, db):
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    record = factories.OutcomeRecordFactory(enrolment=enrolment)
+    db.session.commit()
+
+    response = client.post(f"/outcomes/records/{record.id}/verify", follow_redirects=True)
+
+    assert "증빙" in response.get_data(as_text=True)
+    assert db.session.get(OutcomeRecord, record.id).verification == Verification.SELF_REPORTED
+
+
+def test_the_coordinator_records_an_outcome_on_the_trainees_page(client, coordinator, db):
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    p = f"e{enrolment.id}-"
+
+    response = client.post(f"/outcomes/enrolments/{enrolment.id}/report",
+                           data={p + "situation": "not_seeking"})  # fmt: skip
+
+    assert response.headers["Location"] == (
+        f"/trainees/{enrolment.trainee_id}#outcome-{enrolment.id}"
+    )
+    (record,) = records(db)
+    assert (record.code, record.reported_by_id) == (OutcomeCode.S2, coordinator.id)
+    html = client.get(f"/trainees/{enrolment.trainee_id}").get_data(as_text=True)
+    assert "버전 1" in html and coordinator.name in html
+
+
+def test_follow_up_page_and_contact_attempts(client, coordinator, db):
+    unknown = completed_enrolment(campus=coordinator.campus, ended_days_ago=100)
+    known = completed_enrolment(campus=coordinator.campus, ended_days_ago=100)
+    factories.OutcomeRecordFactory(enrolment=known)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/follow-up"
+
+    page = client.get(url).get_data(as_text=True)
+    fragment = client.get(url, query_string={"window": "closed"}, headers=HTMX)
+
+    assert unknown.trainee.user.name in page and known.trainee.user.name not in page
+    assert "80일" in page  # days left in the 180-day window
+    assert unknown.trainee.user.name not in fragment.get_data(as_text=True)
+    contacts = f"/outcomes/enrolments/{unknown.id}/contacts"
+    assert unknown.trainee.phone in client.get(contacts).get_data(as_text=True)
+    today = seoul_today()
+    saved = client.post(
+        contacts,
+        data={
+            "channel": "phone",
+            "result": "no_answer",
+            "on": today.isoformat(),
+            "note": "오후에 다시",
+        },
+    )
+    assert saved.status_code == 303
+    later = (today + timedelta(days=3)).isoformat()
+    future = client.post(contacts, data={"channel": "phone", "result": "reached", "on": later})
+    assert future.status_code == 422
+    (attempt,) = db.session.scalars(sa.select(ContactAttempt)).all()
+    assert (attempt.result, attempt.note, attempt.by_id) == (
+        ContactResult.NO_ANSWER,
+        "오후에 다시",
+        coordinator.id,
+    )
+    assert "받지 않음" in client.get(url).get_data(as_text=True)
+
+
+def test_reminders_in_development_are_logged_shown_and_kept_as_contacts(client, coordinator, db):
+    first = completed_enrolment(campus=coordinator.campus, ended_days_ago=100)
+    second = completed_enrolment(campus=coordinator.campus, ended_days_ago=150)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/reminders"
+
+    none = client.post(url, data={"window": "open"}, follow_redirects=True)
+    response = client.post(url, data={"enrolment_ids": [first.id], "window": "open"})
+
+    assert "한 명 이상" in none.get_data(as_text=True)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/activate/" in page  # not activated yet: the reminder carries an activation link
+    attempts = db.session.scalars(sa.select(ContactAttempt)).all()
+    assert [(a.enrolment_id, a.result) for a in attempts] == [(first.id, ContactResult.SENT)]
+    client.post(url, data={"everyone": "1", "window": "open"})
+    assert {a.enrolment_id for a in db.session.scalars(sa.select(ContactAttempt))} == {
+        first.id, second.id,
+    }  # fmt: skip
+
+
+def outcome_file(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["이메일", "결과", "시작일", "기관명", "고용보험", "검증"])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_preview_then_commit(client, coordinator, db):
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    email = enrolment.trainee.user.email
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+
+    preview = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                          content_type="multipart/form-data")  # fmt: skip
+
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert enrolment.trainee.user.name in html and "새 버전" in html
+    assert records(db) == []  # nothing before the commit
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    committed = client.post(f"{url}/commit", data={"token": token})
+    assert committed.status_code == 303
+    (record,) = records(db)
+    assert record.verification == Verification.VERIFIED and record.verified_by_id == coordinator.id
+    again = client.post(f"{url}/commit", data={"token": token}, follow_redirects=True)
+    assert "다시 올려" in again.get_data(as_text=True)  # a token works once
+    assert len(records(db)) == 1
+
+
+def test_import_with_bad_rows_shows_them_and_offers_the_marked_copy(client, coordinator, db):
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    data = outcome_file([["ghost@example.com", "E7", None, None, None, None]])
+
+    preview = client.post(url, data={"file": (io.BytesIO(data), "bad.xlsx")},
+                          content_type="multipart/form-data")  # fmt: skip
+
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 422
+    assert "캠퍼스의 교육생이 아닙니다" in html and "E7" in html
+    (link,) = [href for href in re.findall(r'href="([^"]+)"', html) if "problems.xlsx" in href]
+    copy = client.get(link)
+    assert copy.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(copy.data)).active
+    assert "결과" in sheet.cell(row=2, column=7).value
+    assert records(db) == []
+
+
+def test_a_staged_import_is_tied_to_the_user_who_uploaded_it(app, client, coordinator, db):
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    data = outcome_file([[enrolment.trainee.user.email, "S1", None, None, None, None]])
+    html = client.post(url, data={"file": (io.BytesIO(data), "a.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+
+    colleague = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus,
+                                      password_hash=coordinator.password_hash)  # fmt: skip
+    db.session.commit()
+    other = app.test_client()
+    from tests.conftest import TEST_PASSWORD
+
+    other.post("/login", data={"email": colleague.email, "password": TEST_PASSWORD})
+    response = other.post(f"{url}/commit", data={"token": token}, follow_redirects=True)
+
+    assert "다시 올려" in response.get_data(as_text=True)
+    assert other.get(f"{url}/{token}/problems.xlsx").status_code == 404
+    assert records(db) == []
+
+
+def test_an_unreadable_upload_is_refused_in_the_users_language(client, coordinator):
+    response = client.post(f"/outcomes/campuses/{coordinator.campus_id}/import",
+                           data={"file": (io.BytesIO(b""), "empty.csv")},
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 422
+
+
+def test_the_template_reads_back_as_an_outcome_file(client, coordinator):
+    response = client.get("/outcomes/import/template.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert sheet.cell(row=1, column=1).value == "이메일"

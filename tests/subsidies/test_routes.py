@@ -1,0 +1,261 @@
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from academy.clock import seoul_today
+from academy.models import AccessAction, AccessLog, ClaimStatus, Role, SubsidyClaim
+from tests import factories
+from tests.conftest import count_rows
+from tests.subsidies.conftest import PDF
+from tests.test_query_counts import queries_for
+
+
+@pytest.fixture
+def this_year(db, world):
+    """A programme for this year that takes applications today (rounds from 2026)."""
+    today = seoul_today()
+    programme = factories.SubsidyProgrammeFactory(year=today.year, budget=1_000_000)
+    if today.year >= 2026:
+        factories.SubsidyRoundFactory(programme=programme, half=1,
+                                      opens_on=date(today.year, 1, 1), closes_on=today)  # fmt: skip
+    db.session.commit()
+    return programme
+
+
+def application(attempt_id, **overrides):
+    data = {"attempt_id": attempt_id, "amount": "", "not_employed": "y",
+            "receipt": (io.BytesIO(PDF), "영수증.pdf")}  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def sign_in_trainee(login_as, world):
+    user = login_as(Role.TRAINEE)
+    factories.EnrolmentFactory(cohort=world.cohort, trainee=user.trainee)
+    return user
+
+
+def test_trainee_applies_with_a_receipt_and_sees_the_claim(client, login_as, db, world, this_year):
+    user = sign_in_trainee(login_as, world)
+    attempt = world.attempt(user.trainee, sat_on=seoul_today())
+    db.session.commit()
+    page = client.get(f"/subsidies/apply?attempt={attempt.id}").get_data(as_text=True)
+    assert "응시료 지원 신청" in page and "신청하기" in page
+
+    response = client.post("/subsidies/apply", data=application(attempt.id),
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 303
+    claim = db.session.scalar(sa.select(SubsidyClaim))
+    assert (claim.trainee_id, claim.amount_requested, claim.campus_id) == (
+        user.trainee.id, attempt.fee_paid, world.campus.id)  # fmt: skip
+    html = client.get("/subsidies/apply").get_data(as_text=True)
+    assert "캠퍼스 매니저가 심사합니다" in html
+    assert (
+        f"{attempt.certification.name}</strong> · {this_year.year} · 신청액 50,000원 · 접수" in html
+    )
+
+
+def test_an_ineligible_trainee_is_told_why_and_nothing_is_kept(
+    client, login_as, db, world, this_year
+):
+    user = sign_in_trainee(login_as, world)
+    user.trainee.birth_date = date(seoul_today().year - 45, 1, 1)
+    db.session.commit()
+    page = client.get("/subsidies/apply").get_data(as_text=True)
+    assert "지금은 신청할 수 없습니다" in page and "만 45세" in page and "신청하기" not in page
+
+    attempt = world.attempt(user.trainee, sat_on=seoul_today())
+    db.session.commit()
+    response = client.post("/subsidies/apply", data=application(attempt.id),
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 422
+    assert count_rows(SubsidyClaim) == 0
+
+
+def test_the_receipt_and_the_declaration_are_required(client, login_as, db, world, this_year):
+    user = sign_in_trainee(login_as, world)
+    attempt = world.attempt(user.trainee, sat_on=seoul_today())
+    db.session.commit()
+    no_receipt = application(attempt.id)
+    del no_receipt["receipt"]
+    response = client.post("/subsidies/apply", data=no_receipt)
+    assert response.status_code == 422 and "영수증을 첨부하세요" in response.get_data(as_text=True)
+    undeclared = application(attempt.id)
+    del undeclared["not_employed"]
+    response = client.post("/subsidies/apply", data=undeclared, content_type="multipart/form-data")
+    assert response.status_code == 422 and "미취업 상태임을 확인" in response.get_data(as_text=True)
+    too_much = application(attempt.id, amount=str(attempt.fee_paid + 1))
+    response = client.post("/subsidies/apply", data=too_much, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert count_rows(SubsidyClaim) == 0
+
+
+def test_an_early_closed_programme_says_so_and_refuses(client, login_as, db, world, this_year):
+    this_year.closed_early_on = seoul_today()
+    user = sign_in_trainee(login_as, world)
+    attempt = world.attempt(user.trainee, sat_on=seoul_today())
+    db.session.commit()
+    page = client.get("/subsidies/apply").get_data(as_text=True)
+    assert "조기 마감" in page
+    response = client.post("/subsidies/apply", data=application(attempt.id),
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 422 and count_rows(SubsidyClaim) == 0
+
+
+def test_coordinator_approves_and_the_ledger_shows_it(client, login_as, db, world):
+    claim = world.claim(amount=70_000)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    queue = client.get("/subsidies/claims").get_data(as_text=True)
+    assert claim.trainee.name in queue
+    detail = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
+    assert "최대 70,000원" in detail
+    response = client.post(f"/subsidies/claims/{claim.id}/approve",
+                           data={"amount": "70000", "paid_on": seoul_today().isoformat(),
+                                 "payment_method": "local_gift_certificate"})  # fmt: skip
+    assert response.status_code == 303
+    ledger = client.get(f"/subsidies/programmes/{world.programme.id}").get_data(as_text=True)
+    assert "930,000원" in ledger  # remaining
+    log = db.session.scalar(
+        sa.select(AccessLog).where(
+            AccessLog.action == AccessAction.VIEW, AccessLog.subject_type == "subsidy_claim"
+        )
+    )
+    assert log.subject_id == claim.id
+
+
+def test_a_double_click_on_approve_pays_once(client, login_as, db, world):
+    claim = world.claim(amount=70_000)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    data = {"amount": "70000", "paid_on": seoul_today().isoformat(),
+            "payment_method": "local_gift_certificate"}  # fmt: skip
+    first = client.post(f"/subsidies/claims/{claim.id}/approve", data=data)
+    second = client.post(f"/subsidies/claims/{claim.id}/approve", data=data)
+    assert first.status_code == second.status_code == 303
+    assert "이미 처리된 신청" in client.get(second.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(world.programme)
+    assert world.programme.spent == 70_000
+
+
+def test_approving_past_the_budget_shows_what_is_left(client, login_as, db, world):
+    world.programme.spent = 990_000
+    claim = world.claim(amount=50_000)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    response = client.post(f"/subsidies/claims/{claim.id}/approve",
+                           data={"amount": "50000", "paid_on": seoul_today().isoformat(),
+                                 "payment_method": "local_gift_certificate"})  # fmt: skip
+    assert response.status_code == 422
+    assert "예산 잔액이 10,000원" in response.get_data(as_text=True)
+
+
+def test_rejection_needs_a_reason_the_trainee_then_reads(client, login_as, db, world):
+    claim = world.claim()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    assert (
+        client.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": ""}).status_code == 422
+    )
+    response = client.post(f"/subsidies/claims/{claim.id}/reject",
+                           data={"reason": "영수증의 응시자 이름이 다릅니다."})  # fmt: skip
+    assert response.status_code == 303
+    db.session.refresh(claim)
+    assert claim.status == ClaimStatus.REJECTED
+
+
+def test_coordinator_reaches_only_their_campus_claims(client, login_as, db, world):
+    claim = world.claim()
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    assert client.get(f"/subsidies/claims/{claim.id}").status_code == 404
+    assert client.post(f"/subsidies/claims/{claim.id}/approve", data={}).status_code == 404
+    assert claim.trainee.name not in client.get("/subsidies/claims").get_data(as_text=True)
+
+
+def test_a_trainee_downloads_only_their_own_receipt(app, client, login_as, db, world):
+    user = sign_in_trainee(login_as, world)
+    mine = world.claim(user.trainee, receipt_path=None)
+    other = world.claim()
+    db.session.commit()
+    from academy.uploads import store_upload
+    from tests.subsidies.conftest import receipt
+
+    with app.app_context():
+        stored = store_upload(receipt())
+    for claim in (mine, other):
+        claim.receipt_path, claim.receipt_name = stored.stored_name, "영수증.pdf"
+    db.session.commit()
+    own = client.get(f"/subsidies/claims/{mine.id}/receipt")
+    assert own.status_code == 200 and own.headers["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/subsidies/claims/{other.id}/receipt").status_code == 404
+
+
+def test_official_sets_up_a_programme_with_its_two_rounds(client, login_as, db):
+    login_as(Role.OFFICIAL)
+    form = client.get("/subsidies/programmes/new?year=2027").get_data(as_text=True)
+    assert 'value="200000"' in form and 'value="19"' in form and 'value="39"' in form
+    data = {"year": "2027", "name": "2027년 응시료 지원", "budget": "200000000",
+            "per_person_cap": "200000", "min_age": "19", "max_age": "39", "unemployed_only": "y",
+            "exclude_prior_year_recipients": "y", "payment_method": "local_gift_certificate",
+            "first_opens_on": "2027-02-01", "first_closes_on": "2027-06-30",
+            "second_opens_on": "", "second_closes_on": ""}  # fmt: skip
+    missing_round = client.post("/subsidies/programmes/new", data=data)
+    assert missing_round.status_code == 422
+    assert "상·하반기 신청 기간을 모두" in missing_round.get_data(as_text=True)
+    data.update(second_opens_on="2027-07-01", second_closes_on="2027-11-30")
+    response = client.post("/subsidies/programmes/new", data=data)
+    assert response.status_code == 303
+    ledger = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "200,000,000원" in ledger and "2027년 응시료 지원" in ledger
+
+
+def test_official_closes_applications_early(client, login_as, db, world):
+    login_as(Role.OFFICIAL)
+    response = client.post(f"/subsidies/programmes/{world.programme.id}/close")
+    assert response.status_code == 303
+    db.session.refresh(world.programme)
+    assert world.programme.closed_early_on == seoul_today()
+    assert "조기 마감" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_ledger_is_a_full_page_a_fragment_and_an_excel_file(client, login_as, db, world):
+    world.claim(status=ClaimStatus.APPROVED, amount_approved=50_000, paid_on=seoul_today())
+    world.programme.spent = 50_000
+    db.session.commit()
+    login_as(Role.OFFICIAL)
+    url = f"/subsidies/programmes/{world.programme.id}"
+    assert "<html" in client.get(url).get_data(as_text=True)
+    fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "950,000원" in fragment
+    export = client.get(f"{url}/ledger.xlsx")
+    assert export.status_code == 200 and export.headers["Content-Disposition"].startswith("attach")
+    book = load_workbook(io.BytesIO(export.data))
+    assert book["요약"]["B5"].value == 50_000  # approved
+
+
+def test_claim_list_is_a_full_page_and_a_fragment(client, login_as, db, world):
+    world.claim()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    assert "<html" in client.get("/subsidies/claims").get_data(as_text=True)
+    fragment = client.get("/subsidies/claims?status=all", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_claims_and_ledger_do_not_grow_with_the_claims(client, login_as, db, world):
+    world.claim(status=ClaimStatus.APPROVED, amount_approved=50_000, paid_on=seoul_today())
+    world.claim()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+    urls = ["/subsidies/claims?status=all", f"/subsidies/programmes/{world.programme.id}",
+            "/subsidies/"]  # fmt: skip
+    small = [queries_for(client, url) for url in urls]
+    for _ in range(8):
+        world.claim(status=ClaimStatus.APPROVED, amount_approved=50_000, paid_on=seoul_today())
+        world.claim()
+    db.session.commit()
+    assert [queries_for(client, url) for url in urls] == small
