@@ -1,4 +1,9 @@
-"""Write locks that hold on PostgreSQL and SQLite alike, for read-check-write rules."""
+"""Write locks that hold on PostgreSQL and SQLite alike, for read-check-write rules.
+
+A count read, compared with a limit and then written (seats, budgets) races unless the writers
+take turns. SQLAlchemy renders FOR UPDATE as nothing on SQLite and pysqlite starts its
+transaction late, so on SQLite the write lock is taken up front instead.
+"""
 
 import sqlalchemy as sa
 
@@ -18,3 +23,19 @@ def locked(query: sa.Select) -> sa.Result:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         return db.session.execute(query)
     return db.session.execute(query.with_for_update())
+
+
+def lock_row(model: type, row_id: int) -> None:
+    """Take the write lock on one row for the rest of the current transaction.
+
+    On SQLite a no-op UPDATE of the row opens the transaction and takes the write lock until the
+    commit; a second writer waits (busy_timeout) and then reads what the first one wrote.
+    """
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            sa.update(table).where(table.c.id == row_id).values(id=table.c.id),
+            execution_options={"synchronize_session": False},
+        )
+        return
+    db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())

@@ -15,10 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from academy.clock import seoul_today
 from academy.cohorts.attendance import final_rates
-from academy.cohorts.locking import lock_row
 from academy.cohorts.services import rules_for
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, meets_threshold
+from academy.locking import lock_row
 from academy.models import (
     AccessAction,
     AccessLog,

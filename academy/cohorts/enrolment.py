@@ -6,7 +6,7 @@
   dates overlap is refused with the reason.
 - Seats are the cohort's capacity; when it is full a new enrolment joins the waitlist, and when
   someone leaves, the first on the waitlist takes the seat (the coordinator is told who).
-- Every rule that counts seats runs with the cohort's row locked (academy.cohorts.locking), so
+- Every rule that counts seats runs with the cohort's row locked (academy.locking), so
   two coordinators taking the last seat at the same moment cannot both get it.
 """
 
@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from academy.clock import seoul_today
-from academy.cohorts.locking import lock_row
 from academy.cohorts.planning import seats_taken
 from academy.extensions import db
+from academy.locking import lock_row
 from academy.models import (
     AccessAction,
     AccessLog,

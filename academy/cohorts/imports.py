@@ -36,11 +36,11 @@ from academy.cohorts.enrolment import (
     people_by_email,
     roster_statuses,
 )
-from academy.cohorts.locking import lock_row
 from academy.cohorts.planning import seats_taken
 from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow, parse
 from academy.extensions import db
+from academy.locking import lock_row
 from academy.models import (
     AccessAction,
     AccessLog,

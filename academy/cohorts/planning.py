@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from academy.cohorts.locking import lock_row
 from academy.extensions import db
+from academy.locking import lock_row
 from academy.models import (
     AttendanceMark,
     Campus,

@@ -25,39 +25,13 @@ from academy.models import (
     SubsidyClaim,
     SubsidyProgramme,
 )
+from academy.outcomes.demo import demo_pdf
 
 # Share of what the waiting claims ask for that the 2025 budget still has: less than all of it.
 REMAINING_SHARE = 0.4
 WON_UNIT = 10_000
 # Verified periods that get a stand-in certificate too (every period awaiting a check has one).
 SAMPLE_CERTIFICATES = 40
-
-
-def stand_in_pdf(title: str) -> bytes:
-    """A one-page PDF with a line of ASCII text: the demo's stand-in for a scanned document."""
-    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 16 Tf 72 760 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def extend_demo(builder, seed: int) -> None:
@@ -85,7 +59,7 @@ def extend_demo(builder, seed: int) -> None:
 
     for number, claim in enumerate(waiting, start=1):
         stored = f"demo-receipt-{number:05d}.pdf"
-        (folder / stored).write_bytes(stand_in_pdf(f"Exam fee receipt {number} (illustrative)"))
+        (folder / stored).write_bytes(demo_pdf(f"Exam fee receipt {number} (illustrative)"))
         claim.update(receipt_path=stored, receipt_name=f"응시료_영수증_{number}.pdf")
 
     periods = rows[CareerPeriod]
@@ -95,5 +69,5 @@ def extend_demo(builder, seed: int) -> None:
     for number, period in enumerate(sample, start=1):
         stored = f"demo-career-{number:05d}.pdf"
         title = f"Certificate of employment {number} (illustrative)"
-        (folder / stored).write_bytes(stand_in_pdf(title))
+        (folder / stored).write_bytes(demo_pdf(title))
         period.update(evidence_path=stored, evidence_name=f"경력증명서_{number}.pdf")
