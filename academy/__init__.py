@@ -1,6 +1,8 @@
 """Seoul Youth Employment Academy 2.0: the app factory."""
 
 import os
+import secrets
+import sys
 
 from flask import Flask, render_template
 
@@ -20,10 +22,14 @@ def create_app(config: object | None = None) -> Flask:
         config = CONFIGS[os.environ.get("ACADEMY_ENV", "production")]()
     app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "SECRET_KEY is not set. Set it in the environment (production), "
-            "or run with ACADEMY_ENV=development to keep a generated key under instance/."
-        )
+        if not _running_a_cli_command():
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set it in the environment (production), "
+                "or run with ACADEMY_ENV=development to keep a generated key under instance/."
+            )
+        # Operator commands (flask db check, flask academy init, ...) sign no cookies: a
+        # throwaway key lets them run where the serving environment is not loaded.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -31,6 +37,13 @@ def create_app(config: object | None = None) -> Flask:
     formatting.register(app)
     security.register(app)
     return app
+
+
+def _running_a_cli_command() -> bool:
+    """True inside a `flask <command>` other than `flask run`, which serves pages."""
+    import click
+
+    return click.get_current_context(silent=True) is not None and "run" not in sys.argv[1:]
 
 
 def register_extensions(app: Flask) -> None:
