@@ -39,3 +39,14 @@ def lock_row(model: type, row_id: int) -> None:
         )
         return
     db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
+
+
+def serialized(name: str) -> None:
+    """Make writers of one shared total (a fund with no row of its own) take turns until the
+    transaction ends: an advisory lock on PostgreSQL, the database write lock on SQLite."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(name))))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.extensions import db
 from academy.kpi.engine import COMPLETED
+from academy.locking import serialized
 from academy.models import (
     AdvancedTrackSelection,
     AllianceKind,
@@ -115,6 +116,8 @@ def award_scholarship(email: str, amount: int, awarded_on: date,
     trainee = _trainee_by_email(email)
     if not trainee.vulnerable:
         raise EcosystemError("email", _("Scholarships go to trainees from vulnerable groups."))
+    # Two officials awarding at once must not both spend the same balance.
+    serialized("development-fund")
     balance = fund_balance()
     if amount > balance:
         raise EcosystemError(
