@@ -28,10 +28,16 @@ def percent(value: float | None, digits: int = 1) -> str:
     return format_percent(value, format="#,##0." + "0" * digits + "%" if digits else "#,##0%")
 
 
+KOREAN_DATETIME = {"short": "yy. M. d. aaaa h:mm", "medium": "yyyy. M. d. aaaa h:mm"}
+
+
 def day(value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime):
+        # CLDR's abbreviated Korean day period is "AM/PM"; Korean pages write 오전/오후.
+        if str(get_locale()) == "ko" and fmt in KOREAN_DATETIME:
+            return format_datetime(value, KOREAN_DATETIME[fmt])
         return format_datetime(value, fmt)
     return format_date(value, fmt)
 

@@ -31,3 +31,9 @@ def test_timestamps_are_shown_in_seoul_time(app):
             assert day(date(2025, 3, 10)) == "Mar 10, 2025"
         with force_locale("ko"):
             assert day(date(2025, 3, 10)) == "2025. 3. 10."
+
+
+def test_korean_times_read_오전_and_오후(app):
+    with app.test_request_context(), force_locale("ko"):
+        assert day(datetime(2025, 3, 10, 10, 40)) == "2025. 3. 10. 오후 7:40"  # 19:40 in Seoul
+        assert day(datetime(2025, 3, 10, 0, 5), "short") == "25. 3. 10. 오전 9:05"
