@@ -15,9 +15,13 @@ def academy() -> None:
     """Set up and run the Youth Employment Academy."""
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
+    """Operator commands end on an error with one line on stderr and exit status 1."""
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+_fail = fail
 
 
 @academy.command()

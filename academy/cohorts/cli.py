@@ -11,7 +11,6 @@ nothing written.
 """
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +18,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from academy.cli import fail as _fail
 from academy.extensions import db
 from academy.models import Campus, Cohort, Course, Enrolment, EnrolmentStatus, Level
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def _cohort(code: str) -> Cohort:

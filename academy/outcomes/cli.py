@@ -1,22 +1,17 @@
 """`flask outcomes import FILE [--dry-run]`: the web import's service, for operators and cron."""
 
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from academy.cli import fail as _fail
 from academy.models import Role
 
 
 @click.group()
 def outcomes() -> None:
     """Job outcomes."""
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 @outcomes.command("import")
