@@ -10,7 +10,12 @@ from sqlalchemy.orm import contains_eager, selectinload
 from academy.campuses.services import CohortRow
 from academy.clock import seoul_today
 from academy.extensions import db
-from academy.kpi.attendance import AttendanceRate, AttendanceRules, attendance_rate
+from academy.kpi.attendance import (
+    AttendanceRate,
+    AttendanceRules,
+    attendance_rate,
+    meets_threshold,
+)
 from academy.models import (
     AttendanceMark,
     Campus,
@@ -35,6 +40,8 @@ class RosterLine:
     enrolment: Enrolment
     attendance: AttendanceRate
     outcome: OutcomeRecord | None
+    # Held sessions so far put the trainee under the course's completion threshold.
+    below_threshold: bool = False
 
 
 def rules_for(cohort: Cohort) -> AttendanceRules:
@@ -90,10 +97,11 @@ def roster(cohort: Cohort) -> list[RosterLine]:
         counts[enrolment_id][mark] = n
     outcomes = current_outcomes(sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id))
     rules = rules_for(cohort)
-    lines = [
-        RosterLine(e, attendance_rate(counts[e.id], held, rules), outcomes.get(e.id))
-        for e in enrolments
-    ]
+    lines = []
+    for e in enrolments:
+        rate = attendance_rate(counts[e.id], held, rules)
+        below = rate.denominator > 0 and not meets_threshold(rate, rules)
+        lines.append(RosterLine(e, rate, outcomes.get(e.id), below_threshold=below))
     lines.sort(key=lambda line: (line.enrolment.status == EnrolmentStatus.WAITLISTED,
                                  line.enrolment.waitlist_position or 0,
                                  line.enrolment.trainee.user.name))  # fmt: skip

@@ -373,3 +373,33 @@ def test_closing_and_an_override_with_its_reason_on_the_cohort_page(client, coor
     page = text_of(client.get(f"/cohorts/{cohort.id}"))
     assert reason in page
     assert client.get(f"/cohorts/{cohort.id}/edit").status_code == 303  # closed: no edits
+
+
+def test_roster_flags_only_trainees_under_the_course_threshold(db):
+    from academy.cohorts.services import roster
+
+    cohort = factories.CohortFactory(starts_on=date(2025, 3, 3))  # 80% by default
+    steady, shaky = (
+        factories.EnrolmentFactory(cohort=cohort),
+        factories.EnrolmentFactory(cohort=cohort),
+    )
+    marks = {
+        steady: [Mark.PRESENT] * 4 + [Mark.ABSENT],
+        shaky: [Mark.PRESENT] * 3 + [Mark.ABSENT] * 2,
+    }
+    for day in range(5):
+        session = ClassSession(cohort=cohort, held_on=date(2025, 3, 3 + day))
+        for enrolment, row in marks.items():
+            db.session.add(AttendanceMark(session=session, enrolment=enrolment, mark=row[day]))
+    db.session.commit()
+    flags = {line.enrolment.id: line.below_threshold for line in roster(cohort)}
+    assert flags == {steady.id: False, shaky.id: True}  # exactly 80% completes; 60% does not
+
+
+def test_no_one_is_flagged_before_the_first_session(db):
+    from academy.cohorts.services import roster
+
+    cohort = factories.CohortFactory(starts_on=date(2025, 3, 3))
+    factories.EnrolmentFactory(cohort=cohort)
+    db.session.commit()
+    assert [line.below_threshold for line in roster(cohort)] == [False]
