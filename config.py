@@ -61,6 +61,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes")
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    # Second sign-in factor: wrong codes allowed per account, and how long the step between
+    # the password and the code (or the staff's enrolment) may take.
+    TWO_FACTOR_FAILURES_PER_ACCOUNT = os.environ.get(
+        "TWO_FACTOR_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
+    TWO_FACTOR_STEP_MINUTES = int(os.environ.get("TWO_FACTOR_STEP_MINUTES", "5"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # Evidence files live outside static/, under the instance folder unless set.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
@@ -89,6 +95,9 @@ class Config:
     MAIL_SHOW_LINKS = False
     # Links in e-mails need the site's address; without it, the address of the request is used.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts
+    # none (the client address is the connection's). Sign-in limits and logs use the address.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     ACTIVATION_LINK_HOURS = int(os.environ.get("ACTIVATION_LINK_HOURS", "72"))
     # A staged file waits this long for its next step.
     STAGING_MINUTES = 60

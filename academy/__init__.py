@@ -4,9 +4,9 @@ import os
 import secrets
 import sys
 
-from flask import Flask, render_template
+from flask import Flask
 
-from academy import cli, database, formatting, security  # noqa: F401  (database: SQLite pragmas)
+from academy import audit, cli, database, formatting, privacy, security, serving  # noqa: F401  (database: SQLite pragmas)
 from academy.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, INSTANCE_DIR
 
@@ -35,7 +35,10 @@ def create_app(config: object | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     formatting.register(app)
+    privacy.register(app)
+    audit.register(app)
     security.register(app)
+    serving.register(app)
     return app
 
 
@@ -47,6 +50,7 @@ def _running_a_cli_command() -> bool:
 
 
 def register_extensions(app: Flask) -> None:
+    from academy.auth.second_step import enforce_second_factor
     from academy.auth.session import enforce_session_lifetime, load_user
     from academy.i18n import select_locale, select_timezone
 
@@ -63,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     app.before_request(enforce_session_lifetime)
+    app.before_request(enforce_second_factor)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -112,12 +117,9 @@ def register_outcome_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error):
-        code = getattr(error, "code", 500)
-        return render_template("errors/error.html", code=code), code
+    from academy import errors
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(code, render_error)
+    errors.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -42,13 +43,26 @@ def init() -> None:
 @click.option(
     "--if-empty", is_flag=True, help="Succeed without loading when the database holds data."
 )
+@click.option(
+    "--trainees",
+    type=click.IntRange(min=1),
+    help="Instead of the 2025 demo, N trainees over consecutive years at about 10,000 a year "
+    "ending in 2030 (benchmarks: 50000 is five years).",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same data).")
 @with_appcontext
-def demo(reset: bool, if_empty: bool) -> None:
-    """Load the illustrative 2025 demo data."""
+def demo(reset: bool, if_empty: bool, trainees: int | None, seed: int | None) -> None:
+    """Load the illustrative 2025 demo data, or N trainees at scale with --trainees."""
     from academy import demo as demo_data
 
     try:
-        summary = demo_data.load_demo(reset=reset)
+        if trainees:
+            from academy.scale import load_scale
+
+            seeded = {} if seed is None else {"seed": seed}
+            summary = load_scale(trainees, reset=reset, **seeded)
+        else:
+            summary = demo_data.load_demo(reset=reset, **({} if seed is None else {"seed": seed}))
     except demo_data.DemoRefused as refused:
         # `make run` loads the demo on the first start only and must not stop on later starts.
         if if_empty:
@@ -99,3 +113,71 @@ def create_user(email: str, role: str, campus_name: str | None, name: str | None
     except AccountError as error:
         _fail(str(error))
     click.echo(f"created {user.email} ({user.role.value})")
+
+
+@academy.group("audit")
+def audit_group() -> None:
+    """The personal-data access log (접속기록): check the chain, purge what retention allows."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check every entry's hash and link; exit 1 at the first broken entry."""
+    from academy.audit import verify_chain
+    from academy.extensions import db
+    from academy.models import AccessLog
+
+    broken = verify_chain()
+    if broken is not None:
+        _fail(f"access log chain broken at entry {broken.seq} (id {broken.entry_id}): "
+              f"{broken.problem}")  # fmt: skip
+    count = db.session.scalar(db.select(db.func.count(AccessLog.id)))
+    click.echo(f"access log chain verified: {count} entries")
+
+
+@audit_group.command("purge")
+@with_appcontext
+def audit_purge() -> None:
+    """Delete entries past retention (2 years; role grants and revocations 3), oldest first."""
+    from academy.audit import PurgeRefused, purge
+
+    try:
+        result = purge()
+    except PurgeRefused as refused:
+        _fail(str(refused))
+    click.echo(f"purged {result.deleted} access log entries past retention")
+
+
+@academy.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup(path: Path, overwrite: bool) -> None:
+    """Copy the whole database to PATH (SQLite online backup, or pg_dump on PostgreSQL)."""
+    from academy import backup as backups
+
+    try:
+        click.echo(backups.backup(path, overwrite=overwrite))
+    except backups.BackupError as error:
+        _fail(str(error))
+
+
+@academy.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace the whole database with a backup made by `flask academy backup`."""
+    from academy import backup as backups
+
+    try:
+        info = backups.inspect(path)
+        backups.check_restorable(info)
+        if not yes and not click.confirm(
+            f"Replace every row of {backups.describe_database()} with {path}?"
+        ):
+            _fail("restore cancelled; nothing was changed")
+        click.echo(backups.restore(info))
+    except backups.BackupError as error:
+        _fail(str(error))

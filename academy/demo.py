@@ -8,6 +8,8 @@ Rows are built in Python and inserted in bulk with explicit ids, because `make r
 on first start and one ORM object per row would take minutes for ~300,000 attendance marks.
 """
 
+import base64
+import hashlib
 import random
 import time
 from bisect import bisect
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from faker import Faker
 
 from academy.auth.passwords import hash_password
+from academy.auth.two_factor import REQUIRED_ROLES, grouped_secret
 from academy.clock import seoul_today
 from academy.cohorts.demo import close_demo_cohorts, override_demo_results
 from academy.extensions import db
@@ -315,6 +318,7 @@ class DemoSummary:
     seconds: float = 0.0
     password: str = DEMO_PASSWORD
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role, e-mail)
+    two_factor_keys: dict[str, str] = field(default_factory=dict)  # e-mail -> TOTP key
 
     def describe(self) -> str:
         codes = ", ".join(f"{code} {n:,}" for code, n in sorted(self.outcomes_by_code.items()))
@@ -337,22 +341,39 @@ class DemoSummary:
         email_width = max((len(email) for _, email in self.logins), default=0)
         lines += [
             f"  {role:<{role_width}}  {email:<{email_width}}  password: {self.password}"
+            + _key_note(self.two_factor_keys.get(email))
             for role, email in self.logins
         ]
         return "\n".join(lines)
 
 
+def demo_totp_secret(email: str, seed: int = 2025) -> str:
+    """The demo staff's TOTP key, derived from the demo seed: the same on every machine, so
+    `make run` can print it for an authenticator app and browser tests can compute codes. Only
+    demo accounts get such a key; real accounts get a random one when they enrol."""
+    digest = hashlib.sha256(f"academy-demo-totp:{seed}:{email}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def _key_note(secret: str | None) -> str:
+    return f"  2FA key: {grouped_secret(secret)}" if secret else ""
+
+
 def login_lines() -> list[str]:
-    """The demo sign-ins that exist in this database, for `make run` to print on every start."""
-    found = dict(
-        db.session.execute(
-            sa.select(User.email, User.role).where(User.email.in_(DEMO_LOGINS.values()))
-        ).all()
-    )
+    """The demo sign-ins that exist in this database, for `make run` to print on every start,
+    with the key of each staff account's second factor (add it to an authenticator app)."""
+    found = {
+        email: (role, secret if enrolled_at else None)
+        for email, role, secret, enrolled_at in db.session.execute(
+            sa.select(User.email, User.role, User.totp_secret, User.totp_enrolled_at).where(
+                User.email.in_(DEMO_LOGINS.values())
+            )
+        )
+    }
     return [
-        f"  {role.value:<11}  {email:<24}  password: {DEMO_PASSWORD}"
+        f"  {role.value:<11}  {email:<24}  password: {DEMO_PASSWORD}" + _key_note(found[email][1])
         for role, email in DEMO_LOGINS.items()
-        if found.get(email) == role
+        if email in found and found[email][0] == role
     ]
 
 
@@ -368,7 +389,7 @@ def load_demo(reset: bool = False, seed: int = 2025, scale: float = 1.0) -> Demo
     if reset:
         delete_all_rows()
     else:
-        _refuse_if_in_use()
+        refuse_if_in_use()
     load_reference_data()  # commits the reset and the reference rows together
     try:
         summary = _DemoBuilder(seed, scale).load()
@@ -384,18 +405,21 @@ def delete_all_rows() -> None:
     """Children before parents. PostgreSQL gets one TRUNCATE instead: after deleting 300,000
     attendance marks, each deleted user costs a scan of their dead rows for the foreign key on
     the unindexed attendance_mark.recorded_by_id (16 s of 17 s measured)."""
+    from academy.audit import purge_allowed
+
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.session.get_bind().dialect.name == "postgresql":
-        quote = db.session.get_bind().dialect.identifier_preparer.quote
-        db.session.execute(
-            sa.text(f"TRUNCATE {', '.join(quote(t.name) for t in tables)} RESTART IDENTITY")
-        )
-        return
-    for table in tables:
-        db.session.execute(table.delete())
+    with purge_allowed(db.session.connection()):  # --reset deletes every row, the log's too
+        if db.session.get_bind().dialect.name == "postgresql":
+            quote = db.session.get_bind().dialect.identifier_preparer.quote
+            db.session.execute(
+                sa.text(f"TRUNCATE {', '.join(quote(t.name) for t in tables)} RESTART IDENTITY")
+            )
+            return
+        for table in tables:
+            db.session.execute(table.delete())
 
 
-def _refuse_if_in_use() -> None:
+def refuse_if_in_use() -> None:
     counts = {}
     for table in db.metadata.sorted_tables:
         if table.name not in _NOT_DEMO_TABLES:
@@ -489,6 +513,81 @@ class _Person:
         return self.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED)
 
 
+def read_campuses() -> list[_Campus]:
+    """The district and big-tech campuses that have classrooms, districts first in the
+    order of DISTRICT_CODES."""
+    rooms = defaultdict(list)
+    for room in db.session.scalars(sa.select(Classroom).order_by(Classroom.name)):
+        rooms[room.campus_id].append((room.id, room.seats))
+    campuses = [
+        _Campus(c.id, c.name, c.kind, c.district, c.tier, c.partner_company, rooms[c.id])
+        for c in db.session.scalars(
+            sa.select(Campus).where(Campus.kind.in_([CampusKind.DISTRICT, CampusKind.BIGTECH]))
+        )
+    ]
+    order = list(DISTRICT_CODES)
+    campuses.sort(key=lambda c: (c.kind != CampusKind.DISTRICT, order.index(c.district)))
+    return [c for c in campuses if c.rooms]
+
+
+def job_terms(rng: random.Random, code: OutcomeCode) -> dict:
+    """Plausible terms of a job of each outcome code; about 6% of salaried jobs pay under the
+    legal minimum, so the quality rule has someone to refuse."""
+
+    def pay(low: int, high: int, centre: int) -> int:
+        if rng.random() < 0.06:  # under the legal minimum: fails the quality rule
+            return _round_to(rng.uniform(1_800_000, PAY_FLOOR_2025 - 10_000))
+        return _round_to(min(max(rng.gauss(centre, 550_000), low), high))
+
+    if code == OutcomeCode.E1:
+        return dict(
+            insured=True,
+            weekly_hours=rng.choice((40,) * 8 + (35, 38, 45)),
+            contract_months=None,
+            in_field=rng.random() < 0.88,
+            monthly_pay=pay(2_300_000, 4_500_000, 3_200_000),
+        )
+    if code == OutcomeCode.E2:
+        return dict(
+            insured=True,
+            weekly_hours=40,
+            contract_months=rng.choice((6, 10, 12, 12, 24)),
+            in_field=rng.random() < 0.8,
+            monthly_pay=pay(2_300_000, 4_000_000, 2_900_000),
+        )
+    if code == OutcomeCode.E3:
+        return dict(
+            insured=True,
+            weekly_hours=40,
+            contract_months=rng.choice((2, 3, 4, 6)),
+            in_field=rng.random() < 0.9,
+            monthly_pay=_round_to(rng.uniform(2_100_000, 2_500_000)),
+        )
+    if code == OutcomeCode.E4:
+        return dict(
+            insured=rng.random() < 0.3,
+            weekly_hours=rng.randint(15, 30),
+            contract_months=rng.choice((None, 1, 3, 6)),
+            in_field=rng.random() < 0.6,
+            monthly_pay=_round_to(rng.uniform(800_000, 2_000_000)),
+        )
+    if code == OutcomeCode.E5:
+        return dict(
+            insured=False,
+            weekly_hours=rng.randint(40, 55),
+            contract_months=None,
+            in_field=rng.random() < 0.8,
+            monthly_pay=None,
+        )
+    return dict(
+        insured=True,
+        weekly_hours=40,
+        contract_months=rng.choice((None, None, 12)),
+        in_field=False,
+        monthly_pay=pay(2_300_000, 3_500_000, 2_700_000),
+    )
+
+
 class _DemoBuilder:
     """Builds every demo row as a dict with an explicit id, then inserts them table by table."""
 
@@ -511,7 +610,7 @@ class _DemoBuilder:
         return values["id"]
 
     def load(self) -> DemoSummary:
-        self.campuses = self._read_campuses()
+        self.campuses = read_campuses()
         self._staff()
         self._courses()
         for campus in self.campuses:
@@ -530,20 +629,6 @@ class _DemoBuilder:
         self._reset_sequences()
         return self._summarise()
 
-    def _read_campuses(self) -> list[_Campus]:
-        rooms = defaultdict(list)
-        for room in db.session.scalars(sa.select(Classroom).order_by(Classroom.name)):
-            rooms[room.campus_id].append((room.id, room.seats))
-        campuses = [
-            _Campus(c.id, c.name, c.kind, c.district, c.tier, c.partner_company, rooms[c.id])
-            for c in db.session.scalars(
-                sa.select(Campus).where(Campus.kind.in_([CampusKind.DISTRICT, CampusKind.BIGTECH]))
-            )
-        ]
-        order = list(DISTRICT_CODES)
-        campuses.sort(key=lambda c: (c.kind != CampusKind.DISTRICT, order.index(c.district)))
-        return [c for c in campuses if c.rooms]
-
     def _user(
         self,
         email: str,
@@ -561,6 +646,8 @@ class _DemoBuilder:
             password_hash=password_hash,
             active=True,
             session_version=1,
+            totp_secret=None,
+            totp_enrolled_at=None,
         )
 
     def _staff(self) -> None:
@@ -591,6 +678,14 @@ class _DemoBuilder:
                 )
                 campus.coordinators.append(user_id)
         self.summary.coordinators = len(self.rows[User]) - 2
+        # The demo's staff sign-ins come with the second factor they must have, from a key
+        # printed beside them (other demo staff enrol at their first sign-in).
+        staff_logins = {DEMO_LOGINS[role] for role in REQUIRED_ROLES}
+        for row in self.rows[User]:
+            if row["email"] in staff_logins:
+                row["totp_secret"] = demo_totp_secret(row["email"], self.seed)
+                row["totp_enrolled_at"] = datetime(DEMO_YEAR, 1, 2)
+                self.summary.two_factor_keys[row["email"]] = row["totp_secret"]
 
     def _courses(self) -> None:
         rng = self.rng
@@ -959,7 +1054,9 @@ class _DemoBuilder:
                 starts_on = ended + timedelta(days=rng.randint(181, 270))
             else:
                 starts_on = ended + timedelta(days=rng.randint(7, 178))
-            record.update(starts_on=starts_on, employer=self.fake.company(), **self._job(code))
+            record.update(
+                starts_on=starts_on, employer=self.fake.company(), **job_terms(self.rng, code)
+            )
             created = max(starts_on, ended) + timedelta(days=rng.randint(3, 30))
             verification = rng.choices(
                 (Verification.VERIFIED, Verification.EVIDENCE_ATTACHED, Verification.SELF_REPORTED),
@@ -993,62 +1090,6 @@ class _DemoBuilder:
                 verified_at=created_at + timedelta(days=rng.randint(1, 21), hours=2),
             )
         return record
-
-    def _job(self, code: OutcomeCode) -> dict:
-        rng = self.rng
-
-        def pay(low: int, high: int, centre: int) -> int:
-            if rng.random() < 0.06:  # under the legal minimum: fails the quality rule
-                return _round_to(rng.uniform(1_800_000, PAY_FLOOR_2025 - 10_000))
-            return _round_to(min(max(rng.gauss(centre, 550_000), low), high))
-
-        if code == OutcomeCode.E1:
-            return dict(
-                insured=True,
-                weekly_hours=rng.choice((40,) * 8 + (35, 38, 45)),
-                contract_months=None,
-                in_field=rng.random() < 0.88,
-                monthly_pay=pay(2_300_000, 4_500_000, 3_200_000),
-            )
-        if code == OutcomeCode.E2:
-            return dict(
-                insured=True,
-                weekly_hours=40,
-                contract_months=rng.choice((6, 10, 12, 12, 24)),
-                in_field=rng.random() < 0.8,
-                monthly_pay=pay(2_300_000, 4_000_000, 2_900_000),
-            )
-        if code == OutcomeCode.E3:
-            return dict(
-                insured=True,
-                weekly_hours=40,
-                contract_months=rng.choice((2, 3, 4, 6)),
-                in_field=rng.random() < 0.9,
-                monthly_pay=_round_to(rng.uniform(2_100_000, 2_500_000)),
-            )
-        if code == OutcomeCode.E4:
-            return dict(
-                insured=rng.random() < 0.3,
-                weekly_hours=rng.randint(15, 30),
-                contract_months=rng.choice((None, 1, 3, 6)),
-                in_field=rng.random() < 0.6,
-                monthly_pay=_round_to(rng.uniform(800_000, 2_000_000)),
-            )
-        if code == OutcomeCode.E5:
-            return dict(
-                insured=False,
-                weekly_hours=rng.randint(40, 55),
-                contract_months=None,
-                in_field=rng.random() < 0.8,
-                monthly_pay=None,
-            )
-        return dict(
-            insured=True,
-            weekly_hours=40,
-            contract_months=rng.choice((None, None, 12)),
-            in_field=False,
-            monthly_pay=pay(2_300_000, 3_500_000, 2_700_000),
-        )
 
     def _certifications_and_subsidies(self) -> None:
         rng = self.rng

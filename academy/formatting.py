@@ -1,7 +1,9 @@
 """Numbers, money, dates and enum labels formatted for the reader's locale (Jinja filters)."""
 
 from datetime import date, datetime
+from functools import cache
 
+from babel import numbers as babel_numbers
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
@@ -12,14 +14,25 @@ def won(amount: int | None) -> str:
     """Money is whole won: 1,234원 in Korean, ₩1,234 in English."""
     if amount is None:
         return "–"
-    number = format_decimal(int(amount))
+    whole = number(int(amount))
     if str(get_locale()) == "ko":
-        return f"{number}원"
-    return f"₩{number}"
+        return f"{whole}원"
+    return f"₩{whole}"
+
+
+@cache
+def _plain_grouping(locale: str) -> bool:
+    """Whether the locale writes whole numbers as Python's `{:,}` does (-1,234,567): then a
+    dashboard's hundreds of counts skip Babel's pattern formatting (~15 µs each), same text."""
+    return babel_numbers.format_decimal(-1234567, locale=locale) == f"{-1234567:,}"
 
 
 def number(value: int | float | None) -> str:
-    return "–" if value is None else format_decimal(value)
+    if value is None:
+        return "–"
+    if type(value) is int and _plain_grouping(str(get_locale())):
+        return f"{value:,}"
+    return format_decimal(value)
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from academy.kpi.definitions import Maturity
 from academy.kpi.targets import TargetSource
 from academy.models import (
+    AccessAction,
     AllianceKind,
     AssignmentRole,
     CampusKind,
@@ -148,6 +149,19 @@ _LABELS: list[tuple[enum.Enum, object]] = [
     (ReportFormat.XLSX, _l("Excel")),
     (DonationKind.MONEY, _l("Money")),
     (DonationKind.TALENT, _l("Talent donation")),
+    (AccessAction.VIEW, _l("Viewed")),
+    (AccessAction.CREATE, _l("Created")),
+    (AccessAction.UPDATE, _l("Changed")),
+    (AccessAction.DELETE, _l("Deleted")),
+    (AccessAction.PRINT, _l("Printed")),
+    (AccessAction.EXPORT, _l("Exported")),
+    (AccessAction.DOWNLOAD, _l("Downloaded")),
+    (AccessAction.LOGIN, _l("Signed in")),
+    (AccessAction.LOGIN_FAILED, _l("Sign-in failed")),
+    (AccessAction.LOGOUT, _l("Signed out")),
+    (AccessAction.ROLE_GRANT, _l("Access granted")),
+    (AccessAction.ROLE_REVOKE, _l("Access revoked")),
+    (AccessAction.PURGE, _l("Purged past retention")),
 ]
 
 

@@ -1,4 +1,4 @@
-"""KPI benchmark: five years at the 2030 rate (50,000 trainees) on PostgreSQL.
+"""KPI benchmark: five years at the 2030 rate (50,000 trainees, academy.scale) on PostgreSQL.
 
 Prints, measured in the same run:
   - the citywide dashboard (a full GET as an official) against one hand-written SQL query that
@@ -14,28 +14,28 @@ It takes a few minutes. It is not a test.
 
 import gc
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from academy import create_app, reference  # noqa: E402
-from academy.auth.passwords import hash_password  # noqa: E402
+from scale_db import signed_in  # noqa: E402
+
+from academy import create_app  # noqa: E402
 from academy.extensions import db  # noqa: E402
+from academy.scale import load_scale  # noqa: E402
 from config import TestConfig  # noqa: E402
 
 YEARS = range(2026, 2031)
 PER_YEAR = 10_000
-COHORT_SIZE = 25
 AS_OF = date(2031, 9, 1)  # every 2030 cohort's figures are final
 RUNS = 15
-PASSWORD = "benchmark-password-1"
 
 # The same aggregates the dashboard shows, citywide, for the cohorts ending in :year.
 HAND_WRITTEN = """
@@ -101,99 +101,6 @@ def paired(first, second, runs=RUNS):
     return statistics.median(a), statistics.median(b), statistics.median(ratios)
 
 
-def build(rng: random.Random) -> None:
-    """Five years of cohorts over every campus, 10,000 trainees a year, with outcomes."""
-    from academy.models import (
-        Campus,
-        Cohort,
-        Course,
-        Enrolment,
-        EnrolmentStatus,
-        Level,
-        OutcomeCode,
-        OutcomeRecord,
-        Role,
-        Trainee,
-        User,
-        Verification,
-    )  # fmt: skip
-
-    reference.load_reference_data()
-    campuses = db.session.scalars(sa.select(Campus).order_by(Campus.id)).all()
-    courses = {}
-    for campus in campuses:
-        course = Course(campus=campus, name="AI 서비스 개발", level=Level.INTERMEDIATE)
-        db.session.add(course)
-        db.session.flush()
-        courses[campus.id] = course.id
-    db.session.add(User(email="official@example.com", name="서울시 담당자", role=Role.OFFICIAL,
-                        password_hash=hash_password(PASSWORD)))  # fmt: skip
-    codes = [OutcomeCode.E1] * 55 + [OutcomeCode.E2] * 8 + [OutcomeCode.E3] * 5 + \
-        [OutcomeCode.E4] * 4 + [OutcomeCode.E5] * 3 + [OutcomeCode.E6] * 5 + \
-        [OutcomeCode.S1] * 8 + [OutcomeCode.S2] * 2 + [OutcomeCode.X] * 3 + [None] * 7  # fmt: skip
-    number = 0
-    for year in YEARS:
-        for batch in range(PER_YEAR // COHORT_SIZE):
-            campus = campuses[batch % len(campuses)]
-            ends_on = date(year, 1, 15) + timedelta(days=rng.randint(0, 340))
-            cohort = Cohort(code=f"B-{year}-{batch:04d}", campus_id=campus.id,
-                            course_id=courses[campus.id], starts_on=ends_on - timedelta(weeks=20),
-                            ends_on=ends_on, capacity=30)  # fmt: skip
-            db.session.add(cohort)
-            db.session.flush()
-            users = [dict(email=f"b{number + i}@example.com", name="교육생", role=Role.TRAINEE)
-                     for i in range(COHORT_SIZE)]  # fmt: skip
-            number += COHORT_SIZE
-            user_ids = db.session.scalars(sa.insert(User).returning(User.id), users).all()
-            trainee_ids = db.session.scalars(
-                sa.insert(Trainee).returning(Trainee.id),
-                [dict(user_id=u, birth_date=date(2000, 1, 1)) for u in user_ids],
-            ).all()
-            statuses = [EnrolmentStatus.COMPLETED if rng.random() < 0.9
-                        else EnrolmentStatus.WITHDRAWN for _ in trainee_ids]  # fmt: skip
-            enrolment_ids = db.session.scalars(
-                sa.insert(Enrolment).returning(Enrolment.id),
-                [dict(cohort_id=cohort.id, trainee_id=t, status=s, enrolled_on=cohort.starts_on,
-                      left_on=ends_on - timedelta(days=30)
-                      if s == EnrolmentStatus.WITHDRAWN else None,
-                      employed_at_start=rng.random() < 0.03)
-                 for t, s in zip(trainee_ids, statuses, strict=True)],
-            ).all()  # fmt: skip
-            outcomes = []
-            for enrolment_id, status in zip(enrolment_ids, statuses, strict=True):
-                code = rng.choice(codes)
-                if status != EnrolmentStatus.COMPLETED or code is None:
-                    continue
-                created = datetime.combine(ends_on + timedelta(days=rng.randint(20, 170)),
-                                           datetime.min.time())  # fmt: skip
-                verified = rng.random() < 0.8
-                status_now = Verification.VERIFIED if verified else Verification.SELF_REPORTED
-                row = dict(
-                    enrolment_id=enrolment_id,
-                    version=1,
-                    code=code,
-                    created_at=created,
-                    verification=status_now,
-                    verified_at=created + timedelta(days=3) if verified else None,
-                )
-                if code.is_employed:
-                    row.update(starts_on=ends_on + timedelta(days=rng.randint(-20, 200)),
-                               employer="주식회사 예시", insured=True,
-                               weekly_hours=rng.choice((40, 40, 40, 30)),
-                               contract_months=12 if code == OutcomeCode.E2 else None,
-                               in_field=rng.random() < 0.88,
-                               monthly_pay=rng.randint(1_900_000, 4_000_000))  # fmt: skip
-                if code == OutcomeCode.X:
-                    row["exclusion_reason"] = "military"
-                outcomes.append(row)
-            if outcomes:
-                db.session.execute(sa.insert(OutcomeRecord), outcomes)
-        db.session.commit()
-        print(f"  {year}: {PER_YEAR:,} trainees", flush=True)
-    db.session.execute(sa.text("ANALYZE"))
-    db.session.commit()
-
-
 def main() -> None:
     server = os.environ.get("DATABASE_URL")
     if not server or not server.startswith("postgres"):
@@ -222,7 +129,7 @@ def main() -> None:
             started = time.perf_counter()
             if not reuse:
                 print("building five years at the 2030 rate …", flush=True)
-                build(random.Random(2030))
+                print(load_scale(PER_YEAR * len(YEARS), as_of=AS_OF).describe(), flush=True)
             total = db.session.scalar(sa.text("SELECT count(*) FROM enrolment"))
             print(f"built {total:,} enrolments in {time.perf_counter() - started:.0f} s")
             measure(app)
@@ -244,9 +151,7 @@ def measure(app) -> None:
     from academy.reports.services import render
 
     year = max(YEARS)
-    client = app.test_client()
-    login = client.post("/login", data={"email": "official@example.com", "password": PASSWORD})
-    assert login.status_code == 302, login.status_code
+    client = signed_in(app, "official@example.com")
     url = f"/dashboard/?year={year}&as_of={AS_OF.isoformat()}"
     assert client.get(url).status_code == 200
 

@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 
+from academy.auth.two_factor import REQUIRED_ROLES
 from academy.extensions import db
 from academy.models import (
     Campus,
@@ -19,6 +21,7 @@ from academy.models import (
     Role,
     Trainee,
     User,
+    utcnow,
 )
 
 
@@ -49,6 +52,9 @@ class ClassroomFactory(BaseFactory):
 
 
 class UserFactory(BaseFactory):
+    """Staff accounts come with a second factor enrolled, as they must have to use the app;
+    pass totp_secret=None for one that still has to enrol."""
+
     class Meta:
         model = User
 
@@ -56,6 +62,10 @@ class UserFactory(BaseFactory):
     name = factory.Faker("name", locale="ko_KR")
     role = Role.TRAINEE
     password_hash = None
+    totp_secret = factory.LazyAttribute(
+        lambda o: pyotp.random_base32() if o.role in REQUIRED_ROLES else None
+    )
+    totp_enrolled_at = factory.LazyAttribute(lambda o: utcnow() if o.totp_secret else None)
 
 
 class TraineeFactory(BaseFactory):

@@ -183,6 +183,24 @@ def test_each_role_has_a_demo_login_with_the_documented_password(db, email, role
     assert email in summary.describe() and DEMO_PASSWORD in summary.describe()
 
 
+def test_demo_staff_have_a_second_factor_whose_key_make_run_prints(db):
+    import pyotp
+
+    from academy.auth import two_factor
+    from academy.demo import demo_totp_secret, login_lines
+
+    summary = load_demo(scale=SMALL)
+    lines = "\n".join(login_lines())
+    for email in ("official@example.com", "admin@example.com", "coordinator@example.com"):
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        assert user.two_factor_enabled and user.totp_secret == demo_totp_secret(email)
+        key = two_factor.grouped_secret(user.totp_secret)
+        assert key in lines and key in summary.describe()
+        assert two_factor.check_sign_in_code(user, pyotp.TOTP(user.totp_secret).now()).accepted
+    trainee = db.session.scalar(sa.select(User).where(User.email == "trainee@example.com"))
+    assert not trainee.two_factor_enabled
+
+
 def test_demo_logins_meet_on_one_campus_with_a_full_trainee_record(db):
     load_demo(scale=SMALL)
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@example.com"))

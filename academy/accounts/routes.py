@@ -3,14 +3,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from htmx_flask import request
 
-from academy import mail
+from academy import audit, mail
 from academy.accounts import bp, services
 from academy.accounts.forms import ActivationForm, InviteForm
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.auth.services import AccountError
 from academy.auth.session import start_session
 from academy.extensions import db
-from academy.models import Enrolment, Role
+from academy.models import AccessAction, Enrolment, Role
 from academy.web import render
 
 # Development only: the links of the last invitation, shown once on the invitations page.
@@ -65,6 +65,8 @@ def invitations(cohort_id: int):
     """The cohort's trainees and their accounts: activated, invited, or not yet."""
     cohort = get_cohort_or_404(cohort_id)
     rows = services.invitation_rows(cohort)
+    audit.record(AccessAction.VIEW, subject=cohort, detail={"page": "invitations"},
+                 trainee_ids=[r.enrolment.trainee_id for r in rows])  # fmt: skip
     return render(
         "accounts/invitations.html",
         "accounts/_invitations.html",

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, SearchField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from academy.labels import label_for
-from academy.models import Role
+from academy.models import AccessAction, Role
 
 
 class AccountFilterForm(FlaskForm):
@@ -17,3 +17,39 @@ class AccountFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [("", _l("All roles"))] + [(r.value, label_for(r)) for r in Role]
+
+
+class AccessLogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    account = SearchField(_l("Account e-mail"), validators=[Optional(), Length(max=254)])
+    person = SearchField(_l("Trainee name or number"), validators=[Optional(), Length(max=100)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    since = DateField(_l("From (Seoul date)"), validators=[Optional()])
+    until = DateField(_l("To (Seoul date)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("All actions"))] + [
+            (a.value, label_for(a)) for a in AccessAction
+        ]
+
+
+class AccountAccessForm(FlaskForm):
+    """Role and campus of one account, with the reason that goes into the access log."""
+
+    role = SelectField(_l("Role"), validators=[InputRequired()])
+    campus = SelectField(_l("Campus"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=500)])
+
+    def __init__(self, *args, roles=(), campuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.value, label_for(r)) for r in roles]
+        self.campus.choices = [("", _l("No campus"))] + [(str(c.id), c.name) for c in campuses]
+
+
+class AccountStatusForm(FlaskForm):
+    """Disabling or enabling an account: the reason goes into the access log."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])

@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
-from academy.models import Campus, Cohort, Role, Trainee, User
+from academy.models import Campus, Cohort, Enrolment, Role, Trainee, User
 
 CITYWIDE_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
 
@@ -45,8 +47,9 @@ def get_campus_or_404(campus_id: int) -> Campus:
     return campus
 
 
-def get_cohort_or_404(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
+def get_cohort_or_404(cohort_id: int, options=()) -> Cohort:
+    """`options` are loader options for what the page will show (joined in the same query)."""
+    cohort = db.session.get(Cohort, cohort_id, options=options)
     if cohort is None:
         abort(404)
     if current_user.role == Role.INSTRUCTOR:
@@ -61,7 +64,7 @@ def get_cohort_or_404(cohort_id: int) -> Cohort:
 
 def get_trainee_or_404(trainee_id: int) -> Trainee:
     """A trainee reaches only themself; a coordinator only trainees enrolled at their campus."""
-    trainee = db.session.get(Trainee, trainee_id)
+    trainee = db.session.get(Trainee, trainee_id, options=[joinedload(Trainee.user)])
     if trainee is None:
         abort(404)
     user = current_user
@@ -69,7 +72,16 @@ def get_trainee_or_404(trainee_id: int) -> Trainee:
         if trainee.user_id != user.id:
             abort(404)
     elif user.role == Role.COORDINATOR:
-        if all(e.cohort.campus_id != user.campus_id for e in trainee.enrolments):
+        enrolled_here = db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Enrolment.trainee_id == trainee.id,
+                    Enrolment.cohort_id == Cohort.id,
+                    Cohort.campus_id == user.campus_id,
+                )
+            )
+        )
+        if not enrolled_here:
             abort(404)
     elif user.role not in CITYWIDE_ROLES:
         abort(404)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -19,3 +19,17 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("ko", "한국어"), ("en", "English")])
     next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    """Six digits from the authenticator app, or (at sign-in) a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

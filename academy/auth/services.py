@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from academy.audit import role_change
 from academy.auth.passwords import hash_password, verify_password
 from academy.extensions import db
 from academy.models import AccessAction, AccessLog, Campus, Role, User, utcnow
@@ -28,7 +29,8 @@ def find_user(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str, ip_address: str | None = None) -> User | None:
-    """The caller learns only success or failure, never which part was wrong."""
+    """The caller learns only success or failure, never which part was wrong. A correct
+    password is logged as a sign-in by record_sign_in, once any second factor is passed too."""
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
@@ -42,13 +44,16 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Us
         )
         db.session.commit()
         return None
+    return user
+
+
+def record_sign_in(user: User, ip_address: str | None = None) -> None:
     user.last_login_at = utcnow()
     db.session.add(
         AccessLog(user_id=user.id, action=AccessAction.LOGIN, subject_type="user",
                   subject_id=user.id, ip_address=ip_address)
     )  # fmt: skip
     db.session.commit()
-    return user
 
 
 def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
@@ -96,6 +101,8 @@ def create_user(
         password_hash=hash_password(password) if password else None,
     )
     db.session.add(user)
+    db.session.flush()
+    db.session.add(role_change(AccessAction.ROLE_GRANT, user, change="created"))
     db.session.commit()
     return user
 

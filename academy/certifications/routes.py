@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.certifications import bp, services
 from academy.certifications.access import get_attempt_or_404
@@ -14,7 +15,7 @@ from academy.certifications.forms import (
 )
 from academy.clock import seoul_today
 from academy.kpi.certifications import AttemptCounts
-from academy.models import ExamResult, Role
+from academy.models import AccessAction, ExamResult, Role
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
 from academy.web import render
 
@@ -150,8 +151,9 @@ def attempt_evidence(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
     if not attempt.evidence_path:
         abort(404)
-    if current_user.role != Role.TRAINEE:
-        services.log_evidence_download(current_user, attempt, request.remote_addr)
+    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
+    audit.record(AccessAction.DOWNLOAD, subject=attempt, trainee_id=attempt.trainee_id,
+                 reason=reason)  # fmt: skip
     kind = attempt.evidence_path.rsplit(".", 1)[-1]
     return send_upload(
         attempt.evidence_path, attempt.evidence_name or f"evidence.{kind}", CONTENT_TYPES[kind]
@@ -161,6 +163,8 @@ def attempt_evidence(attempt_id: int):
 def _render_cohort(cohort, form: MockExamForm | None = None):
     lines = services.cohort_sheet(cohort)
     catalogue = services.catalogue()
+    audit.record(AccessAction.VIEW, subject=cohort, trainee_ids=[line.trainee.id for line in lines],
+                 detail={"page": "certifications"})  # fmt: skip
     return render(
         "certifications/cohort.html",
         "certifications/_cohort.html",

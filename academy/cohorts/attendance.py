@@ -189,6 +189,27 @@ def mark_counts(cohort_id: int, until: date | None = None) -> dict[int, dict[Mar
     return counts
 
 
+def mark_counts_held_and_all(
+    cohort_id: int, until: date
+) -> tuple[dict[int, dict[Mark, int]], dict[int, dict[Mark, int]]]:
+    """mark_counts(cohort_id, until) and mark_counts(cohort_id) from one query."""
+    held = ClassSession.held_on <= until
+    query = (
+        sa.select(AttendanceMark.enrolment_id, AttendanceMark.mark,
+                  sa.func.count().filter(held), sa.func.count())
+        .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
+        .where(ClassSession.cohort_id == cohort_id)
+        .group_by(AttendanceMark.enrolment_id, AttendanceMark.mark)
+    )  # fmt: skip
+    so_far: dict[int, dict[Mark, int]] = defaultdict(dict)
+    overall: dict[int, dict[Mark, int]] = defaultdict(dict)
+    for enrolment_id, mark, n_held, n in db.session.execute(query):
+        if n_held:
+            so_far[enrolment_id][mark] = n_held
+        overall[enrolment_id][mark] = n
+    return so_far, overall
+
+
 def session_counts(cohort_id: int, until: date) -> tuple[int, int]:
     """(sessions held up to `until`, sessions scheduled in all)."""
     held, scheduled = db.session.execute(
@@ -212,6 +233,12 @@ def attendance_of(cohort: Cohort, statuses=(EnrolmentStatus.ENROLLED,)) -> list[
         .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(statuses))
         .options(selectinload(Enrolment.trainee).selectinload(Trainee.user))
     ).all()
+    return outlooks(enrolments, counts, held, scheduled, rules, spare)
+
+
+def outlooks(enrolments, counts, held: int, scheduled: int, rules, spare: int
+             ) -> list[TraineeAttendance]:  # fmt: skip
+    """Where each of the loaded enrolments stands, by name (no query)."""
     lines = [
         TraineeAttendance(e, attendance_outlook(counts[e.id], held, scheduled, rules, spare))
         for e in enrolments
@@ -220,13 +247,18 @@ def attendance_of(cohort: Cohort, statuses=(EnrolmentStatus.ENROLLED,)) -> list[
     return lines
 
 
+def worst_first(lines: list[TraineeAttendance]) -> list[TraineeAttendance]:
+    """The at-risk list from everyone's outlook: those not on track, worst first."""
+    risky = [a for a in lines if a.outlook.outlook != Outlook.ON_TRACK]
+    risky.sort(key=lambda a: (a.outlook.spare_absences, a.enrolment.trainee.user.name))
+    return risky
+
+
 def at_risk(cohort: Cohort) -> list[TraineeAttendance]:
     """Enrolled trainees who can no longer complete, or are close to it: worst first."""
     if cohort.closed_on:
         return []
-    lines = [a for a in attendance_of(cohort) if a.outlook.outlook != Outlook.ON_TRACK]
-    lines.sort(key=lambda a: (a.outlook.spare_absences, a.enrolment.trainee.user.name))
-    return lines
+    return worst_first(attendance_of(cohort))
 
 
 def final_rates(cohort: Cohort) -> dict[int, AttendanceRate]:

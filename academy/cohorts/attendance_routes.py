@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.cohorts import bp
 from academy.cohorts.access import get_session_or_404
@@ -19,7 +20,7 @@ from academy.cohorts.attendance import (
 )
 from academy.cohorts.forms import ConfirmForm, MarkForm
 from academy.extensions import db
-from academy.models import Enrolment, Mark, Role
+from academy.models import AccessAction, Enrolment, Mark, Role
 from academy.web import render
 
 MARKERS = (Role.COORDINATOR, Role.INSTRUCTOR)
@@ -54,6 +55,8 @@ def attendance(cohort_id: int):
     cohort = get_cohort_or_404(cohort_id)
     sessions = sessions_of(cohort.id)
     session = session_for_sheet(sessions, _day(request.args.get("day")))
+    audit.record(AccessAction.VIEW, subject=cohort, detail={"page": "attendance"},
+                 trainee_ids=audit.cohort_trainee_ids(cohort.id))  # fmt: skip
     return render("cohorts/attendance.html", "cohorts/_sheet.html",
                   **_context(cohort, session, sessions))  # fmt: skip
 

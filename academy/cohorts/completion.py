@@ -65,7 +65,6 @@ def completion_of(cohort: Cohort) -> Completion:
     """The rule applied to every enrolment; a closed cohort's recorded statuses (and overrides)
     are shown as they are."""
     rates = final_rates(cohort)
-    rules = rules_for(cohort)
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id,
@@ -73,8 +72,16 @@ def completion_of(cohort: Cohort) -> Completion:
         .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
                  selectinload(Enrolment.completion_overridden_by))
     ).all()  # fmt: skip
+    return classify(enrolments, rates, rules_for(cohort))
+
+
+def classify(enrolments, rates: dict[int, AttendanceRate], rules) -> Completion:
+    """The rule applied to loaded enrolments (trainee and user loaded) with their final rates;
+    the waitlist is left out. No query."""
     result = Completion()
     for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            continue
         rate = rates[enrolment.id]
         status = enrolment.status
         if status == EnrolmentStatus.ENROLLED:

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.clock import seoul_today
 from academy.cohorts import bp, services
@@ -17,7 +18,7 @@ from academy.cohorts.enrolment import (
 )
 from academy.cohorts.forms import EnrolmentForm, LeaveForm
 from academy.cohorts.routes import apply_errors, promoted_notice
-from academy.models import EnrolmentStatus, Role
+from academy.models import AccessAction, EnrolmentStatus, Role
 from academy.web import render
 
 CHECKED_FIELDS = ("name", "birth_date", "email", "phone")
@@ -104,5 +105,7 @@ def leave_cohort(cohort_id: int, enrolment_id: int):
             promoted_notice(departure.promoted)
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
+    audit.record(AccessAction.VIEW, subject=enrolment, trainee_id=enrolment.trainee_id,
+                 detail={"page": "leave"})  # fmt: skip
     return render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort,
                   enrolment=enrolment, form=form), status  # fmt: skip

@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from academy.audit import role_change
 from academy.clock import seoul_today
 from academy.cohorts.planning import seats_taken
 from academy.extensions import db
@@ -276,6 +277,8 @@ def enrol(cohort: Cohort, data: TraineeData, by: User | None) -> Enrolment:
                   subject_type="enrolment", subject_id=enrolment.id,
                   detail=f"cohort {cohort.code}: {enrolment.status.value}")
     )  # fmt: skip
+    if person is None:  # a new account: its role is granted now (kept three years)
+        db.session.add(role_change(AccessAction.ROLE_GRANT, trainee.user, by, change="created"))
     db.session.commit()
     return enrolment
 

@@ -22,6 +22,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from academy.audit import append_many, role_entry
 from academy.clock import seoul_today
 from academy.cohorts.attendance import present_on
 from academy.cohorts.enrolment import (
@@ -208,6 +209,12 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None,
               "session_version": 1, "created_at": now} for line in chunk],
         ).all()  # fmt: skip
         user_ids = {email: user_id for user_id, email in users}
+        # Each new account's role grant (kept three years), the chunk's grants in one insert.
+        append_many([
+            role_entry(AccessAction.ROLE_GRANT, user_id=user_id, email=email, role=Role.TRAINEE,
+                       campus_id=None, by=by, change="created")
+            for user_id, email in users
+        ])  # fmt: skip
         email_of = {user_id: email for email, user_id in user_ids.items()}
         trainees = db.session.execute(
             sa.insert(Trainee).returning(Trainee.id, Trainee.user_id),

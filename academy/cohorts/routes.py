@@ -1,12 +1,13 @@
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
+from academy import audit
 from academy.auth.access import get_campus_or_404, get_cohort_or_404, role_required
 from academy.clock import seoul_today
 from academy.cohorts import bp, services
 from academy.cohorts.access import get_course_or_404, get_enrolment_or_404, get_session_or_404
-from academy.cohorts.attendance import at_risk
 from academy.cohorts.completion import (
     CompletionRefused,
     close_cohort,
@@ -23,6 +24,7 @@ from academy.cohorts.forms import (
     OverrideForm,
     SessionForm,
 )
+from academy.cohorts.overview import cohort_overview
 from academy.cohorts.planning import (
     CohortData,
     CourseData,
@@ -38,11 +40,14 @@ from academy.cohorts.planning import (
     update_course,
 )
 from academy.extensions import db
+from academy.instructors.services import assignment_panel
 from academy.labels import label_for
 from academy.models import (
+    AccessAction,
     CampusKind,
     Classroom,
     ClassSession,
+    Cohort,
     EnrolmentStatus,
     Level,
     Role,
@@ -51,6 +56,13 @@ from academy.models import (
 from academy.web import render
 
 VIEWERS = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR)
+# What the cohort page shows of the cohort itself, joined to it in one query.
+SHOWN_WITH_COHORT = (
+    joinedload(Cohort.course, innerjoin=True),
+    joinedload(Cohort.campus, innerjoin=True),
+    joinedload(Cohort.classroom),
+    joinedload(Cohort.closed_by),
+)
 
 
 def apply_errors(form, errors: dict) -> None:
@@ -110,22 +122,29 @@ def index():
 @role_required(*VIEWERS)
 def show(cohort_id: int):
     """A cohort's roster with each trainee's attendance rate and current outcome."""
-    cohort = get_cohort_or_404(cohort_id)
+    cohort = get_cohort_or_404(cohort_id, options=SHOWN_WITH_COHORT)
     state = services.cohort_state(cohort)
+    overview = cohort_overview(cohort, state)
+    audit.record(AccessAction.VIEW, subject=cohort, trainee_ids=overview.trainee_ids)
+    # The instructors panel (staff who assign) is built here, once, not while rendering.
+    panel = None
+    if current_user.role in (Role.COORDINATOR, Role.ADMIN, Role.OFFICIAL):
+        panel = assignment_panel(cohort)
     return render(
         "cohorts/show.html",
         "cohorts/_roster.html",
         cohort=cohort,
-        roster=services.roster(cohort),
+        roster=overview.roster,
         rules=services.rules_for(cohort),
-        assignments=services.instructors_of(cohort),
+        assignments=panel.assignments if panel else services.instructors_of(cohort),
         show_outcomes=current_user.role != Role.INSTRUCTOR,
         state=state,
-        seats=services.seat_summary(cohort),
-        at_risk=at_risk(cohort) if state in ("running", "ended") else [],
-        completion=completion_of(cohort) if cohort.closed_on else None,
+        seats=overview.seats,
+        at_risk=overview.at_risk,
+        completion=overview.completion,
         manage=current_user.role == Role.COORDINATOR,
         can_mark=current_user.role in (Role.COORDINATOR, Role.INSTRUCTOR),
+        **({"panel": panel} if panel else {}),
     )
 
 
@@ -333,8 +352,13 @@ def close(cohort_id: int):
                     not_done=len(result.non_completers)), "success")  # fmt: skip
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
+    completion = completion_of(cohort)
+    shown = [e.trainee_id for group in (completion.completers, completion.early_employed,
+                                        completion.non_completers, completion.withdrawn)
+             for e, _rate in group]  # fmt: skip
+    audit.record(AccessAction.VIEW, subject=cohort, trainee_ids=shown, detail={"page": "close"})
     return render("cohorts/close.html", "cohorts/close.html", cohort=cohort, form=form,
-                  problem=problem, completion=completion_of(cohort),
+                  problem=problem, completion=completion,
                   rules=services.rules_for(cohort)), status  # fmt: skip
 
 
@@ -367,6 +391,8 @@ def override(cohort_id: int, enrolment_id: int):
                     result=label_for(enrolment.status)), "success")  # fmt: skip
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
+    audit.record(AccessAction.VIEW, subject=enrolment, trainee_id=enrolment.trainee_id,
+                 detail={"page": "completion_override"})  # fmt: skip
     return render("cohorts/override.html", "cohorts/override.html", cohort=cohort,
                   enrolment=enrolment, form=form, problem=problem), status  # fmt: skip
 

@@ -96,7 +96,18 @@ def roster(cohort: Cohort) -> list[RosterLine]:
     for enrolment_id, mark, n in mark_rows:
         counts[enrolment_id][mark] = n
     outcomes = current_outcomes(sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id))
-    rules = rules_for(cohort)
+    return roster_lines(enrolments, counts, held, outcomes, rules_for(cohort))
+
+
+def roster_lines(
+    enrolments,
+    counts: dict[int, dict[Mark, int]],
+    held: int,
+    outcomes: dict[int, OutcomeRecord],
+    rules: AttendanceRules,
+) -> list[RosterLine]:
+    """The roster from loaded enrolments (trainee and user loaded) and their marks so far: no
+    query. On the roster first, then the waitlist in its order, each by name."""
     lines = []
     for e in enrolments:
         rate = attendance_rate(counts[e.id], held, rules)
@@ -218,6 +229,13 @@ def cohort_page(
         counts[cohort_id][status] = n
     rows = [CohortRow(c, counts[c.id]) for c in cohorts]
     return CohortPage(rows, page, per_page, total)
+
+
+def seats_of(cohort: Cohort, enrolments) -> dict[str, int]:
+    """seat_summary from the cohort's loaded enrolments, without a query."""
+    taken = sum(1 for e in enrolments if e.status == EnrolmentStatus.ENROLLED)
+    waiting = sum(1 for e in enrolments if e.status == EnrolmentStatus.WAITLISTED)
+    return {"taken": taken, "free": max(cohort.capacity - taken, 0), "waiting": waiting}
 
 
 def seat_summary(cohort: Cohort) -> dict[str, int]:

@@ -199,7 +199,8 @@ def _guarded(staged: StagedImport, work: Callable[[StagedImport], None]) -> None
     try:
         work(staged)
     except Exception:
-        log.exception("import %s failed", staged.token)
+        # The token opens the staged file: the log names the import by its first characters only.
+        log.exception("import %s… failed", staged.token[:8])
         staged.state = "failed"
         save(staged)
 

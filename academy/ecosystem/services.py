@@ -22,6 +22,7 @@ from academy.models import (
     Trainee,
     User,
 )
+from academy.privacy import mask_name  # noqa: F401  (the ecosystem page masks names with it)
 
 
 class EcosystemError(ValueError):
@@ -30,15 +31,6 @@ class EcosystemError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-def mask_name(name: str) -> str:
-    """홍길동 → 홍*동, 남궁민수 → 남**수, 이준 → 이*: a name shown without identifying anyone."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def add_alliance_member(name: str, kind: AllianceKind, joined_on: date) -> AllianceMember:

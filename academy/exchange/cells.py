@@ -105,17 +105,27 @@ def parse_email(value: object) -> str:
         raise CellError(_l("not a valid e-mail address")) from error
 
 
+# Far above any pay, hours or months, and inside the database's integer range. It also keeps
+# "1e999999999" from turning into a billion-digit integer.
+MAX_WHOLE_NUMBER = 10**12
+
+
 def parse_whole_number(value: object) -> int:
     """A whole number; thousands separators and a trailing 원 are allowed."""
     if isinstance(value, bool):
         raise CellError(_l("not a whole number"))
     if isinstance(value, int):
-        return value
-    raw = text(value).replace(",", "").removesuffix("원").strip()
-    try:
-        number = Decimal(raw)
-    except InvalidOperation as error:
-        raise CellError(_l("not a whole number")) from error
+        number = Decimal(value)
+    else:
+        raw = text(value).replace(",", "").removesuffix("원").strip()
+        try:
+            number = Decimal(raw)
+        except InvalidOperation as error:
+            raise CellError(_l("not a whole number")) from error
+    if not number.is_finite():
+        raise CellError(_l("not a whole number"))
+    if number.copy_abs() >= MAX_WHOLE_NUMBER:
+        raise CellError(_l("too large a number"))
     if number != number.to_integral_value():
         raise CellError(_l("not a whole number"))
     return int(number)

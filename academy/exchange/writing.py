@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -67,6 +68,9 @@ def template_workbook(fmt: Format) -> bytes:
 def _plain(value: object) -> object:
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()
+    if isinstance(value, str):
+        # A CSV may hold control characters that an .xlsx cannot; show where they were.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if isinstance(value, date | datetime | int | float | str) or value is None:
         return value
     return str(value)

@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.clock import seoul_today
 from academy.extensions import db
@@ -13,7 +14,7 @@ from academy.instructors.access import (
     get_own_career_or_404,
 )
 from academy.instructors.forms import AssignmentForm, CareerForm, ConfirmForm, ListFilterForm
-from academy.models import AssignmentRole, Campus, Instructor, Role
+from academy.models import AccessAction, AssignmentRole, Campus, Instructor, Role
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
 from academy.web import render
 
@@ -146,7 +147,9 @@ def career_evidence(career_id: int):
     period = get_career_or_404(career_id)
     if not period.evidence_path:
         abort(404)
-    services.log_evidence_download(current_user, period, request.remote_addr)
+    own = current_user.role == Role.INSTRUCTOR
+    audit.record(AccessAction.DOWNLOAD, subject=period,
+                 reason=None if own else audit.require_reason())  # fmt: skip
     kind = period.evidence_path.rsplit(".", 1)[-1]
     return send_upload(
         period.evidence_path, period.evidence_name or f"evidence.{kind}", CONTENT_TYPES[kind]

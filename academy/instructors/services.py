@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
 from academy.extensions import db
@@ -289,20 +289,19 @@ def assignment_panel(cohort: Cohort) -> AssignmentPanel:
     assignments = db.session.scalars(
         sa.select(InstructorAssignment)
         .where(InstructorAssignment.cohort_id == cohort.id)
-        .options(
-            selectinload(InstructorAssignment.instructor).selectinload(Instructor.user),
-            selectinload(InstructorAssignment.instructor).selectinload(Instructor.careers),
-        )
         .order_by(InstructorAssignment.assigned_at)
     ).all()
     assigned_ids = {a.instructor_id for a in assignments}
-    others = db.session.scalars(
+    # The assigned instructors and the campus's others in one query, careers in a second;
+    # each assignment then finds its instructor in the session without a query.
+    everyone = db.session.scalars(
         sa.select(Instructor)
         .join(User, User.id == Instructor.user_id)
-        .where(Instructor.campus_id == cohort.campus_id, Instructor.id.not_in(assigned_ids))
-        .options(selectinload(Instructor.user), selectinload(Instructor.careers))
+        .where(sa.or_(Instructor.campus_id == cohort.campus_id, Instructor.id.in_(assigned_ids)))
+        .options(contains_eager(Instructor.user), selectinload(Instructor.careers))
         .order_by(User.name)
     ).all()
+    others = [i for i in everyone if i.id not in assigned_ids]
     starts = cohort.starts_on
     return AssignmentPanel(
         cohort=cohort,

@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import role_required
 from academy.certifications.services import cohort_on
 from academy.extensions import db
@@ -14,6 +15,7 @@ from academy.internships.forms import (
     YearFilterForm,
 )
 from academy.models import (
+    AccessAction,
     InternshipOpening,
     InternshipPlacement,
     InternshipProgramme,
@@ -46,6 +48,11 @@ def index():
     its placements to keep up to date."""
     form, year = _filters()
     campus_id = _own_campus()
+    placements = services.campus_placements(campus_id, year) if campus_id else []
+    if placements:
+        audit.record(AccessAction.VIEW, subject="internship_placements",
+                     trainee_ids=[p.trainee_id for p in placements],
+                     detail={"campus_id": campus_id, "year": year})  # fmt: skip
     return render(
         "internships/index.html",
         "internships/_counts.html",
@@ -53,7 +60,7 @@ def index():
         year=year,
         counts=services.counts(year, campus_id),
         programmes=list(InternshipProgramme),
-        placements=services.campus_placements(campus_id, year) if campus_id else [],
+        placements=placements,
         status_form=PlacementStatusForm(),
         campus=current_user.campus if campus_id else None,
     )
@@ -116,15 +123,19 @@ def add_host():
 
 def _render_opening(opening, form=None):
     campus_id = _own_campus()
-    trainees = services.campus_trainees(campus_id) if current_user.role in PLACERS else []
+    placing = current_user.role in PLACERS
+    trainees = services.campus_trainees(campus_id) if placing else []
+    placements = services.opening_placements(opening, campus_id) if placing else []
+    if placing:  # the placed trainees, and everyone the trainee picker names
+        audit.record(AccessAction.VIEW, subject=opening,
+                     trainee_ids=[p.trainee_id for p in placements] + [t.id for t, _c in trainees],
+                     detail={"placed": sorted({p.trainee_id for p in placements})})  # fmt: skip
     return render(
         "internships/opening.html",
         "internships/opening.html",
         opening=opening,
         taken=services.seats_taken([opening.id]).get(opening.id, 0),
-        placements=services.opening_placements(opening, campus_id)
-        if current_user.role in PLACERS
-        else [],
+        placements=placements,
         form=form or PlacementForm(trainees=trainees, starts_on=opening.starts_on),
         can_place=current_user.role in PLACERS,
     )

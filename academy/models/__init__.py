@@ -2,7 +2,7 @@
 
 from academy.models.accounts import Role, User
 from academy.models.activation import ActivationToken
-from academy.models.audit import AccessAction, AccessLog
+from academy.models.audit import AccessAction, AccessLog, AccessLogAnchor, AccessLogCheckpoint
 from academy.models.base import utcnow
 from academy.models.campuses import (
     SEOUL_DISTRICTS,
@@ -79,5 +79,6 @@ from academy.models.subsidies import (
     SubsidyRound,
 )
 from academy.models.trainees import Trainee, age_on
+from academy.models.two_factor import RecoveryCode
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
             "role <> 'coordinator' OR campus_id IS NOT NULL", name="coordinator_has_campus"
         ),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint(
+            "totp_enrolled_at IS NULL OR totp_secret IS NOT NULL", name="totp_enrolled_has_secret"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,12 @@ class User(UserMixin, db.Model):
     locale: Mapped[Optional[str]] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
+    # Second factor (TOTP, RFC 6238): a secret without totp_enrolled_at is an enrolment that
+    # was started but not yet confirmed with a code. totp_last_step is the time step of the last
+    # accepted code, so a code is accepted only once.
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    totp_enrolled_at: Mapped[Optional[datetime]]
+    totp_last_step: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
 
     campus: Mapped[Optional["Campus"]] = relationship(back_populates="staff")
     trainee: Mapped[Optional["Trainee"]] = relationship(back_populates="user")
@@ -59,6 +68,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before accepting a session
         return self.active and self.password_hash is not None
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enrolled_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

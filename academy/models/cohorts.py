@@ -88,7 +88,8 @@ class ClassSession(db.Model):
     __table_args__ = (sa.UniqueConstraint("cohort_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
+    # No index of its own: the unique constraint above leads with it (migration 0008).
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"))
     held_on: Mapped[date]
 
     cohort: Mapped["Cohort"] = relationship(back_populates="sessions")
@@ -128,7 +129,8 @@ class Enrolment(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
+    # No index of its own: the unique constraint above leads with it (migration 0008).
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id"))
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(
         enum_column(EnrolmentStatus, "enrolment_status"), default=EnrolmentStatus.ENROLLED
@@ -170,7 +172,8 @@ class AttendanceMark(db.Model):
     __table_args__ = (sa.UniqueConstraint("session_id", "enrolment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
+    # No index of its own: the unique constraint above leads with it (migration 0008).
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"))
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
     mark: Mapped[Mark] = mapped_column(enum_column(Mark, "attendance_mark"))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)

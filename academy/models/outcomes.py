@@ -46,6 +46,9 @@ class Verification(enum.StrEnum):
     RETURNED = "returned"  # sent back to the trainee with a reason
 
 
+PENDING_CONDITION = "verification IN ('self_reported', 'evidence_attached', 'returned')"
+
+
 class OutcomeRecord(db.Model):
     """One version of a person's outcome. The highest version of an enrolment is the current one."""
 
@@ -68,10 +71,20 @@ class OutcomeRecord(db.Model):
         sa.CheckConstraint(
             "verification <> 'returned' OR returned_reason IS NOT NULL", name="returned_has_reason"
         ),
+        # The coordinators' verification queue: the few reports still waiting among years of
+        # verified ones (migration 0008).
+        sa.Index(
+            "ix_outcome_record_pending",
+            "enrolment_id",
+            "version",
+            postgresql_where=sa.text(PENDING_CONDITION),
+            sqlite_where=sa.text(PENDING_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    # No index of its own: the unique constraint (enrolment_id, version) leads with it.
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"))
     version: Mapped[int] = mapped_column(default=1)
     code: Mapped[OutcomeCode] = mapped_column(enum_column(OutcomeCode, "outcome_code"), index=True)
     employer: Mapped[Optional[str]] = mapped_column(sa.String(150))

@@ -235,6 +235,8 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
             parsed.add_problem(
                 row, "contract_months", _l("at least 1 month, or blank"), str(months)
             )
+        elif months is not None and months > 120:  # the outcome form's range too
+            parsed.add_problem(row, "contract_months", _l("Between 1 and 120 months."), str(months))
         if pay is not None and pay < 0:
             parsed.add_problem(row, "monthly_pay", _l("cannot be negative"), str(pay))
         if code == OutcomeCode.E1 and months:

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from academy import mail
+from academy import audit, mail
 from academy.accounts.routes import shown_links
 from academy.auth.access import get_campus_or_404, role_required
 from academy.clock import seoul_today
@@ -164,8 +164,9 @@ def evidence(evidence_id: int):
     item = get_evidence_or_404(evidence_id)
     if not (upload_root() / Path(item.stored_name).name).is_file():
         abort(404)
-    log_access(current_user, AccessAction.DOWNLOAD, "outcome_evidence", item.id,
-               request.remote_addr)  # fmt: skip
+    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
+    audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason,
+                 trainee_id=item.outcome.enrolment.trainee_id)  # fmt: skip
     return send_upload(item.stored_name, item.original_name, item.content_type)
 
 
@@ -178,11 +179,15 @@ def queue(campus_id: int):
     """Outcomes waiting for the coordinator, by cohort, evidence first."""
     campus = get_campus_or_404(campus_id)
     cohort_id = request.args.get("cohort", type=int)
+    queue = services.verification_queue(campus.id, cohort_id)
+    shown = [r.enrolment.trainee_id for r in queue.pending + queue.returned]
+    audit.record(AccessAction.VIEW, subject=campus, detail={"page": "outcome_queue"},
+                 trainee_ids=shown)  # fmt: skip
     return render(
         "outcomes/queue.html",
         "outcomes/_queue.html",
         campus=campus,
-        queue=services.verification_queue(campus.id, cohort_id),
+        queue=queue,
         cohort_id=cohort_id,
         form=DecisionForm(),
     )
@@ -273,6 +278,8 @@ def follow_up(campus_id: int):
     campus = get_campus_or_404(campus_id)
     form, window, cohort_id = _follow_up_filters(campus.id, request.args)
     lines = services.follow_up(campus.id, window, cohort_id=cohort_id)
+    audit.record(AccessAction.VIEW, subject=campus, detail={"page": "follow_up"},
+                 trainee_ids=[line.enrolment.trainee_id for line in lines])  # fmt: skip
     return render(
         "outcomes/follow_up.html",
         "outcomes/_follow_up.html",

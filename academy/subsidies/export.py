@@ -19,20 +19,11 @@ from academy.extensions import db
 from academy.kpi.subsidies import budget_use, cost_per_pass
 from academy.labels import label_for
 from academy.models import ExamAttempt, SubsidyClaim, Trainee
+from academy.privacy import mask_name
 from academy.subsidies.services import Ledger
 
 MONEY = "#,##0"
 BOLD = Font(bold=True)
-
-
-def mask_name(name: str) -> str:
-    """홍길동 → 홍*동, 남궁민수 → 남**수, 김철 → 김*: the first and last letters stay."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], money=()):

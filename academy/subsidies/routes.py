@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import role_required
 from academy.clock import seoul_today
 from academy.extensions import db
@@ -160,9 +161,11 @@ def ledger(programme_id: int):
 def ledger_export(programme_id: int):
     """The ledger in Excel: the figures by round and campus, and the claims with masked names."""
     programme = get_programme_or_404(programme_id)
+    reason = audit.require_reason()
     campus_id = _own_campus()
-    data = export.ledger_workbook(services.ledger(programme, campus_id), campus_id)
-    services.log_export(current_user, programme, request.remote_addr)
+    ledger = services.ledger(programme, campus_id)
+    data = export.ledger_workbook(ledger, campus_id)
+    audit.record(AccessAction.EXPORT, subject=programme, reason=reason, detail="ledger.xlsx")
     return send_file(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -187,6 +190,8 @@ def claims():
         _own_campus(), status, year, request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )  # fmt: skip
+    audit.record(AccessAction.VIEW, subject="subsidy_claims",
+                 trainee_ids=[claim.trainee_id for claim in page.items])  # fmt: skip
     return render(
         "subsidies/claims.html",
         "subsidies/_claims.html",
@@ -271,8 +276,8 @@ def receipt(claim_id: int):
     claim = get_claim_or_404(claim_id)
     if not claim.receipt_path:
         abort(404)
-    if current_user.role != Role.TRAINEE:
-        services.log_claim_access(current_user, claim, AccessAction.DOWNLOAD, request.remote_addr)
+    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
+    audit.record(AccessAction.DOWNLOAD, subject=claim, trainee_id=claim.trainee_id, reason=reason)
     kind = claim.receipt_path.rsplit(".", 1)[-1]
     return send_upload(claim.receipt_path, claim.receipt_name or f"receipt.{kind}",
                        CONTENT_TYPES[kind])  # fmt: skip

@@ -1,6 +1,7 @@
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
+from academy import audit
 from academy.auth.access import get_trainee_or_404, role_required
 from academy.models import AccessAction, Role
 from academy.outcomes.pages import record_context
@@ -9,7 +10,9 @@ from academy.web import render
 
 
 def _show(trainee):
-    services.log_access(current_user, AccessAction.VIEW, "trainee", trainee.id, request.remote_addr)
+    # Written once the page is rendered (academy.audit), so the commit does not expire what the
+    # page loaded and rendering it reads nothing again.
+    audit.record(AccessAction.VIEW, subject=trainee)
     record = services.trainee_record(trainee)
     outcomes = record_context([line.enrolment for line in record.enrolments])
     return render("trainees/show.html", "trainees/_record.html", record=record, **outcomes)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from academy.clock import seoul_today
 from academy.cohorts.services import current_outcomes, rules_for
@@ -49,8 +49,8 @@ def trainee_record(trainee: Trainee) -> TraineeRecord:
         sa.select(Enrolment)
         .where(Enrolment.trainee_id == trainee.id)
         .options(
-            selectinload(Enrolment.cohort).selectinload(Cohort.course),
-            selectinload(Enrolment.cohort).selectinload(Cohort.campus),
+            joinedload(Enrolment.cohort, innerjoin=True).joinedload(Cohort.course, innerjoin=True),
+            joinedload(Enrolment.cohort, innerjoin=True).joinedload(Cohort.campus, innerjoin=True),
         )
         .order_by(Enrolment.enrolled_on.desc())
     ).all()
@@ -84,19 +84,23 @@ def trainee_record(trainee: Trainee) -> TraineeRecord:
     exams = db.session.scalars(
         sa.select(ExamAttempt)
         .where(ExamAttempt.trainee_id == trainee.id)
-        .options(selectinload(ExamAttempt.certification))
+        .options(joinedload(ExamAttempt.certification, innerjoin=True))
         .order_by(ExamAttempt.sat_on.desc())
     ).all()
     placements = db.session.scalars(
         sa.select(InternshipPlacement)
         .where(InternshipPlacement.trainee_id == trainee.id)
-        .options(selectinload(InternshipPlacement.opening).selectinload(InternshipOpening.host))
+        .options(
+            joinedload(InternshipPlacement.opening, innerjoin=True).joinedload(
+                InternshipOpening.host, innerjoin=True
+            )
+        )
         .order_by(InternshipPlacement.starts_on.desc())
     ).all()
     claims = db.session.scalars(
         sa.select(SubsidyClaim)
         .where(SubsidyClaim.trainee_id == trainee.id)
-        .options(selectinload(SubsidyClaim.exam_attempt).selectinload(ExamAttempt.certification))
+        .options(joinedload(SubsidyClaim.exam_attempt).joinedload(ExamAttempt.certification))
         .order_by(SubsidyClaim.applied_on.desc())
     ).all()
     return TraineeRecord(trainee, lines, exams, placements, claims)

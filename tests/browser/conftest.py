@@ -10,13 +10,17 @@ import os
 import re
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
 
 from academy import create_app
+from academy.demo import demo_totp_secret
 from tests.databases import config_for, preserve_logging
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +44,39 @@ DEMO_LOGINS = {
     "admin": "admin@example.com",
 }
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LOGIN_FORM = "form:has(input[name='password'])"
+CODE_FORM = "form:has(input[name='code'])"
+_last_step: dict[str, int] = {}  # e-mail -> time step of the last code typed
+
+
+def demo_code(email: str) -> str:
+    """The code an authenticator app holding the demo key shows, for a time step this account
+    has not used yet: the server accepts each step once, and one step ahead for clock drift."""
+    secret = demo_totp_secret(email)
+    while True:
+        now = int(time.time() // 30)
+        step = max(now, _last_step.get(email, 0) + 1)
+        if step <= now + 1:
+            _last_step[email] = step
+            return pyotp.TOTP(secret).generate_otp(step)
+        time.sleep(30 - time.time() % 30 + 0.1)
+
+
+def demo_sign_in(page, email: str, password: str = DEMO_PASSWORD):
+    """Sign in through the login page and, when the account has a second factor, the code
+    page, as a person with the demo key in their app would. Returns the last navigation."""
+    page.goto("/login")
+    form = page.locator(LOGIN_FORM)
+    form.locator("[name='email']").fill(email)
+    form.locator("[name='password']").fill(password)
+    with page.expect_navigation() as navigation:
+        form.locator("button[type='submit']").click()
+    if urlsplit(page.url).path == "/login/code":
+        code_form = page.locator(CODE_FORM)
+        code_form.locator("[name='code']").fill(demo_code(email))
+        with page.expect_navigation() as navigation:
+            code_form.locator("button[type='submit']").click()
+    return navigation.value
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import pytest
 
 from tests.browser.conftest import (
     DEMO_LOGINS,
-    DEMO_PASSWORD,
     DESKTOP,
     PHONE,
     axe_violations,
+    demo_sign_in,
     describe_violations,
     has_hangul,
     has_horizontal_scroll,
@@ -41,12 +41,7 @@ def roster_with_two_bad_rows(tag: str) -> bytes:
 
 
 def sign_in(page) -> None:
-    page.goto("/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("[name='email']").fill(DEMO_LOGINS["coordinator"])
-    form.locator("[name='password']").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type='submit']").click()
+    demo_sign_in(page, DEMO_LOGINS["coordinator"])
 
 
 def assert_accessible_and_fits(page, viewport) -> None:

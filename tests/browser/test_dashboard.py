@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from tests.browser.conftest import (
     DEMO_LOGINS,
-    DEMO_PASSWORD,
     DESKTOP,
     PHONE,
     axe_violations,
+    demo_sign_in,
     describe_violations,
     has_hangul,
     has_horizontal_scroll,
@@ -23,12 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, role="official"):
-    page.goto("/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("[name='email']").fill(DEMO_LOGINS[role])
-    form.locator("[name='password']").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type='submit']").click()
+    demo_sign_in(page, DEMO_LOGINS[role])
 
 
 def test_official_filters_by_tier_downloads_the_pdf_and_finds_it_in_the_archive(page):
@@ -55,8 +50,9 @@ def test_official_filters_by_tier_downloads_the_pdf_and_finds_it_in_the_archive(
     with page.expect_response(lambda r: "/dashboard/" in r.url):
         page.select_option("select[name='tier']", "")
     page.wait_for_function("() => !location.search.includes('tier=small')")
-    with page.expect_download() as download_info:
-        page.locator("form[action='/reports/'] button", has_text="PDF").click()
+    # The citywide PDF takes seconds to render, more on a busy machine: wait for it, not 10 s.
+    with page.expect_download(timeout=90_000) as download_info:
+        page.locator("form[action='/reports/'] button", has_text="PDF").click(timeout=90_000)
     download = download_info.value
     assert download.suggested_filename.endswith("-citywide-" + download.suggested_filename[-14:])
     content = open(download.path(), "rb").read()

@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     DESKTOP,
     PHONE,
     axe_violations,
+    demo_sign_in,
     describe_violations,
     has_horizontal_scroll,
 )
@@ -106,12 +107,7 @@ def live_server(tmp_path_factory):
 
 
 def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    form = page.locator(LOGIN_FORM)
-    form.locator("[name='email']").fill(email)
-    form.locator("[name='password']").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type='submit']").click()
+    demo_sign_in(page, email)
 
 
 def won(text: str) -> int:

@@ -7,10 +7,10 @@ import pytest
 
 from tests.browser.conftest import (
     DEMO_LOGINS,
-    DEMO_PASSWORD,
     DESKTOP,
     PHONE,
     axe_violations,
+    demo_sign_in,
     describe_violations,
     has_hangul,
     has_horizontal_scroll,
@@ -60,13 +60,7 @@ def test_login_page_is_korean_and_accessible(page, viewport):
 @SCREENS
 @pytest.mark.parametrize("role", list(DEMO_LOGINS))
 def test_each_role_signs_in_to_a_korean_accessible_home_page(page, viewport, role):
-    page.goto("/login")
-    form = page.locator(LOGIN_FORM)
-    form.locator("[name='email']").fill(DEMO_LOGINS[role])
-    form.locator("[name='password']").fill(DEMO_PASSWORD)
-    with page.expect_navigation() as navigation:
-        form.locator("button[type='submit']").click()
-    response = navigation.value
+    response = demo_sign_in(page, DEMO_LOGINS[role])
 
     assert response.status == 200, f"{response.status} at {page.url}"
     path = urlsplit(page.url).path

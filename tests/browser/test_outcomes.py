@@ -8,9 +8,9 @@ import pytest
 
 from tests.browser.conftest import (
     DEMO_LOGINS,
-    DEMO_PASSWORD,
     PHONE,
     axe_violations,
+    demo_sign_in,
     describe_violations,
     has_horizontal_scroll,
 )
@@ -40,12 +40,7 @@ def coordinator_page(browser, live_server):
 
 
 def sign_in(page, email):
-    page.goto("/login")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("[name='email']").fill(email)
-    form.locator("[name='password']").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type='submit']").click()
+    demo_sign_in(page, email)
 
 
 def choose(scope, text):
@@ -126,10 +121,16 @@ def test_a_trainee_activates_logs_a_job_with_evidence_and_the_coordinator_verifi
     item = coordinator.locator("article.queue-item", has_text=name)
     assert "주식회사 봄날데이터" in item.inner_text()
     assert item.get_by_role("link", name="재직증명서.pdf").count() == 1
-    with coordinator.expect_download() as download:
+    # Personal data leaves only with a reason, asked for on the way (접속기록).
+    with coordinator.expect_navigation():
         item.get_by_role("link", name="재직증명서.pdf").click()
-    assert download.value.suggested_filename == "재직증명서.pdf"
     assert_accessible_and_fits(coordinator)
+    coordinator.get_by_label("사유", exact=True).select_option(label="취업 결과·증빙 확인")
+    with coordinator.expect_download() as download:
+        coordinator.get_by_role("button", name="내려받기").click()
+    assert download.value.suggested_filename == "재직증명서.pdf"
+    coordinator.go_back()
+    item = coordinator.locator("article.queue-item", has_text=name)
     with coordinator.expect_navigation():
         item.get_by_role("button", name="확인 완료 처리").click()
     assert f"확인 완료: {name}" in coordinator.locator("main").inner_text()

@@ -8,9 +8,10 @@ suite's single-connection in-memory one.
 
 import io
 import time
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from tests.conftest import TEST_PASSWORD, IsolatedClient
 from tests.databases import config_for, fresh_database, preserve_logging
 
 ROWS = 10_000
+TOTP_SECRET = pyotp.random_base32()  # staff sign in with a second factor
 
 
 def big_roster(n: int) -> bytes:
@@ -51,7 +53,8 @@ def own_app(tmp_path):
                 Cohort(code="BIG-2025-01", campus=campus, course=course,
                        starts_on=date(2025, 3, 3), ends_on=date(2025, 7, 18), capacity=ROWS),
                 User(email="coordinator@example.com", name="매니저", role=Role.COORDINATOR,
-                     campus=campus, password_hash=hash_password(TEST_PASSWORD)),
+                     campus=campus, password_hash=hash_password(TEST_PASSWORD),
+                     totp_secret=TOTP_SECRET, totp_enrolled_at=datetime(2025, 1, 2)),
             ])  # fmt: skip
             db.session.commit()
         try:
@@ -81,6 +84,8 @@ def test_a_10000_row_roster_shows_progress_and_completes(own_app):
     login = client.post("/login", data={"email": "coordinator@example.com",
                                         "password": TEST_PASSWORD})  # fmt: skip
     assert login.status_code == 302
+    code = client.post("/login/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert code.status_code == 303
     with own_app.app_context():
         cohort_id = db.session.scalar(sa.select(Cohort.id))
     uploaded = client.post(f"/cohorts/{cohort_id}/roster/import",

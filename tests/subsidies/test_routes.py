@@ -231,7 +231,7 @@ def test_ledger_is_a_full_page_a_fragment_and_an_excel_file(client, login_as, db
     assert "<html" in client.get(url).get_data(as_text=True)
     fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and "950,000원" in fragment
-    export = client.get(f"{url}/ledger.xlsx")
+    export = client.get(f"{url}/ledger.xlsx?reason=reporting")  # personal data: a reason
     assert export.status_code == 200 and export.headers["Content-Disposition"].startswith("attach")
     book = load_workbook(io.BytesIO(export.data))
     assert book["요약"]["B5"].value == 50_000  # approved

@@ -1,0 +1,50 @@
+"""Error pages in the user's language, never a traceback (ASVS: errors reveal nothing inside).
+
+Every HTTP error and every unhandled exception renders errors/error.html. A database that stops
+answering in the middle of a request (a restart, a failover, a terminated connection, a lock
+that times out) is a 503 "try again shortly" page instead: the request's transaction is rolled
+back, so none of its writes stay; SQLAlchemy drops the broken connection, and pool_pre_ping
+(config.Config) tests each pooled one before use, so the next request gets a working one.
+"""
+
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, g, render_template
+
+from academy.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+PAGES = (400, 403, 404, 405, 413, 429, 500, 503)
+RETRY_AFTER_SECONDS = 30
+
+
+def render_error(error):
+    code = getattr(error, "code", None) or 500
+    return render_template("errors/error.html", code=code), code
+
+
+def database_unavailable(error: sa.exc.DBAPIError):
+    # The class and first line only: SQLAlchemy's message carries the statement's parameters,
+    # which may be personal data.
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else ""
+    log.error("the database failed during the request: %s: %s", type(error.orig).__name__, reason)
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        log.exception("rollback after a database failure failed")
+    db.session.remove()
+    # The page must not need the database: render it as for a signed-out visitor, without the
+    # account menu that would load the user again.
+    g._login_user = login_manager.anonymous_user()
+    page = render_template("errors/error.html", code=503)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def register(app: Flask) -> None:
+    for code in PAGES:
+        app.register_error_handler(code, render_error)
+    # Connection lost or refused, lock or statement timeout: the database, not the request.
+    app.register_error_handler(sa.exc.OperationalError, database_unavailable)
+    app.register_error_handler(sa.exc.InterfaceError, database_unavailable)

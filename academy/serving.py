@@ -1,0 +1,84 @@
+"""What production serving needs from the app: a health endpoint for the load balancer, static
+files that browsers cache for a year under versioned URLs, and the client address behind a
+reverse proxy (README, "Production")."""
+
+import hashlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from academy.extensions import csrf, db
+
+bp = Blueprint("health", __name__)
+
+# A year: the URL changes whenever the file does, so a cached copy is never stale.
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the app answers and the database runs a query; 503 otherwise. No sign-in, no
+    session, nothing personal: load balancers and monitors call it every few seconds."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("health check: the database did not answer")
+        response = jsonify(status="unavailable", database="unreachable")
+        response.status_code = 503
+    else:
+        response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def static_version(filename: str) -> str | None:
+    """The first 12 hex digits of the file's SHA-256, cached per file and modification time."""
+    path = Path(current_app.static_folder, filename)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    cache = current_app.extensions.setdefault("static_versions", {})
+    key = (filename, stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        cache[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return cache[key]
+
+
+def _version_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        version = static_version(values["filename"])
+        if version:
+            values["v"] = version
+
+
+def _cache_static(response):
+    """A static file asked for with its current version is immutable for a year; without it (or
+    with an old one) the browser revalidates with the ETag every time."""
+    if request.endpoint != "static" or response.status_code not in (200, 304):
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    if request.args.get("v") and request.args.get("v") == static_version(filename):
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    else:
+        response.cache_control.no_cache = True
+        response.cache_control.max_age = None
+    return response
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    csrf.exempt(bp)
+    app.url_defaults(_version_static_urls)
+    app.after_request(_cache_static)
+    hops = app.config.get("PROXY_FIX_X_FOR", 0)
+    if hops:
+        # Behind N trusted proxies, the client address (sign-in limits, access log) is the one
+        # they put in X-Forwarded-For, and the scheme and host the ones they received.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
