@@ -8,7 +8,7 @@ generates the citywide PDF the way the report archive does (academy.reports.serv
 figures, charts, HTML, WeasyPrint) and records the peak again. The parent confirms the child's
 peak from getrusage(RUSAGE_CHILDREN).
 
-Usage (builds and drops its own database, test_h6_memory, on the server DATABASE_URL names):
+Usage (builds and drops its own database, bench_memory, on the server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/memory.py [--trainees 50000]
 """
@@ -79,7 +79,7 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    with scratch_database("test_h6_memory") as url:
+    with scratch_database("bench_memory") as url:
         loaded = fill(url, args.trainees)
         print(loaded, flush=True)
         out = subprocess.run(

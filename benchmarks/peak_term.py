@@ -8,7 +8,7 @@ expected). Every (session, trainee) pair is marked once, so each successful clic
 row. Afterwards the database must hold exactly as many new enrolments and attendance marks as
 the server acknowledged (no lost writes), and no request may have failed.
 
-Usage (builds and drops its own database, test_h6_peak, on the server DATABASE_URL names):
+Usage (builds and drops its own database, bench_peak_term, on the server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/peak_term.py [--trainees 50000] [--seconds 60]
 """
@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, help="scale generator size (default: the demo)")
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
-    with scratch_database("test_h6_peak") as url:
+    with scratch_database("bench_peak_term") as url:
         print(fill(url, args.trainees), flush=True)
         desks = prepare(url)
         with gunicorn("wsgi:app", url) as port:

@@ -8,7 +8,7 @@ with one extra route that reads no row. The ratio is page req/s ÷ plain-Flask r
 the same run, each target in turn and again (two rounds), so a neighbour's load on the shared
 machine falls on both sides.
 
-Usage (builds and drops its own database, test_h6_throughput, on the server DATABASE_URL names):
+Usage (builds and drops its own database, bench_throughput, on the server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/throughput.py [--trainees 50000] [--seconds 8]
 Without --trainees it loads the 2025 demo at its normal scale. wrk comes from Debian; the script
@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     wrk = wrk_binary()
-    with scratch_database("test_h6_throughput") as url:
+    with scratch_database("bench_throughput") as url:
         print(fill(url, args.trainees), flush=True)
         pages = targets_in(url)
         results: dict[str, list[dict]] = {}
