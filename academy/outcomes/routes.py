@@ -52,7 +52,6 @@ from academy.outcomes.forms import (
 )
 from academy.outcomes.pages import outcome_form
 from academy.outcomes.services import OutcomeRefused, Situation, Window
-from academy.trainees.services import log_access
 from academy.uploads import UploadRejected, delete_upload, send_upload, store_upload, upload_root
 from academy.web import render
 
@@ -362,8 +361,8 @@ def contacts(enrolment_id: int):
             flash(_("The contact is recorded."), "success")
             return redirect(url_for(".contacts", enrolment_id=enrolment.id), code=303)
     else:
-        log_access(current_user, AccessAction.VIEW, "trainee", enrolment.trainee_id,
-                   request.remote_addr)  # fmt: skip
+        audit.record(AccessAction.VIEW, subject=("trainee", enrolment.trainee_id),
+                     detail={"page": "contacts"})  # fmt: skip
     panel = services.outcome_panels([enrolment])[enrolment.id]
     page = render(
         "outcomes/contacts.html",

@@ -11,8 +11,6 @@ from academy.cohorts.services import current_outcomes, rules_for
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, attendance_rate
 from academy.models import (
-    AccessAction,
-    AccessLog,
     AttendanceMark,
     ClassSession,
     Cohort,
@@ -24,7 +22,6 @@ from academy.models import (
     OutcomeRecord,
     SubsidyClaim,
     Trainee,
-    User,
 )
 
 
@@ -104,13 +101,3 @@ def trainee_record(trainee: Trainee) -> TraineeRecord:
         .order_by(SubsidyClaim.applied_on.desc())
     ).all()
     return TraineeRecord(trainee, lines, exams, placements, claims)
-
-
-def log_access(viewer: User, action: AccessAction, subject: str, subject_id: int | None,
-               ip_address: str | None, detail: str | None = None) -> None:  # fmt: skip
-    """접속기록: every view or change of a person's record is logged with who, what and when."""
-    db.session.add(
-        AccessLog(user_id=viewer.id, action=action, subject_type=subject, subject_id=subject_id,
-                  ip_address=ip_address, detail=detail)
-    )  # fmt: skip
-    db.session.commit()

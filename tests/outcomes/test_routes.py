@@ -470,3 +470,20 @@ def test_the_template_reads_back_as_an_outcome_file(client, coordinator):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     assert sheet.cell(row=1, column=1).value == "이메일"
+
+
+def test_the_contact_page_is_in_the_access_log_with_the_person_it_shows(client, coordinator, db):
+    import sqlalchemy as sa
+
+    from academy.models import AccessAction, AccessLog
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    page = client.get(f"/outcomes/enrolments/{enrolment.id}/contacts")
+    assert page.status_code == 200 and enrolment.trainee.phone in page.get_data(as_text=True)
+    logged = db.session.scalars(
+        sa.select(AccessLog).where(AccessLog.action == AccessAction.VIEW)
+    ).all()
+    assert [(e.trainee_id, e.user_id, e.detail) for e in logged] == [
+        (enrolment.trainee_id, coordinator.id, '{"page":"contacts"}')
+    ]
