@@ -21,6 +21,7 @@ def create_app(config: object | None = None) -> Flask:
     if config is None:
         config = CONFIGS[os.environ.get("ACADEMY_ENV", "production")]()
     app.config.from_object(config)
+    _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         if not _running_a_cli_command():
             raise RuntimeError(
@@ -40,6 +41,18 @@ def create_app(config: object | None = None) -> Flask:
     security.register(app)
     serving.register(app)
     return app
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    """A SQLite file's folder (instance/ by default) exists before anything connects: a fresh
+    checkout has none, and SQLite cannot create the folder of its file."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _running_a_cli_command() -> bool:
