@@ -97,22 +97,39 @@ def campuses(as_json: bool) -> None:
 @academy.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--campus", "campus_name", help="Campus name (required for a coordinator).")
+@click.option(
+    "--campus", "campus_name", help="Campus name (required for a coordinator; an instructor's)."
+)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
-@click.password_option(prompt="Password", confirmation_prompt=True)
+@click.option(
+    "--birth-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Birth date YYYY-MM-DD (required for a trainee).",
+)
 @with_appcontext
 def create_user(email: str, role: str, campus_name: str | None, name: str | None,
-                password: str) -> None:  # fmt: skip
-    """Create an account; prompts for the password."""
-    from academy.auth.services import AccountError
+                birth_date) -> None:  # fmt: skip
+    """Create an account with what its role needs (an instructor profile, a trainee record);
+    prompts for the password once the options are known to be complete."""
+    from academy.auth.services import AccountError, find_user
     from academy.auth.services import create_user as create
 
+    role_ = Role(role)
+    born = birth_date.date() if birth_date else None
+    missing = {Role.COORDINATOR: (campus_name, "a coordinator needs --campus"),
+               Role.TRAINEE: (born, "a trainee needs --birth-date (YYYY-MM-DD)")}  # fmt: skip
+    if role_ in missing and not missing[role_][0]:
+        _fail(missing[role_][1])
+    if find_user(email) is not None:
+        _fail(f"an account for {email.strip().lower()} already exists")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with force_locale("en"):  # operator commands speak English, like their flags
-            user = create(email, name or email.split("@")[0], Role(role), password, campus_name)
+            user = create(email, name or email.split("@")[0], role_, password, campus_name, born)
     except AccountError as error:
         _fail(str(error))
-    click.echo(f"created {user.email} ({user.role.value})")
+    click.echo(f"created {user.email} ({user.role.value}); sign in at /login")
 
 
 @academy.group("audit")

@@ -2,6 +2,8 @@
 
 import json
 
+import pyotp
+import pytest
 import sqlalchemy as sa
 
 from academy import create_app, reference
@@ -94,3 +96,75 @@ def test_demo_refuses_a_database_in_use_unless_reset(runner, db):
     assert quiet.exit_code == 0
     # `make run` prints the demo sign-ins on every start, not only the first.
     assert "official@example.com" in quiet.output and "trainee@example.com" not in quiet.output
+
+
+def enrol_second_factor(client, email: str):
+    """The staff's first sign-in: the setup page shows the key; its first code confirms it."""
+    setup = client.get("/login/two-factor-setup")
+    assert setup.status_code == 200, setup.get_data(as_text=True)[:300]
+    user = _db.session.scalar(sa.select(User).where(User.email == email))
+    _db.session.refresh(user)
+    code = pyotp.TOTP(user.totp_secret).now()
+    done = client.post("/login/two-factor-setup", data={"code": code})
+    assert done.status_code == 200 and "복구 코드" in done.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "extra", "landing"),
+    [
+        ("official", [], "/dashboard/"),
+        ("admin", [], "/admin/accounts"),
+        ("coordinator", ["--campus", "{campus}"], "/campuses/"),
+        ("instructor", [], "/instructors/me"),
+        ("instructor", ["--campus", "{campus}"], "/instructors/me"),
+        ("trainee", ["--birth-date", "2001-04-30"], "/trainees/me"),
+    ],
+)
+def test_every_role_created_by_the_command_reaches_a_working_home_page(
+    runner, client, db, role, extra, landing
+):
+    campus = factories.CampusFactory()
+    db.session.commit()
+    email = f"new.{role}@example.com"
+    args = [a.format(campus=campus.name) for a in extra]
+    made = runner.invoke(
+        args=["academy", "create-user", email, "--role", role, "--name", "새 계정", *args],
+        input="an unguessable sentence\nan unguessable sentence\n",
+    )
+    assert made.exit_code == 0, made.output
+
+    signed = client.post("/login", data={"email": email, "password": "an unguessable sentence"})
+    assert signed.status_code == 302
+    if role in ("official", "admin", "coordinator"):
+        assert signed.headers["Location"] == "/login/two-factor-setup"
+        enrol_second_factor(client, email)
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].startswith(landing)
+    page = client.get(home.headers["Location"])
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    assert "새 계정" in page.get_data(as_text=True) or role in ("official", "coordinator")
+    # "첫 화면으로 이동" leads to the same working page, not back to an error.
+    assert client.get("/").headers["Location"] == home.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["t@example.com", "--role", "trainee"], "--birth-date"),
+        (["t@example.com", "--role", "trainee", "--birth-date", "30/04/2001"], "Invalid value"),
+        (
+            ["t@example.com", "--role", "official", "--birth-date", "2001-04-30"],
+            "only for a trainee",
+        ),
+        (["t@example.com", "--role", "official", "--campus", "{campus}"], "only for a coordinator"),
+    ],
+)
+def test_create_user_names_the_missing_or_misplaced_option(runner, db, args, message):
+    campus = factories.CampusFactory()
+    db.session.commit()
+    result = runner.invoke(
+        args=["academy", "create-user", *[a.format(campus=campus.name) for a in args]],
+        input="an unguessable sentence\nan unguessable sentence\n",
+    )
+    assert result.exit_code != 0 and message in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

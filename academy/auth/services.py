@@ -1,6 +1,7 @@
 """Accounts: sign-in and creation. Rules and writes; routes and the CLI call these."""
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -11,7 +12,16 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from academy.audit import role_change
 from academy.auth.passwords import hash_password, verify_password
 from academy.extensions import db
-from academy.models import AccessAction, AccessLog, Campus, Role, User, utcnow
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    Campus,
+    Instructor,
+    Role,
+    Trainee,
+    User,
+    utcnow,
+)
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; the cap only bounds hashing work
@@ -78,9 +88,17 @@ def check_password_rules(password: str, user_inputs: tuple[str, ...] = ()) -> No
 
 
 def create_user(
-    email: str, name: str, role: Role, password: str | None, campus_name: str | None = None
+    email: str,
+    name: str,
+    role: Role,
+    password: str | None,
+    campus_name: str | None = None,
+    birth_date: date | None = None,
 ) -> User:
-    """Coordinators belong to exactly one campus; other roles to none."""
+    """An account with whatever its role needs to work: coordinators belong to exactly one
+    campus (other staff to none); an instructor gets an instructor profile (at the campus, if
+    given) and a trainee a trainee record, which needs the birth date (never a resident
+    registration number). Without those the role's home page would have nothing to show."""
     email = email.strip().lower()
     if find_user(email) is not None:
         raise AccountError(f"an account for {email} already exists")
@@ -91,16 +109,26 @@ def create_user(
             raise AccountError(f"no campus named {campus_name}")
     if role == Role.COORDINATOR and campus is None:
         raise AccountError("a coordinator needs --campus")
+    if role == Role.TRAINEE and birth_date is None:
+        raise AccountError("a trainee needs --birth-date (YYYY-MM-DD)")
+    if role not in (Role.COORDINATOR, Role.INSTRUCTOR) and campus is not None:
+        raise AccountError(f"--campus is only for a coordinator or an instructor, not {role.value}")
+    if role != Role.TRAINEE and birth_date is not None:
+        raise AccountError("--birth-date is only for a trainee")
     if password is not None:
         check_password_rules(password, (email, name))
     user = User(
         email=email,
         name=name,
         role=role,
-        campus=campus,
+        campus=campus if role == Role.COORDINATOR else None,
         password_hash=hash_password(password) if password else None,
     )
     db.session.add(user)
+    if role == Role.INSTRUCTOR:
+        db.session.add(Instructor(user=user, campus=campus))
+    elif role == Role.TRAINEE:
+        db.session.add(Trainee(user=user, birth_date=birth_date))
     db.session.flush()
     db.session.add(role_change(AccessAction.ROLE_GRANT, user, change="created"))
     db.session.commit()
