@@ -99,6 +99,18 @@ class Config:
     # none (the client address is the connection's). Sign-in limits and logs use the address.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     ACTIVATION_LINK_HOURS = int(os.environ.get("ACTIVATION_LINK_HOURS", "72"))
+    # "Forgot your password?": a reset link works once for this long. Requests are limited per
+    # client address and, silently (the page never says whether an account exists), per e-mail.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = os.environ.get(
+        "PASSWORD_RESET_LIMIT_PER_ADDRESS", "10 per hour"
+    )
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT = os.environ.get(
+        "PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3 per hour"
+    )
+    # Personal API tokens (/api/v1/kpi): longest lifetime, and requests allowed per token.
+    API_TOKEN_MAX_DAYS = 365
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "60 per minute")
     # A staged file waits this long for its next step.
     STAGING_MINUTES = 60
     # Files waiting between two steps: an import between preview and commit, an evidence file

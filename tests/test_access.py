@@ -28,7 +28,9 @@ POLICY = {
     "instructors.me": ("GET", {Role.INSTRUCTOR}),
     "admin.accounts": ("GET", {Role.ADMIN}),
     "admin.access_log": ("GET", {Role.ADMIN}),
-    "admin.reset_two_factor": ("POST", {Role.ADMIN}),
+    "admin.reset_two_factor": ("GET", {Role.ADMIN}),
+    "admin.send_password_reset": ("GET", {Role.ADMIN}),
+    "accounts.change_password": ("GET", set(Role)),
     "admin.account": ("GET", {Role.ADMIN}),
     "admin.update_account": ("POST", {Role.ADMIN}),
     "admin.account_status": ("GET", {Role.ADMIN}),
@@ -132,6 +134,9 @@ SEPARATELY_TESTED = {"static", "auth.login", "auth.logout", "auth.set_language",
                      "auth.second_factor", "auth.enrol", "auth.cancel_sign_in",
                      # tests/accounts, tests/outcomes: a link token, a staged file's token
                      "accounts.activate", "outcomes.import_problems",
+                     # tests/accounts/test_passwords.py: open to anyone, the link holds the right
+                     "accounts.forgot_password", "accounts.reset_requested",
+                     "accounts.reset_password",
                      # tests/cohorts/test_routes.py: a staged file, reachable by its uploader only
                      "cohorts.staged_import", "cohorts.commit_import",
                      "cohorts.import_errors"}  # fmt: skip
@@ -164,6 +169,7 @@ def url_args(endpoint, world, user=None):
         "admin.account": {"user_id": world["enrolment"].trainee.user_id},
         "admin.update_account": {"user_id": world["enrolment"].trainee.user_id},
         "admin.account_status": {"user_id": world["enrolment"].trainee.user_id},
+        "admin.send_password_reset": {"user_id": world["enrolment"].trainee.user_id},
     }.get(endpoint, {})
 
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from academy.auth.services import MIN_PASSWORD_LENGTH
 
@@ -31,3 +31,29 @@ class InviteForm(FlaskForm):
     """Without an enrolment, everyone on the roster who has not activated yet is invited."""
 
     enrolment_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired(_l("Enter your e-mail.")),
+            Email(_l("Enter a valid e-mail.")),
+            Length(max=254),
+        ],
+    )
+
+
+class ChangePasswordForm(ActivationForm):
+    """The current password, the new one twice and, for staff, a code from the app."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=1024)],
+    )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[Optional(), Length(max=32)],
+    )

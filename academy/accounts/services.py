@@ -32,6 +32,7 @@ from academy.models import (
     Cohort,
     Enrolment,
     EnrolmentStatus,
+    LinkPurpose,
     Trainee,
     User,
     utcnow,
@@ -58,8 +59,24 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_link(user: User, by: User | None, now: datetime | None = None) -> str:
-    """A new link for the account; earlier unused links stop working. The caller commits."""
+def link_lifetime(purpose: LinkPurpose) -> timedelta:
+    """Activation links wait for someone who may read mail once a week (ACTIVATION_LINK_HOURS);
+    a reset link answers a request made a moment ago, so it lives an hour
+    (PASSWORD_RESET_MINUTES)."""
+    config = current_app.config
+    if purpose == LinkPurpose.PASSWORD_RESET:
+        return timedelta(minutes=config["PASSWORD_RESET_MINUTES"])
+    return timedelta(hours=config["ACTIVATION_LINK_HOURS"])
+
+
+def issue_link(
+    user: User,
+    by: User | None,
+    now: datetime | None = None,
+    purpose: LinkPurpose = LinkPurpose.ACTIVATION,
+) -> str:
+    """A new link for the account; earlier unused links of any kind stop working (the newest
+    e-mail is the one that works). The caller commits."""
     now = now or utcnow()
     db.session.execute(
         sa.update(ActivationToken)
@@ -71,31 +88,36 @@ def issue_link(user: User, by: User | None, now: datetime | None = None) -> str:
         .values(revoked_at=now)
     )
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    hours = current_app.config["ACTIVATION_LINK_HOURS"]
     db.session.add(
         ActivationToken(
             user_id=user.id,
             token_hash=token_hash(token),
+            purpose=purpose,
             created_at=now,
-            expires_at=now + timedelta(hours=hours),
+            expires_at=now + link_lifetime(purpose),
             created_by_id=by.id if by else None,
         )
     )
     return token
 
 
-def link_state(token: str, now: datetime | None = None) -> tuple[LinkState, ActivationToken | None]:
+def link_state(
+    token: str, now: datetime | None = None, purpose: LinkPurpose = LinkPurpose.ACTIVATION
+) -> tuple[LinkState, ActivationToken | None]:
+    """A link of another purpose is unknown here: a reset link does not activate, nor the
+    reverse. An activation link is used up once the account has a password, however set."""
     now = now or utcnow()
     if not token or len(token) > 128:
         return LinkState.UNKNOWN, None
     record = db.session.scalar(
         sa.select(ActivationToken)
-        .where(ActivationToken.token_hash == token_hash(token))
+        .where(ActivationToken.token_hash == token_hash(token), ActivationToken.purpose == purpose)
         .options(selectinload(ActivationToken.user))
     )
     if record is None or not record.user.active:
         return LinkState.UNKNOWN, None
-    if record.used_at is not None or record.user.password_hash is not None:
+    activated = purpose == LinkPurpose.ACTIVATION and record.user.password_hash is not None
+    if record.used_at is not None or activated:
         return LinkState.USED, record
     if record.revoked_at is not None:
         return LinkState.REPLACED, record
@@ -104,11 +126,17 @@ def link_state(token: str, now: datetime | None = None) -> tuple[LinkState, Acti
     return LinkState.VALID, record
 
 
-def activate(token: str, password: str, ip_address: str | None = None) -> User:
+def activate(
+    token: str,
+    password: str,
+    ip_address: str | None = None,
+    purpose: LinkPurpose = LinkPurpose.ACTIVATION,
+) -> User:
     """Set the password through a valid link, once: two tabs posting at the same moment cannot
-    both succeed, because the link is marked used by a conditional UPDATE that only one wins."""
+    both succeed, because the link is marked used by a conditional UPDATE that only one wins.
+    Every session of the account ends (a reset is often the answer to a stolen password)."""
     now = utcnow()
-    state, record = link_state(token, now)
+    state, record = link_state(token, now, purpose)
     if state != LinkState.VALID:
         raise ActivationRefused(state)
     check_password_rules(password, (record.user.email, record.user.name))
@@ -128,9 +156,10 @@ def activate(token: str, password: str, ip_address: str | None = None) -> User:
     user = record.user
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+    done = "account activated" if purpose == LinkPurpose.ACTIVATION else "password reset by link"
     db.session.add(
         AccessLog(user_id=user.id, action=AccessAction.UPDATE, subject_type="user",
-                  subject_id=user.id, ip_address=ip_address, detail="account activated")
+                  subject_id=user.id, ip_address=ip_address, detail=done)
     )  # fmt: skip
     db.session.commit()
     return user

@@ -4,13 +4,15 @@ The rules are in academy.admin.services (change_access, set_active); these views
 and show what the rules say, in the form's own fields."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy import audit
+from academy import audit, mail
+from academy.accounts import passwords
 from academy.admin import bp, services
 from academy.admin.forms import AccountAccessForm, AccountStatusForm
+from academy.auth import two_factor
 from academy.auth.access import role_required
 from academy.extensions import db
 from academy.models import AccessAction, Campus, Role, Trainee, User
@@ -116,3 +118,58 @@ def account_status(user_id: int):
     status = 422 if form.errors or problem else 200
     return render_template("admin/account_status.html", account=account, form=form,
                            problem=problem), status  # fmt: skip
+
+
+def _reason_page(account: User, form: AccountStatusForm, action: str, problem=None):
+    _log_view(account)
+    status = 422 if form.errors or problem else 200
+    page = render_template("admin/account_action.html", account=account, form=form,
+                           action=action, problem=problem)  # fmt: skip
+    return page, status
+
+
+@bp.route("/accounts/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """For someone who lost both phone and recovery codes: the page says what will happen and
+    asks why; the POST clears the factor, ends their sessions and logs the reason. Staff set up
+    a new authenticator at their next sign-in."""
+    account = _account_or_404(user_id)
+    form = AccountStatusForm()
+    if form.validate_on_submit():
+        try:
+            reason = services.check_reason(form.reason.data)
+        except services.AccessChangeRefused as refused:
+            form.reason.errors = [*form.reason.errors, refused.message]
+        else:
+            two_factor.reset(account, by=current_user, ip_address=request.remote_addr,
+                             reason=reason)  # fmt: skip
+            flash(_("Two-factor sign-in of %(name)s was reset.", name=account.name), "success")
+            return redirect(url_for(".account", user_id=account.id), code=303)
+    return _reason_page(account, form, "two_factor")
+
+
+@bp.route("/accounts/<int:user_id>/password-reset", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def send_password_reset(user_id: int):
+    """An administrator e-mails the account a reset link (never sees or sets the password)."""
+    account = _account_or_404(user_id)
+    form = AccountStatusForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            reason = services.check_reason(form.reason.data)
+            delivery = passwords.send_reset(account, current_user, reason, request.remote_addr)
+        except services.AccessChangeRefused as refused:
+            form.reason.errors = [*form.reason.errors, refused.message]
+        except (passwords.ResetRefused, mail.MailNotConfigured) as refused:
+            problem = str(getattr(refused, "message", None) or refused.args[0])
+        else:
+            if delivery.ok:
+                flash(_("A password reset link was sent to %(email)s. It works for an hour.",
+                        email=account.email), "success")  # fmt: skip
+            else:
+                flash(_("The e-mail to %(email)s could not be sent. Check the address, or try "
+                        "again later.", email=account.email), "danger")  # fmt: skip
+            return redirect(url_for(".account", user_id=account.id), code=303)
+    return _reason_page(account, form, "password", problem)

@@ -1,14 +1,9 @@
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from flask import current_app, request
 
 from academy.admin import bp, services
 from academy.admin.forms import AccountFilterForm
-from academy.auth import two_factor
 from academy.auth.access import role_required
-from academy.auth.forms import ConfirmForm
-from academy.extensions import db
-from academy.models import Role, User
+from academy.models import Role
 from academy.web import render
 
 
@@ -31,17 +26,3 @@ def accounts():
         counts=services.counts_by_role(),
         filters={"role": form.role.data or "", "q": query or ""},
     )
-
-
-@bp.post("/accounts/<int:user_id>/two-factor/reset")
-@role_required(Role.ADMIN)
-def reset_two_factor(user_id: int):
-    """For someone who lost both phone and recovery codes: their sessions end, and staff set
-    up a new authenticator at their next sign-in. Written to the access log."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        two_factor.reset(user, by=current_user, ip_address=request.remote_addr)
-        flash(_("Two-factor sign-in of %(name)s was reset.", name=user.name), "success")
-    return redirect(url_for("admin.accounts", q=user.email), code=303)

@@ -104,7 +104,7 @@ def _other_active_admins(account: User) -> int:
     )
 
 
-def _check_reason(reason: str | None) -> str:
+def check_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise AccessChangeRefused(
@@ -128,7 +128,7 @@ def change_access(
 ) -> bool:
     """Give the account `role` (at `campus` for a coordinator). Returns False when nothing
     changes. Raises AccessChangeRefused, writing nothing, when a rule refuses."""
-    reason = _check_reason(reason)
+    reason = check_reason(reason)
     if role not in allowed_roles(account):
         if account.role in (Role.TRAINEE, Role.INSTRUCTOR):
             message = _l(
@@ -165,7 +165,7 @@ def change_access(
 def set_active(account: User, active: bool, reason: str | None, by: User) -> bool:
     """Disable (the account's sessions end at once and it cannot sign in) or enable it again.
     Returns False when it already is so. Raises AccessChangeRefused, writing nothing."""
-    reason = _check_reason(reason)
+    reason = check_reason(reason)
     if account.active == active:
         return False
     serialized(ADMIN_LOCK)

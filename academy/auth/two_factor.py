@@ -66,11 +66,12 @@ def _audit(
     ip_address: str | None,
     by: User | None = None,
     action: AccessAction = AccessAction.UPDATE,
+    reason: str | None = None,
 ) -> None:
     """An entry of the 접속기록 in the same transaction as the change it records."""
     db.session.add(
         audit.entry(action, subject=("user", user.id), detail=detail, by=by or user,
-                    ip_address=ip_address)
+                    ip_address=ip_address, reason=reason)
     )  # fmt: skip
 
 
@@ -269,9 +270,9 @@ def disable(user: User, code: str, ip_address: str | None = None) -> bool:
     return True
 
 
-def reset(user: User, by: User, ip_address: str | None = None) -> None:
+def reset(user: User, by: User, ip_address: str | None = None, reason: str | None = None) -> None:
     """An administrator clears a lost second factor: the account's sessions end, and staff
-    enrol again at their next sign-in."""
+    enrol again at their next sign-in. The reason is kept in the access log."""
     _clear(user)
-    _audit(user, "two-factor sign-in reset by an administrator", ip_address, by=by)
+    _audit(user, "two-factor sign-in reset by an administrator", ip_address, by=by, reason=reason)
     db.session.commit()

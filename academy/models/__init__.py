@@ -1,7 +1,8 @@
 """The domain model, one module per domain; import models from here."""
 
 from academy.models.accounts import Role, User
-from academy.models.activation import ActivationToken
+from academy.models.activation import ActivationToken, LinkPurpose
+from academy.models.api_tokens import ApiToken
 from academy.models.audit import AccessAction, AccessLog, AccessLogAnchor, AccessLogCheckpoint
 from academy.models.base import utcnow
 from academy.models.campuses import (
@@ -45,6 +46,7 @@ from academy.models.instructors import (
     CareerPeriod,
     Instructor,
     InstructorAssignment,
+    InstructorCampus,
 )
 from academy.models.internships import (
     HostOrganisation,

@@ -1,9 +1,12 @@
-"""One-time activation links: a trainee's account gets a password through a link sent by e-mail.
+"""One-time links sent by e-mail: an account without a password gets one through an activation
+link (trainees invited by their coordinator, staff and instructors invited when their account is
+made); an account that forgot its password sets a new one through a reset link.
 
 Only a SHA-256 hash of the token is stored, so a copy of the database opens no account; a link
 expires, works once, and a newer link replaces the older ones.
 """
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -11,10 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.extensions import db
-from academy.models.base import utcnow
+from academy.models.base import enum_column, utcnow
 
 if TYPE_CHECKING:
     from academy.models.accounts import User
+
+
+class LinkPurpose(enum.StrEnum):
+    ACTIVATION = "activation"  # first password of an account that has none
+    PASSWORD_RESET = "password_reset"  # a new password for an account that forgot its own
 
 
 class ActivationToken(db.Model):
@@ -23,6 +31,11 @@ class ActivationToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(
+        enum_column(LinkPurpose, "link_purpose"),
+        default=LinkPurpose.ACTIVATION,
+        server_default=LinkPurpose.ACTIVATION.value,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[Optional[datetime]]

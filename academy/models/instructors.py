@@ -34,10 +34,29 @@ class Instructor(db.Model):
         back_populates="instructor", order_by="CareerPeriod.starts_on"
     )
     assignments: Mapped[list["InstructorAssignment"]] = relationship(back_populates="instructor")
+    attachments: Mapped[list["InstructorCampus"]] = relationship(back_populates="instructor")
 
     @property
     def name(self) -> str:
         return self.user.name
+
+
+class InstructorCampus(db.Model):
+    """An instructor of another campus who also teaches here: the campus's coordinator attached
+    the existing account instead of making a second one. `Instructor.campus_id` stays the home
+    campus; an attachment lets this campus's coordinator see and assign the instructor."""
+
+    __tablename__ = "instructor_campus"
+    __table_args__ = (sa.UniqueConstraint("instructor_id", "campus_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instructor_id: Mapped[int] = mapped_column(sa.ForeignKey("instructor.id"), index=True)
+    campus_id: Mapped[int] = mapped_column(sa.ForeignKey("campus.id"), index=True)
+    attached_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attached_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+
+    instructor: Mapped["Instructor"] = relationship(back_populates="attachments")
+    campus: Mapped["Campus"] = relationship()
 
 
 class CareerPeriod(db.Model):

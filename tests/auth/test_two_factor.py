@@ -297,12 +297,27 @@ def test_an_admin_reset_ends_sessions_is_logged_and_forces_enrolment(app, client
     listing = client.get("/admin/accounts", query_string={"q": coordinator.email})
     assert f"/admin/accounts/{coordinator.id}/two-factor/reset" in listing.get_data(as_text=True)
 
-    response = client.post(f"/admin/accounts/{coordinator.id}/two-factor/reset")
+    url = f"/admin/accounts/{coordinator.id}/two-factor/reset"
+    asked = client.get(url)
+    assert asked.status_code == 200 and "사유" in asked.get_data(as_text=True)
+    # Without a reason (a bare POST, as a forged form would send) nothing changes.
+    assert client.post(url).status_code == 422
+    assert client.post(url, data={"reason": " ab "}).status_code == 422
+    assert theirs.get("/cohorts/").status_code == 200
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(AccessLog.detail.like("%reset by an administrator%"))
+        )
+        == 0
+    )
+
+    response = client.post(url, data={"reason": "lost phone, confirmed by a call"})
     assert response.status_code == 303
     entry = db.session.scalar(
         sa.select(AccessLog).where(AccessLog.detail.like("%reset by an administrator%"))
     )
     assert entry.user_id == admin.id and entry.subject_id == coordinator.id
+    assert entry.reason == "lost phone, confirmed by a call"
     assert theirs.get("/cohorts/").status_code == 302  # their session ended
     fresh = db.session.get(User, coordinator.id)
     db.session.refresh(fresh)
@@ -313,4 +328,8 @@ def test_an_admin_reset_ends_sessions_is_logged_and_forces_enrolment(app, client
 def test_only_admins_reset(client, login_as):
     login_as(Role.OFFICIAL)
     other = make_user(role=Role.COORDINATOR, campus=factories.CampusFactory())
-    assert client.post(f"/admin/accounts/{other.id}/two-factor/reset").status_code == 403
+    url = f"/admin/accounts/{other.id}/two-factor/reset"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"reason": "lost phone, confirmed"}).status_code == 403
+    db.session.refresh(other)
+    assert other.totp_secret is not None

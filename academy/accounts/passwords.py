@@ -1,0 +1,134 @@
+"""Passwords after activation: changing one's own, "forgot your password?", and a reset link an
+administrator sends. Rules and writes; nothing here knows about HTTP.
+
+- A reset link is an activation-style link (academy.accounts.services) with its own purpose: only
+  its SHA-256 is stored, it works once, for PASSWORD_RESET_MINUTES, and a newer link replaces it.
+- Asking for a link by e-mail answers the same whether or not the address has an account, so the
+  page cannot be used to find out who studies or works here.
+- An administrator can send anyone a link but never sees or sets the password.
+- Every new password passes the same rules as at activation (length, blocklist, guessability),
+  and every other session of the account ends when it changes.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from academy import audit, mail
+from academy.accounts.services import issue_link, link_lifetime
+from academy.auth import two_factor
+from academy.auth.passwords import hash_password, verify_password
+from academy.auth.services import AccountError, check_password_rules, find_user
+from academy.auth.session import end_all_sessions
+from academy.extensions import db
+from academy.models import AccessAction, LinkPurpose, User
+
+
+def reset_mail(user: User, token: str, by_admin: bool) -> mail.Mail:
+    url = mail.external_url("accounts.reset_password", token=token)
+    minutes = int(link_lifetime(LinkPurpose.PASSWORD_RESET).total_seconds() // 60)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        why = (
+            _("An administrator of the academy sent you this link at your request.")
+            if by_admin
+            else _("Someone, hopefully you, asked to reset the password of this account.")
+        )
+        body = "\n\n".join([
+            _("Hello %(name)s,", name=user.name),
+            why,
+            _("Open the link below and choose a new password:"),
+            url,
+            _("The link works once and for %(minutes)s minutes. When you set the new password, "
+              "every device signed in to your account is signed out. If you did not ask for "
+              "this, ignore this e-mail: your password stays as it is.", minutes=minutes),
+            _("Seoul Youth Employment Academy"),
+        ])  # fmt: skip
+        subject = _("Reset your Youth Employment Academy password")
+    return mail.Mail(user.email, user.name, subject, body)
+
+
+def request_reset(email: str, ip_address: str | None = None) -> mail.Delivery | None:
+    """Someone typed an address on "forgot your password?". An enabled account gets a link;
+    an unknown or disabled one gets nothing, and the caller answers the same either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return None
+    token = issue_link(user, None, purpose=LinkPurpose.PASSWORD_RESET)
+    db.session.add(
+        audit.entry(AccessAction.CREATE, subject=("password_reset_link", user.id), by=user,
+                    ip_address=ip_address, detail="requested on the sign-in page")
+    )  # fmt: skip
+    db.session.commit()
+    (delivery,) = mail.deliver([reset_mail(user, token, by_admin=False)])
+    return delivery
+
+
+class ResetRefused(ValueError):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def send_reset(account: User, by: User, reason: str, ip_address: str | None = None):
+    """An administrator sends the account a reset link; the link goes by e-mail only, so the
+    administrator never holds a way into the account. The reason goes into the access log."""
+    if not mail.can_send():
+        raise mail.MailNotConfigured()
+    if not account.active:
+        raise ResetRefused(_l("This account is disabled. Enable it first."))
+    token = issue_link(account, by, purpose=LinkPurpose.PASSWORD_RESET)
+    db.session.add(
+        audit.entry(AccessAction.CREATE, subject=("password_reset_link", account.id), by=by,
+                    ip_address=ip_address, reason=reason, detail="sent by an administrator")
+    )  # fmt: skip
+    db.session.commit()
+    (delivery,) = mail.deliver([reset_mail(account, token, by_admin=True)])
+    return delivery
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    current: str
+    new: str
+    code: str | None = None
+
+
+def needs_code(user: User) -> bool:
+    """Staff, and anyone who turned the second factor on, confirm with a code from the app: a
+    password typed into an unattended, signed-in browser must not be enough."""
+    return user.two_factor_enabled or two_factor.is_required(user)
+
+
+def change_password(user: User, change: PasswordChange, ip_address: str | None = None) -> str:
+    """The signed-in person's own new password. Raises AccountError naming the field at fault
+    (as `field`), writing nothing. Returns the new session key: every other session ends."""
+    if not verify_password(user.password_hash, change.current):
+        raise FieldError("current", _l("The current password is not correct."))
+    if needs_code(user) and not two_factor.verify_fresh_code(user, change.code or ""):
+        raise FieldError(
+            "code", _l("The code is not correct. Enter the 6-digit code your app shows now.")
+        )
+    if verify_password(user.password_hash, change.new):
+        raise FieldError("password", _l("Choose a password different from the current one."))
+    try:
+        check_password_rules(change.new, (user.email, user.name))
+    except AccountError as refused:
+        raise FieldError("password", str(refused)) from None
+    user.password_hash = hash_password(change.new)
+    end_all_sessions(user)
+    db.session.add(
+        audit.entry(AccessAction.UPDATE, subject=("user", user.id), by=user,
+                    ip_address=ip_address, detail="password changed; other sessions ended")
+    )  # fmt: skip
+    db.session.commit()
+    return user.get_id()
+
+
+class FieldError(AccountError):
+    def __init__(self, field: str, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
