@@ -30,6 +30,10 @@ POLICY = {
     "admin.access_log": ("GET", {Role.ADMIN}),
     "admin.reset_two_factor": ("GET", {Role.ADMIN}),
     "admin.send_password_reset": ("GET", {Role.ADMIN}),
+    "admin.invite_staff": ("GET", {Role.ADMIN}),
+    "admin.resend_invitation": ("POST", {Role.ADMIN}),
+    "instructors.invite": ("GET", {Role.COORDINATOR}),
+    "instructors.attach": ("POST", {Role.COORDINATOR}),
     "accounts.change_password": ("GET", set(Role)),
     "admin.account": ("GET", {Role.ADMIN}),
     "admin.update_account": ("POST", {Role.ADMIN}),
@@ -170,6 +174,7 @@ def url_args(endpoint, world, user=None):
         "admin.update_account": {"user_id": world["enrolment"].trainee.user_id},
         "admin.account_status": {"user_id": world["enrolment"].trainee.user_id},
         "admin.send_password_reset": {"user_id": world["enrolment"].trainee.user_id},
+        "admin.resend_invitation": {"user_id": world["enrolment"].trainee.user_id},
     }.get(endpoint, {})
 
 

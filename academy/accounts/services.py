@@ -25,6 +25,7 @@ from academy.auth.passwords import hash_password
 from academy.auth.services import check_password_rules
 from academy.auth.session import end_all_sessions
 from academy.extensions import db
+from academy.labels import label_for
 from academy.models import (
     AccessAction,
     AccessLog,
@@ -33,11 +34,13 @@ from academy.models import (
     Enrolment,
     EnrolmentStatus,
     LinkPurpose,
+    Role,
     Trainee,
     User,
     utcnow,
 )
 
+STAFF_ROLES = frozenset({Role.OFFICIAL, Role.COORDINATOR, Role.ADMIN})
 TOKEN_BYTES = 32  # 256 bits: guessing is hopeless, so no attempt counter is needed
 
 
@@ -175,19 +178,39 @@ class InvitationResult:
 
 
 def activation_mail(user: User, token: str) -> mail.Mail:
+    """The invitation: what the account is for and what comes after the password (staff set up
+    their second factor), and whom to ask when the link has expired."""
     url = mail.external_url("accounts.activate", token=token)
     hours = current_app.config["ACTIVATION_LINK_HOURS"]
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Activate your Youth Employment Academy account")
+        if user.role == Role.TRAINEE:
+            purpose = _("Your account for the Seoul Youth Employment Academy is ready. Open the "
+                        "link below and choose a password. Then you can report your job outcome "
+                        "and see your record from your phone.")  # fmt: skip
+        elif user.role == Role.INSTRUCTOR:
+            purpose = _("Your instructor account for the Seoul Youth Employment Academy is "
+                        "ready. Open the link below and choose a password. Then you can see your "
+                        "cohorts, take attendance and keep your career history.")  # fmt: skip
+        else:
+            purpose = _("An administrator made you a staff account (%(role)s) for the Seoul "
+                        "Youth Employment Academy. Open the link below and choose a password. "
+                        "Then set up two-factor sign-in with an authenticator app on your phone "
+                        "(Google Authenticator, Microsoft Authenticator or any TOTP app).",
+                        role=label_for(user.role))  # fmt: skip
+        if user.role in STAFF_ROLES:
+            expiry = _("The link works once and for %(hours)s hours. If it has expired, ask the "
+                       "administrator for a new one. If you did not expect this e-mail, you can "
+                       "ignore it.", hours=hours)  # fmt: skip
+        else:
+            expiry = _("The link works once and for %(hours)s hours. If it has expired, ask your "
+                       "campus coordinator for a new one. If you did not expect this e-mail, you "
+                       "can ignore it.", hours=hours)  # fmt: skip
         body = "\n\n".join([
             _("Hello %(name)s,", name=user.name),
-            _("Your account for the Seoul Youth Employment Academy is ready. Open the link below "
-              "and choose a password. Then you can report your job outcome and see your record "
-              "from your phone."),
+            purpose,
             url,
-            _("The link works once and for %(hours)s hours. If it has expired, ask your campus "
-              "coordinator for a new one. If you did not expect this e-mail, you can ignore it.",
-              hours=hours),
+            expiry,
             _("Seoul Youth Employment Academy"),
         ])  # fmt: skip
     return mail.Mail(user.email, user.name, subject, body)

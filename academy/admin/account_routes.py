@@ -10,13 +10,18 @@ from flask_login import current_user
 
 from academy import audit, mail
 from academy.accounts import passwords
+from academy.accounts.routes import shown_links
 from academy.admin import bp, services
 from academy.admin.forms import AccountAccessForm, AccountStatusForm
 from academy.auth import two_factor
 from academy.auth.access import role_required
+from academy.auth.forms import ConfirmForm
 from academy.extensions import db
 from academy.models import AccessAction, Campus, Role, Trainee, User
 from academy.web import render
+
+# Development only: the invitation link of the last invitation, shown once on the account page.
+SHOWN_LINKS_KEY = "shown_staff_links"
 
 
 def _account_or_404(user_id: int) -> User:
@@ -50,6 +55,8 @@ def _page(account: User, form: AccountAccessForm, problem=None):
         problem=problem,
         history=services.access_history(account),
         fixed_role=len(form.role.choices) == 1,
+        shown_links=shown_links(SHOWN_LINKS_KEY),
+        confirm=ConfirmForm(),
     )
 
 

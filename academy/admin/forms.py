@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField, EmailField, SearchField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from academy.labels import label_for
 from academy.models import AccessAction, Role
@@ -53,3 +53,29 @@ class AccountStatusForm(FlaskForm):
     """Disabling or enabling an account: the reason goes into the access log."""
 
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
+
+
+class StaffInvitationForm(FlaskForm):
+    """A new staff account: the person gets an e-mail with a link to choose a password."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[DataRequired(_l("Enter the name.")), Length(max=100)],
+    )
+    email = EmailField(
+        _l("E-mail"),
+        filters=[lambda value: value.strip().lower() if value else value],
+        validators=[
+            DataRequired(_l("Enter the e-mail.")),
+            Email(_l("Enter a valid e-mail.")),
+            Length(max=254),
+        ],
+    )
+    role = SelectField(_l("Role"), validators=[InputRequired()])
+    campus = SelectField(_l("Campus (coordinators only)"), validators=[Optional()])
+
+    def __init__(self, *args, roles=(), campuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.value, label_for(r)) for r in roles]
+        self.campus.choices = [("", _l("No campus"))] + [(str(c.id), c.name) for c in campuses]

@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("instructors", __name__, url_prefix="/instructors")
 
-from academy.instructors import routes, services  # noqa: E402,F401
+from academy.instructors import invitation_routes, routes, services  # noqa: E402,F401
 from academy.instructors.forms import AssignmentForm  # noqa: E402
 
 # Pages of other blueprints show the same figures: the cohort page includes the assignment panel.

@@ -13,7 +13,9 @@ def can_see_instructor(instructor: Instructor) -> bool:
     if user.role in CITYWIDE_ROLES:
         return True
     if user.role == Role.COORDINATOR:
-        return instructor.campus_id == user.campus_id
+        return instructor.campus_id == user.campus_id or any(
+            a.campus_id == user.campus_id for a in instructor.attachments
+        )
     if user.role == Role.INSTRUCTOR:
         return instructor.user_id == user.id
     return False

@@ -1,8 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from academy.instructors.services import describe_experience
 from academy.labels import label_for
@@ -69,3 +78,68 @@ class ListFilterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: the form carries only the CSRF token."""
+
+
+class CareerEntryForm(Form):
+    """One career period the coordinator knows of; a row left empty is skipped."""
+
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=150)])
+    role_title = StringField(_l("Job title"), validators=[Optional(), Length(max=100)])
+    field = SelectField(_l("Field"), validators=[Optional()])
+    starts_on = DateField(_l("Start date"), validators=[Optional()])
+    ends_on = DateField(_l("End date"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.choices = [(f.value, label_for(f)) for f in CareerField]
+
+    @property
+    def filled(self) -> bool:
+        return bool((self.employer.data or "").strip() or self.starts_on.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.filled:
+            return ok
+        if not (self.employer.data or "").strip():
+            self.employer.errors.append(_l("Enter the employer."))
+        if not (self.role_title.data or "").strip():
+            self.role_title.errors.append(_l("Enter the job title."))
+        if not self.starts_on.data:
+            self.starts_on.errors.append(_l("Enter the start date."))
+        if self.ends_on.data and self.starts_on.data and self.ends_on.data < self.starts_on.data:
+            self.ends_on.errors.append(_l("The end date cannot be before the start date."))
+        return ok and not any(f.errors for f in self)
+
+
+class InstructorInvitationForm(FlaskForm):
+    """A new instructor of the coordinator's campus: the account, the profile and what is known
+    of their career. They get an e-mail with a link to choose a password."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[DataRequired(_l("Enter the name.")), Length(max=100)],
+    )
+    email = EmailField(
+        _l("E-mail"),
+        filters=[lambda value: value.strip().lower() if value else value],
+        validators=[
+            DataRequired(_l("Enter the e-mail.")),
+            Email(_l("Enter a valid e-mail.")),
+            Length(max=254),
+        ],
+    )
+    careers = FieldList(FormField(CareerEntryForm), min_entries=3, max_entries=10)
+
+
+class AttachInstructorForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail of their instructor account"),
+        filters=[lambda value: value.strip().lower() if value else value],
+        validators=[
+            DataRequired(_l("Enter the e-mail.")),
+            Email(_l("Enter a valid e-mail.")),
+            Length(max=254),
+        ],
+    )

@@ -27,6 +27,7 @@ from academy.models import (
     Cohort,
     Instructor,
     InstructorAssignment,
+    InstructorCampus,
     User,
     utcnow,
 )
@@ -171,6 +172,14 @@ def instructor_with_history(instructor_id: int) -> Instructor:
     )
 
 
+def teaches_at(campus_id: int) -> sa.ColumnElement[bool]:
+    """Instructors of a campus: those whose home it is, and those attached to it from another."""
+    attached = sa.select(InstructorCampus.instructor_id).where(
+        InstructorCampus.campus_id == campus_id
+    )
+    return sa.or_(Instructor.campus_id == campus_id, Instructor.id.in_(attached))
+
+
 @dataclass(frozen=True)
 class InstructorRow:
     instructor: Instructor
@@ -191,7 +200,7 @@ def instructors_page(campus_id: int | None, page: int, per_page: int, as_of: dat
         .order_by(User.name, Instructor.id)
     )
     if campus_id is not None:
-        query = query.where(Instructor.campus_id == campus_id)
+        query = query.where(teaches_at(campus_id))
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
     rows = [
         InstructorRow(
@@ -297,7 +306,7 @@ def assignment_panel(cohort: Cohort) -> AssignmentPanel:
     everyone = db.session.scalars(
         sa.select(Instructor)
         .join(User, User.id == Instructor.user_id)
-        .where(sa.or_(Instructor.campus_id == cohort.campus_id, Instructor.id.in_(assigned_ids)))
+        .where(sa.or_(teaches_at(cohort.campus_id), Instructor.id.in_(assigned_ids)))
         .options(contains_eager(Instructor.user), selectinload(Instructor.careers))
         .order_by(User.name)
     ).all()

@@ -1,0 +1,152 @@
+"""Accounts made by people in the app: administrators invite staff, coordinators invite the
+instructors of their campus (or attach one who already teaches at another campus).
+
+Rules: an address that already has an account is never invited again (the person says so and
+nothing changes); an administrator makes officials, coordinators (with a campus) and other
+administrators, never trainees (enrolment makes those) nor instructors (their campus does); a
+coordinator makes instructors of their own campus only. The new account has no password: the
+invitation (academy.accounts.services.invite) carries a one-time link to choose one, and staff
+then enrol their second factor before anything else opens. Each creation is a role grant in the
+access log, naming who made it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from academy import audit
+from academy.accounts.services import STAFF_ROLES
+from academy.auth.services import find_user
+from academy.extensions import db
+from academy.models import (
+    AccessAction,
+    Campus,
+    CareerField,
+    CareerPeriod,
+    Instructor,
+    InstructorCampus,
+    Role,
+    User,
+)
+
+
+class InvitationRefused(ValueError):
+    """A rule refused; `field` is the form field the message belongs to (None: the whole form)."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def _address_is_free(email: str) -> str:
+    email = email.strip().lower()
+    if find_user(email) is not None:
+        raise InvitationRefused(
+            _l("An account for %(email)s exists already. Nothing was changed.", email=email),
+            "email",
+        )
+    return email
+
+
+def _add_account(user: User, by: User) -> User:
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address, invited at the same moment by someone else
+        db.session.rollback()
+        raise InvitationRefused(
+            _l("An account for %(email)s exists already. Nothing was changed.", email=user.email),
+            "email",
+        ) from None
+    db.session.add(audit.role_change(AccessAction.ROLE_GRANT, user, by, change="invited"))
+    return user
+
+
+def create_staff(name: str, email: str, role: Role, campus: Campus | None, by: User) -> User:
+    """An official, coordinator (of `campus`) or administrator account without a password."""
+    if by.role != Role.ADMIN:
+        raise InvitationRefused(_l("Only administrators create staff accounts."))
+    if role not in STAFF_ROLES:
+        raise InvitationRefused(
+            _l("Trainee accounts come with enrolment, and instructor accounts from their campus."),
+            "role",
+        )
+    if role == Role.COORDINATOR and campus is None:
+        raise InvitationRefused(_l("A campus coordinator needs a campus."), "campus")
+    email = _address_is_free(email)
+    user = User(email=email, name=name.strip(), role=role,
+                campus=campus if role == Role.COORDINATOR else None)  # fmt: skip
+    _add_account(user, by)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class CareerEntry:
+    employer: str
+    role_title: str
+    field: CareerField
+    starts_on: date
+    ends_on: date | None
+
+
+def create_instructor(
+    name: str, email: str, campus: Campus, careers: list[CareerEntry], by: User
+) -> User:
+    """The instructor's account and profile at `campus`, with the career periods the
+    coordinator knows of. The periods count once verified against their evidence, as any other."""
+    if by.role != Role.COORDINATOR or by.campus_id != campus.id:
+        raise InvitationRefused(_l("Coordinators add instructors of their own campus only."))
+    email = _address_is_free(email)
+    user = _add_account(User(email=email, name=name.strip(), role=Role.INSTRUCTOR), by)
+    instructor = Instructor(user=user, campus=campus)
+    db.session.add(instructor)
+    for entry in careers:
+        db.session.add(
+            CareerPeriod(instructor=instructor, employer=entry.employer.strip(),
+                         role_title=entry.role_title.strip(), field=entry.field,
+                         starts_on=entry.starts_on, ends_on=entry.ends_on)
+        )  # fmt: skip
+    db.session.commit()
+    return user
+
+
+def attach_instructor(email: str, campus: Campus, by: User) -> Instructor:
+    """An instructor who already has an account (at another campus) also teaches here: no second
+    account; this campus's coordinator may now see and assign them."""
+    if by.role != Role.COORDINATOR or by.campus_id != campus.id:
+        raise InvitationRefused(_l("Coordinators add instructors of their own campus only."))
+    user = find_user(email)
+    instructor = user.instructor if user is not None else None
+    if instructor is None:
+        raise InvitationRefused(
+            _l("No instructor account has this e-mail. Add the instructor as new instead."),
+            "email",
+        )
+    already = instructor.campus_id == campus.id or db.session.scalar(
+        sa.select(InstructorCampus.id).where(
+            InstructorCampus.instructor_id == instructor.id, InstructorCampus.campus_id == campus.id
+        )
+    )
+    if already:
+        raise InvitationRefused(
+            _l("%(name)s already teaches at this campus.", name=user.name), "email"
+        )
+    db.session.add(InstructorCampus(instructor_id=instructor.id, campus_id=campus.id,
+                                    attached_by_id=by.id))  # fmt: skip
+    db.session.add(
+        audit.entry(AccessAction.CREATE, subject=("instructor", instructor.id), by=by,
+                    detail={"attached_to_campus": campus.id, "home_campus": instructor.campus_id})
+    )  # fmt: skip
+    try:
+        db.session.commit()
+    except IntegrityError:  # attached at the same moment by a second click
+        db.session.rollback()
+        raise InvitationRefused(
+            _l("%(name)s already teaches at this campus.", name=user.name), "email"
+        ) from None
+    return instructor

@@ -1,0 +1,98 @@
+"""Coordinators bring instructors in: a new account with its profile and invitation, or an
+instructor of another campus attached without a second account (academy.accounts.staff)."""
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from htmx_flask import request
+
+from academy import mail
+from academy.accounts import services as invitations
+from academy.accounts import staff
+from academy.accounts.routes import shown_links
+from academy.auth.access import get_campus_or_404, role_required
+from academy.instructors import bp
+from academy.instructors.forms import AttachInstructorForm, InstructorInvitationForm
+from academy.models import CareerField, Role
+
+# Development only: the new instructor's link, shown once on the page after the invitation.
+SHOWN_LINKS_KEY = "shown_instructor_links"
+
+
+def _careers(form: InstructorInvitationForm) -> list[staff.CareerEntry]:
+    return [
+        staff.CareerEntry(row.employer.data, row.role_title.data, CareerField(row.field.data),
+                          row.starts_on.data, row.ends_on.data)
+        for row in (entry.form for entry in form.careers)
+        if row.filled
+    ]  # fmt: skip
+
+
+def _page(form, attach, problem=None, status=200):
+    page = render_template(
+        "instructors/new.html",
+        form=form,
+        attach=attach,
+        problem=problem,
+        shown_links=shown_links(SHOWN_LINKS_KEY),
+    )
+    return page, status
+
+
+def _refused(form, refused: staff.InvitationRefused) -> str | None:
+    field = getattr(form, refused.field or "", None)
+    if field is None:
+        return refused.message
+    field.errors = [*field.errors, refused.message]
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def invite():
+    """A new instructor of the coordinator's own campus, invited by e-mail."""
+    campus = get_campus_or_404(current_user.campus_id)
+    form = InstructorInvitationForm()
+    problem = None
+    if form.validate_on_submit():
+        if not mail.can_send():
+            problem = str(mail.MailNotConfigured().args[0])
+        else:
+            try:
+                user = staff.create_instructor(form.name.data, form.email.data, campus,
+                                               _careers(form), by=current_user)  # fmt: skip
+            except staff.InvitationRefused as refused:
+                problem = _refused(form, refused)
+            else:
+                result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
+                if result.failed:
+                    flash(_("The instructor was added, but the e-mail to %(email)s could not be "
+                            "sent. Check the address, then send the invitation again.",
+                            email=user.email), "danger")  # fmt: skip
+                else:
+                    flash(_("%(name)s was added and invited by e-mail.", name=user.name),
+                          "success")  # fmt: skip
+                if result.shown_links:
+                    session[SHOWN_LINKS_KEY] = result.shown_links
+                return redirect(url_for(".invite"), code=303)
+    status = 422 if form.errors or problem else 200
+    return _page(form, AttachInstructorForm(formdata=None), problem, status)
+
+
+@bp.post("/attach")
+@role_required(Role.COORDINATOR)
+def attach():
+    """An instructor who already has an account at another campus also teaches here."""
+    campus = get_campus_or_404(current_user.campus_id)
+    form = AttachInstructorForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            instructor = staff.attach_instructor(form.email.data, campus, by=current_user)
+        except staff.InvitationRefused as refused:
+            problem = _refused(form, refused)
+        else:
+            flash(_("%(name)s can now be assigned to this campus's cohorts.",
+                    name=instructor.name), "success")  # fmt: skip
+            return redirect(url_for(".show", instructor_id=instructor.id), code=303)
+    return _page(InstructorInvitationForm(formdata=None), form, problem, 422)
