@@ -132,6 +132,35 @@ def create_user(email: str, role: str, campus_name: str | None, name: str | None
     click.echo(f"created {user.email} ({user.role.value}); sign in at /login")
 
 
+@academy.group("token")
+def token_group() -> None:
+    """Personal API tokens for /api/v1/kpi (officials and administrators)."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, e.g. the tool that uses it.")
+@click.option("--days", type=int, default=90, show_default=True, help="Days until it expires.")
+@with_appcontext
+def token_create(email: str, name: str, days: int) -> None:
+    """Print a new read-only token for EMAIL's account; it is not shown again."""
+    from academy.api.tokens import TokenRefused, create_token
+    from academy.auth.services import find_user
+
+    user = find_user(email)
+    if user is None:
+        _fail(f"no account for {email.strip().lower()}")
+    try:
+        with force_locale("en"):
+            row, secret = create_token(user, name, days)
+    except TokenRefused as refused:
+        with force_locale("en"):
+            _fail(str(refused.message))
+    click.echo(secret)
+    click.echo(f"token {row.name!r} for {user.email}, expires {row.expires_at:%Y-%m-%d} (UTC); "
+               "it is not shown again", err=True)  # fmt: skip
+
+
 @academy.group("audit")
 def audit_group() -> None:
     """The personal-data access log (접속기록): check the chain, purge what retention allows."""

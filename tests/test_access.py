@@ -5,6 +5,7 @@ An endpoint missing from the table fails the test, so a new page cannot ship wit
 
 import pytest
 
+from academy.api.tokens import create_token
 from academy.extensions import db
 from academy.models import InstructorAssignment, Role
 from tests import factories
@@ -110,7 +111,9 @@ POLICY = {
     "reports.index": ("GET", {Role.OFFICIAL, Role.ADMIN}),
     "reports.create": ("POST", {Role.OFFICIAL}),
     "reports.download": ("GET", {Role.OFFICIAL, Role.ADMIN}),
-    "api.kpi": ("GET", {Role.OFFICIAL, Role.ADMIN}),
+    "accounts.api_tokens": ("GET", {Role.OFFICIAL, Role.ADMIN}),
+    "accounts.create_api_token": ("POST", {Role.OFFICIAL, Role.ADMIN}),
+    "accounts.revoke_api_token": ("POST", {Role.OFFICIAL, Role.ADMIN}),
     "cohorts.index": ("GET", {Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR}),
     "cohorts.new": ("GET", {Role.COORDINATOR}),
     "cohorts.edit": ("GET", {Role.COORDINATOR}),
@@ -141,6 +144,8 @@ SEPARATELY_TESTED = {"static", "auth.login", "auth.logout", "auth.set_language",
                      # tests/accounts/test_passwords.py: open to anyone, the link holds the right
                      "accounts.forgot_password", "accounts.reset_requested",
                      "accounts.reset_password",
+                     # tests/api/test_tokens.py: a bearer token or a session; 401/403 in JSON
+                     "api.kpi",
                      # tests/cohorts/test_routes.py: a staged file, reachable by its uploader only
                      "cohorts.staged_import", "cohorts.commit_import",
                      "cohorts.import_errors"}  # fmt: skip
@@ -157,6 +162,10 @@ def world(db):
 
 
 def url_args(endpoint, world, user=None):
+    if endpoint == "accounts.revoke_api_token":  # the signed-in official's own token
+        owner = user if user is not None and user.role in (Role.OFFICIAL, Role.ADMIN) else None
+        row, _secret = create_token(owner or factories.UserFactory(role=Role.OFFICIAL), "t", 1)
+        return {"token_id": row.id}
     if endpoint.startswith(("outcomes.", "accounts.")):
         return outcome_url_args(endpoint, world, user)
     if endpoint.startswith(KPI_PREFIXES):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from academy.accounts import password_routes, routes  # noqa: E402,F401
+from academy.accounts import password_routes, routes, token_routes  # noqa: E402,F401

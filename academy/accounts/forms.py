@@ -1,7 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms import EmailField, HiddenField, IntegerField, PasswordField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from academy.auth.services import MIN_PASSWORD_LENGTH
 
@@ -56,4 +65,20 @@ class ChangePasswordForm(ActivationForm):
         _l("Code from your authenticator app"),
         filters=[lambda value: value.strip() if value else value],
         validators=[Optional(), Length(max=32)],
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[DataRequired(_l("Name the token.")), Length(max=100)],
+    )
+    days = IntegerField(
+        _l("Valid for (days)"),
+        default=90,
+        validators=[
+            InputRequired(_l("Enter a number of days.")),
+            NumberRange(min=1, max=365, message=_l("A token lasts from 1 to 365 days.")),
+        ],
     )
