@@ -13,6 +13,9 @@ from academy.extensions import db
 from academy.models import ApiToken, Role, utcnow
 
 
+MAX_ID = 2**31 - 1  # an INTEGER key: a larger id names nothing (and PostgreSQL would refuse it)
+
+
 def _page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):
     page = render_template(
         "accounts/api_tokens.html",
@@ -52,7 +55,7 @@ def create_api_token():
 @bp.post("/account/api-tokens/<int:token_id>/revoke")
 @role_required(Role.OFFICIAL, Role.ADMIN)
 def revoke_api_token(token_id: int):
-    row = db.session.get(ApiToken, token_id)
+    row = db.session.get(ApiToken, token_id) if token_id <= MAX_ID else None
     if row is None or row.user_id != current_user.id:
         abort(404)  # another account's token: as if it did not exist
     if ConfirmForm().validate_on_submit() and tokens.revoke(row, by=current_user):

@@ -1,9 +1,10 @@
 from flask import current_app, request
 
+from academy import audit
 from academy.admin import bp, services
 from academy.admin.forms import AccountFilterForm
 from academy.auth.access import role_required
-from academy.models import Role
+from academy.models import AccessAction, Role
 from academy.web import render
 
 
@@ -18,6 +19,14 @@ def accounts():
     page = services.accounts_page(
         role, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
+    # The list shows names and e-mails: a view of the trainees on it, logged like any list page.
+    audit.record(
+        AccessAction.VIEW,
+        subject="accounts",
+        trainee_ids=services.trainee_ids_of(page.items),
+        detail={"filters": {"role": role.value if role else "", "q": query or ""},
+                "page": page.page, "accounts": [u.id for u in page.items]},
+    )  # fmt: skip
     return render(
         "admin/accounts.html",
         "admin/_accounts.html",

@@ -39,17 +39,40 @@ LAST_ADMIN = _l(
 )
 
 
+def _starts_with(column, text: str) -> sa.ColumnElement[bool]:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"{escaped}%", escape="\\")
+
+
+def account_search(query: str) -> sa.ColumnElement[bool]:
+    """Accounts whose e-mail or name starts with `query`: what an administrator types (홍길동,
+    hong, hong.gildong@…). Prefix matches use the pattern indexes, so the search stays fast at
+    50,000 accounts where a substring match would read every row twice (list and count). Names
+    are matched as typed and in the usual capitalisations of Latin names."""
+    query = query.strip()
+    email = _starts_with(User.email, query.lower())
+    if "@" in query:
+        return email
+    variants = {query, query.lower(), query.capitalize(), query.title(), query.upper()}
+    return sa.or_(email, *(_starts_with(User.name, v) for v in sorted(variants)))
+
+
 def accounts_page(role: Role | None, query: str | None, page: int, per_page: int) -> Pagination:
-    """Accounts, newest last, filtered by role and by a name or e-mail fragment."""
+    """Accounts by role and e-mail (the order of an index), filtered by role and search."""
     select = sa.select(User).options(selectinload(User.campus)).order_by(User.role, User.email)
     if role is not None:
         select = select.where(User.role == role)
-    if query:
-        pattern = f"%{query.strip().lower()}%"
-        select = select.where(
-            sa.or_(User.email.like(pattern), sa.func.lower(User.name).like(pattern))
-        )
+    if query and query.strip():
+        select = select.where(account_search(query))
     return db.paginate(select, page=page, per_page=per_page, error_out=False)
+
+
+def trainee_ids_of(users: list[User]) -> list[int]:
+    """The trainee records behind a page of accounts, in one query: who a list view showed."""
+    ids = [u.id for u in users if u.role == Role.TRAINEE]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Trainee.id).where(Trainee.user_id.in_(ids))))
 
 
 def counts_by_role() -> dict[Role, int]:

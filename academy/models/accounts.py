@@ -36,6 +36,11 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint(
             "totp_enrolled_at IS NULL OR totp_secret IS NOT NULL", name="totp_enrolled_has_secret"
         ),
+        # The administrator's account list at 50,000 trainees: its order, and its search by the
+        # start of a name or e-mail (pattern operators, so LIKE 'x%' uses them in any collation).
+        sa.Index("ix_user_role_email", "role", "email"),
+        sa.Index("ix_user_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
+        sa.Index("ix_user_email_prefix", "email", postgresql_ops={"email": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
