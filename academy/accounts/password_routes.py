@@ -1,5 +1,7 @@
 """Password pages: "forgot your password?" and its link, and each account's own change page."""
 
+import contextvars
+
 from flask import current_app, flash, make_response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -12,7 +14,7 @@ from academy.accounts import bp, passwords, services
 from academy.accounts.forms import ActivationForm, ChangePasswordForm, ForgotPasswordForm
 from academy.accounts.routes import _private
 from academy.auth.services import AccountError
-from academy.extensions import limiter
+from academy.extensions import db, limiter
 from academy.models import LinkPurpose
 
 
@@ -32,14 +34,34 @@ def _account_allows_another_request(email: str) -> bool:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        response = redirect(url_for(".reset_requested"), code=303)
         if _account_allows_another_request(form.email.data):
-            try:
-                passwords.request_reset(form.email.data, request.remote_addr)
-            except mail.MailNotConfigured:
-                current_app.logger.error("password reset asked for, but no mail server is set")
-        return redirect(url_for(".reset_requested"), code=303)
+            response.call_on_close(_send_reset_later(form.email.data))
+        return response
     status = 422 if form.errors else 200
     return render_template("accounts/forgot_password.html", form=form), status
+
+
+def _send_reset_later(email: str):
+    """The link is made and mailed after the answer has gone out, so the answer takes as long
+    for an address with an account as for one without: its timing tells nothing either."""
+    app = current_app._get_current_object()
+    environ = dict(request.environ)  # the link is built for the address the person used
+
+    def send() -> None:
+        with app.app_context(), app.request_context(environ):
+            try:
+                passwords.request_reset(email, environ.get("REMOTE_ADDR"))
+            except mail.MailNotConfigured:
+                app.logger.error("password reset asked for, but no mail server is set")
+            except Exception:  # the visitor has their answer already: log, never raise
+                app.logger.exception("password reset mail failed")
+            finally:
+                db.session.remove()
+
+    # In a context of its own: whatever the server still holds when it closes the response, the
+    # mail uses its own app context and database session.
+    return lambda: contextvars.Context().run(send)
 
 
 @bp.get("/password/forgot/sent")

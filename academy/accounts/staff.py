@@ -52,7 +52,7 @@ def _address_is_free(email: str) -> str:
     return email
 
 
-def _add_account(user: User, by: User) -> User:
+def _add_account(user: User, by: User, reason: str | None = None) -> User:
     db.session.add(user)
     try:
         db.session.flush()
@@ -62,12 +62,17 @@ def _add_account(user: User, by: User) -> User:
             _l("An account for %(email)s exists already. Nothing was changed.", email=user.email),
             "email",
         ) from None
-    db.session.add(audit.role_change(AccessAction.ROLE_GRANT, user, by, change="invited"))
+    db.session.add(
+        audit.role_change(AccessAction.ROLE_GRANT, user, by, reason=reason, change="invited")
+    )
     return user
 
 
-def create_staff(name: str, email: str, role: Role, campus: Campus | None, by: User) -> User:
-    """An official, coordinator (of `campus`) or administrator account without a password."""
+def create_staff(
+    name: str, email: str, role: Role, campus: Campus | None, by: User, reason: str | None = None
+) -> User:
+    """An official, coordinator (of `campus`) or administrator account without a password; the
+    reason goes into the access log with the grant, as for any change of access."""
     if by.role != Role.ADMIN:
         raise InvitationRefused(_l("Only administrators create staff accounts."))
     if role not in STAFF_ROLES:
@@ -80,7 +85,7 @@ def create_staff(name: str, email: str, role: Role, campus: Campus | None, by: U
     email = _address_is_free(email)
     user = User(email=email, name=name.strip(), role=role,
                 campus=campus if role == Role.COORDINATOR else None)  # fmt: skip
-    _add_account(user, by)
+    _add_account(user, by, reason)
     db.session.commit()
     return user
 

@@ -12,7 +12,6 @@ from academy.auth.forms import ConfirmForm
 from academy.extensions import db
 from academy.models import ApiToken, Role, utcnow
 
-
 MAX_ID = 2**31 - 1  # an INTEGER key: a larger id names nothing (and PostgreSQL would refuse it)
 
 

@@ -74,6 +74,7 @@ class StaffInvitationForm(FlaskForm):
     )
     role = SelectField(_l("Role"), validators=[InputRequired()])
     campus = SelectField(_l("Campus (coordinators only)"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
 
     def __init__(self, *args, roles=(), campuses=(), **kwargs):
         super().__init__(*args, **kwargs)

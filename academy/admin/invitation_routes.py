@@ -12,6 +12,7 @@ from academy.accounts import staff
 from academy.admin import bp
 from academy.admin.account_routes import SHOWN_LINKS_KEY, _account_or_404, _campuses
 from academy.admin.forms import StaffInvitationForm
+from academy.admin.services import AccessChangeRefused, check_reason
 from academy.auth.access import role_required
 from academy.auth.forms import ConfirmForm
 from academy.extensions import db
@@ -50,8 +51,11 @@ def invite_staff():
             problem = str(mail.MailNotConfigured().args[0])
         else:
             try:
+                reason = check_reason(form.reason.data)
                 user = staff.create_staff(form.name.data, form.email.data, Role(form.role.data),
-                                          campus, by=current_user)  # fmt: skip
+                                          campus, by=current_user, reason=reason)  # fmt: skip
+            except AccessChangeRefused as refused:
+                form.reason.errors = [*form.reason.errors, refused.message]
             except staff.InvitationRefused as refused:
                 field = getattr(form, refused.field or "", None)
                 if field is not None:

@@ -58,13 +58,14 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_then_enrols_the_seco
 
     response = client.post("/admin/accounts/new", data={
         "name": "박매니저", "email": " New.Manager@Example.com ", "role": "coordinator",
-        "campus": str(campus.id)})  # fmt: skip
+        "campus": str(campus.id), "reason": "new coordinator from 2026-01"})  # fmt: skip
 
     assert response.status_code == 303
     user = user_by("new.manager@example.com")
     assert (user.role, user.campus_id, user.password_hash) == (Role.COORDINATOR, campus.id, None)
     grant = granted(user)
     assert grant.user_id == admin.id and '"invited"' in grant.detail
+    assert grant.reason == "new coordinator from 2026-01"
     (message,) = smtp.messages
     assert smtp.recipients == [[user.email]]
     body = body_of(message)
@@ -91,7 +92,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_then_enrols_the_seco
 def test_resending_an_invitation_replaces_the_old_link(client, login_as, db, smtp):
     login_as(Role.ADMIN)
     client.post("/admin/accounts/new", data={"name": "시청 담당", "email": "city@example.com",
-                                             "role": "official"})  # fmt: skip
+                                             "role": "official", "reason": "new team"})  # fmt: skip
     user = user_by("city@example.com")
     first = activation_path(smtp.messages[0]).rsplit("/", 1)[1]
 
@@ -106,7 +107,8 @@ def test_resending_an_invitation_replaces_the_old_link(client, login_as, db, smt
 def test_development_shows_the_invitation_link_once(client, login_as, db):
     login_as(Role.ADMIN)
     response = client.post("/admin/accounts/new", data={"name": "개발 관리자",
-                           "email": "dev.admin@example.com", "role": "admin"})  # fmt: skip
+                           "email": "dev.admin@example.com", "role": "admin",
+                           "reason": "second admin"})  # fmt: skip
     first = client.get(response.headers["Location"]).get_data(as_text=True)
     assert first.count('class="dev-link"') == 1
     assert "/activate/" not in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -120,10 +122,15 @@ def test_development_shows_the_invitation_link_once(client, login_as, db):
         ({"name": "교육생", "email": "t@example.com", "role": "trainee"}, 'id="role-error"'),
         ({"name": "강사", "email": "i@example.com", "role": "instructor"}, 'id="role-error"'),
         ({"name": "", "email": "not-an-address", "role": "official"}, "이메일"),
+        (
+            {"name": "사유 없음", "email": "n@example.com", "role": "official", "reason": " "},
+            "사유",
+        ),
     ],
 )
 def test_bad_staff_invitations_change_nothing(client, login_as, db, smtp, data, field_text):
     login_as(Role.ADMIN)
+    data = {"reason": "a new colleague", **data}
     factories.UserFactory(email="taken@example.com", role=Role.TRAINEE, name="원래 주인")
     db.session.commit()
     before = count(User)

@@ -96,6 +96,7 @@ def test_an_invited_coordinator_sets_a_password_and_an_authenticator_and_lands_o
     campus = page.locator("select[name='campus'] option").nth(3)
     campus_name = campus.inner_text()
     page.get_by_label("캠퍼스(캠퍼스 매니저만)").select_option(campus.get_attribute("value"))
+    page.get_by_label("사유").fill("2026년 1월부터 새 캠퍼스 매니저")
     page.get_by_role("button", name="계정 만들고 초대 메일 보내기").click()
     page.wait_for_url(re.compile(r"/admin/accounts/\d+$"))
     assert "초대 메일을 보냈습니다" in page.locator("body").inner_text()
