@@ -35,6 +35,7 @@ POLICY = {
     "admin.resend_invitation": ("POST", {Role.ADMIN}),
     "instructors.invite": ("GET", {Role.COORDINATOR}),
     "instructors.attach": ("POST", {Role.COORDINATOR}),
+    "instructors.resend_invitation": ("POST", {Role.COORDINATOR}),
     "accounts.change_password": ("GET", set(Role)),
     "admin.account": ("GET", {Role.ADMIN}),
     "admin.update_account": ("POST", {Role.ADMIN}),

@@ -1,7 +1,7 @@
 """Coordinators bring instructors in: a new account with its profile and invitation, or an
 instructor of another campus attached without a second account (academy.accounts.staff)."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import request
@@ -12,11 +12,10 @@ from academy.accounts import staff
 from academy.accounts.routes import shown_links
 from academy.auth.access import get_campus_or_404, role_required
 from academy.instructors import bp
-from academy.instructors.forms import AttachInstructorForm, InstructorInvitationForm
+from academy.instructors.access import get_instructor_or_404
+from academy.instructors.forms import AttachInstructorForm, ConfirmForm, InstructorInvitationForm
+from academy.instructors.routes import INVITATION_LINKS_KEY as SHOWN_LINKS_KEY
 from academy.models import CareerField, Role
-
-# Development only: the new instructor's link, shown once on the page after the invitation.
-SHOWN_LINKS_KEY = "shown_instructor_links"
 
 
 def _careers(form: InstructorInvitationForm) -> list[staff.CareerEntry]:
@@ -96,3 +95,34 @@ def attach():
                     name=instructor.name), "success")  # fmt: skip
             return redirect(url_for(".show", instructor_id=instructor.id), code=303)
     return _page(InstructorInvitationForm(formdata=None), form, problem, 422)
+
+
+@bp.post("/<int:instructor_id>/invitation")
+@role_required(Role.COORDINATOR)
+def resend_invitation(instructor_id: int):
+    """A new link for an instructor of this campus who has not chosen a password; the old link
+    stops working. Only the home campus invites: an attached campus does not own the account."""
+    instructor = get_instructor_or_404(instructor_id)
+    if instructor.campus_id != current_user.campus_id:
+        abort(404)
+    back = redirect(url_for(".show", instructor_id=instructor.id), code=303)
+    if not ConfirmForm().validate_on_submit():
+        return back
+    user = instructor.user
+    if user.password_hash is not None or not user.active:
+        flash(_("%(name)s has chosen a password already: no invitation is needed.",
+                name=user.name), "info")  # fmt: skip
+        return back
+    try:
+        result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
+    except mail.MailNotConfigured as error:
+        flash(str(error.args[0]), "danger")
+        return back
+    if result.failed:
+        flash(_("The e-mail to %(email)s could not be sent. Check the address, or try again "
+                "later.", email=user.email), "danger")  # fmt: skip
+    else:
+        flash(_("An invitation was e-mailed to %(email)s.", email=user.email), "success")
+    if result.shown_links:
+        session[SHOWN_LINKS_KEY] = result.shown_links
+    return back

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import audit
+from academy.accounts.routes import shown_links
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.clock import seoul_today
 from academy.extensions import db
@@ -19,6 +20,9 @@ from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
 from academy.web import render
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
+INVITATION_LINKS_KEY = (
+    "shown_instructor_links"  # development: academy.instructors.invitation_routes
+)
 
 
 def _own_instructor() -> Instructor:
@@ -124,6 +128,7 @@ def show(instructor_id: int):
         own=False,
         can_verify=current_user.role in STAFF,
         confirm=ConfirmForm(),
+        shown_links=shown_links(INVITATION_LINKS_KEY),
     )
 
 

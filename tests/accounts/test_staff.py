@@ -252,3 +252,26 @@ def test_only_coordinators_add_instructors(client, login_as, db, role):
     assert client.post("/instructors/new", data={"name": "x", "email": "y@example.com"}
                        ).status_code == 403  # fmt: skip
     assert user_by("y@example.com") is None
+
+
+def test_the_home_campus_re_sends_an_instructors_invitation_and_no_one_else(
+    client, login_as, db, smtp
+):
+    home, other = factories.CampusFactory(), factories.CampusFactory()
+    instructor = factories.InstructorFactory(campus=home)
+    db.session.commit()
+    old = services.issue_link(instructor.user, None)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=other)
+    url = f"/instructors/{instructor.id}/invitation"
+    assert client.post(url).status_code == 404  # another campus: as if it did not exist
+    client.post("/logout")
+    login_as(Role.COORDINATOR, campus=home)
+    assert "/invitation" in client.get(f"/instructors/{instructor.id}").get_data(as_text=True)
+
+    assert client.post(url).status_code == 303
+
+    (message,) = smtp.messages
+    assert services.link_state(old)[0] == LinkState.REPLACED
+    new = activation_path(message).rsplit("/", 1)[1]
+    assert services.link_state(new)[0] == LinkState.VALID

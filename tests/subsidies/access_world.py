@@ -48,6 +48,7 @@ def programme_url_args(endpoint: str, world: dict, user) -> dict:
     db.session.commit()
     return {
         "instructors.show": {"instructor_id": instructor.id},
+        "instructors.resend_invitation": {"instructor_id": instructor.id},
         "instructors.delete_career": {"career_id": career.id},
         "instructors.verify_career": {"career_id": career.id},
         "instructors.career_evidence": {"career_id": career.id},
