@@ -114,10 +114,11 @@ def person_name(name: str | None, campus_id: int | None = None) -> str:
 PHONE_PATTERN = re.compile(
     r"(?<![\d])(?:\+82[ -]?|0)(?:1[016789]|2|[3-6][1-5]|70)[ -]?\d{3,4}[ -]?\d{4}(?!\d)"
 )
-# Activation links (/activate/<token>), staged imports (/imports/<token>) and secrets named in a
-# message (token=..., password: ...).
+# Activation and password-reset links (/activate/<token>, /password/reset/<token>), staged imports
+# (/imports/<token>), personal API tokens (yea_...) and secrets named in a message (token=...).
 TOKEN_PATTERNS = (
-    re.compile(r"(/(?:activate|imports?|staged)/)[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"(/(?:activate|reset|imports?|staged)/)[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"(yea_)[A-Za-z0-9_\-]{16,}"),
     re.compile(r"(?i)((?:token|csrf_token|session|password|code)[=:]\s*)[^\s&;,]+"),
 )
 

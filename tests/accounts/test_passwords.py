@@ -2,6 +2,7 @@
 same for every address, its link works once and for an hour, an administrator sends a link
 without ever seeing the password, and every change ends the account's other sessions."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -235,3 +236,16 @@ def test_the_answer_goes_out_before_the_account_is_even_looked_up(client, db, sm
     )
     response.close()  # the server has sent the answer
     assert len(smtp.messages) == 1
+
+
+def test_development_logs_the_reset_mail_without_its_link(client, db, caplog):
+    """Without a mail server, development writes each message to the log: the link is redacted
+    there, as activation links are."""
+    caplog.set_level(logging.DEBUG)
+    user = account()
+    forgot(client, user.email)
+    (stored,) = db.session.scalars(sa.select(ActivationToken)).all()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/password/reset/[redacted]" in logged
+    assert not re.search(r"/password/reset/[A-Za-z0-9_\-]{16,}", logged)
+    assert stored.purpose == LinkPurpose.PASSWORD_RESET
