@@ -84,13 +84,16 @@ def reset_password(token: str):
     form = ActivationForm()
     if form.validate_on_submit():
         try:
-            services.activate(token, form.password.data, request.remote_addr, purpose=purpose)
+            user = services.activate(
+                token, form.password.data, request.remote_addr, purpose=purpose
+            )
         except services.ActivationRefused as refused:
             page = render_template("accounts/link_refused.html", state=refused.state, reset=True)
             return _private(make_response(page, 410))
         except AccountError as refused:
             form.password.errors.append(str(refused))
         else:
+            passwords.notify_changed(user)
             session.clear()
             flash(_("Your new password is set, and every device was signed out. Sign in with "
                     "the new password."), "success")  # fmt: skip
@@ -122,6 +125,7 @@ def change_password():
             getattr(form, refused.field).errors.append(str(refused.message))
         else:
             login_user(user)  # this browser's cookie, with the new session version
+            passwords.notify_changed(user)
             flash(_("Your password was changed. Other devices were signed out."), "success")
             return redirect(url_for("home.index"), code=303)
     status = 422 if form.errors else 200

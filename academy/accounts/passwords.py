@@ -132,3 +132,28 @@ class FieldError(AccountError):
         super().__init__(str(message))
         self.field = field
         self.message = message
+
+
+def changed_mail(user: User) -> mail.Mail:
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Your Youth Employment Academy password was changed")
+        body = "\n\n".join([
+            _("Hello %(name)s,", name=user.name),
+            _("The password of your account %(email)s was just changed, and every other device "
+              "signed in to it was signed out.", email=user.email),
+            _("If this was not you, choose a new password at once with \"Forgot your password?\" "
+              "on the sign-in page, and tell your campus coordinator or the administrator."),
+            mail.external_url("accounts.forgot_password"),
+            _("Seoul Youth Employment Academy"),
+        ])  # fmt: skip
+    return mail.Mail(user.email, user.name, subject, body)
+
+
+def notify_changed(user: User) -> None:
+    """Tell the account's owner that its password changed, so a change they did not make is
+    noticed. A mail that cannot go out is logged, never an error: the change is done."""
+    if not mail.can_send():
+        return
+    (delivery,) = mail.deliver([changed_mail(user)])
+    if not delivery.ok:
+        current_app.logger.warning("password-changed notice to account %s not sent", user.id)

@@ -93,6 +93,9 @@ def test_a_reset_link_sets_a_new_password_once_and_signs_out_every_device(app, c
 
     assert done.status_code == 303 and done.headers["Location"] == "/login"
     assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
+    notice = smtp.messages[-1]  # the owner hears of it, in case it was not them
+    assert notice["Subject"] == "청년취업사관학교 비밀번호가 바뀌었습니다"
+    assert "/password/forgot" in body_of(notice) and "/password/reset/" not in body_of(notice)
     assert elsewhere.get("/trainees/me").status_code == 302  # the other device is signed out
     again = client.post(link, data={"password": "another fine sentence", "confirm": "x"})
     assert again.status_code == 410
@@ -152,7 +155,7 @@ def test_reset_requests_are_throttled_per_account_silently_and_per_address(
     assert answers == [303, 303, 429]
 
 
-def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app, client, db):
+def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app, client, db, smtp):
     user = account()
     sign_in(client, user)
     elsewhere = app.test_client()
@@ -177,6 +180,8 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
     assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
     assert client.get("/trainees/me").status_code == 200  # this browser stays signed in
     assert elsewhere.get("/trainees/me").status_code == 302  # the other one does not
+    (notice,) = smtp.messages  # none for the refused attempts, one for the change
+    assert smtp.recipients == [[user.email]] and "비밀번호가 바뀌었습니다" in notice["Subject"]
 
 
 def test_staff_change_their_password_with_a_code_from_the_app(client, db):
