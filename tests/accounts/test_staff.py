@@ -275,3 +275,15 @@ def test_the_home_campus_re_sends_an_instructors_invitation_and_no_one_else(
     assert services.link_state(old)[0] == LinkState.REPLACED
     new = activation_path(message).rsplit("/", 1)[1]
     assert services.link_state(new)[0] == LinkState.VALID
+
+
+def test_without_a_mail_server_no_account_is_made_that_nobody_could_activate(
+    app, client, login_as, db, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_SHOW_LINKS", False)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    login_as(Role.ADMIN)
+    response = client.post("/admin/accounts/new", data={"name": "메일 없음", "role": "official",
+                           "email": "nomail@example.com", "reason": "new team"})  # fmt: skip
+    assert response.status_code == 422 and "MAIL_SERVER" in response.get_data(as_text=True)
+    assert user_by("nomail@example.com") is None and count(ActivationToken) == 0
