@@ -43,7 +43,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url("academy.sqlite")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: an error logged with its statement never carries the values (personal
+    # data) bound to it (issue 13: the logged traceback of a 500).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
@@ -126,7 +128,7 @@ class TestConfig(Config):
     # Cheap argon2id for the suite's hundreds of sign-ins; production keeps argon2-cffi's defaults.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") and _database_url("") or "sqlite://"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
     def __init__(self) -> None:
         self.SECRET_KEY = secrets.token_hex(32)

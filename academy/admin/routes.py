@@ -9,6 +9,7 @@ from academy.auth.access import role_required
 from academy.auth.forms import ConfirmForm
 from academy.extensions import db
 from academy.models import Role, User
+from academy.parameters import page_arg
 from academy.web import render
 
 
@@ -20,9 +21,7 @@ def accounts():
     form.validate()
     role = Role(form.role.data) if form.role.data and not form.role.errors else None
     query = form.q.data if not form.q.errors else None
-    page = services.accounts_page(
-        role, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    page = services.accounts_page(role, query, page_arg(), current_app.config["PAGE_SIZE"])
     return render(
         "admin/accounts.html",
         "admin/_accounts.html",

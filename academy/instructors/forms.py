@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from academy.instructors.services import describe_experience
 from academy.labels import label_for
 from academy.models import AssignmentRole, CareerField
+from academy.parameters import DateField
 
 
 class CareerForm(FlaskForm):
