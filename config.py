@@ -63,6 +63,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes")
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    # One-by-one enrolments and their inline field checks, per coordinator: plenty for typing
+    # a roster in, too few to guess birth dates with (bulk enrolment is the roster import).
+    ENROLMENT_CHECKS_PER_USER = os.environ.get("ENROLMENT_CHECKS_PER_USER", "120 per 10 minutes")
     # Second sign-in factor: wrong codes allowed per account, and how long the step between
     # the password and the code (or the staff's enrolment) may take.
     TWO_FACTOR_FAILURES_PER_ACCOUNT = os.environ.get(
@@ -77,6 +80,9 @@ class Config:
     YOUTH_MIN_AGE = 19
     YOUTH_MAX_AGE = 39
     PAGE_SIZE = 50
+    # The longest cohort: a year. The academy's courses run for months (K-Digital Training
+    # courses are 6 months or less); anything longer is a typing mistake.
+    COHORT_MAX_DAYS = int(os.environ.get("COHORT_MAX_DAYS", "366"))
     # A trainee is at risk when at most this many more absences would drop them below their
     # course's completion rule.
     AT_RISK_SPARE_ABSENCES = 2
