@@ -106,6 +106,9 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts
     # none (the client address is the connection's). Sign-in limits and logs use the address.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # Strict-Transport-Security on every response (production is served over HTTPS only);
+    # 0 sends none (development and tests run on plain HTTP).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     ACTIVATION_LINK_HOURS = int(os.environ.get("ACTIVATION_LINK_HOURS", "72"))
     # A staged file waits this long for its next step.
     STAGING_MINUTES = 60
@@ -116,6 +119,7 @@ class Config:
 
 class DevConfig(Config):
     DEBUG = True
+    HSTS_SECONDS = 0
     MAIL_SHOW_LINKS = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -127,6 +131,7 @@ class DevConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    HSTS_SECONDS = 0
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
