@@ -106,6 +106,10 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts
     # none (the client address is the connection's). Sign-in limits and logs use the address.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # Where `flask academy audit anchor` keeps the access log's newest entry, outside the
+    # database: a file on other storage, or a redis:// URL (key AUDIT_ANCHOR_REDIS_KEY).
+    AUDIT_ANCHOR = os.environ.get("AUDIT_ANCHOR")
+    AUDIT_ANCHOR_REDIS_KEY = os.environ.get("AUDIT_ANCHOR_REDIS_KEY", "academy:audit:anchor")
     # Strict-Transport-Security on every response (production is served over HTTPS only);
     # 0 sends none (development and tests run on plain HTTP).
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
