@@ -174,9 +174,10 @@ def evidence(evidence_id: int):
 
 
 @bp.get("/campuses/<int:campus_id>/queue")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def queue(campus_id: int):
-    """Outcomes waiting for the coordinator, by cohort, evidence first."""
+    """Outcomes waiting for the coordinator, by cohort, evidence first. City officials see it
+    too: they verify what a campus's only coordinator entered (four eyes, services.verify)."""
     campus = get_campus_or_404(campus_id)
     cohort_id = query_int("cohort")
     queue = services.verification_queue(campus.id, cohort_id)
@@ -206,7 +207,7 @@ def _who(record) -> str:
 
 
 @bp.post("/records/<int:outcome_id>/verify")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def verify(outcome_id: int):
     record = get_outcome_or_404(outcome_id)
     if not DecisionForm().validate_on_submit():
@@ -222,7 +223,7 @@ def verify(outcome_id: int):
 
 
 @bp.post("/records/<int:outcome_id>/send-back")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def send_back(outcome_id: int):
     record = get_outcome_or_404(outcome_id)
     form = DecisionForm()
