@@ -24,10 +24,10 @@ from academy.models import (
 )
 from tests import factories
 from tests.conftest import TEST_PASSWORD, sign_in
-from tests.factories import EVIDENCE_PDF
+from tests.factories import EVIDENCE_PDF, photo
 
 HTMX = {"HX-Request": "true"}
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+JPEG = photo("JPEG")
 
 
 def completed_enrolment(trainee=None, campus=None, ended_days_ago=60):
