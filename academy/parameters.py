@@ -106,3 +106,15 @@ def bounded_date(value: date) -> date:
     if not MIN_DATE <= value <= MAX_DATE:
         raise ValueError(value)
     return value
+
+
+def database_ids(form, field) -> None:
+    """A WTForms validator for fields holding record ids (one, or a list): each must fit a
+    database integer, as path ids do (an oversized enrolment_id gave a 500 on PostgreSQL)."""
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    for value in values:
+        if value in (None, ""):
+            continue
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= DB_INT_MAX:
+            raise wtforms.validators.StopValidation(_l("The request could not be read."))

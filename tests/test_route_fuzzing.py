@@ -164,3 +164,17 @@ def test_the_reviews_inputs_give_a_404_or_a_400(app, client, login_as, world, en
         full = url + ("&" if "?" in url else "?") + urlencode(query)
         response = client.get(full)
         assert response.status_code < 500, (full, response.status_code)
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63, 10**20])
+def test_oversized_record_ids_in_forms_are_refused_without_a_500(app, client, login_as, world,  # noqa: F811
+                                                                 huge):  # fmt: skip
+    """Item 5: "an oversized enrolment_id" in a posted form gave a 500 on PostgreSQL."""
+    sign_in(login_as, Role.COORDINATOR, world)
+    cohort, campus = world["cohort"], world["campus"]
+    invite = client.post(
+        f"/accounts/cohorts/{cohort.id}/invitations", data={"enrolment_id": str(huge)}
+    )
+    remind = client.post(f"/outcomes/campuses/{campus.id}/reminders",
+                         data={"enrolment_ids": [str(huge)]})  # fmt: skip
+    assert invite.status_code < 500 and remind.status_code < 500

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from academy.auth.services import MIN_PASSWORD_LENGTH
+from academy.parameters import database_ids
 
 
 class ActivationForm(FlaskForm):
@@ -30,4 +31,4 @@ class ActivationForm(FlaskForm):
 class InviteForm(FlaskForm):
     """Without an enrolment, everyone on the roster who has not activated yet is invited."""
 
-    enrolment_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
+    enrolment_id = HiddenField(validators=[Optional(), database_ids])

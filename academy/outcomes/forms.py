@@ -25,7 +25,7 @@ from academy.outcomes.services import (
     Situation,
     Window,
 )
-from academy.parameters import DateField
+from academy.parameters import DateField, database_ids
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
@@ -261,7 +261,9 @@ class FollowUpFilterForm(FlaskForm):
 
 
 class ReminderForm(FlaskForm):
-    enrolment_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    enrolment_ids = SelectMultipleField(
+        coerce=int, validate_choice=False, validators=[database_ids]
+    )
     everyone = HiddenField()
     window = HiddenField()
     cohort = HiddenField()
