@@ -158,6 +158,7 @@ def _seed() -> dict:
     closed = factories.CohortFactory(campus=campus2, starts_on=date(2024, 3, 4),
                                      closed_on=date(2024, 8, 30))  # fmt: skip
     trainee_b = factories.EnrolmentFactory(cohort=upcoming).trainee
+    course2 = factories.CourseFactory(campus=campus2)
     db.session.commit()
     return {
         "totp": {name: user.totp_secret for name, user in staff.items()},
@@ -166,6 +167,7 @@ def _seed() -> dict:
         "trainee_b_email": trainee_b.user.email,
         "upcoming": upcoming.id,
         "closed": closed.id,
+        "course2": course2.id,
     }
 
 
@@ -366,3 +368,20 @@ def test_production_responses_carry_hsts(served):
     status, headers, _ = Browser(port).get("/login")
     assert status == 200
     assert headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_a_cohort_cannot_run_for_decades(served, coordinator2):
+    """Item 6: a 2030–2100 cohort was accepted with 17,370 sessions (its page: 10 MB, 10.8 s)."""
+    port, facts, _, seeding = served
+    coordinator2.get("/cohorts/new")
+    started = time.monotonic()
+    status, _, page = coordinator2.post("/cohorts/new", {
+        "code": "LONG-2030", "course_id": str(facts["course2"]), "starts_on": "2030-01-01",
+        "ends_on": "2100-12-31", "capacity": "20", "classroom_id": "",
+    })  # fmt: skip
+    assert status == 422 and "366" in page
+    assert time.monotonic() - started < 5
+    with seeding.app_context():
+        from academy.models import Cohort
+
+        assert db.session.scalar(sa.select(Cohort.id).where(Cohort.code == "LONG-2030")) is None
