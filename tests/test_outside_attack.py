@@ -385,3 +385,22 @@ def test_a_cohort_cannot_run_for_decades(served, coordinator2):
         from academy.models import Cohort
 
         assert db.session.scalar(sa.select(Cohort.id).where(Cohort.code == "LONG-2030")) is None
+
+
+def test_production_with_mail_and_no_public_base_url_does_not_start(tmp_path):
+    """Partly: without PUBLIC_BASE_URL the activation link took the request's Host header.
+    gunicorn with mail configured and no PUBLIC_BASE_URL never serves."""
+    port = _free_port()
+    env = {**os.environ, "SECRET_KEY": "attack-suite-secret-key-0123456789",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}",
+           "ACADEMY_INSTANCE_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1",
+           "MAIL_SERVER": "smtp.example.org"}  # fmt: skip
+    for name in ("ACADEMY_ENV", "PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.run(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert server.returncode != 0
+    assert "PUBLIC_BASE_URL" in server.stdout + server.stderr
