@@ -71,13 +71,15 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
-    def request(self, method: str, path: str, form: dict | None = None, headers=None):
-        body = urlencode(form or {}).encode() if method == "POST" else b""
+    def request(self, method: str, path: str, form: dict | None = None, headers=None,
+                body: bytes | None = None, content_type: str | None = None):  # fmt: skip
+        if body is None:
+            body = urlencode(form or {}).encode() if method == "POST" else b""
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if method == "POST":
-            lines += ["Content-Type: application/x-www-form-urlencoded",
+            lines += [f"Content-Type: {content_type or 'application/x-www-form-urlencoded'}",
                       f"Content-Length: {len(body)}"]  # fmt: skip
             if self.csrf:
                 lines.append(f"X-CSRFToken: {self.csrf}")
@@ -107,6 +109,19 @@ class Browser:
 
     def post(self, path, form=None, **kw):
         return self.request("POST", path, form={"csrf_token": self.csrf, **(form or {})}, **kw)
+
+    def post_file(self, path, form: dict, field: str, filename: str, data: bytes):
+        boundary = "----attack" + os.urandom(8).hex()
+        parts = []
+        for name, value in {"csrf_token": self.csrf, **form}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                         f"\r\n\r\n{value}\r\n".encode())  # fmt: skip
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+                     .encode() + data + b"\r\n")  # fmt: skip
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request("POST", path, body=b"".join(parts),
+                            content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
 
     def sign_in(self, email: str, totp_secret: str | None):
         self.get("/login")
@@ -159,6 +174,14 @@ def _seed() -> dict:
                                      closed_on=date(2024, 8, 30))  # fmt: skip
     trainee_b = factories.EnrolmentFactory(cohort=upcoming).trainee
     course2 = factories.CourseFactory(campus=campus2)
+    ended = date.today() - timedelta(days=60)
+    reporting = factories.EnrolmentFactory(
+        cohort=factories.CohortFactory(campus=campus1, starts_on=ended - timedelta(weeks=20),
+                                       ends_on=ended),
+        status=EnrolmentStatus.COMPLETED,
+        trainee__user__email="reporter@example.com",
+        trainee__user__password_hash=hash_password(PASSWORD),
+    )  # fmt: skip
     db.session.commit()
     return {
         "totp": {name: user.totp_secret for name, user in staff.items()},
@@ -168,6 +191,8 @@ def _seed() -> dict:
         "upcoming": upcoming.id,
         "closed": closed.id,
         "course2": course2.id,
+        "reporting_enrolment": reporting.id,
+        "campus1": campus1.id,
     }
 
 
@@ -404,3 +429,70 @@ def test_production_with_mail_and_no_public_base_url_does_not_start(tmp_path):
     )  # fmt: skip
     assert server.returncode != 0
     assert "PUBLIC_BASE_URL" in server.stdout + server.stderr
+
+
+POLYGLOT = b"%PDF-1.4\n<html><body><script>fetch('/admin/accounts')</script></body></html>\n"
+SCRIPTED = (
+    b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
+    b">>\nendobj\n2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n3 0 obj\n<</Type/Page"
+    b"/Parent 2 0 R/MediaBox[0 0 595 842]>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(("data", "name"), [(POLYGLOT, "evidence.pdf.html"),
+                                            (SCRIPTED, "evidence.pdf"),
+                                            (b"%PDF-1.7\n" + b"A" * 62, "evidence.pdf")],
+                         ids=["pdf-html", "pdf-javascript", "71-byte-stub"])  # fmt: skip
+def test_evidence_with_active_content_or_no_structure_is_refused(served, data, name):
+    """Partly: "%PDF-" + HTML and PDFs with JavaScript were accepted as evidence, and a double
+    extension downloaded as evidence.pdf.html."""
+    port, facts, _, seeding = served
+    trainee = Browser(port).sign_in("reporter@example.com", None)
+    enrolment = facts["reporting_enrolment"]
+    url = f"/outcomes/enrolments/{enrolment}/report"
+    trainee.get("/trainees/me")
+    p = f"e{enrolment}-"
+    form = {p + "situation": "employed", p + "employer": "주식회사 공격", p + "starts_on":
+            (date.today() - timedelta(days=30)).isoformat(), p + "job_kind": "open_ended",
+            p + "insured": "yes", p + "weekly_hours": "40", p + "in_field": "yes",
+            p + "monthly_pay": "3,100,000"}  # fmt: skip
+    status, _, _ = trainee.post_file(url, form, p + "evidence", name, data)
+    assert status == 422
+    with seeding.app_context():
+        from academy.models import OutcomeEvidence
+
+        refused = sa.select(sa.func.count()).where(OutcomeEvidence.original_name.like("evidence%"))
+        assert db.session.scalar(refused) == 0
+
+
+def test_the_coordinator_who_entered_an_outcome_cannot_verify_it(served):
+    """Partly: a coordinator recorded an outcome with a tiny "evidence" file and verified it
+    themself. Here with a well-formed PDF, so only the four-eyes rule stands in the way."""
+    from tests.factories import EVIDENCE_PDF
+
+    port, facts, _, seeding = served
+    coordinator1 = Browser(port).sign_in("coordinator1@example.com", facts["totp"]["coordinator1"])
+    enrolment = facts["reporting_enrolment"]
+    p = f"e{enrolment}-"
+    coordinator1.get(f"/outcomes/campuses/{facts['campus1']}/queue")
+    form = {p + "situation": "employed", p + "employer": "주식회사 자기확인", p + "starts_on":
+            (date.today() - timedelta(days=30)).isoformat(), p + "job_kind": "open_ended",
+            p + "insured": "yes", p + "weekly_hours": "40", p + "in_field": "yes",
+            p + "monthly_pay": "3,100,000"}  # fmt: skip
+    report = f"/outcomes/enrolments/{enrolment}/report"
+    status, _, _ = coordinator1.post_file(report, form, p + "evidence", "proof.pdf", EVIDENCE_PDF)
+    assert status == 303
+    with seeding.app_context():
+        from academy.models import OutcomeRecord, Verification
+
+        record_id = db.session.scalar(
+            sa.select(OutcomeRecord.id).where(OutcomeRecord.enrolment_id == enrolment)
+            .order_by(OutcomeRecord.version.desc()).limit(1)
+        )  # fmt: skip
+    status, _, queue = coordinator1.get(f"/outcomes/campuses/{facts['campus1']}/queue")
+    assert f"/outcomes/records/{record_id}/verify" not in queue
+    coordinator1.post(f"/outcomes/records/{record_id}/verify")
+    with seeding.app_context():
+        record = db.session.get(OutcomeRecord, record_id)
+        assert record.verification == Verification.EVIDENCE_ATTACHED
+        assert record.verified_by_id is None
