@@ -214,3 +214,21 @@ def test_the_logged_traceback_of_a_real_500_carries_no_sql_parameters(caplog):
     assert response.status_code == 500
     assert "no_such_person" in caplog.text  # the traceback was logged...
     assert "홍길동비밀" not in caplog.text and "1999-04-13" not in caplog.text  # ...without values
+
+
+def test_an_error_page_that_fails_still_answers(monkeypatch):
+    """Issue 13, item 3: in production a failing error page reached gunicorn, whose error path
+    then lost the worker. The page falls back to plain text and the request is answered."""
+    import academy.errors
+
+    app = production_app()
+
+    def broken_template(*args, **kwargs):
+        raise RuntimeError("the error page itself failed")
+
+    monkeypatch.setattr(academy.errors, "render_template", broken_template)
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert "오류" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
