@@ -43,7 +43,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url("academy.sqlite")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: an error logged with its statement never carries the values (personal
+    # data) bound to it (issue 13: the logged traceback of a 500).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
@@ -61,6 +63,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes")
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    # One-by-one enrolments and their inline field checks, per coordinator: plenty for typing
+    # a roster in, too few to guess birth dates with (bulk enrolment is the roster import).
+    ENROLMENT_CHECKS_PER_USER = os.environ.get("ENROLMENT_CHECKS_PER_USER", "120 per 10 minutes")
     # Second sign-in factor: wrong codes allowed per account, and how long the step between
     # the password and the code (or the staff's enrolment) may take.
     TWO_FACTOR_FAILURES_PER_ACCOUNT = os.environ.get(
@@ -75,6 +80,9 @@ class Config:
     YOUTH_MIN_AGE = 19
     YOUTH_MAX_AGE = 39
     PAGE_SIZE = 50
+    # The longest cohort: a year. The academy's courses run for months (K-Digital Training
+    # courses are 6 months or less); anything longer is a typing mistake.
+    COHORT_MAX_DAYS = int(os.environ.get("COHORT_MAX_DAYS", "366"))
     # A trainee is at risk when at most this many more absences would drop them below their
     # course's completion rule.
     AT_RISK_SPARE_ABSENCES = 2
@@ -98,6 +106,13 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts
     # none (the client address is the connection's). Sign-in limits and logs use the address.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # Where `flask academy audit anchor` keeps the access log's newest entry, outside the
+    # database: a file on other storage, or a redis:// URL (key AUDIT_ANCHOR_REDIS_KEY).
+    AUDIT_ANCHOR = os.environ.get("AUDIT_ANCHOR")
+    AUDIT_ANCHOR_REDIS_KEY = os.environ.get("AUDIT_ANCHOR_REDIS_KEY", "academy:audit:anchor")
+    # Strict-Transport-Security on every response (production is served over HTTPS only);
+    # 0 sends none (development and tests run on plain HTTP).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     ACTIVATION_LINK_HOURS = int(os.environ.get("ACTIVATION_LINK_HOURS", "72"))
     # "Forgot your password?": a reset link works once for this long. Requests are limited per
     # client address and, silently (the page never says whether an account exists), per e-mail.
@@ -120,6 +135,7 @@ class Config:
 
 class DevConfig(Config):
     DEBUG = True
+    HSTS_SECONDS = 0
     MAIL_SHOW_LINKS = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -131,6 +147,7 @@ class DevConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    HSTS_SECONDS = 0
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
@@ -138,7 +155,7 @@ class TestConfig(Config):
     # Cheap argon2id for the suite's hundreds of sign-ins; production keeps argon2-cffi's defaults.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") and _database_url("") or "sqlite://"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
     def __init__(self) -> None:
         self.SECRET_KEY = secrets.token_hex(32)

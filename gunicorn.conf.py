@@ -41,22 +41,49 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s"
 _TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=/|$)")
 
 
-def redact(path: str) -> str:
-    """The path without its query string, with token-like segments replaced."""
+def redact(path: str | None) -> str:
+    """The path without its query string, with token-like segments replaced. gunicorn's error
+    path (a request it could not parse) logs before any path was read: that is "-", never a
+    crash, since an exception here kills the worker and every request it was serving."""
+    if not isinstance(path, str) or not path:
+        return "-"
     return _TOKEN.sub("[redacted]", path.split("?", 1)[0])
 
 
 class RedactingLogger(Logger):
     """Access log lines without tokens: an activation link in a log file would let anyone who
-    reads the log set the trainee's password."""
+    reads the log set the trainee's password.
+
+    gunicorn calls these methods from its own error handling, where an exception is not caught:
+    whatever the request, they must return."""
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = redact(atoms["U"])
-        atoms["f"] = redact(atoms["f"])
+        try:
+            atoms = super().atoms(resp, req, environ, request_time)
+        except Exception:  # a request gunicorn could not parse: log what is known
+            atoms = {"h": environ.get("REMOTE_ADDR", "-"), "t": self.now(), "s": "-"}
+            status = getattr(resp, "status", None)
+            if isinstance(status, str):
+                atoms["s"] = status.split(None, 1)[0]
+        atoms["m"] = atoms.get("m") or "-"
+        atoms["H"] = atoms.get("H") or "-"
+        atoms["U"] = redact(atoms.get("U"))
+        atoms["f"] = redact(atoms.get("f"))
         atoms["q"] = ""
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
-        return atoms
+        # Request headers and the environ carry cookies, the raw URI and the query string.
+        return {k: v for k, v in atoms.items() if not k.startswith("{")}
+
+    def exception(self, msg, *args, **kwargs):
+        # "Error handling request %s %s" names the raw URI, query string and all.
+        super().exception(msg, *(redact(a) if _is_path(a) else a for a in args), **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        super().error(msg, *(redact(a) if _is_path(a) else a for a in args), **kwargs)
+
+
+def _is_path(value) -> bool:
+    return isinstance(value, str) and value.startswith("/")
 
 
 logger_class = RedactingLogger

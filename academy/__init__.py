@@ -6,7 +6,16 @@ import sys
 
 from flask import Flask
 
-from academy import audit, cli, database, formatting, privacy, security, serving  # noqa: F401  (database: SQLite pragmas)
+from academy import (  # noqa: F401  (database: SQLite pragmas)
+    audit,
+    cli,
+    database,
+    formatting,
+    parameters,
+    privacy,
+    security,
+    serving,
+)
 from academy.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from config import CONFIGS, INSTANCE_DIR
 
@@ -32,6 +41,7 @@ def create_app(config: object | None = None) -> Flask:
         # throwaway key lets them run where the serving environment is not loaded.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     register_extensions(app)
+    parameters.register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -40,6 +50,7 @@ def create_app(config: object | None = None) -> Flask:
     audit.register(app)
     security.register(app)
     serving.register(app)
+    parameters.register(app)
     return app
 
 

@@ -167,10 +167,17 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--anchor", "anchor", is_flag=False, flag_value="", default=None,
+              metavar="[TARGET]",
+              help="Also check the head anchored outside the database (a file or a redis:// "
+                   "URL; default: AUDIT_ANCHOR).")  # fmt: skip
 @with_appcontext
-def audit_verify() -> None:
-    """Check every entry's hash and link; exit 1 at the first broken entry."""
-    from academy.audit import verify_chain
+def audit_verify(anchor: str | None) -> None:
+    """Check every entry's hash and link; exit 1 at the first broken entry. With --anchor,
+    also that the newest entries anchored outside the database are still there."""
+    from flask import current_app
+
+    from academy.audit import AnchorError, anchor_problem, read_anchor, verify_chain
     from academy.extensions import db
     from academy.models import AccessLog
 
@@ -179,7 +186,42 @@ def audit_verify() -> None:
         _fail(f"access log chain broken at entry {broken.seq} (id {broken.entry_id}): "
               f"{broken.problem}")  # fmt: skip
     count = db.session.scalar(db.select(db.func.count(AccessLog.id)))
+    if anchor is not None:
+        target = anchor or current_app.config.get("AUDIT_ANCHOR")
+        if not target:
+            _fail("no anchor target: pass --anchor TARGET or set AUDIT_ANCHOR")
+        try:
+            anchored = read_anchor(target)
+            problem = anchor_problem(anchored)
+        except (AnchorError, OSError) as error:
+            _fail(str(error))
+        if anchored is None:
+            _fail(f"no anchor found at {target}: run `flask academy audit anchor` first")
+        if problem:
+            _fail(f"access log does not match its anchor: {problem}")
+        click.echo(f"access log chain verified: {count} entries, "
+                   f"anchored entry {anchored.seq} present and unchanged")  # fmt: skip
+        return
     click.echo(f"access log chain verified: {count} entries")
+
+
+@audit_group.command("anchor")
+@click.option("--to", "target", default=None, metavar="TARGET",
+              help="A file path or a redis:// URL (default: AUDIT_ANCHOR).")  # fmt: skip
+@with_appcontext
+def audit_anchor(target: str | None) -> None:
+    """Write the log's newest entry (sequence number and hash) outside the database, so that
+    deleting the newest entries is found by `verify --anchor`. Run it on a schedule."""
+    from academy.audit import AnchorError, write_anchor
+
+    try:
+        head = write_anchor(target)
+    except (AnchorError, OSError) as error:
+        _fail(f"anchor not written: {error}")
+    if head is None:
+        click.echo("access log is empty: nothing to anchor")
+        return
+    click.echo(f"anchored entry {head.seq} ({head.entry_hash[:12]}…) at {head.at}")
 
 
 @audit_group.command("purge")

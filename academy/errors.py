@@ -21,8 +21,29 @@ RETRY_AFTER_SECONDS = 30
 
 
 def render_error(error):
+    from academy.parameters import BadParameter
+
     code = getattr(error, "code", None) or 500
-    return render_template("errors/error.html", code=code), code
+    message = error.description if isinstance(error, BadParameter) else None
+    if code >= 500:
+        # The failed request may have left the transaction aborted (PostgreSQL refuses every
+        # statement after an error): the page, which loads the signed-in user, starts clean.
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.remove()
+    try:
+        return render_template("errors/error.html", code=code, message=message), code
+    except Exception:
+        # An error page that fails must still answer: an exception leaving here reaches the
+        # server, which logs the request and, in the review's attack, lost the worker.
+        log.exception("the error page failed to render")
+        return _PLAIN_ERROR, code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+_PLAIN_ERROR = (
+    "오류가 발생했습니다. 잠시 후 다시 시도하세요. / An error occurred: please try again."
+)
 
 
 def database_unavailable(error: sa.exc.DBAPIError):

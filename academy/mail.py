@@ -56,13 +56,15 @@ def showing_links() -> bool:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail: PUBLIC_BASE_URL when set, else the request's own host."""
+    """An absolute link for an e-mail: PUBLIC_BASE_URL. Development and tests, which show the
+    links instead of sending them, may fall back on the request's host; production never does,
+    since the Host header is the client's to set (academy.security.check_settings)."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
-    if request:
+    if request and (current_app.debug or current_app.testing):
         return url_for(endpoint, _external=True, **values)
-    raise RuntimeError("PUBLIC_BASE_URL is needed to build links outside a request")
+    raise RuntimeError("PUBLIC_BASE_URL is needed to build links for e-mails")
 
 
 def _message(mail: Mail) -> EmailMessage:

@@ -147,7 +147,22 @@ class LogRedactor:
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            # The traceback is rendered now, without the values a database error quotes:
+            # PostgreSQL's DETAIL line repeats the failing row or key ("Failing row contains
+            # (홍길동, 1999-04-13, ...)"), which hide_parameters does not reach (issue 13).
+            record.exc_text = redact_traceback(logging.Formatter().formatException(record.exc_info))
         return record
+
+
+_DB_DETAIL = re.compile(r"^(\s*DETAIL:\s*).*$", re.MULTILINE)
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\]$", re.MULTILINE | re.DOTALL)
+
+
+def redact_traceback(text: str) -> str:
+    text = _DB_DETAIL.sub(r"\1[redacted: the database quoted row values]", text)
+    text = _SQL_PARAMETERS.sub("[parameters: redacted]", text)
+    return redact(text)
 
 
 def install_log_redactor() -> None:

@@ -4,6 +4,8 @@ A file's type is read from its first bytes, never from its name or the browser's
 kept under a server-made name in the instance folder, so nothing uploaded is ever served as a page.
 """
 
+import io
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,82 @@ CONTENT_TYPES = {
 }
 
 
+# PDF names that run something when the file is opened or used: scripts, actions on open or on
+# page events, launching programs, embedded files, forms that submit or fetch, rich media.
+ACTIVE_PDF_NAMES = frozenset(
+    name.encode()
+    for name in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile",
+                 "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm", "/ImportData",
+                 "/GoToR", "/GoToE", "/Sound", "/Movie")
+)  # fmt: skip
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_HEX_IN_NAME = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Markup a browser would render if the file were ever opened as a page: a PDF that is also an
+# HTML page (the review's "%PDF- + HTML") is refused.
+_MARKUP = re.compile(rb"<\s*(html|script|body|iframe|svg|!doctype)\b", re.IGNORECASE)
+MAX_PDF_OBJECTS = 50_000
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """Every name in the raw bytes, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {_HEX_IN_NAME.sub(lambda m: bytes([int(m.group(1), 16)]), n)
+            for n in _PDF_NAME.findall(data)}  # fmt: skip
+
+
+def pdf_problem(data: bytes) -> object | None:
+    """Why a PDF is refused, or None: it must parse as a PDF, and no object in it (compressed
+    object streams included) may hold active content."""
+    import pypdf
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    if _MARKUP.search(data):
+        return _l("This PDF also holds web page code. Save the document as a PDF again.")
+    if ACTIVE_PDF_NAMES & _pdf_names(data):
+        return _l("This PDF holds scripts or automatic actions. Save it as a plain PDF again.")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if len(reader.pages) < 1:
+            raise ValueError("no pages")
+        ids = {(num, gen) for gen, table in reader.xref.items() for num in table}
+        ids |= {(num, 0) for num in reader.xref_objStm}
+        if len(ids) > MAX_PDF_OBJECTS:
+            raise ValueError("too many objects")
+        for num, gen in ids:
+            obj = reader.get_object(IndirectObject(num, gen, reader))
+            if isinstance(obj, DictionaryObject) and any(
+                key.encode() in ACTIVE_PDF_NAMES for key in obj
+            ):
+                return _l("This PDF holds scripts or automatic actions. Save it as a plain PDF "
+                          "again.")  # fmt: skip
+    except Exception:  # pypdf raises many kinds on a broken file: all mean "not a PDF"
+        return _l("This file is not a readable PDF. Save the document as a PDF again.")
+    return None
+
+
+def image_problem(data: bytes, kind: str) -> object | None:
+    """A photo must decode as the image type its first bytes claim."""
+    if kind == "heic":  # no decoder here: the signature and the download's type must do
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if (image.format or "").lower() != kind:
+                raise ValueError(image.format)
+            image.verify()
+    except Exception:  # Pillow raises many kinds on a broken file
+        return _l("This photo could not be read. Take it again or save it as JPEG or PNG.")
+    return None
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The download's name ends in the type read from the content, whatever the uploader called
+    it: "evidence.pdf.html" holding a PDF downloads as "evidence.pdf"."""
+    kind = next((k for k, mime in CONTENT_TYPES.items() if mime == content_type), None)
+    stem = Path(original_name).name.split(".")[0].strip() or "evidence"
+    return f"{stem}.{'jpg' if kind == 'jpeg' else kind}" if kind else stem
+
+
 def _readable_size(size: int) -> str:
     return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
@@ -81,9 +159,12 @@ def store_upload(
     kind = sniff_type(data[:16])
     if kind not in allowed:
         raise UploadRejected(_l("Upload a PDF or a photo (JPEG, PNG, WebP or HEIC)."))
+    problem = pdf_problem(data) if kind == "pdf" else image_problem(data, kind)
+    if problem:
+        raise UploadRejected(problem)
     stored_name = f"{secrets.token_hex(16)}.{kind}"
     (upload_root() / stored_name).write_bytes(data)
-    original = Path(upload.filename).name[:255]
+    original = download_name(upload.filename, CONTENT_TYPES[kind])[:255]
     return StoredFile(stored_name, original, CONTENT_TYPES[kind], len(data))
 
 
@@ -95,7 +176,10 @@ def send_upload(stored_name: str, original_name: str, content_type: str):
     """Serve a kept file as a download, never inline, whatever its type."""
     path = upload_root() / Path(stored_name).name
     response = send_file(
-        path, mimetype=content_type, as_attachment=True, download_name=original_name
+        path,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=download_name(original_name, content_type),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

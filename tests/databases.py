@@ -25,7 +25,7 @@ def config_for(database_url: str, **settings) -> TestConfig:
 
 
 @contextmanager
-def fresh_database(tmp_dir: Path) -> Iterator[str]:
+def fresh_database(tmp_dir: Path, purpose: str = "migrations") -> Iterator[str]:
     """The URL of an empty database of the kind this run targets, removed afterwards.
 
     With DATABASE_URL set (the PostgreSQL run), a database of its own on that server; otherwise a
@@ -33,10 +33,10 @@ def fresh_database(tmp_dir: Path) -> Iterator[str]:
     """
     server_url = os.environ.get("DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{tmp_dir / 'migrations.sqlite'}"
+        yield f"sqlite:///{tmp_dir / f'{purpose}.sqlite'}"
         return
     server = sa.make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
-    name = f"test_migrations_{os.getpid()}"
+    name = f"test_{purpose}_{os.getpid()}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

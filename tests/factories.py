@@ -251,7 +251,24 @@ from academy.models import (  # noqa: E402
 )
 from academy.uploads import store_upload  # noqa: E402
 
-EVIDENCE_PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+# A one-page PDF that parses (uploads are checked by structure, academy/uploads.py).
+EVIDENCE_PDF = (
+    b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+    b"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+    b"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n"
+    b"0000000009 00000 n \n0000000054 00000 n \n"
+    b"0000000105 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n170\n%%EOF\n"
+)
+
+
+def photo(kind: str = "JPEG") -> bytes:
+    """A small real photo (uploads are decoded, academy/uploads.py)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, kind)
+    return out.getvalue()
 
 
 class OutcomeRecordFactory(BaseFactory):

@@ -30,3 +30,47 @@ def test_a_sqlite_file_in_a_folder_not_yet_made_opens(tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert database.exists()
+
+
+def _production(monkeypatch, tmp_path, **settings) -> Config:
+    config = Config()
+    config.SECRET_KEY = "production-test-secret"
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'academy.sqlite'}"
+    for name, value in settings.items():
+        setattr(config, name, value)
+    return config
+
+
+@pytest.mark.parametrize("base", [None, "", "http://academy.example", "https://", "evil.example"])
+def test_production_with_mail_refuses_to_start_without_an_https_public_base_url(
+    monkeypatch, tmp_path, base
+):
+    """Activation links built from the request's Host header would point wherever an attacker
+    says (issue 13): production takes them only from PUBLIC_BASE_URL."""
+    config = _production(monkeypatch, tmp_path, MAIL_SERVER="smtp.example", PUBLIC_BASE_URL=base)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(config)
+
+
+def test_production_links_never_come_from_the_host_header(monkeypatch, tmp_path):
+    from academy.mail import external_url
+
+    app = create_app(_production(monkeypatch, tmp_path, MAIL_SERVER=None, PUBLIC_BASE_URL=None))
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+            external_url("auth.login")
+    app = create_app(_production(monkeypatch, tmp_path, MAIL_SERVER="smtp.example",
+                                 PUBLIC_BASE_URL="https://academy.example"))  # fmt: skip
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        assert external_url("auth.login") == "https://academy.example/login"
+
+
+def test_production_sends_hsts_and_development_does_not(monkeypatch, tmp_path):
+    app = create_app(_production(monkeypatch, tmp_path))
+    assert (
+        "max-age=31536000" in app.test_client().get("/healthz").headers["Strict-Transport-Security"]
+    )
+    from config import TestConfig
+
+    testing = create_app(TestConfig())
+    assert "Strict-Transport-Security" not in testing.test_client().get("/healthz").headers

@@ -189,3 +189,46 @@ def test_pool_pre_ping_replaces_a_connection_the_server_dropped_while_idle(db):
     finally:
         engine.dispose()
         killer.dispose()
+
+
+def test_the_logged_traceback_of_a_real_500_carries_no_sql_parameters(caplog):
+    """Issue 13: a 500's traceback in the log held the statement's bound values (personal data).
+    The engine hides them (hide_parameters), in production and in the suite alike."""
+    assert settings.Config.SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] is True
+    app = create_app(
+        config_for(settings.TestConfig.SQLALCHEMY_DATABASE_URI, TESTING=False, DEBUG=False,
+                   PROPAGATE_EXCEPTIONS=False,
+                   SQLALCHEMY_ENGINE_OPTIONS=settings.Config.SQLALCHEMY_ENGINE_OPTIONS)
+    )  # fmt: skip
+
+    @app.get("/bad-statement")
+    def bad_statement():
+        # A constraint the row breaks, not a lost connection: the plain 500 path.
+        _db.session.execute(sa.text("CREATE TEMPORARY TABLE no_such_person "
+                                    "(x VARCHAR(200) NOT NULL CHECK (length(x) < 3))"))  # fmt: skip
+        _db.session.execute(sa.text("INSERT INTO no_such_person (x) VALUES (:name)"),
+                            {"name": "홍길동비밀 1999-04-13"})  # fmt: skip
+
+    with caplog.at_level("ERROR"):
+        response = app.test_client().get("/bad-statement")
+    assert response.status_code == 500
+    assert "no_such_person" in caplog.text  # the traceback was logged...
+    assert "홍길동비밀" not in caplog.text and "1999-04-13" not in caplog.text  # ...without values
+
+
+def test_an_error_page_that_fails_still_answers(monkeypatch):
+    """Issue 13, item 3: in production a failing error page reached gunicorn, whose error path
+    then lost the worker. The page falls back to plain text and the request is answered."""
+    import academy.errors
+
+    app = production_app()
+
+    def broken_template(*args, **kwargs):
+        raise RuntimeError("the error page itself failed")
+
+    monkeypatch.setattr(academy.errors, "render_template", broken_template)
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert "오류" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -5,9 +5,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from academy.uploads import UploadRejected, send_upload, sniff_type, store_upload
+from tests.factories import EVIDENCE_PDF, photo
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PDF = EVIDENCE_PDF
+JPEG = photo("JPEG")
 
 
 def upload(data: bytes, name: str = "재직증명서.pdf") -> FileStorage:
@@ -63,3 +64,69 @@ def test_downloads_are_attachments_with_nosniff(app):
 )
 def test_sniffed_types(head, kind):
     assert sniff_type(head) == kind
+
+
+def _pdf_with(extra_catalog: bytes) -> bytes:
+    """The one-page PDF with more entries in its catalog (offsets need not match: readers,
+    pypdf included, rebuild the cross-reference table)."""
+    return PDF.replace(b"<</Type/Catalog/Pages 2 0 R>>",
+                       b"<</Type/Catalog/Pages 2 0 R" + extra_catalog + b">>")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>",
+         "web page"),
+        (PDF + b"\n<!DOCTYPE html><html><script>fetch('/x')</script>", "web page"),
+        (_pdf_with(b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>"), "scripts"),
+        (_pdf_with(b"/Names<</JavaScript 9 0 R>>"), "scripts"),
+        (_pdf_with(b"/AA<</O<</S/Launch/F(cmd.exe)>>>>"), "scripts"),
+        (_pdf_with(b"/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>"), "scripts"),
+        (_pdf_with(b"/Names<</EmbeddedFiles 9 0 R>>"), "scripts"),
+        (b"%PDF-1.7\n" + b"A" * 71, "not a readable PDF"),
+    ],
+    ids=["pdf-html-polyglot", "html-after-eof", "open-action-js", "names-js", "launch",
+         "hex-escaped-js", "embedded-file", "71-byte-stub"],
+)  # fmt: skip
+def test_pdfs_are_checked_by_structure_and_active_content_is_refused(app, data, why):
+    """Issue 13: "%PDF-" followed by HTML, PDFs with JavaScript or automatic actions, and a
+    71-byte stub were all accepted as evidence."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(UploadRejected) as refused:
+            store_upload(upload(data))
+    assert str(refused.value) != ""
+
+
+def test_active_content_hidden_in_a_compressed_object_stream_is_found(app):
+    """A name inside a deflated object stream is not in the raw bytes: the parsed objects are
+    checked too."""
+    import pypdf
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject("app.alert(1)"),
+    })  # fmt: skip
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    with app.app_context(), pytest.raises(UploadRejected):
+        store_upload(upload(out.getvalue()))
+
+
+def test_images_must_decode_and_downloads_are_named_from_the_detected_type(app):
+    with app.app_context():
+        with pytest.raises(UploadRejected):
+            store_upload(upload(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "a.jpg"))
+        stored = store_upload(upload(PDF, name="evidence.pdf.html"))
+        assert stored.original_name == "evidence.pdf"
+        photo_file = store_upload(upload(JPEG, name="사진.html"))
+        assert photo_file.original_name == "사진.jpg"
+    with app.test_request_context():
+        # A row stored before this check, with its old name, downloads by its content too.
+        response = send_upload(stored.stored_name, "evidence.pdf.html", "application/pdf")
+        disposition = response.headers["Content-Disposition"]
+        assert "evidence.pdf" in disposition and ".html" not in disposition

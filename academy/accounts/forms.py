@@ -13,6 +13,7 @@ from wtforms.validators import (
 )
 
 from academy.auth.services import MIN_PASSWORD_LENGTH
+from academy.parameters import database_ids
 
 
 class ActivationForm(FlaskForm):
@@ -39,7 +40,7 @@ class ActivationForm(FlaskForm):
 class InviteForm(FlaskForm):
     """Without an enrolment, everyone on the roster who has not activated yet is invited."""
 
-    enrolment_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
+    enrolment_id = HiddenField(validators=[Optional(), database_ids])
 
 
 class ForgotPasswordForm(FlaskForm):

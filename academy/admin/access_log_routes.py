@@ -8,6 +8,7 @@ from academy.admin.forms import AccessLogFilterForm
 from academy.auth.access import role_required
 from academy.extensions import db
 from academy.models import AccessAction, AccessLog, Role
+from academy.parameters import page_arg
 from academy.web import render
 
 
@@ -39,7 +40,7 @@ def access_log():
     chain = None if partial else audit.verify_since_checkpoint()
     page = db.paginate(
         audit.log_query(filters),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

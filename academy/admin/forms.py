@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SearchField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from academy.labels import label_for
 from academy.models import AccessAction, Role
+from academy.parameters import DateField
 
 
 class AccountFilterForm(FlaskForm):

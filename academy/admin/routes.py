@@ -4,7 +4,10 @@ from academy import audit
 from academy.admin import bp, services
 from academy.admin.forms import AccountFilterForm
 from academy.auth.access import role_required
-from academy.models import AccessAction, Role
+from academy.auth.forms import ConfirmForm
+from academy.extensions import db
+from academy.models import AccessAction, Role, User
+from academy.parameters import page_arg
 from academy.web import render
 
 
@@ -17,7 +20,7 @@ def accounts():
     role = Role(form.role.data) if form.role.data and not form.role.errors else None
     query = form.q.data if not form.q.errors else None
     page = services.accounts_page(
-        role, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+        role, query, page_arg(), current_app.config["PAGE_SIZE"]
     )
     # The list shows names and e-mails: a view of the trainees on it, logged like any list page.
     audit.record(

@@ -9,9 +9,12 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
-from academy.models import Campus, Cohort, Enrolment, Role, Trainee, User
+from academy.models import Campus, Cohort, Enrolment, EnrolmentStatus, Role, Trainee, User
 
 CITYWIDE_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
+# The enrolments through which a campus's coordinator reaches a trainee: a withdrawn enrolment
+# leaves only the record of the withdrawal, on the cohort's roster.
+CAMPUS_RECORD_STATUSES = tuple(s for s in EnrolmentStatus if s != EnrolmentStatus.WITHDRAWN)
 
 
 def role_required(*roles: Role) -> Callable:
@@ -63,7 +66,9 @@ def get_cohort_or_404(cohort_id: int, options=()) -> Cohort:
 
 
 def get_trainee_or_404(trainee_id: int) -> Trainee:
-    """A trainee reaches only themself; a coordinator only trainees enrolled at their campus."""
+    """A trainee reaches only themself; a coordinator only trainees with an enrolment at their
+    campus that was not withdrawn (what the coordinator then sees is scoped to that campus:
+    academy.trainees.services.trainee_record)."""
     trainee = db.session.get(Trainee, trainee_id, options=[joinedload(Trainee.user)])
     if trainee is None:
         abort(404)
@@ -77,6 +82,7 @@ def get_trainee_or_404(trainee_id: int) -> Trainee:
                 sa.exists().where(
                     Enrolment.trainee_id == trainee.id,
                     Enrolment.cohort_id == Cohort.id,
+                    Enrolment.status.in_(CAMPUS_RECORD_STATUSES),
                     Cohort.campus_id == user.campus_id,
                 )
             )
@@ -86,3 +92,9 @@ def get_trainee_or_404(trainee_id: int) -> Trainee:
     elif user.role not in CITYWIDE_ROLES:
         abort(404)
     return trainee
+
+
+def record_campus_scope() -> int | None:
+    """The campus whose records the signed-in user may see of a trainee: their own for a
+    coordinator, None (every campus) for the trainee themself and for administrators."""
+    return current_user.campus_id if current_user.role == Role.COORDINATOR else None

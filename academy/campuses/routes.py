@@ -5,6 +5,7 @@ from academy.auth.access import get_campus_or_404, role_required
 from academy.campuses import bp, services
 from academy.campuses.forms import OverviewFilterForm
 from academy.models import CampusKind, Role, Tier
+from academy.parameters import year_arg
 from academy.web import render
 
 
@@ -35,7 +36,7 @@ def overview():
 def show(campus_id: int):
     """A campus and its cohorts: the coordinator's home page."""
     campus = get_campus_or_404(campus_id)
-    year = request.args.get("year", type=int)
+    year = year_arg()
     row = services.campus_overview(year or services.default_year(), campus_id=campus.id)[0]
     return render(
         "campuses/show.html",

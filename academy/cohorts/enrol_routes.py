@@ -1,6 +1,6 @@
 """Enrolment one by one, with each field checked as it is filled in (htmx), and leaving."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,16 +12,24 @@ from academy.cohorts.access import get_enrolment_or_404
 from academy.cohorts.enrolment import (
     EnrolmentRefused,
     TraineeData,
+    closed_problem,
     enrol,
-    enrolment_problems,
+    field_problems,
     leave,
 )
 from academy.cohorts.forms import EnrolmentForm, LeaveForm
 from academy.cohorts.routes import apply_errors, promoted_notice
+from academy.extensions import limiter
 from academy.models import AccessAction, EnrolmentStatus, Role
 from academy.web import render
 
 CHECKED_FIELDS = ("name", "birth_date", "email", "phone")
+
+
+def _per_coordinator() -> str:
+    """Enrolment attempts and field checks count per coordinator: guessing birth dates by
+    submitting the form again and again runs into the limit (and each try is logged)."""
+    return f"enrolment-checks:{current_user.id}"
 
 
 def _enrol_page(cohort, form, status=200):
@@ -31,6 +39,11 @@ def _enrol_page(cohort, form, status=200):
 
 @bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
+@limiter.limit(
+    lambda: current_app.config["ENROLMENT_CHECKS_PER_USER"],
+    key_func=_per_coordinator,
+    methods=["POST"],
+)
 def enrol_one(cohort_id: int):
     """Enrol one trainee: a seat while there is one, then the waitlist."""
     cohort = get_cohort_or_404(cohort_id)
@@ -44,6 +57,9 @@ def enrol_one(cohort_id: int):
             enrolment = enrol(cohort, data, current_user)
         except EnrolmentRefused as refused:
             apply_errors(form, refused.errors)
+            # A refusal may concern an existing person's account: each try is on the record.
+            refusal = {"page": "enrolment_refused", "fields": sorted(refused.errors)}
+            audit.record(AccessAction.VIEW, subject=cohort, detail=refusal)
         else:
             name = enrolment.trainee.user.name
             if enrolment.status == EnrolmentStatus.WAITLISTED:
@@ -59,9 +75,13 @@ def enrol_one(cohort_id: int):
 
 @bp.post("/<int:cohort_id>/enrol/check")
 @role_required(Role.COORDINATOR)
+@limiter.limit(lambda: current_app.config["ENROLMENT_CHECKS_PER_USER"], key_func=_per_coordinator)
 def check_enrolment_field(cohort_id: int):
-    """One field of the enrolment form checked as the coordinator leaves it: the form's own
-    rules, then the cohort's (age on the first day, e-mail already on a roster or overlapping)."""
+    """One field of the enrolment form checked as the coordinator leaves it: whether the value
+    is well formed, the age on the cohort's first day, and whether this cohort already has the
+    person. Nothing about other people: whether an e-mail is a staff account, or a trainee's with
+    another birth date, or on another cohort, is said only when the form is submitted (issue 13:
+    the field check was a birth-date oracle). A closed cohort checks nothing."""
     cohort = get_cohort_or_404(cohort_id)
     name = request.args.get("field", "")
     if name not in CHECKED_FIELDS:
@@ -69,13 +89,14 @@ def check_enrolment_field(cohort_id: int):
     form = EnrolmentForm()
     form.validate()
     field = form[name]
-    if not field.errors and name in ("birth_date", "email"):
-        email = form.email.data if not form.email.errors else None
-        birth_date = form.birth_date.data if not form.birth_date.errors else None
-        errors = enrolment_problems(cohort, email, birth_date)
-        field.errors = [str(m) for m in errors.get(name, [])]
-    else:
-        field.errors = list(field.errors)
+    field.errors = list(field.errors)
+    closed = closed_problem(cohort)
+    if closed:
+        field.errors = [str(closed)]
+    elif not field.errors and name in ("birth_date", "email"):
+        field.errors = [str(m) for m in field_problems(cohort, name, field.data)]
+        audit.record(AccessAction.VIEW, subject=cohort,
+                     detail={"page": "enrolment_check", "field": name})  # fmt: skip
     return render_template("cohorts/_enrol_field.html", cohort=cohort, f=field)
 
 

@@ -83,6 +83,7 @@ class Overlap:
     starts_on: date
     ends_on: date
     status: EnrolmentStatus
+    same_campus: bool = True
 
 
 def youth_ages() -> tuple[int, int]:
@@ -125,7 +126,7 @@ def active_overlaps(cohort: Cohort, trainee_ids: Iterable[int]) -> dict[int, Ove
     for chunk in chunks(sorted(set(trainee_ids))):
         rows = db.session.execute(
             sa.select(Enrolment.trainee_id, Cohort.code, Cohort.starts_on, Cohort.ends_on,
-                      Enrolment.status)
+                      Enrolment.status, Cohort.campus_id == cohort.campus_id)
             .join(Cohort, Cohort.id == Enrolment.cohort_id)
             .where(
                 Enrolment.trainee_id.in_(chunk),
@@ -136,8 +137,10 @@ def active_overlaps(cohort: Cohort, trainee_ids: Iterable[int]) -> dict[int, Ove
             )
             .order_by(Cohort.starts_on)
         )  # fmt: skip
-        for trainee_id, code, starts_on, ends_on, status in rows:
-            found.setdefault(trainee_id, Overlap(code, starts_on, ends_on, status))
+        for trainee_id, code, starts_on, ends_on, status, same_campus in rows:
+            found.setdefault(
+                trainee_id, Overlap(code, starts_on, ends_on, status, bool(same_campus))
+            )
     return found
 
 
@@ -153,6 +156,10 @@ def roster_statuses(cohort_id: int) -> dict[int, EnrolmentStatus]:
 
 
 def overlap_problem(overlap: Overlap) -> object:
+    """Another campus's cohort is not named: what a person does elsewhere is not this campus's
+    to know (issue 13), only that the dates clash."""
+    if not overlap.same_campus:
+        return _l("already on another campus's cohort whose dates overlap this cohort's")
     if overlap.status == EnrolmentStatus.WAITLISTED:
         return _l("already on the waitlist of cohort %(code)s (%(start)s to %(end)s), whose "
                   "dates overlap this cohort's", code=overlap.code,
@@ -163,14 +170,14 @@ def overlap_problem(overlap: Overlap) -> object:
 
 
 def identity_problems(person: Person | None, birth_date: date | None) -> list[tuple[str, object]]:
-    """An e-mail that belongs to staff, or to a trainee born on another day, is a mistake."""
+    """An e-mail that belongs to staff, or to a trainee born on another day, cannot be enrolled.
+    One message for both, which names neither: the form must not tell a staff account from a
+    trainee, nor confirm a guessed birth date beyond the enrolment it makes."""
     if person is None:
         return []
-    if person.trainee_id is None:
-        return [("email", _l("this e-mail belongs to a staff account, not a trainee"))]
-    if birth_date is not None and person.birth_date != birth_date:
-        return [("birth_date", _l("this e-mail is registered to a trainee with another birth "
-                                  "date: check the e-mail and the date"))]  # fmt: skip
+    if person.trainee_id is None or (birth_date is not None and person.birth_date != birth_date):
+        return [("email", _l("this e-mail cannot be enrolled with this birth date: check both "
+                             "with the trainee"))]  # fmt: skip
     return []
 
 
@@ -201,6 +208,27 @@ def enrolment_problems(cohort: Cohort, email: str | None, birth_date: date | Non
             if overlap:
                 errors.setdefault("email", []).append(overlap_problem(overlap))
     return errors
+
+
+def field_problems(cohort: Cohort, name: str, value) -> list:
+    """What the inline check of one field may say (issue 13, item 2): the age rule for a birth
+    date, and for an e-mail whether this cohort already lists the person. Never anything that
+    depends on other people's records."""
+    if name == "birth_date" and value is not None:
+        age = age_problem(value, cohort)
+        return [age] if age else []
+    if name == "email" and value:
+        email = value.strip().lower()
+        on_roster = db.session.scalar(
+            sa.select(sa.exists().where(
+                Enrolment.cohort_id == cohort.id,
+                Enrolment.trainee_id == Trainee.id,
+                Trainee.user_id == User.id,
+                User.email == email,
+            ))
+        )  # fmt: skip
+        return [_l("already on this cohort's roster")] if on_roster else []
+    return []
 
 
 def next_waitlist_position(cohort_id: int) -> int:

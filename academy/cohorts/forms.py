@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     RadioField,
@@ -26,6 +25,7 @@ from academy.cohorts.completion import MIN_REASON_LENGTH
 from academy.exchange.cells import CellError, parse_phone
 from academy.labels import label_for
 from academy.models import CampusKind, Level, Mark, Tier
+from academy.parameters import DateField
 
 
 def _strip(value):

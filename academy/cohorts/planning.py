@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import holidays
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -245,6 +246,13 @@ def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = No
         _add(errors, "ends_on", _l("Enter the last day."))
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         _add(errors, "ends_on", _l("The last day comes before the first day."))
+    elif data.starts_on and data.ends_on:
+        longest = current_app.config["COHORT_MAX_DAYS"]
+        if (data.ends_on - data.starts_on).days + 1 > longest:
+            # A course is months, not decades: a 2030–2100 cohort made 17,370 sessions and a
+            # 10 MB page (issue 13, item 6). Sessions follow from the dates, so this bounds both.
+            _add(errors, "ends_on", _l("A cohort lasts at most %(days)s days: check the dates.",
+                                       days=longest))  # fmt: skip
     if data.capacity is None or data.capacity < 1:
         _add(errors, "capacity", _l("Enter how many trainees the cohort takes (1 or more)."))
     classroom = db.session.get(Classroom, data.classroom_id) if data.classroom_id else None

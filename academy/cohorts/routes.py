@@ -53,6 +53,7 @@ from academy.models import (
     Role,
     Tier,
 )
+from academy.parameters import page_arg, query_int
 from academy.web import render
 
 VIEWERS = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR)
@@ -103,7 +104,7 @@ def index():
         level=chosen("level", Level),
         year=chosen("year"),
         state=state if state in STATES else None,
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
     )
     filters = {name: request.args.get(name, "") for name in ("kind", "tier", "level", "year",
@@ -235,8 +236,8 @@ def new():
     """A new cohort at the coordinator's campus; its sessions are generated from the dates."""
     campus = get_campus_or_404(current_user.campus_id)
     form = _cohort_form(campus)
-    if request.method == "GET" and request.args.get("course", type=int):
-        form.course_id.data = request.args.get("course", type=int)
+    if request.method == "GET" and query_int("course"):
+        form.course_id.data = query_int("course")
     if form.validate_on_submit():
         try:
             cohort = create_cohort(campus, _cohort_data(form))

@@ -63,7 +63,18 @@ class StagedImport:
 
     @property
     def stalled(self) -> bool:
-        return self.running and time.time() - self.heartbeat > STALE_SECONDS
+        """Running by its record, but no sign of life for STALE_SECONDS: the process died.
+
+        A parse of one large sheet reports no progress for minutes; the job's pulse (a file
+        touched every few seconds while its thread lives) tells it from a dead one, so the page
+        never says a job stopped while it runs (issue 13, item 4)."""
+        if not self.running:
+            return False
+        try:
+            pulse = _pulse_path(self.token).stat().st_mtime
+        except OSError:
+            pulse = 0.0
+        return time.time() - max(self.heartbeat, pulse) > STALE_SECONDS
 
     @property
     def percent(self) -> int | None:
@@ -84,6 +95,10 @@ def folder() -> Path:
 
 def _record_path(token: str) -> Path:
     return folder() / f"{token}.json"
+
+
+def _pulse_path(token: str) -> Path:
+    return _record_path(token).with_suffix(".pulse")
 
 
 def _data_path(token: str) -> Path:
@@ -193,6 +208,24 @@ def run(staged: StagedImport, work: Callable[[StagedImport], None]) -> None:
     thread = threading.Thread(target=target, name=f"import-{staged.token[:8]}", daemon=True)
     RUNNING[staged.token] = thread
     thread.start()
+    threading.Thread(target=_keep_pulse, args=(_pulse_path(staged.token), thread),
+                     name=f"pulse-{staged.token[:8]}", daemon=True).start()  # fmt: skip
+
+
+PULSE_SECONDS = 5
+
+
+def _keep_pulse(path: Path, job: threading.Thread) -> None:
+    """Touch the job's pulse file while its thread lives; remove it when the thread ends."""
+    try:
+        while job.is_alive():
+            path.touch(mode=0o600)
+            os.utime(path)
+            job.join(PULSE_SECONDS)
+    except OSError:
+        log.warning("import %s…: its pulse could not be written", path.stem[:8])
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _guarded(staged: StagedImport, work: Callable[[StagedImport], None]) -> None:

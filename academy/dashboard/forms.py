@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
+from academy.parameters import DateField
 from academy.reporting.scope import MAX_YEAR, MIN_YEAR
 
 

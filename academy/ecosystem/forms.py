@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from academy.labels import label_for
 from academy.models import AllianceKind, DonationKind
+from academy.parameters import DateField
 
 
 class AllianceMemberForm(FlaskForm):

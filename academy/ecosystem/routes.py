@@ -1,6 +1,7 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from academy import audit
 from academy.auth.access import role_required
 from academy.ecosystem import bp, services
 from academy.ecosystem.forms import (
@@ -12,7 +13,7 @@ from academy.ecosystem.forms import (
 from academy.extensions import db
 from academy.kpi import engine
 from academy.kpi.targets import GOAL_YEAR
-from academy.models import AllianceKind, DonationKind, Role, TargetMetric
+from academy.models import AccessAction, AllianceKind, DonationKind, Role, TargetMetric
 from academy.reporting.progress import load_targets
 from academy.reporting.scope import resolve
 from academy.web import render
@@ -25,6 +26,12 @@ def _year() -> int:
 
 def _page(year: int, status: int = 200, **forms):
     data = services.ecosystem_page(year)
+    # Advanced-track graduates and scholarship holders are people (masked, still personal
+    # data): the page's view is on the access log with everyone it named (issue 13).
+    shown = [s.trainee_id for s in data.selections] + [s.trainee_id for s in data.scholarships]
+    if shown:
+        audit.record(AccessAction.VIEW, subject="ecosystem", trainee_ids=shown,
+                     detail={"page": "ecosystem", "year": year})  # fmt: skip
     targets = load_targets(db.session)
     context = dict(
         year=year,

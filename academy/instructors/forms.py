@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     EmailField,
     FieldList,
     Form,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from academy.instructors.services import describe_experience
 from academy.labels import label_for
 from academy.models import AssignmentRole, CareerField
+from academy.parameters import DateField
 
 
 class CareerForm(FlaskForm):

@@ -16,6 +16,7 @@ from academy.instructors.access import (
 )
 from academy.instructors.forms import AssignmentForm, CareerForm, ConfirmForm, ListFilterForm
 from academy.models import AccessAction, AssignmentRole, Campus, Instructor, Role
+from academy.parameters import page_arg
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
 from academy.web import render
 
@@ -98,7 +99,7 @@ def index():
         campus_id = form.campus.data
     today = seoul_today()
     page, rows = services.instructors_page(
-        campus_id, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], today
+        campus_id, page_arg(), current_app.config["PAGE_SIZE"], today
     )
     return render(
         "instructors/index.html",

@@ -22,6 +22,7 @@ from academy.models import (
     PlacementStatus,
     Role,
 )
+from academy.parameters import page_arg
 from academy.web import render
 
 STAFF = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR)
@@ -68,9 +69,13 @@ def index():
 
 def _render_openings(opening_form=None, host_form=None):
     form, year = _filters()
-    programme = InternshipProgramme(form.programme.data) if form.programme.data else None
+    programme = (
+        InternshipProgramme(form.programme.data)
+        if form.programme.data and not form.programme.errors
+        else None
+    )
     page, rows = services.openings_page(
-        programme, year, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+        programme, year, page_arg(), current_app.config["PAGE_SIZE"]
     )
     hosts = services.hosts()
     return render(

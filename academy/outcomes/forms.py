@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -26,6 +25,7 @@ from academy.outcomes.services import (
     Situation,
     Window,
 )
+from academy.parameters import DateField, database_ids
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
@@ -261,7 +261,9 @@ class FollowUpFilterForm(FlaskForm):
 
 
 class ReminderForm(FlaskForm):
-    enrolment_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    enrolment_ids = SelectMultipleField(
+        coerce=int, validate_choice=False, validators=[database_ids]
+    )
     everyone = HiddenField()
     window = HiddenField()
     cohort = HiddenField()

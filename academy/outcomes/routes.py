@@ -52,6 +52,7 @@ from academy.outcomes.forms import (
 )
 from academy.outcomes.pages import outcome_form
 from academy.outcomes.services import OutcomeRefused, Situation, Window
+from academy.parameters import query_int
 from academy.uploads import UploadRejected, delete_upload, send_upload, store_upload, upload_root
 from academy.web import render
 
@@ -173,11 +174,12 @@ def evidence(evidence_id: int):
 
 
 @bp.get("/campuses/<int:campus_id>/queue")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def queue(campus_id: int):
-    """Outcomes waiting for the coordinator, by cohort, evidence first."""
+    """Outcomes waiting for the coordinator, by cohort, evidence first. City officials see it
+    too: they verify what a campus's only coordinator entered (four eyes, services.verify)."""
     campus = get_campus_or_404(campus_id)
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = query_int("cohort")
     queue = services.verification_queue(campus.id, cohort_id)
     shown = [r.enrolment.trainee_id for r in queue.pending + queue.returned]
     audit.record(AccessAction.VIEW, subject=campus, detail={"page": "outcome_queue"},
@@ -195,7 +197,7 @@ def queue(campus_id: int):
 def _back_to_queue(record):
     return redirect(
         url_for(".queue", campus_id=record.enrolment.cohort.campus_id,
-                cohort=request.args.get("cohort", type=int)),
+                cohort=query_int("cohort")),
         code=303,
     )  # fmt: skip
 
@@ -205,7 +207,7 @@ def _who(record) -> str:
 
 
 @bp.post("/records/<int:outcome_id>/verify")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def verify(outcome_id: int):
     record = get_outcome_or_404(outcome_id)
     if not DecisionForm().validate_on_submit():
@@ -221,7 +223,7 @@ def verify(outcome_id: int):
 
 
 @bp.post("/records/<int:outcome_id>/send-back")
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN)
 def send_back(outcome_id: int):
     record = get_outcome_or_404(outcome_id)
     form = DecisionForm()
@@ -236,7 +238,7 @@ def send_back(outcome_id: int):
     if not form.reason.errors:
         form.reason.errors.append(_("Say what the trainee should change."))
     campus = record.enrolment.cohort.campus
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = query_int("cohort")
     page = render_template(
         "outcomes/queue.html",
         campus=campus,

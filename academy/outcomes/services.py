@@ -38,6 +38,7 @@ from academy.models import (
     OutcomeCode,
     OutcomeEvidence,
     OutcomeRecord,
+    Role,
     Trainee,
     User,
     Verification,
@@ -353,9 +354,25 @@ def _decide(record: OutcomeRecord, values: dict) -> None:
         raise OutcomeRefused(_l("This outcome has been verified or sent back already."))
 
 
+def entered_by(record: OutcomeRecord, user: User) -> bool:
+    """Whether `user` entered this version of the outcome or a document behind it."""
+    return record.reported_by_id == user.id or any(
+        evidence.uploaded_by_id == user.id for evidence in record.evidence
+    )
+
+
 def verify(record: OutcomeRecord, by: User, ip_address: str | None = None) -> None:
     """The coordinator confirms the current version; jobs, companies and exclusions need a
-    document first (CIRR: evidence for every positive outcome; domain.md: X with evidence)."""
+    document first (CIRR: evidence for every positive outcome; domain.md: X with evidence).
+
+    Four eyes: whoever entered the outcome or its evidence does not verify it (issue 13: a
+    coordinator recorded an outcome with a 71-byte "evidence" file and verified it
+    themself). Another coordinator of the campus, or a city official, does."""
+    if entered_by(record, by):
+        raise OutcomeRefused(
+            _l("You entered this outcome or its evidence: another coordinator of the campus or "
+               "a city official verifies it.")
+        )  # fmt: skip
     if record.code in NEEDS_EVIDENCE and not record.evidence:
         raise OutcomeRefused(
             _l("This outcome has no evidence yet. Send it back and ask for a document, or import "
@@ -385,6 +402,8 @@ class Queue:
     pending: list[OutcomeRecord]
     returned: list[OutcomeRecord]
     cohorts: list[tuple[Cohort, int]]  # cohorts with pending outcomes, and how many
+    # Active coordinators of the campus: with one, what they enter goes to a city official.
+    coordinators: int = 0
 
 
 def _current_at_campus(campus_id: int) -> sa.Subquery:
@@ -444,7 +463,11 @@ def verification_queue(campus_id: int, cohort_id: int | None = None) -> Queue:
         (r for r in records if r.verification == Verification.RETURNED),
         key=lambda r: (r.enrolment.cohort.code, r.returned_at or r.created_at),
     )
-    return Queue(pending, returned, cohorts)
+    coordinators = db.session.scalar(
+        sa.select(sa.func.count()).where(User.role == Role.COORDINATOR,
+                                         User.campus_id == campus_id, User.active.is_(True))
+    )  # fmt: skip
+    return Queue(pending, returned, cohorts, coordinators)
 
 
 class Window(enum.StrEnum):

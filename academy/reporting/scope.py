@@ -12,6 +12,7 @@ from academy.campuses.services import default_year
 from academy.clock import seoul_today
 from academy.kpi.engine import Scope
 from academy.models import Campus, CampusKind, Tier
+from academy.parameters import bounded_date
 
 MIN_YEAR, MAX_YEAR = 2020, 2100
 
@@ -60,9 +61,11 @@ def resolve(
         ) from None
     if isinstance(as_of, str) and as_of:
         try:
-            as_of = date.fromisoformat(as_of)
+            as_of = bounded_date(date.fromisoformat(as_of))
         except ValueError:
-            raise ParameterError(_("The date must look like 2026-03-31.")) from None
+            raise ParameterError(
+                _("The date must look like 2026-03-31, from 1900 to 2100.")
+            ) from None
     return ReportParams(
         year=int(year) if year is not None else default_year(),
         as_of=as_of or seoul_today(),

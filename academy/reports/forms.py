@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
+from academy.parameters import DateField
 from academy.reporting.scope import MAX_YEAR, MIN_YEAR
 
 

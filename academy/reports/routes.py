@@ -7,6 +7,7 @@ from academy.auth.access import role_required
 from academy.dashboard.services import all_campuses
 from academy.extensions import db
 from academy.models import ArchivedReport, ReportFormat, Role
+from academy.parameters import page_arg
 from academy.reporting.scope import ParameterError, resolve
 from academy.reports import bp, services
 from academy.reports.forms import ReportForm
@@ -14,7 +15,7 @@ from academy.web import render
 
 
 def _archive(form, status=200):
-    page = services.archive_page(request.args.get("page", 1, type=int))
+    page = services.archive_page(page_arg())
     return render(
         "reports/index.html",
         "reports/_archive.html",

@@ -4,19 +4,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.formatting import day, won
 from academy.labels import label_for
 from academy.models import ClaimStatus, PaymentMethod
+from academy.parameters import DateField
 from academy.subsidies.services import ROUNDS_FROM_YEAR, rounds_required
 
 # Sanity bounds on typed figures (won): far above any real programme or exam.

@@ -16,6 +16,7 @@ from academy.models import (
     Role,
     SubsidyClaim,
 )
+from academy.parameters import page_arg, query_int, year_arg
 from academy.subsidies import bp, export, services
 from academy.subsidies.access import get_claim_or_404, get_programme_or_404
 from academy.subsidies.forms import (
@@ -72,7 +73,7 @@ def _render_programme_form(form, programme=None):
 @bp.get("/programmes/new")
 @role_required(*CITY)
 def new_programme():
-    year = request.args.get("year", seoul_today().year, type=int)
+    year = year_arg(default=seoul_today().year)
     form = ProgrammeForm(data=ProgrammeForm.defaults_for(year))
     return _render_programme_form(form)
 
@@ -184,10 +185,12 @@ def claims():
     years = [p.year for p in services.programmes()]
     form = ClaimFilterForm(request.args, years=years)
     form.validate()
-    status = None if form.status.data == "all" else ClaimStatus(form.status.data)
-    year = form.year.data or None
+    status = (
+        None if form.status.data == "all" or form.status.errors else ClaimStatus(form.status.data)
+    )
+    year = (form.year.data or None) if not form.year.errors else None
     page = services.claims_page(
-        _own_campus(), status, year, request.args.get("page", 1, type=int),
+        _own_campus(), status, year, page_arg(),
         current_app.config["PAGE_SIZE"],
     )  # fmt: skip
     audit.record(AccessAction.VIEW, subject="subsidy_claims",
@@ -307,7 +310,7 @@ def _trainee():
 def apply():
     """The trainee's application: the programme's state, why they may not apply, their claims."""
     view = services.application_view(_trainee(), seoul_today())
-    form = ApplicationForm(attempts=view.attempts, attempt_id=request.args.get("attempt", type=int))
+    form = ApplicationForm(attempts=view.attempts, attempt_id=query_int("attempt"))
     return _render_apply(view, form)
 
 

@@ -15,6 +15,7 @@ from academy.models import (
     ClassSession,
     Cohort,
     Enrolment,
+    EnrolmentStatus,
     ExamAttempt,
     InternshipOpening,
     InternshipPlacement,
@@ -41,10 +42,21 @@ class TraineeRecord:
     claims: list[SubsidyClaim]
 
 
-def trainee_record(trainee: Trainee) -> TraineeRecord:
+def trainee_record(trainee: Trainee, campus_id: int | None = None) -> TraineeRecord:
+    """Everything about one trainee; with `campus_id`, only what that campus's enrolments need
+    (a coordinator): the campus's own enrolments that were not withdrawn, and the exams,
+    internship placements and subsidy claims recorded at that campus. Nothing another campus
+    recorded, whoever enrolled the person here (issue 13: enrolling someone who already exists
+    must not reveal anything about them)."""
+    enrolment_filter = [Enrolment.trainee_id == trainee.id]
+    if campus_id is not None:
+        enrolment_filter += [
+            Enrolment.cohort.has(Cohort.campus_id == campus_id),
+            Enrolment.status != EnrolmentStatus.WITHDRAWN,
+        ]
     enrolments = db.session.scalars(
         sa.select(Enrolment)
-        .where(Enrolment.trainee_id == trainee.id)
+        .where(*enrolment_filter)
         .options(
             joinedload(Enrolment.cohort, innerjoin=True).joinedload(Cohort.course, innerjoin=True),
             joinedload(Enrolment.cohort, innerjoin=True).joinedload(Cohort.campus, innerjoin=True),
@@ -81,12 +93,20 @@ def trainee_record(trainee: Trainee) -> TraineeRecord:
     exams = db.session.scalars(
         sa.select(ExamAttempt)
         .where(ExamAttempt.trainee_id == trainee.id)
+        .where(
+            *(
+                [ExamAttempt.cohort_id.in_([e.cohort_id for e in enrolments])]
+                if campus_id is not None
+                else []
+            )
+        )
         .options(joinedload(ExamAttempt.certification, innerjoin=True))
         .order_by(ExamAttempt.sat_on.desc())
     ).all()
     placements = db.session.scalars(
         sa.select(InternshipPlacement)
         .where(InternshipPlacement.trainee_id == trainee.id)
+        .where(*([InternshipPlacement.campus_id == campus_id] if campus_id is not None else []))
         .options(
             joinedload(InternshipPlacement.opening, innerjoin=True).joinedload(
                 InternshipOpening.host, innerjoin=True
@@ -97,6 +117,7 @@ def trainee_record(trainee: Trainee) -> TraineeRecord:
     claims = db.session.scalars(
         sa.select(SubsidyClaim)
         .where(SubsidyClaim.trainee_id == trainee.id)
+        .where(*([SubsidyClaim.campus_id == campus_id] if campus_id is not None else []))
         .options(joinedload(SubsidyClaim.exam_attempt).joinedload(ExamAttempt.certification))
         .order_by(SubsidyClaim.applied_on.desc())
     ).all()

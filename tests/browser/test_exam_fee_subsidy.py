@@ -28,11 +28,12 @@ from tests.browser.conftest import (
     has_horizontal_scroll,
 )
 from tests.databases import config_for, preserve_logging
+from tests.factories import EVIDENCE_PDF
 
 pytestmark = pytest.mark.browser
 
 APPLICANT = "subsidy.applicant@example.com"
-RECEIPT = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+RECEIPT = EVIDENCE_PDF
 FEE = 50_000  # SQLD in the demo catalogue
 LOGIN_FORM = "form:has(input[name='password'])"
 

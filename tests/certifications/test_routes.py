@@ -7,9 +7,10 @@ from academy.clock import seoul_today
 from academy.models import Certification, ExamAttempt, ExamResult, MockExam, Role
 from tests import factories
 from tests.conftest import count_rows
+from tests.factories import EVIDENCE_PDF
 from tests.test_query_counts import queries_for
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 
 
 def test_trainee_records_an_exam_and_updates_its_result(client, login_as, db):

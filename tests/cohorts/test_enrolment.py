@@ -89,22 +89,24 @@ def test_an_existing_trainee_is_found_by_e_mail_and_keeps_one_record(db, cohort)
     assert count_rows(Trainee) == 1
 
 
-def test_a_staff_e_mail_or_another_birth_date_is_refused(db, cohort):
+def test_a_staff_e_mail_or_another_birth_date_is_refused_alike(db, cohort):
+    """One message for both: the form must not tell a staff account from a trainee born on
+    another day (issue 13, item 2)."""
     staff = factories.UserFactory(role=Role.OFFICIAL, email="official@example.com")
     known = factories.TraineeFactory(birth_date=date(1999, 1, 1))
     db.session.commit()
-    with pytest.raises(EnrolmentRefused) as refused:
+    with pytest.raises(EnrolmentRefused) as refused_staff:
         enrol(cohort, person(email=staff.email), by=None)
-    assert "staff" in str(refused.value.errors["email"][0])
-    with pytest.raises(EnrolmentRefused) as refused:
+    with pytest.raises(EnrolmentRefused) as refused_date:
         enrol(cohort, person(email=known.user.email, born=date(1999, 1, 2)), by=None)
-    assert "birth_date" in refused.value.errors
+    assert refused_staff.value.errors == refused_date.value.errors
+    assert "staff" not in str(refused_staff.value.errors)
     assert count_rows(Enrolment) == 0
 
 
 def test_someone_active_in_an_overlapping_cohort_is_refused_with_the_reason(db, cohort):
     other = factories.CohortFactory(code="JUNG-2025-01", starts_on=date(2025, 1, 6),
-                                    ends_on=date(2025, 3, 7))  # fmt: skip
+                                    ends_on=date(2025, 3, 7), campus=cohort.campus)  # fmt: skip
     busy = factories.EnrolmentFactory(cohort=other)
     db.session.commit()
     with pytest.raises(EnrolmentRefused) as refused:
@@ -114,8 +116,23 @@ def test_someone_active_in_an_overlapping_cohort_is_refused_with_the_reason(db, 
     assert "JUNG-2025-01" in reason and "2025-01-06" in reason and "2025-03-07" in reason
 
 
+def test_an_overlap_at_another_campus_is_refused_without_naming_that_cohort(db, cohort):
+    """What a person does at another campus is not this campus's to know (issue 13)."""
+    elsewhere = factories.CohortFactory(code="GURO-2025-01", starts_on=date(2025, 1, 6),
+                                        ends_on=date(2025, 3, 7))  # fmt: skip
+    assert elsewhere.campus_id != cohort.campus_id
+    busy = factories.EnrolmentFactory(cohort=elsewhere)
+    db.session.commit()
+    with pytest.raises(EnrolmentRefused) as refused:
+        enrol(cohort, person(email=busy.trainee.user.email, born=busy.trainee.birth_date),
+              by=None)  # fmt: skip
+    reason = str(refused.value.errors["email"][0])
+    assert "another campus" in reason
+    assert "GURO" not in reason and "2025-01-06" not in reason
+
+
 def test_overlap_counts_the_waitlist_but_not_those_who_left(db, cohort):
-    other = factories.CohortFactory(starts_on=date(2025, 2, 3))
+    other = factories.CohortFactory(starts_on=date(2025, 2, 3), campus=cohort.campus)
     waiting = factories.EnrolmentFactory(cohort=other, status=EnrolmentStatus.WAITLISTED,
                                          waitlist_position=1)  # fmt: skip
     left = factories.EnrolmentFactory(cohort=other, status=EnrolmentStatus.WITHDRAWN,

@@ -113,7 +113,8 @@ def test_english_headers_in_shuffled_order_and_excel_dates(db, cohort):
 def test_a_file_with_bad_rows_writes_nothing_and_reports_every_problem(db, cohort):
     staff = factories.UserFactory(role=Role.COORDINATOR, email="staff@example.com",
                                   campus=cohort.campus)  # fmt: skip
-    other = factories.CohortFactory(code="GURO-2025-02", starts_on=date(2025, 2, 3))
+    other = factories.CohortFactory(code="GURO-2025-02", starts_on=date(2025, 2, 3),
+                                    campus=cohort.campus)  # fmt: skip
     busy = factories.EnrolmentFactory(cohort=other)
     db.session.commit()
     data = xlsx([

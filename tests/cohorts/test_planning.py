@@ -158,3 +158,23 @@ def test_the_capacity_cannot_drop_below_those_enrolled(db, campus):
                                          starts_on=cohort.starts_on, ends_on=cohort.ends_on,
                                          capacity=2))  # fmt: skip
     assert "3" in str(refused.value.errors["capacity"][0])
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"),
+    [(date(2030, 1, 1), date(2100, 12, 31)), (date(2025, 3, 3), date(2026, 3, 4))],
+)
+def test_a_cohort_longer_than_a_year_is_refused_before_any_session_is_made(
+    db, campus, starts_on, ends_on
+):
+    """The review created a 2030–2100 cohort with 17,370 sessions (issue 13, item 6)."""
+    course = factories.CourseFactory(campus=campus)
+    db.session.commit()
+    with pytest.raises(PlanRefused) as refused:
+        create_cohort(campus, cohort_data(course, starts_on=starts_on, ends_on=ends_on))
+    assert "366" in str(refused.value.errors["ends_on"][0])
+    assert db.session.query(ClassSession).count() == 0
+    # A year to the day is a course that can be.
+    year = create_cohort(campus, cohort_data(course, starts_on=date(2025, 3, 3),
+                                             ends_on=date(2026, 3, 3)))  # fmt: skip
+    assert 200 < len(year.sessions) < 262

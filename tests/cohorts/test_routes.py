@@ -174,7 +174,13 @@ def test_enrolment_form_checks_each_field_inline_and_keeps_the_data(client, coor
             data={"email": "Busy@example.com", "birth_date": busy.trainee.birth_date.isoformat()},
         )
     )
-    assert "GURO-2025-01" in overlap  # fmt: skip
+    # The inline check says nothing about other people's records (issue 13, item 2); the
+    # submitted form is refused, without naming the other campus's cohort.
+    assert "GURO-2025-01" not in overlap and 'aria-invalid="true"' not in overlap
+    clash = client.post(url, data={"name": "바쁨", "email": "busy@example.com",
+                                   "birth_date": busy.trainee.birth_date.isoformat()})  # fmt: skip
+    assert clash.status_code == 422 and "GURO-2025-01" not in text_of(clash)
+    assert 'aria-invalid="true"' in text_of(clash)
     fine = text_of(
         client.post(f"{url}/check?field=email", headers=HX, data={"email": "new@example.com"})
     )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from academy.ecosystem.services import fund_balance, mask_name
 from academy.models import (
+    AccessLog,
     AdvancedTrackSelection,
     AllianceMember,
     DonationKind,
@@ -89,3 +90,26 @@ def test_donations_in_money_and_talent(client, login_as, db):
     assert client.post("/ecosystem/donations", data=no_amount).status_code == 422
     page = client.get("/ecosystem/?year=2025").get_data(as_text=True)
     assert 'data-fund="balance">5,000,000' in page
+
+
+def test_the_page_showing_people_is_on_the_access_log_with_everyone_it_named(client, login_as, db):
+    """Issue 13: /ecosystem/ listed advanced-track graduates and scholarship holders without
+    an access-log entry."""
+    graduate = factories.EnrolmentFactory(status=EnrolmentStatus.COMPLETED).trainee
+    holder = factories.TraineeFactory(vulnerable=True)
+    db.session.add_all([
+        AdvancedTrackSelection(year=2025, trainee=graduate, selected_on=date(2025, 12, 20),
+                               programme="AI대학원 석사과정"),
+        FundDonation(donor="주식회사 기부", kind=DonationKind.MONEY, amount=1_000_000,
+                     received_on=date(2025, 12, 1)),
+        Scholarship(trainee=holder, amount=500_000, awarded_on=date(2026, 1, 15),
+                    reason="취약계층 장학금"),
+    ])  # fmt: skip
+    db.session.commit()
+    official = login_as(Role.OFFICIAL)
+    assert client.get("/ecosystem/?year=2025").status_code == 200
+    entry = db.session.scalars(
+        sa.select(AccessLog).where(AccessLog.subject_type == "ecosystem")
+    ).one()  # fmt: skip
+    assert entry.user_id == official.id
+    assert f"{graduate.id}" in entry.detail and f"{holder.id}" in entry.detail

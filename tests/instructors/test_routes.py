@@ -14,9 +14,10 @@ from academy.models import (
 )
 from tests import factories
 from tests.conftest import count_rows
+from tests.factories import EVIDENCE_PDF
 from tests.test_query_counts import queries_for
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 
 
 def career_form(**overrides):

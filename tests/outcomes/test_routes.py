@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from academy.auth.passwords import hash_password
 from academy.clock import seoul_today
 from academy.models import (
     AccessAction,
@@ -22,10 +23,11 @@ from academy.models import (
     Verification,
 )
 from tests import factories
-from tests.factories import EVIDENCE_PDF
+from tests.conftest import TEST_PASSWORD, sign_in
+from tests.factories import EVIDENCE_PDF, photo
 
 HTMX = {"HX-Request": "true"}
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+JPEG = photo("JPEG")
 
 
 def completed_enrolment(trainee=None, campus=None, ended_days_ago=60):
@@ -487,3 +489,34 @@ def test_the_contact_page_is_in_the_access_log_with_the_person_it_shows(client, 
     assert [(e.trainee_id, e.user_id, e.detail) for e in logged] == [
         (enrolment.trainee_id, coordinator.id, '{"page":"contacts"}')
     ]
+
+
+def test_a_sole_coordinators_own_entry_goes_to_an_official_and_the_queue_says_so(
+    app, client, coordinator, db
+):
+    """Four eyes (issue 13): the coordinator who entered an outcome and its evidence finds no
+    Verify button and a raw POST refused; a city official verifies it from the same queue."""
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    evidence = factories.OutcomeEvidenceFactory(
+        outcome__enrolment=enrolment, outcome__reported_by_id=coordinator.id,
+        uploaded_by_id=coordinator.id,
+    )  # fmt: skip
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/queue"
+    page = client.get(url).get_data(as_text=True)
+    assert f"/outcomes/records/{evidence.outcome_id}/verify" not in page
+    assert "시 담당자" in page  # one coordinator here: an official verifies, the page says
+    client.post(f"/outcomes/records/{evidence.outcome_id}/verify")
+    record = db.session.get(OutcomeRecord, evidence.outcome_id)
+    db.session.refresh(record)
+    assert record.verification == Verification.EVIDENCE_ATTACHED
+
+    official = app.test_client()
+    user = factories.UserFactory(role=Role.OFFICIAL, password_hash=hash_password(TEST_PASSWORD))
+    db.session.commit()
+    sign_in(official, user)
+    page = official.get(url).get_data(as_text=True)
+    assert f"/outcomes/records/{evidence.outcome_id}/verify" in page
+    assert official.post(f"/outcomes/records/{evidence.outcome_id}/verify").status_code == 303
+    db.session.refresh(record)
+    assert record.verification == Verification.VERIFIED and record.verified_by_id == user.id

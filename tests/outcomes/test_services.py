@@ -43,8 +43,8 @@ def coordinator_of(campus):
     return factories.UserFactory(role=Role.COORDINATOR, campus=campus)
 
 
-def stored_file() -> StoredFile:
-    return StoredFile("0" * 32 + ".pdf", "재직증명서.pdf", "application/pdf", 1234)
+def stored_file(n: int = 0) -> StoredFile:
+    return StoredFile(str(n) * 32 + ".pdf", "재직증명서.pdf", "application/pdf", 1234)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,9 @@ def test_each_report_is_a_new_version_and_the_old_ones_are_kept(db):
     assert "code" in history[1].changed and "employer" in history[1].changed
     assert all(v.record.reported_by_id == trainee.id for v in history)
     logged = db.session.scalars(
-        sa.select(AccessLog.detail).where(AccessLog.subject_type == "outcome_record")
+        sa.select(AccessLog.detail)
+        .where(AccessLog.subject_type == "outcome_record")
+        .order_by(AccessLog.seq)
     ).all()
     assert logged == ["version 1: S1", "version 2: E1", "version 3: E1"]
 
@@ -153,7 +155,8 @@ def test_a_job_without_evidence_cannot_be_verified_but_still_seeking_can(db):
 
     with pytest.raises(OutcomeRefused):
         services.verify(job, coordinator)
-    seeking = services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING), coordinator)
+    seeking = services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING),
+                                      enrolment.trainee.user)  # fmt: skip
     services.verify(seeking, coordinator)
 
     assert seeking.verification == Verification.VERIFIED
@@ -217,7 +220,8 @@ def test_the_queue_shows_current_pending_outcomes_of_the_campus_evidence_first(d
         returned, JOB, coordinator, StoredFile("1" * 32 + ".pdf", "a.pdf", "application/pdf", 1)
     )
     services.send_back(back, "파일이 흐립니다", coordinator)
-    ok = services.report_outcome(verified, OutcomeAnswer(Situation.SEEKING), coordinator)
+    ok = services.report_outcome(verified, OutcomeAnswer(Situation.SEEKING),
+                                 verified.trainee.user)  # fmt: skip
     services.verify(ok, coordinator)
     services.report_outcome(replaced, OutcomeAnswer(Situation.SEEKING), coordinator)
     services.report_outcome(replaced, OutcomeAnswer(Situation.NOT_SEEKING), coordinator)
@@ -290,3 +294,24 @@ def test_a_contact_cannot_be_recorded_in_the_future(db):
 
     assert earlier.attempted_at.date() == date(2025, 10, 1)
     assert earlier.note == "면접 중"
+
+
+def test_whoever_entered_an_outcome_or_its_evidence_cannot_verify_it(db):
+    """Four eyes (issue 13): a coordinator recorded a job with a tiny "evidence" file and
+    verified it themself. Another coordinator of the campus, or a city official, verifies."""
+    enrolment = completer()
+    campus = enrolment.cohort.campus
+    entering = coordinator_of(campus)
+    second = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    official = factories.UserFactory(role=Role.OFFICIAL)
+    db.session.commit()
+    record = services.report_outcome(enrolment, JOB, entering, stored_file())
+    with pytest.raises(OutcomeRefused):
+        services.verify(record, entering)
+    assert record.verification == Verification.EVIDENCE_ATTACHED
+    services.verify(record, second)
+    assert record.verification == Verification.VERIFIED and record.verified_by_id == second.id
+    # A city official verifies what a trainee reported, where the campus has no second pair.
+    again = services.report_outcome(enrolment, JOB, enrolment.trainee.user, stored_file(1))
+    services.verify(again, official)
+    assert again.verified_by_id == official.id

@@ -12,9 +12,10 @@ from academy.extensions import db
 from academy.models import ClaimStatus, InstructorAssignment, Role
 from academy.uploads import store_upload
 from tests import factories
+from tests.factories import EVIDENCE_PDF
 
 PROGRAMME_PREFIXES = ("instructors.", "certifications.", "internships.", "subsidies.")
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 
 
 def _file() -> tuple[str, str]:

@@ -7,8 +7,9 @@ from werkzeug.datastructures import FileStorage
 
 from academy.models import EnrolmentStatus, Role, SubsidyProgramme, Trainee, User
 from tests import factories
+from tests.factories import EVIDENCE_PDF
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 
 
 def receipt(name: str = "영수증.pdf", data: bytes = PDF) -> FileStorage:
