@@ -122,8 +122,22 @@ TOKEN_PATTERNS = (
 )
 
 
+# 주민등록번호 (and the foreigner's 외국인등록번호, same shape): YYMMDD, a digit 1–8 for the
+# century and sex, six more digits; with or without the hyphen, already partly masked or not.
+RESIDENT_NUMBER = re.compile(
+    r"(?<![\d])(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s*[-‐–—]?\s*([1-8])[\d*]{6}(?![\d*])"
+)
+
+
+def mask_resident_numbers(text: str) -> str:
+    """950310-1234567 → 950310-1******. The law (개인정보 보호법 제24조의2) forbids keeping resident
+    registration numbers: one typed into a file is never stored nor shown back in full."""
+    return RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+
+
 def redact(text: str) -> str:
-    """A log line without phone numbers or tokens."""
+    """A log line without phone numbers, resident registration numbers or tokens."""
+    text = mask_resident_numbers(text)
     text = PHONE_PATTERN.sub(lambda m: mask_phone(m.group(0)), text)
     for pattern in TOKEN_PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + "[redacted]", text)
