@@ -20,6 +20,7 @@ masks them in every log record, as a defence in depth behind code that does not 
 """
 
 import logging
+import os
 import re
 from datetime import date
 
@@ -133,6 +134,18 @@ def mask_resident_numbers(text: str) -> str:
     """950310-1234567 → 950310-1******. The law (개인정보 보호법 제24조의2) forbids keeping resident
     registration numbers: one typed into a file is never stored nor shown back in full."""
     return RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+
+
+def write_private(path, data: bytes) -> None:
+    """Write a file only its owner can read (0600) from the first byte: staged uploads and their
+    records hold trainees' personal data. Never readable in between, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # a file that existed keeps its old mode otherwise
+        with os.fdopen(descriptor, "wb", closefd=False) as handle:
+            handle.write(data)
+    finally:
+        os.close(descriptor)
 
 
 def redact(text: str) -> str:

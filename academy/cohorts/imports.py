@@ -6,7 +6,9 @@ and column; the checks here add the cohort's rules as further problems:
 - roster: the age range on the cohort's first day, e-mails that belong to staff or to a trainee
   with another birth date, people active in an overlapping cohort. People already on this
   cohort's roster are skipped (so the same file imported twice adds no one twice), and rows
-  beyond the free seats go to the waitlist in file order.
+  beyond the free seats go to the waitlist in file order. A known trainee whose name, phone or
+  취약계층 in the file differs from their record is shown with the difference; the record is
+  corrected only when the coordinator asks for it (apply_changes), never silently.
 - attendance: e-mails not on the roster, dates that are not sessions (or still to come), days
   after a trainee left, marks that are not 출석/지각/조퇴/결석/공가 or their English names, the
   same trainee and day twice. A mark already recorded is replaced.
@@ -78,12 +80,19 @@ class ImportRefused(ValueError):
 # Roster -----------------------------------------------------------------------------------
 
 
+# What a roster row may correct in a known trainee's record: (file column, record field).
+CORRECTABLE = ("name", "phone", "vulnerable")
+
+
 @dataclass
 class RosterLine:
     row: ParsedRow
     action: str  # "new" person, "existing" person, "on_roster" already (skipped), "problem"
     place: str | None = None  # "seat" or "waitlist"
     waitlist_position: int | None = None
+    person: object = None  # the known account (enrolment.Person), if any
+    # A known trainee's fields that the file writes differently: {field: (recorded, in file)}
+    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -110,6 +119,24 @@ class RosterCheck:
         return sum(1 for line in self.lines
                    if (action is None or line.action == action)
                    and (place is None or line.place == place))  # fmt: skip
+
+    @property
+    def changed(self) -> list[RosterLine]:
+        """Known trainees whose record the file would correct."""
+        return [line for line in self.lines if line.changes and line.action != "problem"]
+
+
+def record_changes(person, values: dict) -> dict[str, tuple[object, object]]:
+    """The fields of a known trainee's record that the row writes differently. A blank cell
+    changes nothing: a roster without phones does not erase the phones on record."""
+    if person is None or person.trainee_id is None:
+        return {}
+    recorded = {"name": person.name, "phone": person.phone, "vulnerable": person.vulnerable}
+    return {
+        key: (recorded[key], values[key])
+        for key in CORRECTABLE
+        if values.get(key) is not None and values[key] != recorded[key]
+    }
 
 
 def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
@@ -147,7 +174,8 @@ def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
             parsed.add_problem(row, "email", overlap_problem(overlaps[person.trainee_id]), email)
         if row.problems:
             action = "problem"
-        lines.append(RosterLine(row, action))
+        lines.append(RosterLine(row, action, person=person,
+                                changes=record_changes(person, values)))  # fmt: skip
     free = max(cohort.capacity - seats_taken(cohort.id), 0)
     position = next_waitlist_position(cohort.id)
     for line in lines:
@@ -171,13 +199,14 @@ def _lock_trainees(trainee_ids: list[int]) -> None:
         db.session.execute(sa.select(Trainee.id).where(Trainee.id.in_(chunk)).with_for_update())
 
 
-def commit_roster(cohort: Cohort, data: bytes, by: User | None,
-                  progress: Progress = _quiet) -> RosterCheck:  # fmt: skip
+def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progress = _quiet,
+                  apply_changes: bool = False) -> RosterCheck:  # fmt: skip
     """Import the roster if every row is clean; otherwise write nothing and return the problems.
 
     New people get a trainee account (no password until they activate it); people known by
-    their e-mail keep their record. The check runs again here, under the cohort's lock, so the
-    seats and the waitlist are counted as they are at the moment of writing.
+    their e-mail keep their record, corrected from the file (name, phone, 취약계층) only with
+    apply_changes. The check runs again here, under the cohort's lock, so the seats and the
+    waitlist are counted as they are at the moment of writing.
     """
     lock_row(Cohort, cohort.id)
     db.session.refresh(cohort)
@@ -240,16 +269,42 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None,
         )  # fmt: skip
         done += len(chunk)
         progress("writing", done, total)
+    corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
         AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
                   subject_type="roster_import", subject_id=cohort.id,
                   detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
                          f"{check.count(place='waitlist')} waitlisted, "
-                         f"{check.count('new')} new trainees")
+                         f"{check.count('new')} new trainees, {corrected} records corrected")
     )  # fmt: skip
     db.session.commit()
     check.written = True
     return check
+
+
+def _apply_changes(lines: list[RosterLine], by: User | None) -> int:
+    """Write the corrections the coordinator accepted in the preview, each logged as a change
+    of personal data (who, whose record, which fields: never the values)."""
+    names = [{"id": line.person.user_id, "name": line.changes["name"][1]}
+             for line in lines if "name" in line.changes]  # fmt: skip
+    trainees = [
+        {"id": line.person.trainee_id,
+         **{key: line.changes[key][1] for key in ("phone", "vulnerable") if key in line.changes}}
+        for line in lines if {"phone", "vulnerable"} & set(line.changes)
+    ]  # fmt: skip
+    for chunk in chunks(names, WRITE_CHUNK):
+        db.session.execute(sa.update(User), chunk)
+    for key_set in {tuple(sorted(row)) for row in trainees}:
+        same = [row for row in trainees if tuple(sorted(row)) == key_set]
+        for chunk in chunks(same, WRITE_CHUNK):
+            db.session.execute(sa.update(Trainee), chunk)
+    db.session.add_all(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
+                  subject_type="trainee", subject_id=line.person.trainee_id,
+                  detail="roster import corrected: " + ", ".join(sorted(line.changes)))
+        for line in lines
+    )  # fmt: skip
+    return len(lines)
 
 
 # Attendance -------------------------------------------------------------------------------
