@@ -78,6 +78,9 @@ class ParsedRow:
     problems: list[Problem] = field(default_factory=list)
     replaced_by: int | None = None  # the later row for the same person (duplicates="replace")
     hidden: bool = False  # hidden in Excel (a filter or by hand): imported, and said so
+    # The header a key's problems are reported under, when the row's cell is not in the key's
+    # column (the wide attendance layout: a mark and its date are in a date's column).
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,6 +92,7 @@ class ParsedFile:
     warnings: list[object]
     raw: list[list[object]]  # every row of the sheet, for the annotated error copy
     sheet_name: str | None = None
+    layout: str = "long"  # "wide": attendance with a column per session (exchange.wide)
 
     @property
     def problems(self) -> list[Problem]:
@@ -97,7 +101,10 @@ class ParsedFile:
     def add_problem(self, row: ParsedRow, key: str | None, message: object, value: str = ""):
         """A problem in the column as the file names it, or by its template header when the
         file lacks the column (a value the row needs that has nowhere to go)."""
-        column = (self.headers.get(key) or self.format.column(key).header) if key else None
+        column = None
+        if key:
+            column = row.columns.get(key) or self.headers.get(key)
+            column = column or self.format.column(key).header
         row.problems.append(Problem(row.line, column, message, value))
 
 
@@ -537,7 +544,7 @@ def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch,
             _l("Invisible characters were removed before reading (row, column: character @ "
                "place in the cell): %(where)s.", where=where)
         )  # fmt: skip
-    hidden = [row.line for row in parsed.rows if row.hidden]
+    hidden = sorted({row.line for row in parsed.rows if row.hidden})
     if hidden:
         warnings.append(
             _l("Rows %(rows)s are hidden in Excel (by a filter or by hand) and are imported like "

@@ -363,6 +363,103 @@ def outcomes_as_typed() -> Case:
     return Case("outcomes_as_typed", "outcomes", xlsx([header, row]), rows=1)
 
 
+# Attendance in the wide layout of training portals ---------------------------------------------
+# The cohort these sheets are for: sessions on 10–12 March 2025, and these trainees enrolled
+# (two of them share a name and a birth date, as happens).
+SESSIONS = (date(2025, 3, 10), date(2025, 3, 11), date(2025, 3, 12))
+WIDE_ROSTER = (
+    ("김가람", date(1998, 5, 14), "garam@example.org"),
+    ("이나래", date(1996, 11, 2), "narae@example.org"),
+    ("박다솜", date(2000, 7, 7), "dasom@example.org"),
+    ("최하늘", date(1999, 1, 9), "haneul1@example.org"),
+    ("최하늘", date(1999, 1, 9), "haneul2@example.org"),
+)
+
+
+@dataclass
+class WideCase:
+    name: str
+    data: bytes
+    marks: dict[tuple[str, date], str] = field(default_factory=dict)  # (email, day) -> mark
+    problems: set[tuple[int, str]] = field(default_factory=set)
+
+
+def wide_by_name_and_birth_date() -> WideCase:
+    """An HRD-Net style export: 성명 and a masked resident number's front for the birth date,
+    dates without the year and with the weekday, symbols and words, totals at the end."""
+    data = xlsx([
+        ["훈련생 출결 현황"],
+        ["연번", "성명", "생년월일", "03/10(월)", "03/11(화)", "03/12(수)", "출석일수", "출석률"],
+        [1, "김가람", "980514-1******", "○", "지각", "×", 1, "66%"],
+        [2, "이나래", "1996-11-02", "출석", "-", "공가", 1, "50%"],
+        [3, "박다솜", "000707", "△", "▲", "결", 0, "0%"],
+        [None, "합계", None, None, None, None, 2, None],
+    ])  # fmt: skip
+    marks = {
+        ("garam@example.org", SESSIONS[0]): "present", ("garam@example.org", SESSIONS[1]): "late",
+        ("garam@example.org", SESSIONS[2]): "absent", ("narae@example.org", SESSIONS[0]): "present",
+        ("narae@example.org", SESSIONS[2]): "excused", ("dasom@example.org", SESSIONS[0]): "late",
+        ("dasom@example.org", SESSIONS[1]): "early_leave",
+        ("dasom@example.org", SESSIONS[2]): "absent",
+    }  # fmt: skip
+    return WideCase("wide_by_name_and_birth_date", data, marks)
+
+
+def wide_by_email_with_excel_dates() -> WideCase:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["이름", "이메일", *(datetime(d.year, d.month, d.day) for d in SESSIONS), "합계"])
+    sheet.append(["최하늘", "haneul1@example.org", "출석", "출석", "조퇴", 3])
+    sheet.append(["최하늘", "HANEUL2@example.org", "present", "absent", None, 1])
+    for cell in sheet[1][2:5]:
+        cell.number_format = "m/d"
+    marks = {
+        ("haneul1@example.org", SESSIONS[0]): "present",
+        ("haneul1@example.org", SESSIONS[1]): "present",
+        ("haneul1@example.org", SESSIONS[2]): "early_leave",
+        ("haneul2@example.org", SESSIONS[0]): "present",
+        ("haneul2@example.org", SESSIONS[1]): "absent",
+    }
+    return WideCase("wide_by_email_with_excel_dates", workbook_bytes(workbook), marks)
+
+
+def wide_under_a_month_row() -> WideCase:
+    """Day numbers under a month merged across them."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["성명", "생년월일", "3월", None, None])
+    sheet.append([None, None, 10, 11, 12])
+    sheet.merge_cells("C1:E1")
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:B2")
+    sheet.append(["김가람", date(1998, 5, 14), "O", "O", "X"])
+    marks = {
+        ("garam@example.org", SESSIONS[0]): "present",
+        ("garam@example.org", SESSIONS[1]): "present",
+        ("garam@example.org", SESSIONS[2]): "absent",
+    }
+    return WideCase("wide_under_a_month_row", workbook_bytes(workbook), marks)
+
+
+def wide_with_people_it_cannot_tell_apart() -> WideCase:
+    """Two 최하늘 born the same day and no e-mail: refused at that row, as is a name not on the
+    roster and a mark that is not one."""
+    data = xlsx([
+        ["성명", "생년월일", "3/10", "3/11"],
+        ["최하늘", "1999-01-09", "출석", "출석"],
+        ["홍길동", "1999-01-09", "출석", "출석"],
+        ["김가람", "1998-05-14", "출석", "놀이"],
+    ])  # fmt: skip
+    return WideCase("wide_with_people_it_cannot_tell_apart", data,
+                    problems={(2, "성명"), (3, "성명"), (4, "3/11")})  # fmt: skip
+
+
+WIDE_CASES = (
+    wide_by_name_and_birth_date, wide_by_email_with_excel_dates, wide_under_a_month_row,
+    wide_with_people_it_cannot_tell_apart,
+)  # fmt: skip
+
+
 CASES = (
     the_sample, stale_dimension, mac_decomposed_text, full_width_and_invisible, hidden_by_filter,
     borders_to_row_25000, csv_with_trailing_blank_lines, excel_unicode_text, password_protected,
@@ -375,7 +472,7 @@ CASES = (
 def main(folder: str) -> None:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    for make in CASES:
+    for make in CASES + WIDE_CASES:
         case = make()
         suffix = ".csv" if not case.data.startswith((b"PK", b"\xd0\xcf")) else ".xlsx"
         (target / f"{case.name}{suffix}").write_bytes(case.data)
