@@ -188,9 +188,12 @@ _EMAIL_CHARACTERS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]")
 def parse_email(value: object) -> str:
     """An address as typed, with full-width letters made plain and spaces dropped; a refusal
     says what is wrong with it, naming any character that does not belong, and where."""
-    raw = "".join(folded(value).replace("。", ".").split()).lower()
+    raw = clean(value) if isinstance(value, str) else value
+    raw = "".join(folded(raw).replace("。", ".").split()).lower()
     try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
+        # A Hangul address is the Korean keyboard left on (ㅏㅑㅡ for kim): logins are ASCII.
+        checked = validate_email(raw, check_deliverability=False, allow_smtputf8=False)
+        return checked.normalized.lower()
     except EmailNotValidError as error:
         for position, char in enumerate(raw, start=1):
             if not _EMAIL_CHARACTERS.fullmatch(char):
@@ -244,7 +247,8 @@ def parse_whole_number(value: object) -> int:
 
 
 def parse_name(value: object) -> str:
-    name = text(value)
+    """A name as people read it: composed Hangul, no invisible characters (any caller)."""
+    name = text(clean(value) if isinstance(value, str) else value)
     if len(name) > 100:
         raise CellError(_l("longer than 100 characters"))
     return name

@@ -175,11 +175,6 @@ def read_sheets(data: bytes) -> Iterator[Sheet]:
     return iter([_csv_sheet(data)])
 
 
-def sheet_rows(data: bytes) -> list[list[object]]:
-    """The cells of the first sheet (xlsx) or of the CSV, row by row, blank rows included."""
-    return next(read_sheets(data)).rows
-
-
 def _check_archive(archive: zipfile.ZipFile) -> dict[str, int]:
     """Refuse, before parsing, what would unpack into far more than any roster; return the
     number of <row> elements of each worksheet (what the sheet holds, to count against)."""
@@ -481,6 +476,13 @@ def _missing_header_message(fmt: Format, best: "HeaderMatch | None", sheets: int
         where = _l("in the first %(n)s rows of any sheet", n=HEADER_SEARCH_ROWS)
     if best is not None and best.headers:
         missing = [c for c in fmt.columns if c.required and c.key not in best.headers]
+        if best.dropped and any(c.key == "birth_date" for c in missing):
+            return _l(
+                "Row %(line)s has a resident registration number column (%(dropped)s) but no "
+                "생년월일: the law forbids keeping those numbers, so the date of birth is not read "
+                "from them. Add a 생년월일 column (e.g. 1995-03-10) and delete the other.",
+                line=best.index + 1, dropped=", ".join(best.dropped),
+            )  # fmt: skip
         return _l(
             "Row %(line)s looks like the header (%(found)s) but has no column for %(missing)s: "
             "add it with that header (the template shows every column).",

@@ -106,3 +106,29 @@ def test_twenty_thousand_rows_with_data_is_the_limit_not_twenty_thousand_lines()
     assert "20,000" in str(refused.value.args[0])
     fits = (header + blank + "".join(row.format(n=n) for n in range(20_000))).encode()
     assert len(parse(fits, FORMATS["roster"]).rows) == 20_000
+
+
+def test_a_roster_with_resident_numbers_instead_of_birth_dates_says_what_to_add():
+    data = corpus.xlsx(
+        [["이름", "주민등록번호", "이메일"], ["김가람", "980514-1234567", "a@b.org"]]
+    )
+    with pytest.raises(UnreadableFile) as refused:
+        parse(data, FORMATS["roster"])
+    message = str(refused.value.args[0])
+    assert "주민등록번호" in message and "생년월일 열을 추가" in message
+    assert "1234567" not in message
+
+
+@pytest.mark.parametrize(
+    ("typed", "where"),
+    [
+        ("kim\x07@example.org", "4번째 문자 U+0007"),  # a control character from a pasted cell
+        ("김가람@example.org", "1번째 문자 “김” (U+AE40 HANGUL SYLLABLE GIM)"),
+        ("kim@@example.org", "@가 꼭 하나"),
+    ],
+)
+def test_an_address_that_cannot_be_read_is_refused_naming_the_character_and_its_place(typed, where):
+    data = corpus.csv_bytes([corpus.HEADER, ["김가람", "1998-05-14", typed, ""]])
+    problems = parse(data, FORMATS["roster"]).problems
+    assert [(p.line, p.column) for p in problems] == [(2, "이메일")]
+    assert where in str(problems[0].message)
