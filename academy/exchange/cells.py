@@ -32,8 +32,28 @@ class FormulaWithoutResult(str):
 HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
+def _character_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+def _by_category() -> dict[str, list[str]]:
+    """Format characters (Cf) and spaces (Zs): outside planes 0–1 only the tags (U+E00xx)."""
+    found: dict[str, list[str]] = {"Cf": [], "Zs": []}
+    for code in (*range(0x20000), *range(0xE0000, 0xE0080)):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category in found:
+            found[category].append(char)
+    return found
+
+
+_CATEGORIES = _by_category()
+INVISIBLE = re.compile(_character_class(_CATEGORIES["Cf"] + sorted(HANGUL_FILLERS)))
+SPACES = re.compile(_character_class(_CATEGORIES["Zs"]))
+
+
 def is_invisible(char: str) -> bool:
-    return unicodedata.category(char) == "Cf" or char in HANGUL_FILLERS
+    return INVISIBLE.match(char) is not None
 
 
 def describe_character(char: str) -> str:
@@ -48,12 +68,9 @@ def describe_character(char: str) -> str:
 def clean(value: str) -> str:
     """Text as a person reads it: composed Hangul (NFC: a Mac writes names decomposed), no
     invisible characters, every kind of space (NBSP, the ideographic space) a plain space."""
-    value = unicodedata.normalize("NFC", value)
-    return "".join(
-        " " if unicodedata.category(char) == "Zs" else char
-        for char in value
-        if not is_invisible(char)
-    )
+    if value.isascii():
+        return value  # nothing to compose, hide or widen
+    return SPACES.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", value)))
 
 
 def folded(value: object) -> str:

@@ -21,13 +21,13 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from academy.exchange.cells import (
+    INVISIBLE,
     CellError,
     ExcelError,
     FormulaWithoutResult,
     clean,
     describe_character,
     is_blank,
-    is_invisible,
     text,
 )
 from academy.exchange.formats import Column, Format
@@ -55,6 +55,7 @@ EXCEL_LAST_SERIAL = 2_958_465
 RESIDENT_NUMBER_HEADERS = re.compile(
     r"^(주민(등록)?번호|외국인등록번호|rrn|residentregistrationnumber)"
 )
+_DIGIT_RUN = re.compile(r"\d{6}")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 
@@ -139,14 +140,17 @@ class Sheet:
             return value
         if not isinstance(value, str) or isinstance(value, ExcelError | FormulaWithoutResult):
             return value
-        if len(self.cleaned) < 50:
-            composed = unicodedata.normalize("NFC", value)
-            for at, char in enumerate(composed, start=1):
-                if is_invisible(char):
-                    self.cleaned.append(Cleaned(line, position, char, at))
-                    break
-        value = clean(value)
-        masked = mask_resident_numbers(value)
+        if value.isascii():
+            masked = mask_resident_numbers(value) if _DIGIT_RUN.search(value) else value
+        else:
+            if len(self.cleaned) < 50:
+                invisible = INVISIBLE.search(unicodedata.normalize("NFC", value))
+                if invisible:
+                    self.cleaned.append(
+                        Cleaned(line, position, invisible.group(), invisible.start() + 1)
+                    )
+            value = clean(value)
+            masked = mask_resident_numbers(value)
         if masked != value:
             self.masked.setdefault(line, set()).add(position)
         return masked
@@ -229,6 +233,13 @@ class _CellReader(WorkSheetParser):
     def __init__(self, src, shared_strings, epoch, date_styles):
         super().__init__(src, shared_strings, data_only=True, epoch=epoch, date_formats=set())
         self.date_styles = date_styles
+
+    def parse_row(self, row):
+        # A cell with no value, formula or text inside is empty however it is formatted (borders
+        # to row 25,000): skip it unparsed. Cells without their own address keep their place.
+        for element in [el for el in row if len(el) == 0 and el.get("r")]:
+            row.remove(element)
+        return super().parse_row(row)
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
