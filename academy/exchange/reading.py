@@ -56,6 +56,8 @@ RESIDENT_NUMBER_HEADERS = re.compile(
     r"^(주민(등록)?번호|외국인등록번호|rrn|residentregistrationnumber)"
 )
 _DIGIT_RUN = re.compile(r"\d{6}")
+# Remarks (비고) that say a person left or was withdrawn: read, and pointed out.
+DROPPED_OUT = re.compile(r"중도\s*(포기|탈락|하차)|수강\s*(포기|취소)|입과\s*취소|퇴소|제적")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 
@@ -556,6 +558,18 @@ def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch,
         warnings.append(
             _l("Invisible characters were removed before reading (row, column: character @ "
                "place in the cell): %(where)s.", where=where)
+        )  # fmt: skip
+    remarked = sorted({
+        row.line for row in parsed.rows
+        if any(DROPPED_OUT.search(text(value))
+               for position, value in enumerate(sheet.rows[row.line - 1])
+               if position not in mapped and isinstance(value, str))
+    })  # fmt: skip
+    if remarked:
+        warnings.append(
+            _l("Rows %(rows)s have a remark such as 중도포기 or 취소 in a column that is not read: "
+               "they are imported like the others. Delete any that should not be.",
+               rows=_plural_rows(remarked))
         )  # fmt: skip
     hidden = sorted({row.line for row in parsed.rows if row.hidden})
     if hidden:
