@@ -385,7 +385,8 @@ def match_by_name(parsed: ParsedFile, cohort: Cohort) -> None:
         if values.get("email") or any(p.column in parsed.headers.values() for p in first.problems):
             continue  # named by e-mail, or the identity cells are already reported
         if "name" not in parsed.headers:
-            first.problems.append(Problem(line, parsed.headers["email"], _l("required")))
+            required = _l("required: fill in this cell")
+            first.problems.append(Problem(line, parsed.headers["email"], required))
             continue
         name, born = values.get("name"), values.get("birth_date")
         if not name:

@@ -624,7 +624,7 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
             if is_blank(raw):
                 line.values[key] = None
                 if column.required:
-                    parsed.add_problem(line, key, _l("required"))
+                    parsed.add_problem(line, key, _l("required: fill in this cell"))
                 continue
             try:
                 line.values[key] = column.parse(raw)

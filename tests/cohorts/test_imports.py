@@ -139,7 +139,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_problem(db, cohor
         (8, "이메일"),  # a staff account
         (9, "이메일"),  # enrolled in an overlapping cohort
     }  # fmt: skip
-    assert cells[(4, "이름")] == "필수 항목입니다"
+    assert cells[(4, "이름")] == "필수 항목입니다: 이 칸을 채워 주세요"
     assert "18" in cells[(4, "생년월일")] and "45" in cells[(5, "생년월일")]
     assert cells[(6, "생년월일")].startswith("달력에 없는 날짜입니다(월은 1–12")
     assert cells[(6, "이메일")] == (

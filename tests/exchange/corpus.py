@@ -166,7 +166,8 @@ def hidden_by_filter() -> Case:
     for line in (3, 6):
         sheet.row_dimensions[line].hidden = True
     return Case("hidden_by_filter", "roster", workbook_bytes(workbook), rows=6, hidden=(3, 6),
-                stored=stored_of(rows), warnings=("3, 6행은 Excel에서", "3, 6행에 중도포기"))  # fmt: skip
+                stored=stored_of(rows),
+                warnings=("3, 6행은 Excel에서", "3, 6행에 중도포기"))  # fmt: skip
 
 
 def formatted_empty_rows(first: int, last: int, columns: str = "ABCDEF") -> str:

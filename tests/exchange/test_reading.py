@@ -80,7 +80,7 @@ def test_every_problem_is_listed_by_row_and_column():
         ),
         (2, "이메일", "not a valid e-mail address: it needs exactly one @, as in name@example.com"),
         (2, "취약계층", "neither yes nor no: write Y or N (예/아니오, O/X and ○/× also work)"),
-        (3, "이름", "required"),
+        (3, "이름", "required: fill in this cell"),
         (4, "이메일", "also in row 3 of this file"),
     }
 
