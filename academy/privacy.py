@@ -22,6 +22,7 @@ masks them in every log record, as a defence in depth behind code that does not 
 import logging
 import os
 import re
+import unicodedata
 from datetime import date
 
 from flask import Flask
@@ -126,14 +127,17 @@ TOKEN_PATTERNS = (
 # 주민등록번호 (and the foreigner's 외국인등록번호, same shape): YYMMDD, a digit 1–8 for the
 # century and sex, six more digits; with or without the hyphen, already partly masked or not.
 RESIDENT_NUMBER = re.compile(
-    r"(?<![\d])(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s*[-‐–—]?\s*([1-8])[\d*]{6}(?![\d*])"
+    r"(?<![\d])(\d{2}(?:[0０][1-9１-９]|[1１][0-2０-２])(?:[0０][1-9１-９]|[12１２]\d|[3３][01０１]))"
+    r"\s*[-‐–—－]?\s*([1-8１-８])[\d*＊]{6}(?![\d*＊])"
 )
 
 
 def mask_resident_numbers(text: str) -> str:
     """950310-1234567 → 950310-1******. The law (개인정보 보호법 제24조의2) forbids keeping resident
     registration numbers: one typed into a file is never stored nor shown back in full."""
-    return RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+    return RESIDENT_NUMBER.sub(
+        lambda m: f"{m.group(1)}-{unicodedata.normalize('NFKC', m.group(2))}******", text
+    )
 
 
 def write_private(path, data: bytes) -> None:
