@@ -1,6 +1,7 @@
 """Attendance in the wide layout of training portals (one row per trainee, one column per
 session), from the corpus in tests/exchange/corpus.py, into a real database."""
 
+import io
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from academy.cohorts.imports import check_attendance, commit_attendance
-from academy.models import AttendanceMark, ClassSession, Enrolment, Mark, Trainee, User
+from academy.models import AttendanceMark, ClassSession, Enrolment, Mark, Role, Trainee, User
 from tests import factories
 from tests.conftest import count_rows
 from tests.exchange import corpus
@@ -83,3 +84,16 @@ def test_a_trainee_not_in_this_cohort_is_not_matched_by_name(db, cohort):
     )
     check = commit_attendance(cohort, data, by=None)
     assert not check.written and {(p.line, p.column) for p in check.problems} == {(2, "성명")}
+
+
+def test_a_wide_sheet_is_previewed_and_imported_through_the_pages(client, login_as, db, cohort):
+    login_as(Role.COORDINATOR, campus=cohort.campus)
+    data = corpus.wide_by_name_and_birth_date().data
+    response = client.post(f"/cohorts/{cohort.id}/attendance/import",
+                           data={"file": (io.BytesIO(data), "출결.xlsx")},
+                           content_type="multipart/form-data")  # fmt: skip
+    location = response.headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "수업일 열 3개" in html and "garam@example.org" in html and "/commit" in html
+    client.post(location + "/commit")
+    assert recorded(db) == corpus.wide_by_name_and_birth_date().marks

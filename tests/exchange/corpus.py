@@ -361,7 +361,9 @@ def outcomes_as_typed() -> Case:
         "40시간",
         "280만원",
     ]
-    return Case("outcomes_as_typed", "outcomes", xlsx([header, row]), rows=1)
+    stored = {"kim@example.org": {"start_date": date(2025, 9, 1), "insured": True,
+                                  "weekly_hours": 40, "monthly_pay": 2_800_000}}  # fmt: skip
+    return Case("outcomes_as_typed", "outcomes", xlsx([header, row]), rows=1, stored=stored)
 
 
 # Attendance in the wide layout of training portals ---------------------------------------------
