@@ -20,7 +20,9 @@ masks them in every log record, as a defence in depth behind code that does not 
 """
 
 import logging
+import os
 import re
+import unicodedata
 from datetime import date
 
 from flask import Flask
@@ -123,8 +125,37 @@ TOKEN_PATTERNS = (
 )
 
 
+# 주민등록번호 (and the foreigner's 외국인등록번호, same shape): YYMMDD, a digit 1–8 for the
+# century and sex, six more digits; with or without the hyphen, already partly masked or not.
+RESIDENT_NUMBER = re.compile(
+    r"(?<![\d])(\d{2}(?:[0０][1-9１-９]|[1１][0-2０-２])(?:[0０][1-9１-９]|[12１２]\d|[3３][01０１]))"
+    r"\s*[-‐–—－]?\s*([1-8１-８])[\d*＊]{6}(?![\d*＊])"
+)
+
+
+def mask_resident_numbers(text: str) -> str:
+    """950310-1234567 → 950310-1******. The law (개인정보 보호법 제24조의2) forbids keeping resident
+    registration numbers: one typed into a file is never stored nor shown back in full."""
+    return RESIDENT_NUMBER.sub(
+        lambda m: f"{m.group(1)}-{unicodedata.normalize('NFKC', m.group(2))}******", text
+    )
+
+
+def write_private(path, data: bytes) -> None:
+    """Write a file only its owner can read (0600) from the first byte: staged uploads and their
+    records hold trainees' personal data. Never readable in between, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # a file that existed keeps its old mode otherwise
+        with os.fdopen(descriptor, "wb", closefd=False) as handle:
+            handle.write(data)
+    finally:
+        os.close(descriptor)
+
+
 def redact(text: str) -> str:
-    """A log line without phone numbers or tokens."""
+    """A log line without phone numbers, resident registration numbers or tokens."""
+    text = mask_resident_numbers(text)
     text = PHONE_PATTERN.sub(lambda m: mask_phone(m.group(0)), text)
     for pattern in TOKEN_PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + "[redacted]", text)

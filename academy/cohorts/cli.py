@@ -236,8 +236,13 @@ def roster() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--cohort", "code", required=True, help="The cohort's code.")
 @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+@click.option(
+    "--apply-changes",
+    is_flag=True,
+    help="Also correct known trainees' name, phone and 취약계층 from the file.",
+)
 @with_appcontext
-def import_roster(file: str, code: str, dry_run: bool) -> None:
+def import_roster(file: str, code: str, dry_run: bool, apply_changes: bool) -> None:
     """Enrol everyone in FILE (all or nothing); over-capacity rows join the waitlist."""
     from academy.cohorts.imports import ImportRefused, check_roster, commit_roster
     from academy.exchange.reading import UnreadableFile
@@ -245,13 +250,23 @@ def import_roster(file: str, code: str, dry_run: bool) -> None:
     target = _cohort(code)
     data = _read(file)
     try:
-        check = check_roster(target, data) if dry_run else commit_roster(target, data, by=None)
+        if dry_run:
+            check = check_roster(target, data)
+        else:
+            check = commit_roster(target, data, by=None, apply_changes=apply_changes)
     except (UnreadableFile, ImportRefused) as refused:
         _fail(str(refused.args[0]))
     for warning in check.parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
     if check.problems:
         _report_problems(check.problems)
+    applied = apply_changes and not dry_run
+    for line in check.changed:
+        fields = ", ".join(
+            f"{key} {old or '-'} -> {new}" for key, (old, new) in line.changes.items()
+        )
+        state = "corrected" if applied else "differs (--apply-changes corrects it)"
+        click.echo(f"row {line.line}: {line.row.values['email']} {state}: {fields}", err=True)
     verb = "would enrol" if dry_run else "enrolled"
     click.echo(f"{verb} {check.count(place='seat')} in {target.code}, "
                f"waitlisted {check.count(place='waitlist')}, "

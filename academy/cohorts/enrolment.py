@@ -75,6 +75,8 @@ class Person:
     role: Role
     trainee_id: int | None
     birth_date: date | None
+    phone: str | None = None
+    vulnerable: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,13 @@ def people_by_email(emails: Iterable[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
     for chunk in chunks(sorted(set(emails))):
         rows = db.session.execute(
-            sa.select(User.id, User.email, User.name, User.role, Trainee.id, Trainee.birth_date)
+            sa.select(User.id, User.email, User.name, User.role, Trainee.id, Trainee.birth_date,
+                      Trainee.phone, Trainee.vulnerable)
             .outerjoin(Trainee, Trainee.user_id == User.id)
             .where(User.email.in_(chunk))
-        )
-        for user_id, email, name, role, trainee_id, birth_date in rows:
-            found[email] = Person(user_id, name, role, trainee_id, birth_date)
+        )  # fmt: skip
+        for user_id, email, name, role, trainee_id, birth_date, phone, vulnerable in rows:
+            found[email] = Person(user_id, name, role, trainee_id, birth_date, phone, vulnerable)
     return found
 
 

@@ -168,6 +168,13 @@ class ConfirmForm(FlaskForm):
     """A POST that only needs its CSRF token (close the cohort, remove a day, commit a file)."""
 
 
+class CommitImportForm(ConfirmForm):
+    """Commit a staged file; for a roster, also whether to correct known trainees' records
+    where the file differs (shown in the preview). Off unless ticked: never silently."""
+
+    apply_changes = BooleanField(_l("Also correct these trainees' records from the file"))
+
+
 class OverrideForm(FlaskForm):
     result = RadioField(
         _l("Result"),

@@ -32,6 +32,26 @@ def _commit(kind: str):
     return commit_roster if kind == "roster" else commit_attendance
 
 
+def _shown(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def roster_line(line) -> dict:
+    """A roster row as the preview shows it: every field that will be stored, and what the
+    import does with it (plain data: the staged record is JSON)."""
+    values = line.row.values
+    return {
+        "line": line.line, "name": values.get("name") or "", "email": values.get("email") or "",
+        "birth_date": _shown(values.get("birth_date")) or "", "phone": values.get("phone") or "",
+        "vulnerable": values.get("vulnerable"),
+        "employed_at_start": values.get("employed_at_start"),
+        "action": line.action, "place": line.place or "", "position": line.waitlist_position,
+        "hidden": line.row.hidden,
+        "changes": [{"field": key, "recorded": _shown(old), "file": _shown(new)}
+                    for key, (old, new) in line.changes.items()],
+    }  # fmt: skip
+
+
 def report_of(check: RosterCheck | AttendanceCheck) -> dict:
     problems = check.problems
     report = {
@@ -53,15 +73,10 @@ def report_of(check: RosterCheck | AttendanceCheck) -> dict:
             "waitlist": check.count(place="waitlist"),
             "free_seats": check.free_seats,
         }
-        report["lines"] = [
-            {"line": line.line, "name": line.row.values.get("name") or "",
-             "email": line.row.values.get("email") or "",
-             "birth_date": (line.row.values["birth_date"].isoformat()
-                            if line.row.values.get("birth_date") else ""),
-             "action": line.action, "place": line.place or "",
-             "position": line.waitlist_position}
-            for line in check.lines[:PREVIEW_LINES]
-        ]  # fmt: skip
+        report["counts"]["changed"] = len(check.changed)
+        report["lines"] = [roster_line(line) for line in check.lines[:PREVIEW_LINES]]
+        # Every correction is listed, not only those among the first rows: each is a choice.
+        report["changes"] = [roster_line(line) for line in check.changed]
     else:
         report["counts"] = {action: check.count(action)
                             for action in ("new", "changed", "unchanged")}  # fmt: skip
@@ -69,7 +84,7 @@ def report_of(check: RosterCheck | AttendanceCheck) -> dict:
             {"line": line.line, "email": line.row.values.get("email") or "",
              "date": line.row.values["date"].isoformat() if line.row.values.get("date") else "",
              "mark": label_for(line.mark) if line.mark else (line.row.values.get("mark") or ""),
-             "action": line.action}
+             "action": line.action, "hidden": line.row.hidden}
             for line in check.lines[:PREVIEW_LINES]
         ]  # fmt: skip
     return report
@@ -98,8 +113,10 @@ def commit_job(staged: staging.StagedImport) -> None:
     user = db.session.get(User, staged.user_id) if staged.user_id else None
     staged.state = "writing"
     progress = staging.progress_saver(staged)
+    # The coordinator's choice on the preview: correct known trainees' records from the file.
+    options = {"apply_changes": True} if (staged.report or {}).get("apply_changes") else {}
     try:
-        check = _commit(staged.kind)(cohort, staging.read_data(staged), user, progress)
+        check = _commit(staged.kind)(cohort, staging.read_data(staged), user, progress, **options)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)
@@ -109,6 +126,7 @@ def commit_job(staged: staging.StagedImport) -> None:
     if check.written:
         staged.state = "done"
         staged.result = dict(staged.report["counts"])
+        staged.result["corrected"] = len(check.changed) if options else 0
         staged.report["lines"] = []  # only the counts stay once the file is gone
         staging.discard_data(staged)
     else:  # the roster changed since the preview: show what is wrong now

@@ -16,7 +16,7 @@ from flask_login import current_user
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.cohorts import bp, import_jobs, staging
 from academy.cohorts.access import get_staged_or_404
-from academy.cohorts.forms import ConfirmForm, UploadForm
+from academy.cohorts.forms import CommitImportForm, UploadForm
 from academy.exchange.formats import FORMATS
 from academy.exchange.writing import template_workbook
 from academy.models import Role
@@ -78,7 +78,7 @@ def staged_import(cohort_id: int, token: str):
     """The staged file as far as its job has got: progress, the preview, or the result."""
     cohort, staged = get_staged_or_404(cohort_id, token)
     return render("cohorts/import.html", "cohorts/_import_status.html", cohort=cohort,
-                  staged=staged, form=ConfirmForm(), upload_form=UploadForm(),
+                  staged=staged, form=CommitImportForm(), upload_form=UploadForm(),
                   fmt=FORMATS[staged.kind])  # fmt: skip
 
 
@@ -87,12 +87,13 @@ def staged_import(cohort_id: int, token: str):
 def commit_import(cohort_id: int, token: str):
     """Write the whole file, or nothing: the file is checked again first."""
     cohort, staged = get_staged_or_404(cohort_id, token)
-    form = ConfirmForm()
+    form = CommitImportForm()
     if not form.validate_on_submit():
         abort(400)
     if staged.state != "checked" or not staged.has_data or staged.report["problem_count"]:
         flash(_("This file cannot be imported as it is: upload a corrected file."), "warning")
         return redirect(url_for(".staged_import", cohort_id=cohort.id, token=token), code=303)
+    staged.report["apply_changes"] = staged.kind == "roster" and bool(form.apply_changes.data)
     # Marked before the job starts, so the next page shows progress and no second commit button.
     staged.state, staged.phase, staged.done, staged.total = "writing", "reading", 0, 0
     staging.save(staged)

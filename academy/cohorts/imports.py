@@ -6,15 +6,21 @@ and column; the checks here add the cohort's rules as further problems:
 - roster: the age range on the cohort's first day, e-mails that belong to staff or to a trainee
   with another birth date, people active in an overlapping cohort. People already on this
   cohort's roster are skipped (so the same file imported twice adds no one twice), and rows
-  beyond the free seats go to the waitlist in file order.
+  beyond the free seats go to the waitlist in file order. A known trainee whose name, phone or
+  취약계층 in the file differs from their record is shown with the difference; the record is
+  corrected only when the coordinator asks for it (apply_changes), never silently.
 - attendance: e-mails not on the roster, dates that are not sessions (or still to come), days
-  after a trainee left, marks that are not 출석/지각/조퇴/결석/공가 or their English names, the
-  same trainee and day twice. A mark already recorded is replaced.
+  after a trainee left, marks that are not 출석/지각/조퇴/결석/공가 (or their English names, their
+  first syllables, ○/△/▲/×), the same trainee and day twice. A mark already recorded is
+  replaced. The wide layout of training portals (a column per session, academy.exchange.wide)
+  is read too; a sheet without e-mails names trainees by name and birth date, matched to the
+  roster here, and a name that fits no one or several people is refused at its row.
 
 Every database check is set-based (a query per thousand e-mails at most, never one per row), and
 the writes are bulk inserts inside one transaction that holds the cohort's lock.
 """
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +45,8 @@ from academy.cohorts.enrolment import (
 )
 from academy.cohorts.planning import seats_taken
 from academy.exchange.formats import ATTENDANCE, ROSTER
-from academy.exchange.reading import ParsedFile, ParsedRow, parse
+from academy.exchange.reading import ParsedFile, ParsedRow, Problem, UnreadableFile, parse
+from academy.exchange.wide import NotWide, parse_wide
 from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
@@ -78,12 +85,19 @@ class ImportRefused(ValueError):
 # Roster -----------------------------------------------------------------------------------
 
 
+# What a roster row may correct in a known trainee's record: (file column, record field).
+CORRECTABLE = ("name", "phone", "vulnerable")
+
+
 @dataclass
 class RosterLine:
     row: ParsedRow
     action: str  # "new" person, "existing" person, "on_roster" already (skipped), "problem"
     place: str | None = None  # "seat" or "waitlist"
     waitlist_position: int | None = None
+    person: object = None  # the known account (enrolment.Person), if any
+    # A known trainee's fields that the file writes differently: {field: (recorded, in file)}
+    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -110,6 +124,24 @@ class RosterCheck:
         return sum(1 for line in self.lines
                    if (action is None or line.action == action)
                    and (place is None or line.place == place))  # fmt: skip
+
+    @property
+    def changed(self) -> list[RosterLine]:
+        """Known trainees whose record the file would correct."""
+        return [line for line in self.lines if line.changes and line.action != "problem"]
+
+
+def record_changes(person, values: dict) -> dict[str, tuple[object, object]]:
+    """The fields of a known trainee's record that the row writes differently. A blank cell
+    changes nothing: a roster without phones does not erase the phones on record."""
+    if person is None or person.trainee_id is None:
+        return {}
+    recorded = {"name": person.name, "phone": person.phone, "vulnerable": person.vulnerable}
+    return {
+        key: (recorded[key], values[key])
+        for key in CORRECTABLE
+        if values.get(key) is not None and values[key] != recorded[key]
+    }
 
 
 def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
@@ -147,7 +179,8 @@ def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
             parsed.add_problem(row, "email", overlap_problem(overlaps[person.trainee_id]), email)
         if row.problems:
             action = "problem"
-        lines.append(RosterLine(row, action))
+        lines.append(RosterLine(row, action, person=person,
+                                changes=record_changes(person, values)))  # fmt: skip
     free = max(cohort.capacity - seats_taken(cohort.id), 0)
     position = next_waitlist_position(cohort.id)
     for line in lines:
@@ -171,13 +204,14 @@ def _lock_trainees(trainee_ids: list[int]) -> None:
         db.session.execute(sa.select(Trainee.id).where(Trainee.id.in_(chunk)).with_for_update())
 
 
-def commit_roster(cohort: Cohort, data: bytes, by: User | None,
-                  progress: Progress = _quiet) -> RosterCheck:  # fmt: skip
+def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progress = _quiet,
+                  apply_changes: bool = False) -> RosterCheck:  # fmt: skip
     """Import the roster if every row is clean; otherwise write nothing and return the problems.
 
     New people get a trainee account (no password until they activate it); people known by
-    their e-mail keep their record. The check runs again here, under the cohort's lock, so the
-    seats and the waitlist are counted as they are at the moment of writing.
+    their e-mail keep their record, corrected from the file (name, phone, 취약계층) only with
+    apply_changes. The check runs again here, under the cohort's lock, so the seats and the
+    waitlist are counted as they are at the moment of writing.
     """
     lock_row(Cohort, cohort.id)
     db.session.refresh(cohort)
@@ -240,31 +274,152 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None,
         )  # fmt: skip
         done += len(chunk)
         progress("writing", done, total)
+    corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
         AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
                   subject_type="roster_import", subject_id=cohort.id,
                   detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
                          f"{check.count(place='waitlist')} waitlisted, "
-                         f"{check.count('new')} new trainees")
+                         f"{check.count('new')} new trainees, {corrected} records corrected")
     )  # fmt: skip
     db.session.commit()
     check.written = True
     return check
 
 
+def _apply_changes(lines: list[RosterLine], by: User | None) -> int:
+    """Write the corrections the coordinator accepted in the preview, each logged as a change
+    of personal data (who, whose record, which fields: never the values)."""
+    names = [{"id": line.person.user_id, "name": line.changes["name"][1]}
+             for line in lines if "name" in line.changes]  # fmt: skip
+    trainees = [
+        {"id": line.person.trainee_id,
+         **{key: line.changes[key][1] for key in ("phone", "vulnerable") if key in line.changes}}
+        for line in lines if {"phone", "vulnerable"} & set(line.changes)
+    ]  # fmt: skip
+    for chunk in chunks(names, WRITE_CHUNK):
+        db.session.execute(sa.update(User), chunk)
+    for key_set in {tuple(sorted(row)) for row in trainees}:
+        same = [row for row in trainees if tuple(sorted(row)) == key_set]
+        for chunk in chunks(same, WRITE_CHUNK):
+            db.session.execute(sa.update(Trainee), chunk)
+    db.session.add_all(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
+                  subject_type="trainee", subject_id=line.person.trainee_id,
+                  detail="roster import corrected: " + ", ".join(sorted(line.changes)))
+        for line in lines
+    )  # fmt: skip
+    return len(lines)
+
+
 # Attendance -------------------------------------------------------------------------------
 
 MARK_WORDS = {
-    "출석": Mark.PRESENT, "present": Mark.PRESENT,
-    "지각": Mark.LATE, "late": Mark.LATE,
+    "출석": Mark.PRESENT, "present": Mark.PRESENT, "출": Mark.PRESENT,
+    "지각": Mark.LATE, "late": Mark.LATE, "지": Mark.LATE,
     "조퇴": Mark.EARLY_LEAVE, "early_leave": Mark.EARLY_LEAVE, "earlyleave": Mark.EARLY_LEAVE,
-    "결석": Mark.ABSENT, "absent": Mark.ABSENT,
-    "공가": Mark.EXCUSED, "excused": Mark.EXCUSED,
+    "조": Mark.EARLY_LEAVE,
+    "결석": Mark.ABSENT, "absent": Mark.ABSENT, "결": Mark.ABSENT,
+    "공가": Mark.EXCUSED, "excused": Mark.EXCUSED, "공": Mark.EXCUSED,
+    # The symbols of attendance sheets: ○ present, △ late, ▲ left early, × absent.
+    "○": Mark.PRESENT, "◯": Mark.PRESENT, "o": Mark.PRESENT,
+    "△": Mark.LATE, "▲": Mark.EARLY_LEAVE,
+    "×": Mark.ABSENT, "✕": Mark.ABSENT, "x": Mark.ABSENT,
 }  # fmt: skip
 
 
 def parse_mark(text: str) -> Mark | None:
-    return MARK_WORDS.get("".join(text.split()).lower().replace("-", "_"))
+    folded = unicodedata.normalize("NFKC", text)
+    return MARK_WORDS.get("".join(folded.split()).lower().replace("-", "_"))
+
+
+def _year_for(cohort: Cohort) -> Callable[[int, int], int]:
+    """The year a session's month and day fall in: the one inside the cohort's dates."""
+
+    def year_for(month: int, day: int) -> int:
+        for year in range(cohort.starts_on.year, cohort.ends_on.year + 1):
+            try:
+                if cohort.starts_on <= date(year, month, day) <= cohort.ends_on:
+                    return year
+            except ValueError:
+                continue
+        return cohort.starts_on.year
+
+    return year_for
+
+
+def read_attendance(cohort: Cohort, data: bytes) -> ParsedFile:
+    """The long layout (이메일, 날짜, 출결), or else the wide one (a column per session)."""
+    try:
+        return parse(data, ATTENDANCE)
+    except UnreadableFile as long_layout:
+        try:
+            return parse_wide(data, _year_for(cohort))
+        except NotWide:
+            raise long_layout from None
+
+
+def _squeezed(name: str | None) -> str:
+    return "".join(unicodedata.normalize("NFC", name or "").split())
+
+
+def match_by_name(parsed: ParsedFile, cohort: Cohort) -> None:
+    """Rows of a wide sheet without an e-mail: the trainee is the one on the roster with that
+    name and birth date (or that name alone when the row has no birth date). A row that fits no
+    one, or several people, is a problem at its row; the e-mail found is filled in."""
+    people: dict[str, list[tuple[str, date]]] = {}
+    for email, name, born in db.session.execute(
+        sa.select(User.email, User.name, Trainee.birth_date)
+        .join(Trainee, Trainee.user_id == User.id)
+        .join(Enrolment, Enrolment.trainee_id == Trainee.id)
+        .where(Enrolment.cohort_id == cohort.id)
+    ):
+        people.setdefault(_squeezed(name), []).append((email, born))
+    name_column = parsed.headers.get("name", "이름")
+    by_line: dict[int, list[ParsedRow]] = {}
+    for row in parsed.rows:
+        by_line.setdefault(row.line, []).append(row)
+    name_only = False
+    for line, rows in by_line.items():
+        first, values = rows[0], rows[0].values
+        if values.get("email") or any(p.column in parsed.headers.values() for p in first.problems):
+            continue  # named by e-mail, or the identity cells are already reported
+        if "name" not in parsed.headers:
+            required = _l("required: fill in this cell")
+            first.problems.append(Problem(line, parsed.headers["email"], required))
+            continue
+        name, born = values.get("name"), values.get("birth_date")
+        if not name:
+            first.problems.append(Problem(line, name_column, _l("required: the trainee's name")))
+            continue
+        found = people.get(_squeezed(name), [])
+        if born is not None:
+            found = [person for person in found if person[1] == born]
+        else:
+            name_only = True
+        if not found:
+            message = (
+                _l("no one of this name and birth date (%(born)s) is on this cohort's roster",
+                   born=born.isoformat()) if born is not None
+                else _l("no one of this name is on this cohort's roster")
+            )  # fmt: skip
+            first.problems.append(Problem(line, name_column, message, name))
+        elif len(found) > 1:
+            first.problems.append(Problem(
+                line, name_column,
+                _l("%(n)s trainees on the roster have this name%(born)s: add an 이메일 column to "
+                   "tell them apart", n=len(found),
+                   born=f" ({born.isoformat()})" if born is not None else ""),
+                name,
+            ))  # fmt: skip
+        else:
+            for row in rows:
+                row.values["email"] = found[0][0]
+    if name_only:
+        parsed.warnings.append(
+            _l("Some trainees were matched by name alone (no 이메일 or 생년월일 in their row): "
+               "check the names in the preview.")
+        )  # fmt: skip
 
 
 @dataclass
@@ -304,7 +459,9 @@ def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -
     if cohort.closed_on:
         raise ImportRefused(_l("The cohort is closed: attendance no longer changes."))
     progress("reading", 0, 0)
-    parsed = parse(data, ATTENDANCE)
+    parsed = read_attendance(cohort, data)
+    if parsed.layout == "wide":
+        match_by_name(parsed, cohort)
     total = len(parsed.rows)
     progress("checking", 0, total)
     roster = {
@@ -371,7 +528,8 @@ def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -
                                    day.isoformat())  # fmt: skip
             else:
                 seen[(email, day)] = row.line
-        if not row.problems:
+        if not row.problems and enrolment is not None:  # (in a wide sheet, the row's first
+            # cell carries the problem of a trainee not found; the others stay "problem")
             line.session_id, line.enrolment_id = sessions[day], enrolment.id
             before = recorded.get((line.session_id, line.enrolment_id))
             if before is None:

@@ -29,6 +29,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 
+from academy.privacy import write_private
+
 log = logging.getLogger(__name__)
 
 KINDS = ("roster", "attendance")
@@ -109,7 +111,7 @@ def save(staged: StagedImport) -> None:
     """Atomically: a polling request never reads half a record."""
     staged.heartbeat = time.time()
     tmp = _record_path(staged.token).with_suffix(f".{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(asdict(staged), ensure_ascii=False))
+    write_private(tmp, json.dumps(asdict(staged), ensure_ascii=False).encode("utf-8"))
     os.replace(tmp, _record_path(staged.token))
 
 
@@ -146,8 +148,7 @@ def stage(data: bytes, kind: str, cohort_id: int, user_id: int | None, filename:
           locale: str) -> StagedImport:  # fmt: skip
     purge_expired()
     token = secrets.token_urlsafe(32)
-    _data_path(token).write_bytes(data)
-    os.chmod(_data_path(token), 0o600)
+    write_private(_data_path(token), data)
     staged = StagedImport(token=token, kind=kind, cohort_id=cohort_id, user_id=user_id,
                           filename=filename[:200], locale=locale, uploaded_at=time.time(),
                           rows_estimate=estimate_rows(data))  # fmt: skip

@@ -6,6 +6,7 @@ CellError whose message tells the user what was expected.
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +16,67 @@ from flask_babel import lazy_gettext as _l
 
 class CellError(ValueError):
     """The cell could not be read; args[0] is a translatable message."""
+
+
+class ExcelError(str):
+    """An error Excel shows in the cell instead of a value: #VALUE!, #N/A, #REF!, #DIV/0!…"""
+
+
+class FormulaWithoutResult(str):
+    """A formula whose result the file does not hold (saved by a program that does not
+    calculate, or with calculation off): the text is the formula."""
+
+
+# Characters a person cannot see: format characters (zero-width space and joiners, direction
+# marks, soft hyphen, the BOM) and the Hangul fillers a Korean keyboard can type.
+HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _character_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+def _by_category() -> dict[str, list[str]]:
+    """Format characters (Cf) and spaces (Zs): outside planes 0–1 only the tags (U+E00xx)."""
+    found: dict[str, list[str]] = {"Cf": [], "Zs": []}
+    for code in (*range(0x20000), *range(0xE0000, 0xE0080)):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category in found:
+            found[category].append(char)
+    return found
+
+
+_CATEGORIES = _by_category()
+INVISIBLE = re.compile(_character_class(_CATEGORIES["Cf"] + sorted(HANGUL_FILLERS)))
+SPACES = re.compile(_character_class(_CATEGORIES["Zs"]))
+
+
+def is_invisible(char: str) -> bool:
+    return INVISIBLE.match(char) is not None
+
+
+def describe_character(char: str) -> str:
+    """“é” (U+00E9 LATIN SMALL LETTER E WITH ACUTE), or U+200B ZERO WIDTH SPACE for one the
+    reader cannot see: how to point at a character."""
+    name = f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+    if char.isprintable() and not char.isspace() and not is_invisible(char):
+        return f"“{char}” ({name})"
+    return name
+
+
+def clean(value: str) -> str:
+    """Text as a person reads it: composed Hangul (NFC: a Mac writes names decomposed), no
+    invisible characters, every kind of space (NBSP, the ideographic space) a plain space."""
+    if value.isascii():
+        return value  # nothing to compose, hide or widen
+    return SPACES.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", value)))
+
+
+def folded(value: object) -> str:
+    """A cell as text with full-width letters, digits and signs made plain (NFKC): what e-mails,
+    phones, dates and numbers are read from. `２０００－０７－３１` reads as 2000-07-31."""
+    return text(unicodedata.normalize("NFKC", value) if isinstance(value, str) else value)
 
 
 def is_blank(value: object) -> bool:
@@ -41,12 +103,28 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"),
+    re.compile(r"^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일$"),
 )
+# Two-digit years (950310, 95.03.10): the most recent such year not in the future.
+_SHORT_DATE_PATTERNS = (
+    re.compile(r"^(\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$"),
+    re.compile(r"^(\d{2})(\d{2})(\d{2})$"),
+)
+# A weekday after the date, as Korean calendars write it: 2025-03-10(월), 2025.3.10 (Mon)
+_WEEKDAY = re.compile(r"\s*\(\s*(?:[월화수목금토일](?:요일)?|mon|tue|wed|thu|fri|sat|sun)\s*\)$",
+                      re.IGNORECASE)  # fmt: skip
+_MASKED_RESIDENT_NUMBER = re.compile(r"^\d{6}-[1-8]\*{6}$")
+
+
+def _century(short_year: int) -> int:
+    this_year = date.today().year
+    year = this_year - this_year % 100 + short_year
+    return year if year <= this_year else year - 100
 
 
 def parse_date(value: object) -> date:
-    """2025-03-10, 2025.03.10, 2025/3/10, 20250310, 2025년 3월 10일, an Excel date or serial."""
+    """2025-03-10, 2025.03.10, 2025/3/10, 20250310, 2025년 3월 10일, 950310, an Excel date or
+    serial; full-width digits and a weekday in brackets are read too."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -55,39 +133,63 @@ def parse_date(value: object) -> date:
         if 20000 <= value <= 80000:  # an Excel serial between 1954 and 2119
             return EXCEL_EPOCH + timedelta(days=int(value))
         value = text(value)
-    raw = text(value)
+    raw = folded(value)
+    if _MASKED_RESIDENT_NUMBER.match(raw):
+        raise CellError(
+            _l("a resident registration number: write only the date of birth (e.g. 1995-03-10). "
+               "The law forbids keeping the number, and it was not kept.")
+        )  # fmt: skip
     # Excel's datetime text, e.g. "2025-03-10 00:00:00".
     raw = re.sub(r"\s+00:00(:00)?$", "", raw)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(raw)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                break
+    raw = _WEEKDAY.sub("", raw)
+    for patterns, full_year in ((_DATE_PATTERNS, True), (_SHORT_DATE_PATTERNS, False)):
+        for pattern in patterns:
+            match = pattern.match(raw)
+            if match:
+                year, month, day = (int(part) for part in match.groups())
+                if not full_year:
+                    year = _century(year)
+                try:
+                    return date(year, month, day)
+                except ValueError as error:
+                    raise CellError(
+                        _l("no such day in the calendar (the month runs 1–12, the day to the "
+                           "month's last): write it as 2025-03-10")
+                    ) from error  # fmt: skip
     raise CellError(_l("not a date: write it as 2025-03-10"))
 
 
-_YES = {"y", "yes", "예", "네", "o", "true", "1", "ㅇ", "있음", "해당"}
-_NO = {"n", "no", "아니오", "아니요", "x", "false", "0", "없음", "해당없음"}
+_YES = {"y", "yes", "예", "네", "o", "true", "1", "ㅇ", "있음", "해당", "해당함", "대상", "○", "◯",
+        "●", "◎", "v", "✓", "✔", "☑"}  # fmt: skip
+_NO = {"n", "no", "아니오", "아니요", "x", "false", "0", "없음", "해당없음", "비해당", "비대상",
+       "×", "✕", "✗", "✘", "☐"}  # fmt: skip
 
 
 def parse_yes_no(value: object) -> bool:
-    """Y/N, 예/아니오, O/X, true/false (case and spaces ignored)."""
+    """Y/N, 예/아니오, O/X, ○/×, true/false (case, spaces and full-width letters ignored)."""
     if isinstance(value, bool):
         return value
-    raw = text(value).lower()
+    raw = "".join(folded(value).lower().split())
     if raw in _YES:
         return True
     if raw in _NO:
         return False
-    raise CellError(_l("write Y or N (예/아니오, O/X also work)"))
+    raise CellError(_l("neither yes nor no: write Y or N (예/아니오, O/X and ○/× also work)"))
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-‐–—.()/]")
 
 
 def parse_phone(value: object) -> str:
-    """A Korean mobile number as 010-1234-5678; a number stored as a number gets its 0 back."""
-    digits = re.sub(r"\D", "", text(value))
+    """A Korean mobile number as 010-1234-5678; a number stored as a number gets its 0 back,
+    +82 10… becomes 010…, full-width digits are read as digits."""
+    digits = _PHONE_SEPARATORS.sub("", folded(value))
+    if digits.startswith("+82"):
+        digits = "0" + digits[3:].removeprefix("0")
+    if not re.fullmatch(r"[0-9]+", digits):
+        raise CellError(
+            _l("not a mobile phone number (only digits and hyphens): write it as 010-1234-5678")
+        )
     if len(digits) == 10 and digits.startswith("10"):
         digits = "0" + digits  # 010… typed into a number cell lost its leading zero
     if len(digits) == 11 and digits.startswith("01"):
@@ -97,12 +199,31 @@ def parse_phone(value: object) -> str:
     raise CellError(_l("not a mobile phone number: write it as 010-1234-5678"))
 
 
+_EMAIL_CHARACTERS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]")
+
+
 def parse_email(value: object) -> str:
-    raw = text(value).replace(" ", "").lower()
+    """An address as typed, with full-width letters made plain and spaces dropped; a refusal
+    says what is wrong with it, naming any character that does not belong, and where."""
+    raw = clean(value) if isinstance(value, str) else value
+    raw = "".join(folded(raw).replace("。", ".").split()).lower()
     try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
+        # A Hangul address is the Korean keyboard left on (ㅏㅑㅡ for kim): logins are ASCII.
+        checked = validate_email(raw, check_deliverability=False, allow_smtputf8=False)
+        return checked.normalized.lower()
     except EmailNotValidError as error:
-        raise CellError(_l("not a valid e-mail address")) from error
+        for position, char in enumerate(raw, start=1):
+            if not _EMAIL_CHARACTERS.fullmatch(char):
+                raise CellError(
+                    _l("not a valid e-mail address: character %(position)s is %(name)s, which "
+                       "does not belong in an address: retype it", position=position,
+                       name=describe_character(char))
+                ) from error  # fmt: skip
+        if raw.count("@") != 1:
+            raise CellError(
+                _l("not a valid e-mail address: it needs exactly one @, as in name@example.com")
+            ) from error
+        raise CellError(_l("not a valid e-mail address: write it as name@example.com")) from error
 
 
 # Far above any pay, hours or months, and inside the database's integer range. It also keeps
@@ -110,18 +231,29 @@ def parse_email(value: object) -> str:
 MAX_WHOLE_NUMBER = 10**12
 
 
+_NUMBER_UNITS = ("원", "시간", "개월", "명", "hours", "months")
+
+
 def parse_whole_number(value: object) -> int:
-    """A whole number; thousands separators and a trailing 원 are allowed."""
+    """A whole number; thousands separators, a unit (원, 시간, 개월) and 만 (ten thousand:
+    280만원) are allowed; full-width digits are read as digits."""
     if isinstance(value, bool):
         raise CellError(_l("not a whole number"))
     if isinstance(value, int):
         number = Decimal(value)
     else:
-        raw = text(value).replace(",", "").removesuffix("원").strip()
+        raw = folded(value).replace(",", "").replace(" ", "").lower()
+        for unit in _NUMBER_UNITS:
+            raw = raw.removesuffix(unit)
+        scale = 1
+        if raw.endswith("만"):
+            raw, scale = raw.removesuffix("만"), 10_000
         try:
             number = Decimal(raw)
         except InvalidOperation as error:
             raise CellError(_l("not a whole number")) from error
+        if number.is_finite() and number.copy_abs() < MAX_WHOLE_NUMBER:
+            number *= scale
     if not number.is_finite():
         raise CellError(_l("not a whole number"))
     if number.copy_abs() >= MAX_WHOLE_NUMBER:
@@ -132,7 +264,8 @@ def parse_whole_number(value: object) -> int:
 
 
 def parse_name(value: object) -> str:
-    name = text(value)
+    """A name as people read it: composed Hangul, no invisible characters (any caller)."""
+    name = text(clean(value) if isinstance(value, str) else value)
     if len(name) > 100:
         raise CellError(_l("longer than 100 characters"))
     return name

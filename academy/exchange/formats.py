@@ -16,6 +16,7 @@ class Column:
     required: bool
     description: object  # translatable help for the template's guide sheet
     example: str = ""
+    aliases: tuple[str, ...] = ()  # other headers coordinators and HRD-Net exports use
 
 
 @dataclass(frozen=True)
@@ -33,21 +34,28 @@ class Format:
         return next(c for c in self.columns if c.key == key)
 
 
+EMAIL_ALIASES = ("이메일주소", "메일", "전자우편", "e-mail", "email address", "로그인 ID")
+
 ROSTER = Format(
     name="roster",
     title=_l("Roster"),
     key="email",
     columns=(
-        Column("name", "이름", cells.parse_name, True, _l("Full name"), "홍길동"),
-        Column("birth_date", "생년월일", cells.parse_date, True, _l("Date of birth"), "2000-05-17"),
+        Column("name", "이름", cells.parse_name, True, _l("Full name"), "홍길동",
+               ("성명", "성함", "교육생명", "훈련생명", "훈련생", "교육생", "full name")),
+        Column("birth_date", "생년월일", cells.parse_date, True, _l("Date of birth"), "2000-05-17",
+               ("생일", "출생일", "출생년월일", "date of birth", "birthday")),
         Column("email", "이메일", cells.parse_email, True,
                _l("The trainee's e-mail: their login, and what identifies them"),
-               "gildong.hong@example.com"),
-        Column("phone", "휴대전화", cells.parse_phone, False, _l("Mobile phone"), "010-1234-5678"),
+               "gildong.hong@example.com", EMAIL_ALIASES),
+        Column("phone", "휴대전화", cells.parse_phone, False, _l("Mobile phone"), "010-1234-5678",
+               ("휴대폰", "핸드폰", "휴대전화번호", "휴대폰번호", "핸드폰번호", "연락처",
+                "전화번호", "mobile", "phone number")),
         Column("vulnerable", "취약계층", cells.parse_yes_no, False,
-               _l("From a vulnerable group (Y/N)"), "N"),
+               _l("From a vulnerable group (Y/N)"), "N", ("취약계층여부", "취약계층 해당")),
         Column("employed_at_start", "재직여부", cells.parse_yes_no, False,
-               _l("Already employed when the cohort starts (Y/N)"), "N"),
+               _l("Already employed when the cohort starts (Y/N)"), "N", ("재직", "재직중",
+                                                                          "재직 여부(Y/N)")),
     ),
 )  # fmt: skip
 
@@ -58,11 +66,14 @@ ATTENDANCE = Format(
     duplicates="allow",
     columns=(
         Column("email", "이메일", cells.parse_email, True,
-               _l("A trainee on the cohort's roster"), "gildong.hong@example.com"),
+               _l("A trainee on the cohort's roster"), "gildong.hong@example.com",
+               EMAIL_ALIASES),
         Column("date", "날짜", cells.parse_date, True,
-               _l("A scheduled session date of the cohort"), "2025-03-10"),
+               _l("A scheduled session date of the cohort"), "2025-03-10",
+               ("일자", "출결일", "출결일자", "훈련일", "훈련일자", "수업일", "교육일")),
         Column("mark", "출결", cells.text, True,
-               _l("출석/지각/조퇴/결석/공가 or present/late/early_leave/absent/excused"), "출석"),
+               _l("출석/지각/조퇴/결석/공가 or present/late/early_leave/absent/excused"), "출석",
+               ("출결상태", "출결구분", "출석여부", "출석상태")),
     ),
 )  # fmt: skip
 
@@ -73,7 +84,7 @@ OUTCOMES = Format(
     duplicates="replace",
     columns=(
         Column("email", "이메일", cells.parse_email, True, _l("A trainee"),
-               "gildong.hong@example.com"),
+               "gildong.hong@example.com", EMAIL_ALIASES),
         Column("code", "결과", cells.text, True,
                _l("E1…E6, S1, S2, X, U, or their Korean labels"), "E1"),
         Column("start_date", "시작일", cells.parse_date, False,

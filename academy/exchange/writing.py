@@ -81,7 +81,7 @@ def annotated_workbook(parsed: ParsedFile) -> bytes:
     by_line: dict[int, list[str]] = {}
     for problem in parsed.problems:
         where = f"{problem.column}: " if problem.column else ""
-        by_line.setdefault(problem.line, []).append(f"{where}{problem.message}")
+        by_line.setdefault(problem.line, []).append(_plain(f"{where}{problem.message}"))
     width = max((len(row) for row in parsed.raw), default=0)
     workbook = Workbook()
     sheet = workbook.active

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from academy.privacy import write_private
+
 
 class StagedFileMissing(LookupError):
     """No file for this token and user: never staged, expired, or someone else's."""
@@ -56,9 +58,9 @@ def stage(data: bytes, user_id: int, filename: str, purpose: str) -> str:
     purge_expired()
     token = secrets.token_urlsafe(24)
     data_path, meta_path = _paths(token)
-    data_path.write_bytes(data)
+    write_private(data_path, data)
     meta = {"user_id": user_id, "filename": filename, "purpose": purpose, "at": time.time()}
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False))
+    write_private(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return token
 
 

@@ -140,10 +140,12 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_problem(db, cohor
         (8, "이메일"),  # a staff account
         (9, "이메일"),  # enrolled in an overlapping cohort
     }  # fmt: skip
-    assert cells[(4, "이름")] == "필수 항목입니다"
+    assert cells[(4, "이름")] == "필수 항목입니다: 이 칸을 채워 주세요"
     assert "18" in cells[(4, "생년월일")] and "45" in cells[(5, "생년월일")]
-    assert cells[(6, "생년월일")] == "날짜가 아닙니다: 2025-03-10 형식으로 적어 주세요"
-    assert cells[(6, "이메일")] == "올바른 이메일 주소가 아닙니다"
+    assert cells[(6, "생년월일")].startswith("달력에 없는 날짜입니다(월은 1–12")
+    assert cells[(6, "이메일")] == (
+        "올바른 이메일 주소가 아닙니다: name@example.com처럼 @가 꼭 하나 있어야 합니다"
+    )
     assert cells[(7, "이메일")] == "이 파일의 3행과 중복됩니다"
     assert "GURO-2025-02" in cells[(9, "이메일")]
     assert count_rows(Enrolment) == 1 and count_rows(User) == 2  # what the test set up

@@ -305,7 +305,7 @@ def test_roster_upload_preview_error_copy_then_commit(client, coordinator, campu
     assert uploaded.status_code == 303
     preview = client.get(uploaded.headers["Location"])
     html = text_of(preview)
-    assert "날짜가 아닙니다" in html and "필수 항목입니다" in html  # in the coordinator's Korean
+    assert "달력에 없는 날짜" in html and "필수 항목입니다" in html  # in the coordinator's Korean
     assert "commit" not in html and count_rows(Enrolment) == 0
     token = uploaded.headers["Location"].rsplit("/", 1)[1]
     copy = client.get(f"/cohorts/{cohort.id}/imports/{token}/errors.xlsx")

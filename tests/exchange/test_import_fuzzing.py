@@ -11,6 +11,8 @@ been written; when it succeeds, exactly the rows its preview announced have been
 
 import csv
 import io
+import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import openpyxl
@@ -315,3 +317,109 @@ def test_an_outcome_file_is_imported_whole_or_not_at_all(world, data, campus_sco
     after = counts()
     event("written")
     assert after["OutcomeRecord"] - before["OutcomeRecord"] == plan.counts[ImportAction.NEW]
+
+
+# Text as keyboards and operating systems really write it (issue 16) ---------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3164"]
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@st.composite
+def typed(draw, values):
+    """A value as some keyboard or system would have written it: decomposed on a Mac (NFD),
+    in full-width letters and digits, with an invisible character or a no-break space."""
+    value = draw(values)
+    if not isinstance(value, str) or not value:
+        return value
+    how = draw(st.sampled_from(["as is", "nfd", "full width", "invisible", "nbsp"]))
+    if how == "nfd":
+        return unicodedata.normalize("NFD", value)
+    if how == "full width":
+        return full_width(value)
+    at = draw(st.integers(0, len(value)))
+    if how == "invisible":
+        return value[:at] + draw(st.sampled_from(INVISIBLE)) + value[at:]
+    return value[:at] + "\u00a0" + value[at:] if at in (0, len(value)) else value
+
+
+TYPED_ROSTER_COLUMNS = {
+    "이름": typed(HANGUL),
+    "생년월일": typed(ADULT_BIRTHS.map(lambda d: d.isoformat())),
+    "이메일": typed(st.from_regex(r"[a-z]{1,8}[0-9]{0,3}@example\.org", fullmatch=True)),
+    "휴대전화": typed(st.from_regex(r"010-\d{4}-\d{4}", fullmatch=True)),
+    "취약계층": typed(st.sampled_from(["Y", "N", "○", "×", "예", "아니오"])),
+}
+
+
+@given(sheet=sheets(TYPED_ROSTER_COLUMNS, csv_cells=False, clean=True),
+       kind=st.sampled_from(["xlsx", "csv", "csv-bom"]))  # fmt: skip
+def test_a_roster_as_any_keyboard_types_it_is_stored_as_people_read_it(world, sheet, kind):
+    """Whatever NFD, full-width or invisible characters the cells carry, what is stored is the
+    composed name, a plain lower-case ASCII login and a 010-0000-0000 phone: never the bytes."""
+    _db.session.rollback()
+    try:
+        check = commit_roster(world, encode(sheet, kind), by=None)
+    except (UnreadableFile, ImportRefused):
+        return
+    if not check.written:
+        event("problems listed")
+        return
+    event("written")
+    new = [line.row.values["email"] for line in check.lines if line.action == "new"]
+    for user in _db.session.scalars(sa.select(User).where(User.email.in_(new))):
+        assert user.email.isascii() and user.email == user.email.lower().strip()
+        assert user.name == unicodedata.normalize("NFC", user.name)
+        assert not any(c in user.name for c in INVISIBLE + ["\u00a0"])
+        phone = user.trainee.phone
+        assert phone is None or re.fullmatch(r"010-\d{4}-\d{4}", phone)
+
+
+MARK_CELLS = st.sampled_from([
+    "출석", "지각", "조퇴", "결석", "공가", "출", "결", "○", "△", "▲", "×", "O", "X", "-",
+    None, "?", "#N/A", "=A1",
+])  # fmt: skip
+DATE_HEADERS = st.sampled_from(
+    [*CLASS_DAYS, "03/10", "3/11(화)", "3월 12일", "2025-03-10", "03/13", "02/30"]
+)
+
+
+@st.composite
+def wide_sheets(draw) -> bytes:
+    """A sheet in the wide layout: identity columns, date columns, totals; rows of marks."""
+    identity = draw(
+        st.sampled_from([["성명", "생년월일"], ["이메일"], ["성명"], ["이름", "이메일"]])
+    )
+    dates = draw(st.lists(DATE_HEADERS, min_size=2, max_size=4, unique_by=str))
+    header = [*identity, *dates, "출석일수"]
+    people = {"성명": HANGUL, "이름": HANGUL, "생년월일": BIRTH_DATES, "이메일": EMAILS}
+    rows = [header]
+    for _ in range(draw(st.integers(1, 4))):
+        rows.append([draw(people[name]) for name in identity]
+                    + [draw(MARK_CELLS) for _ in dates] + [draw(st.integers(0, 9))])  # fmt: skip
+    return encode(rows, draw(st.sampled_from(["xlsx", "csv"])))
+
+
+@given(data=wide_sheets())
+def test_a_wide_attendance_sheet_is_imported_whole_or_not_at_all(world, data):
+    _db.session.rollback()
+    before = counts()
+    try:
+        check = commit_attendance(world, data, by=None)
+    except (UnreadableFile, ImportRefused) as refused:
+        event("unreadable")
+        readable([refused.args[0]])
+        assert counts() == before
+        return
+    report_of(check)
+    readable([p.message for p in check.problems] + check.parsed.warnings)
+    after = counts()
+    event("written" if check.written else "problems listed, nothing written")
+    if check.written:
+        assert after["AttendanceMark"] - before["AttendanceMark"] == check.count("new")
+    else:
+        assert check.problems and after == before
+        error_copy_opens(check.parsed)

@@ -72,18 +72,31 @@ def test_every_problem_is_listed_by_row_and_column():
     parsed = parse(data, ROSTER)
     found = {(p.line, p.column, str(p.message)) for p in parsed.problems}
     assert found == {
-        (2, "생년월일", "not a date: write it as 2025-03-10"),
-        (2, "이메일", "not a valid e-mail address"),
-        (2, "취약계층", "write Y or N (예/아니오, O/X also work)"),
-        (3, "이름", "required"),
+        (
+            2,
+            "생년월일",
+            "no such day in the calendar (the month runs 1–12, the day to the "
+            "month's last): write it as 2025-03-10",
+        ),
+        (2, "이메일", "not a valid e-mail address: it needs exactly one @, as in name@example.com"),
+        (2, "취약계층", "neither yes nor no: write Y or N (예/아니오, O/X and ○/× also work)"),
+        (3, "이름", "required: fill in this cell"),
         (4, "이메일", "also in row 3 of this file"),
     }
 
 
 def test_a_file_without_the_header_is_refused_with_the_expected_columns():
     with pytest.raises(UnreadableFile) as refused:
-        parse(xlsx([["성명", "메일"], ["김", "a@example.com"]]), ROSTER)
+        parse(xlsx([["연번", "비고"], [1, "a@example.com"]]), ROSTER)
     assert "이름, 생년월일, 이메일" in str(refused.value.args[0])
+
+
+def test_a_header_that_lacks_a_column_is_refused_naming_the_row_and_the_missing_column():
+    with pytest.raises(UnreadableFile) as refused:
+        parse(xlsx([["명단"], ["성명", "메일"], ["김", "a@example.com"]]), ROSTER)
+    message = str(refused.value.args[0])
+    assert message.startswith("Row 2 looks like the header (성명, 메일)")
+    assert "생년월일 (Date of birth)" in message
 
 
 @pytest.mark.parametrize(

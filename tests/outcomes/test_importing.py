@@ -119,7 +119,8 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, campus
         (7, "고용보험", "E1 and E2 are insured jobs: use E4 for a job without employment "
                         "insurance"),
         (8, "제외사유", "not a reason: write 진학, 군입대, 질병 or 이민"),
-        (9, "시작일", "not a date: write it as 2025-03-10"),
+        (9, "시작일", "no such day in the calendar (the month runs 1–12, the day to the month's "
+                     "last): write it as 2025-03-10"),
         (9, "계약기간(개월)", "E1 is open-ended: leave this blank, or use E2 for a fixed term"),
         (9, "월기본급", "cannot be negative"),
     }  # fmt: skip
