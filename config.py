@@ -94,8 +94,8 @@ class Config:
     JOBS_PER_USER = int(os.environ.get("JOBS_PER_USER", "3"))
     # A running job's worker writes a heartbeat this often; a job silent for JOB_STALE_SECONDS
     # belongs to a dead worker and is failed (within a minute, with the reaper's minute tick).
-    JOB_HEARTBEAT_SECONDS = 5
-    JOB_STALE_SECONDS = 30
+    JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "30"))
     # Threads of one worker process: jobs it runs at once.
     WORKER_THREADS = int(os.environ.get("WORKER_THREADS", "2"))
     # Outgoing e-mail (activation links, follow-up reminders) over SMTP. MAIL_USE_TLS upgrades

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the development server and the background worker side by side. One Ctrl-C stops
 # both: the server gets it from the terminal, and the trap stops the worker (a background
-# process of a script ignores Ctrl-C itself), letting its jobs in hand finish.
+# process of a script ignores Ctrl-C itself) with SIGINT, Huey's graceful stop: the jobs in
+# hand finish first.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ FLASK=(.venv/bin/flask --app wsgi)
 worker=$!
 stop_worker() {
   if kill -0 "$worker" 2>/dev/null; then
-    kill -TERM "$worker" 2>/dev/null
+    kill -INT "$worker" 2>/dev/null
     wait "$worker" 2>/dev/null
   fi
 }
