@@ -52,7 +52,13 @@ from academy.outcomes.forms import (
 )
 from academy.outcomes.pages import outcome_form
 from academy.outcomes.services import OutcomeRefused, Situation, Window
-from academy.uploads import UploadRejected, delete_upload, send_upload, store_upload, upload_root
+from academy.uploads import (
+    UploadRejected,
+    delete_upload,
+    send_upload,
+    store_upload,
+    upload_exists,
+)
 from academy.web import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +167,7 @@ def evidence(evidence_id: int):
     """An evidence file, as a download, to the trainee, their campus's coordinators and the
     citywide roles; every download is in the access log."""
     item = get_evidence_or_404(evidence_id)
-    if not (upload_root() / Path(item.stored_name).name).is_file():
+    if not upload_exists(item.stored_name):
         abort(404)
     reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
     audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason,
