@@ -89,6 +89,7 @@ class Config:
         or os.environ.get("REDIS_URL")
         or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
     )
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "academy")  # keys in Redis: huey.redis.<name>
     QUEUE_IMMEDIATE = False  # tests: tasks run in the caller
     # Jobs one person may have queued or running at once.
     JOBS_PER_USER = int(os.environ.get("JOBS_PER_USER", "3"))

@@ -39,6 +39,7 @@ def storage_settings(config) -> tuple[type, dict]:
 def configure(app: Flask) -> None:
     """Point the queue at the app's storage; immediate mode (tests) runs tasks in the caller."""
     storage_class, kwargs = storage_settings(app.config)
+    huey.name = app.config.get("QUEUE_NAME", "academy")
     huey.storage_class, huey.storage_kwargs = storage_class, kwargs
     huey._immediate = bool(app.config.get("QUEUE_IMMEDIATE"))
     huey.storage = huey.create_storage()
