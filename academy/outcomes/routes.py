@@ -26,6 +26,7 @@ from academy.exchange.formats import OUTCOMES
 from academy.exchange.reading import UnreadableFile
 from academy.exchange.writing import annotated_workbook, template_workbook
 from academy.extensions import db
+from academy.jobs import services as jobs
 from academy.labels import label_for
 from academy.models import (
     AccessAction,
@@ -35,7 +36,7 @@ from academy.models import (
     EvidenceKind,
     Role,
 )
-from academy.outcomes import bp, importing, services, staging
+from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
 from academy.outcomes.access import (
     get_enrolment_or_404,
     get_evidence_or_404,
@@ -64,7 +65,7 @@ from academy.web import render
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_LINKS_KEY = "shown_reminder_links"
 EVIDENCE_PURPOSE = "evidence"
-IMPORT_PURPOSE = "outcome_import"
+IMPORT_PURPOSE = import_jobs.IMPORT_PURPOSE
 
 
 def _has_errors(form) -> bool:
@@ -414,8 +415,18 @@ def import_outcomes(campus_id: int):
                     commit_form=ImportCommitForm(formdata=None, token=token),
                 )
                 return page, 422 if plan.problems else 200
-    page = render_template("outcomes/import.html", campus=campus, form=form)
+    job = _import_job(request.args.get("job", type=int))
+    page = render("outcomes/import.html", "outcomes/_import_job.html", campus=campus, form=form,
+                  job=job)  # fmt: skip
     return page, 422 if _has_errors(form) else 200
+
+
+def _import_job(job_id: int | None):
+    """The person's own outcome commit named in ?job=, to follow on the import page."""
+    if not job_id:
+        return None
+    job = jobs.owned_or_none(job_id, current_user)
+    return job if job is not None and job.kind == "outcome_import" else None
 
 
 @bp.post("/campuses/<int:campus_id>/import/commit")
@@ -428,30 +439,22 @@ def import_commit(campus_id: int):
     try:
         if not form.validate_on_submit():
             raise staging.StagedFileMissing(None)
-        staged = staging.load(form.token.data, current_user.id, IMPORT_PURPOSE)
+        staging.load(form.token.data, current_user.id, IMPORT_PURPOSE)  # still there, theirs
     except staging.StagedFileMissing:
         flash(_("The file is no longer waiting to be imported: upload it again."), "warning")
         return again
     try:
-        plan = importing.commit_import(staged.data, current_user, campus.id, staged.filename,
-                                       request.remote_addr)  # fmt: skip
-    except importing.ImportRejected as rejected:
-        page = render_template(
-            "outcomes/import_preview.html", campus=campus, plan=rejected.plan,
-            token=form.token.data, filename=staged.filename,
-            commit_form=ImportCommitForm(formdata=None, token=form.token.data),
-        )  # fmt: skip
-        return page, 422
-    staging.discard(form.token.data)
-    counts = plan.counts
-    flash(
-        _("Imported %(file)s: %(new)s new outcomes, %(verified)s verified, %(same)s unchanged.",
-          file=staged.filename or _("the file"), new=counts[importing.ImportAction.NEW],
-          verified=counts[importing.ImportAction.VERIFY],
-          same=counts[importing.ImportAction.UNCHANGED]),
-        "success",
-    )  # fmt: skip
-    return again
+        params = {"token": form.token.data, "campus_id": campus.id,
+                  "ip_address": request.remote_addr}  # fmt: skip
+        job = jobs.start("outcome_import", current_user, params, locale=jobs.request_locale())
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
+        return again
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return again
+    return redirect(url_for(".import_outcomes", campus_id=campus.id, job=job.id), code=303)
 
 
 @bp.get("/campuses/<int:campus_id>/import/<token>/problems.xlsx")

@@ -487,3 +487,61 @@ def test_the_contact_page_is_in_the_access_log_with_the_person_it_shows(client, 
     assert [(e.trainee_id, e.user_id, e.detail) for e in logged] == [
         (enrolment.trainee_id, coordinator.id, '{"page":"contacts"}')
     ]
+
+
+def test_the_commit_runs_as_a_job_and_the_page_shows_what_it_saved(client, coordinator, db):
+    from academy.models import Job, JobState
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    email = enrolment.trainee.user.email
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    committed = client.post(f"{url}/commit", data={"token": token})
+    job = db.session.scalars(sa.select(Job)).one()
+    assert committed.headers["Location"].endswith(f"?job={job.id}")
+    assert (job.kind, job.state, job.owner_id) == ("outcome_import", JobState.DONE,
+                                                   coordinator.id)  # fmt: skip
+    page = client.get(committed.headers["Location"]).get_data(as_text=True)
+    assert "notice--success" in page and "hrd.xlsx" in page
+    fragment = client.get(committed.headers["Location"], headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "notice--success" in fragment.get_data(as_text=True)
+
+
+def test_a_commit_whose_data_changed_since_the_preview_fails_and_saves_nothing(
+    client, coordinator, db
+):
+    from academy.models import Enrolment, Job, JobState
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    email = enrolment.trainee.user.email
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    db.session.delete(db.session.get(Enrolment, enrolment.id))  # gone since the preview
+    db.session.commit()
+    committed = client.post(f"{url}/commit", data={"token": token})
+    job = db.session.scalars(sa.select(Job)).one()
+    assert job.state == JobState.FAILED and "다시" in job.message
+    assert "notice--danger" in client.get(committed.headers["Location"]).get_data(as_text=True)
+    assert records(db) == []
+
+
+def test_another_persons_job_id_shows_nothing_on_the_import_page(app, client, coordinator, db):
+    from academy.models import Job, JobState
+
+    other = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus)
+    db.session.flush()
+    job = Job(kind="outcome_import", owner_id=other.id, params={}, time_limit_seconds=60,
+              state=JobState.FAILED, message="비밀 메시지")  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")
+    assert page.status_code == 200 and "비밀 메시지" not in page.get_data(as_text=True)
