@@ -44,6 +44,16 @@ def configure(app: Flask) -> None:
     huey._immediate = bool(app.config.get("QUEUE_IMMEDIATE"))
     huey.storage = huey.create_storage()
     app.extensions["huey"] = huey
+    app.jinja_env.globals["background_work_available"] = available
+
+
+def available() -> bool:
+    """Whether the queue answers now (pages that start work say so when it does not)."""
+    try:
+        huey.pending_count()
+    except Exception:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        return False
+    return True
 
 
 def describe(config) -> str:

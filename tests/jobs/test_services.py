@@ -219,3 +219,15 @@ def test_redis_down_the_page_says_background_work_is_unavailable(queue_down, cli
     assert db.session.scalar(sa.select(sa.func.count(ArchivedReport.id))) == 0
     health = client.get("/healthz")
     assert health.get_json()["queue"] == "unreachable"
+
+
+def test_redis_down_pages_that_start_work_say_so_before_the_click(queue_down, client, login_as,
+                                                                  db):  # fmt: skip
+    login_as(Role.OFFICIAL)
+    page = client.get("/reports/").get_data(as_text=True)
+    assert 'data-background-work="unavailable"' in page and "백그라운드 작업" in page
+
+
+def test_with_the_queue_up_no_warning_is_shown(client, login_as, db):
+    login_as(Role.OFFICIAL)
+    assert "data-background-work" not in client.get("/reports/").get_data(as_text=True)
