@@ -231,3 +231,37 @@ def test_redis_down_pages_that_start_work_say_so_before_the_click(queue_down, cl
 def test_with_the_queue_up_no_warning_is_shown(client, login_as, db):
     login_as(Role.OFFICIAL)
     assert "data-background-work" not in client.get("/reports/").get_data(as_text=True)
+
+
+def test_the_periodic_purge_removes_staged_files_past_their_time_only(app, db):
+    import os
+    import time as clock
+    from pathlib import Path
+
+    from academy.cohorts import staging as cohort_staging
+    from academy.outcomes import staging as outcome_staging
+
+    old = cohort_staging.stage(b"a,b\n", "roster", 1, 1, "old.csv", "ko")
+    fresh = cohort_staging.stage(b"a,b\n", "roster", 1, 1, "new.csv", "ko")
+    kept = outcome_staging.stage(b"x", 1, "old.xlsx", "outcome_import")
+    folder = Path(app.config["STAGING_FOLDER"])
+    long_ago = clock.time() - 60 * app.config["STAGING_MINUTES"] - 5
+    for path in folder.iterdir():
+        if old.token in path.name or path.name.startswith("staged-"):
+            os.utime(path, (long_ago, long_ago))
+    queue.purge_staged_files.call_local()
+    assert cohort_staging.load(old.token) is None
+    assert cohort_staging.load(fresh.token) is not None and fresh.has_data
+    with pytest.raises(outcome_staging.StagedFileMissing):
+        outcome_staging.load(kept, 1, "outcome_import")
+
+
+def test_the_periodic_reaper_fails_dead_workers_jobs(app, db):
+    long_ago = utcnow() - timedelta(minutes=3)
+    job = Job(kind="report", params={}, time_limit_seconds=600, state=JobState.RUNNING,
+              started_at=long_ago, heartbeat_at=long_ago)  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    queue.reap_stale_jobs.call_local()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == JobState.FAILED
