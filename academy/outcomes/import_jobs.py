@@ -1,10 +1,14 @@
-"""An outcome file's commit as a job: the worker writes every row or nothing.
+"""Outcome work as jobs: an outcome file's commit (every row or nothing), and follow-up
+reminder e-mails.
 
 The check (the preview) stays in the request: an outcome file has one row per trainee of one
 campus, a few hundred rows, and reads only. The commit writes and may meet a large campus on a
 busy server, so it runs on the queue like the roster's, and is never retried.
 """
 
+from contextlib import nullcontext
+
+from flask import has_request_context
 from flask_babel import gettext as _
 
 from academy.extensions import db
@@ -40,4 +44,35 @@ def commit_outcomes(job: JobContext) -> dict:
         "new": counts[importing.ImportAction.NEW],
         "verified": counts[importing.ImportAction.VERIFY],
         "same": counts[importing.ImportAction.UNCHANGED],
+    }
+
+
+@handler("follow_up_reminders", time_limit=10 * 60)
+def send_reminders(job: JobContext) -> dict:
+    """Reminder e-mails to the chosen completers, sent by the worker: a slow mail server holds
+    a worker thread, not a web request. Links in them need the site's address: PUBLIC_BASE_URL,
+    or the address of the request that asked (carried in the job)."""
+    from flask import current_app
+
+    from academy import mail
+    from academy.outcomes import services
+
+    p = job.params
+    by = db.session.get(User, job.owner_id)
+    context = (
+        nullcontext()
+        if current_app.config.get("PUBLIC_BASE_URL") or has_request_context()
+        else current_app.test_request_context(base_url=p["base_url"])
+    )
+    with context:
+        try:
+            result = services.send_reminders(p["campus_id"], p["enrolment_ids"], by,
+                                             p.get("ip_address"))  # fmt: skip
+        except mail.MailNotConfigured as error:
+            raise JobFailed(str(error.args[0])) from None
+    return {
+        "sent": len(result.sent),
+        "logged": len(result.logged),
+        "failed": [user.name for user, _error in result.failed],
+        "shown_links": [list(link) for link in result.shown_links],
     }

@@ -34,6 +34,7 @@ from academy.models import (
     ContactChannel,
     ContactResult,
     EvidenceKind,
+    JobState,
     Role,
 )
 from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
@@ -283,6 +284,11 @@ def follow_up(campus_id: int):
     """Completers whose outcome is still unknown, the most urgent first."""
     campus = get_campus_or_404(campus_id)
     form, window, cohort_id = _follow_up_filters(campus.id, request.args)
+    reminder_job = _reminder_job(request.args.get("reminders", type=int))
+    if reminder_job is not None and not reminder_job.active:
+        _announce_reminders(reminder_job)
+        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
+                                cohort=cohort_id), code=303)  # fmt: skip
     lines = services.follow_up(campus.id, window, cohort_id=cohort_id)
     audit.record(AccessAction.VIEW, subject=campus, detail={"page": "follow_up"},
                  trainee_ids=[line.enrolment.trainee_id for line in lines])  # fmt: skip
@@ -297,6 +303,7 @@ def follow_up(campus_id: int):
         reminder_form=ReminderForm(formdata=None),
         can_send=mail.can_send(),
         shown_links=shown_links(SHOWN_LINKS_KEY),
+        reminder_job=reminder_job,
         early_mark=services.EARLY_MARK_DAYS,
         window_days=services.WINDOW_DAYS,
     )
@@ -325,28 +332,46 @@ def remind(campus_id: int):
     if not ids:
         flash(_("Choose at least one person to remind."), "warning")
         return back
+    params = {"campus_id": campus.id, "enrolment_ids": list(ids),
+              "ip_address": request.remote_addr, "base_url": request.host_url}  # fmt: skip
     try:
-        result = services.send_reminders(campus.id, ids, current_user, request.remote_addr)
-    except mail.MailNotConfigured as error:
-        flash(str(error.args[0]), "danger")
+        job = jobs.start("follow_up_reminders", current_user, params,
+                         locale=jobs.request_locale())  # fmt: skip
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
         return back
-    if result.sent:
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return back
+    if job.active:  # the worker is on it: the list says so until it is done
+        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
+                                cohort=cohort_id, reminders=job.id), code=303)  # fmt: skip
+    _announce_reminders(job)
+    return back
+
+
+def _announce_reminders(job) -> None:
+    """What a finished reminder job did, as the messages of the next page."""
+    if job.state == JobState.FAILED:
+        flash(job.message, "danger")
+        return
+    result = job.result
+    if result["sent"]:
         flash(ngettext("A reminder was e-mailed to %(num)s person.",
-                       "Reminders were e-mailed to %(num)s people.", len(result.sent)),
+                       "Reminders were e-mailed to %(num)s people.", result["sent"]),
               "success")  # fmt: skip
-    if result.logged:
+    if result["logged"]:
         flash(
             _("Development mode: no mail server is set, so %(num)s reminders were written to the "
-              "log and shown below instead of being e-mailed.", num=len(result.logged)),
+              "log and shown below instead of being e-mailed.", num=result["logged"]),
             "warning",
         )  # fmt: skip
-    if result.failed:
-        names = ", ".join(user.name for user, _error in result.failed)
+    if result["failed"]:
         flash(_("Could not send to %(names)s. Check the address, or try again later.",
-                names=names), "danger")  # fmt: skip
-    if result.shown_links:
-        session[SHOWN_LINKS_KEY] = result.shown_links
-    return back
+                names=", ".join(result["failed"])), "danger")  # fmt: skip
+    if result["shown_links"]:
+        session[SHOWN_LINKS_KEY] = [tuple(link) for link in result["shown_links"]]
 
 
 @bp.route("/enrolments/<int:enrolment_id>/contacts", methods=["GET", "POST"])
@@ -419,6 +444,13 @@ def import_outcomes(campus_id: int):
     page = render("outcomes/import.html", "outcomes/_import_job.html", campus=campus, form=form,
                   job=job)  # fmt: skip
     return page, 422 if _has_errors(form) else 200
+
+
+def _reminder_job(job_id: int | None):
+    if not job_id:
+        return None
+    job = jobs.owned_or_none(job_id, current_user)
+    return job if job is not None and job.kind == "follow_up_reminders" else None
 
 
 def _import_job(job_id: int | None):

@@ -545,3 +545,25 @@ def test_another_persons_job_id_shows_nothing_on_the_import_page(app, client, co
     db.session.commit()
     page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")
     assert page.status_code == 200 and "비밀 메시지" not in page.get_data(as_text=True)
+
+
+def test_reminders_still_sending_are_announced_and_their_result_shown_once_done(
+    client, coordinator, db
+):
+    from academy.models import Job, JobState
+
+    url = f"/outcomes/campuses/{coordinator.campus_id}/follow-up"
+    sending = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
+                  time_limit_seconds=600, state=JobState.QUEUED)  # fmt: skip
+    result = {"sent": 2, "logged": 0, "failed": ["김민수"], "shown_links": []}
+    done = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
+               time_limit_seconds=600, state=JobState.DONE, result=result)  # fmt: skip
+    db.session.add_all([sending, done])
+    db.session.commit()
+    page = client.get(f"{url}?reminders={sending.id}").get_data(as_text=True)
+    assert "알림 메일을 보내는 중" in page
+    finished = client.get(f"{url}?reminders={done.id}")
+    assert finished.status_code == 303 and "reminders=" not in finished.headers["Location"]
+    shown = client.get(finished.headers["Location"]).get_data(as_text=True)
+    assert "2명" in shown or "2" in shown
+    assert "김민수" in shown
