@@ -105,6 +105,15 @@ def purge_staged_files() -> None:
         outcome_staging.purge_expired()
 
 
+@huey.periodic_task(crontab(minute="40", hour="18"))  # 03:40 in Seoul
+def purge_finished_jobs() -> None:
+    """Job rows of finished work past 90 days go."""
+    from academy.jobs import services
+
+    with _app().app_context():
+        services.purge_finished()
+
+
 @huey.periodic_task(crontab(minute="20", hour="18"))  # 03:20 in Seoul (UTC+9)
 def purge_access_log() -> None:
     """Access-log entries past their retention go once a day (audit.purge keeps the chain whole)."""

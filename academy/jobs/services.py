@@ -160,6 +160,19 @@ def with_live_progress(job: Job) -> Job:
     return job
 
 
+def purge_finished(days: int = 90) -> int:
+    """Finished jobs older than `days` go: the archive, the imported rows and the access log
+    keep what matters; a job row only tells its owner how a click ended."""
+    cutoff = utcnow() - timedelta(days=days)
+    deleted = db.session.execute(
+        sa.delete(Job).where(
+            Job.state.in_((JobState.DONE, JobState.FAILED)), Job.created_at < cutoff
+        )  # fmt: skip
+    ).rowcount
+    db.session.commit()
+    return deleted
+
+
 def reap_stale() -> int:
     """Fail every running job whose worker stopped; returns how many."""
     jobs = db.session.scalars(sa.select(Job).where(Job.state == JobState.RUNNING)).all()

@@ -265,3 +265,15 @@ def test_the_periodic_reaper_fails_dead_workers_jobs(app, db):
     queue.reap_stale_jobs.call_local()
     db.session.expire_all()
     assert db.session.get(Job, job.id).state == JobState.FAILED
+
+
+def test_finished_jobs_past_ninety_days_are_purged_and_nothing_else(db):
+    old = utcnow() - timedelta(days=91)
+    rows = [Job(kind="report", params={}, time_limit_seconds=60, state=state, created_at=when)
+            for state, when in [(JobState.DONE, old), (JobState.FAILED, old),
+                                (JobState.RUNNING, old), (JobState.DONE, utcnow())]]  # fmt: skip
+    db.session.add_all(rows)
+    db.session.commit()
+    queue.purge_finished_jobs.call_local()
+    left = db.session.scalars(sa.select(Job.state).order_by(Job.id)).all()
+    assert left == [JobState.RUNNING, JobState.DONE]
