@@ -125,3 +125,24 @@ def career_form():
     return {"employer": "서울데이터랩", "role_title": "데이터 엔지니어", "field": "software",
             "starts_on": "2021-04-01", "ends_on": "",
             "evidence": (io.BytesIO(PDF), "경력증명서.pdf")}  # fmt: skip
+
+
+def test_object_storage_down_fails_the_report_job_clearly_and_archives_nothing(
+    app, client, login_as, db
+):
+    from academy.models import ArchivedReport, Job, JobState
+    from tests.kpi.people import AS_OF, build_world
+
+    build_world(db)
+    login_as(Role.OFFICIAL)
+    down = {"S3_BUCKET": "academy", "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+            "S3_ACCESS_KEY_ID": "x", "S3_SECRET_ACCESS_KEY": "x"}  # fmt: skip
+    with store_on(app, down):
+        asked = client.post("/reports/", data={"format": "xlsx", "year": "2025",
+                                               "as_of": AS_OF.isoformat()})  # fmt: skip
+        assert asked.status_code == 303
+        job = db.session.scalars(sa.select(Job)).one()
+        assert job.state == JobState.FAILED and "파일 저장소" in job.message
+        assert count_rows(ArchivedReport) == 0  # no row points at a file that was not kept
+        page = client.get(asked.headers["Location"]).get_data(as_text=True)
+        assert "파일 저장소" in page and "notice--danger" in page
