@@ -12,6 +12,7 @@ FLASK := $(BIN)/flask --app wsgi
 help:
 	@echo "make install   set up .venv, node_modules, static/vendor, translations, Chromium"
 	@echo "make run       initialise the database, load demo data if empty, serve on 127.0.0.1:5000"
+	@echo "               with the background worker beside it (one Ctrl-C stops both)"
 	@echo "make test      pytest on SQLite, then on PostgreSQL (127.0.0.1:5432/test)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make clean     remove install stamps, caches, static/vendor and compiled translations"
@@ -65,7 +66,7 @@ run: export ACADEMY_ENV = development
 run: install
 	$(FLASK) academy init
 	$(FLASK) academy demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@scripts/run_dev.sh
 
 test: install
 	@scripts/test.sh $(PYTEST_ARGS)

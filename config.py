@@ -86,9 +86,27 @@ class Config:
     # A trainee is at risk when at most this many more absences would drop them below their
     # course's completion rule.
     AT_RISK_SPARE_ABSENCES = 2
-    # Roster and attendance files with more rows than this are checked and written in a
-    # background job whose progress the page polls; smaller files are handled in the request.
-    IMPORT_BACKGROUND_ROWS = 1000
+    # Logs: JSON lines on stderr in production, text in development (academy/logs.py).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Background work (imports, reports, reminders, purges) runs on a Huey queue in its own
+    # worker process: Redis when QUEUE_URL or REDIS_URL names one (several servers), else a
+    # SQLite file under the instance folder (one machine). README, "Background work".
+    QUEUE_URL = (
+        os.environ.get("QUEUE_URL")
+        or os.environ.get("REDIS_URL")
+        or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
+    )
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "academy")  # keys in Redis: huey.redis.<name>
+    QUEUE_IMMEDIATE = False  # tests: tasks run in the caller
+    # Jobs one person may have queued or running at once.
+    JOBS_PER_USER = int(os.environ.get("JOBS_PER_USER", "3"))
+    # A running job's worker writes a heartbeat this often; a job silent for JOB_STALE_SECONDS
+    # belongs to a dead worker and is failed (within a minute, with the reaper's minute tick).
+    JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "30"))
+    # Threads of one worker process: jobs it runs at once.
+    WORKER_THREADS = int(os.environ.get("WORKER_THREADS", "2"))
     # Outgoing e-mail (activation links, follow-up reminders) over SMTP. MAIL_USE_TLS upgrades
     # the connection with STARTTLS (port 587); MAIL_USE_SSL connects over TLS (port 465).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -131,11 +149,21 @@ class Config:
     # Files waiting between two steps: an import between preview and commit, an evidence file
     # kept while its form is corrected. Never in the cookie session.
     STAGING_FOLDER = os.environ.get("STAGING_FOLDER", str(INSTANCE_DIR / "staging"))
+    REPORT_FOLDER = os.environ.get("REPORT_FOLDER", str(INSTANCE_DIR / "reports"))
+    # With S3_BUCKET set, evidence, staged uploads and reports live in that bucket instead of
+    # the folders above (academy/storage.py), so several servers and the worker share them.
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # MinIO, Ceph, NCP, …; blank: AWS
+    S3_REGION = os.environ.get("S3_REGION", "ap-northeast-2")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")  # blank: boto3's usual chain
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
 
 
 class DevConfig(Config):
     DEBUG = True
     HSTS_SECONDS = 0
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     MAIL_SHOW_LINKS = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -148,6 +176,7 @@ class DevConfig(Config):
 class TestConfig(Config):
     TESTING = True
     HSTS_SECONDS = 0
+    LOG_FORMAT = None  # pytest keeps its own log handlers
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False
@@ -161,7 +190,10 @@ class TestConfig(Config):
         self.SECRET_KEY = secrets.token_hex(32)
         self.UPLOAD_FOLDER = tempfile.mkdtemp(prefix="academy-uploads-")
         self.STAGING_FOLDER = tempfile.mkdtemp(prefix="academy-staging-")
+        self.REPORT_FOLDER = tempfile.mkdtemp(prefix="academy-reports-")
         self.MAIL_SERVER = None  # tests that send mail start their own SMTP server
+        self.QUEUE_IMMEDIATE = True  # tests of the real worker process set their own
+        self.QUEUE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='academy-queue-')}/queue.sqlite"
         self.MAIL_SHOW_LINKS = True
 
 

@@ -11,6 +11,7 @@ from academy import (  # noqa: F401  (database: SQLite pragmas)
     cli,
     database,
     formatting,
+    logs,
     parameters,
     privacy,
     security,
@@ -40,8 +41,10 @@ def create_app(config: object | None = None) -> Flask:
         # Operator commands (flask db check, flask academy init, ...) sign no cookies: a
         # throwaway key lets them run where the serving environment is not loaded.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    logs.configure(app)  # first: every later hook and log line has the request id
     register_extensions(app)
     parameters.register_converters(app)
+    register_background_work(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -92,6 +95,17 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     app.before_request(enforce_session_lifetime)
     app.before_request(enforce_second_factor)
+
+
+def register_background_work(app: Flask) -> None:
+    """The task queue, the file storage, and the modules whose jobs the worker runs."""
+    from academy import storage
+    from academy.jobs import queue
+
+    queue.configure(app)
+    storage.configure(app)
+    from academy.cohorts import import_jobs  # noqa: F401  (job handlers)
+    from academy.reports import jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -269,3 +269,16 @@ def restore(path: Path, yes: bool) -> None:
         click.echo(backups.restore(info))
     except backups.BackupError as error:
         _fail(str(error))
+
+
+@academy.command()
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Jobs run at once by this process (WORKER_THREADS, 2 by default).")  # fmt: skip
+@with_appcontext
+def worker(threads: int | None) -> None:
+    """Run the background worker: imports, reports, reminders, and the periodic purges."""
+    from flask import current_app
+
+    from academy.jobs.worker import run
+
+    run(current_app._get_current_object(), threads)

@@ -63,7 +63,19 @@ def database_unavailable(error: sa.exc.DBAPIError):
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def storage_unavailable(error):
+    """The file store (object storage, or the disk) did not answer: the upload or download did
+    not happen, and no row points at a file that was not kept."""
+    log.error("the file store failed during the request: %s", error)
+    db.session.rollback()
+    page = render_template("errors/error.html", code=503, storage_down=True)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def register(app: Flask) -> None:
+    from academy.storage import StorageUnavailable
+
+    app.register_error_handler(StorageUnavailable, storage_unavailable)
     for code in PAGES:
         app.register_error_handler(code, render_error)
     # Connection lost or refused, lock or statement timeout: the database, not the request.

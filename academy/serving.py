@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from academy.extensions import csrf, db
+from academy.models import Job, JobState
 
 bp = Blueprint("health", __name__)
 
@@ -20,16 +21,48 @@ STATIC_MAX_AGE = 365 * 24 * 3600
 @bp.get("/healthz")
 def healthz():
     """200 when the app answers and the database runs a query; 503 otherwise. No sign-in, no
-    session, nothing personal: load balancers and monitors call it every few seconds."""
+    session, nothing personal: load balancers and monitors call it every few seconds.
+
+    The queue and the file store are reported too. Without them the pages still serve (only
+    background work or uploads fail, and say so), so they make the status "degraded", still
+    200: every server shares them, and a load balancer that took all servers out for a Redis
+    outage would turn a partial failure into a whole one."""
+    from academy import storage
+    from academy.jobs import queue
+
+    body = {"status": "ok", "database": "ok"}
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("health check: the database did not answer")
-        response = jsonify(status="unavailable", database="unreachable")
+        body.update(status="unavailable", database="unreachable")
+    body["queue_backend"] = queue.describe(current_app.config)
+    try:
+        body["queued"] = queue.huey.pending_count()
+        body["queue"] = "ok"
+    except Exception as error:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        current_app.logger.error("health check: the queue did not answer: %s", error)
+        body["queue"] = "unreachable"
+    if body["database"] == "ok":
+        try:
+            body["running_jobs"] = db.session.scalar(
+                sa.select(sa.func.count()).select_from(Job).where(Job.state == JobState.RUNNING)
+            )
+        except sa.exc.SQLAlchemyError:  # a database not migrated yet
+            db.session.rollback()
+    body["storage_backend"] = current_app.extensions["storage"].backend
+    try:
+        current_app.extensions["storage"].ping()
+        body["storage"] = "ok"
+    except storage.StorageUnavailable as error:
+        current_app.logger.error("health check: the file store did not answer: %s", error)
+        body["storage"] = "unreachable"
+    if body["status"] == "ok" and "unreachable" in (body["queue"], body["storage"]):
+        body["status"] = "degraded"
+    response = jsonify(body)
+    if body["database"] != "ok":
         response.status_code = 503
-    else:
-        response = jsonify(status="ok", database="ok")
     response.headers["Cache-Control"] = "no-store"
     return response
 

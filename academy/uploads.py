@@ -1,7 +1,9 @@
 """Evidence files (receipts, 재직증명서, 경력증명서): checked by content, stored outside static/.
 
 A file's type is read from its first bytes, never from its name or the browser's claim, and it is
-kept under a server-made name in the instance folder, so nothing uploaded is ever served as a page.
+kept under a server-made name in the upload store (academy.storage: the instance folder, or the
+shared bucket), so nothing uploaded is ever served as a page: downloads stream through the app,
+behind its access checks and access log.
 """
 
 import io
@@ -10,9 +12,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
+
+from academy import storage
 
 # Signatures of the evidence types accepted: documents as PDF, photos from a phone.
 SIGNATURES: dict[str, tuple[str, str]] = {
@@ -136,12 +140,6 @@ def _readable_size(size: int) -> str:
     return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
-def upload_root() -> Path:
-    root = Path(current_app.config["UPLOAD_FOLDER"])
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def store_upload(
     upload: FileStorage | None,
     allowed: tuple[str, ...] = EVIDENCE_TYPES,
@@ -163,24 +161,33 @@ def store_upload(
     if problem:
         raise UploadRejected(problem)
     stored_name = f"{secrets.token_hex(16)}.{kind}"
-    (upload_root() / stored_name).write_bytes(data)
+    try:
+        storage.area("uploads").put(stored_name, data)
+    except storage.StorageUnavailable as error:
+        # Before any row is written: nothing will point at a file that was not kept.
+        current_app.logger.error("evidence upload not stored: %s", error)
+        raise UploadRejected(_l("File storage is not answering, so the file was not saved. "
+                                "Wait a moment and send it again.")) from error  # fmt: skip
     original = download_name(upload.filename, CONTENT_TYPES[kind])[:255]
     return StoredFile(stored_name, original, CONTENT_TYPES[kind], len(data))
 
 
 def delete_upload(stored_name: str) -> None:
-    (upload_root() / Path(stored_name).name).unlink(missing_ok=True)
+    storage.area("uploads").delete(Path(stored_name).name)
+
+
+def upload_exists(stored_name: str) -> bool:
+    return storage.area("uploads").exists(Path(stored_name).name)
 
 
 def send_upload(stored_name: str, original_name: str, content_type: str):
-    """Serve a kept file as a download, never inline, whatever its type."""
-    path = upload_root() / Path(stored_name).name
-    response = send_file(
-        path,
-        mimetype=content_type,
-        as_attachment=True,
-        download_name=download_name(original_name, content_type),
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """Serve a kept file as a download, never inline, whatever its type; 404 when it is gone."""
+    try:
+        return storage.send(
+            "uploads",
+            Path(stored_name).name,
+            content_type,
+            download_name(original_name, content_type),
+        )
+    except storage.FileMissing:
+        abort(404)

@@ -16,6 +16,7 @@ from academy.extensions import limiter
 from academy.models import Role, User
 from config import TestConfig
 from tests import factories
+from tests.s3 import moto_endpoint  # noqa: F401  (the session's S3 server, started when needed)
 
 TEST_PASSWORD = "correct-horse-battery"
 

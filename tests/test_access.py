@@ -149,7 +149,9 @@ SEPARATELY_TESTED = {"static", "auth.login", "auth.logout", "auth.set_language",
                      "api.kpi",
                      # tests/cohorts/test_routes.py: a staged file, reachable by its uploader only
                      "cohorts.staged_import", "cohorts.commit_import",
-                     "cohorts.import_errors"}  # fmt: skip
+                     "cohorts.import_errors",
+                     # tests/jobs/test_services.py: a report job, seen by its owner only
+                     "reports.job"}  # fmt: skip
 
 
 @pytest.fixture

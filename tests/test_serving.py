@@ -29,7 +29,9 @@ def css_version() -> str:
 def test_health_answers_ok_without_a_session_cookie(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    body = response.get_json()
+    assert [body[key] for key in ("status", "database", "queue", "storage")] == ["ok"] * 4
+    assert body["queue_backend"] == "sqlite" and body["queued"] == 0
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
 

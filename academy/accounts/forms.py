@@ -9,7 +9,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 
 from academy.auth.services import MIN_PASSWORD_LENGTH

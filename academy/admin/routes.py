@@ -4,9 +4,7 @@ from academy import audit
 from academy.admin import bp, services
 from academy.admin.forms import AccountFilterForm
 from academy.auth.access import role_required
-from academy.auth.forms import ConfirmForm
-from academy.extensions import db
-from academy.models import AccessAction, Role, User
+from academy.models import AccessAction, Role
 from academy.parameters import page_arg
 from academy.web import render
 

@@ -1,8 +1,12 @@
 """The two steps of an import as jobs on a staged file: check (the preview), then commit.
 
 Both call the same services as `flask roster import` and `flask attendance import`; what the
-page shows is kept in the staged record as plain data, in the uploader's language.
+page shows is kept in the staged record as plain data, in the uploader's language (the job runs
+in it). A commit is never retried: the queue delivers it once, and a failed one is started again
+only by the coordinator, after the page shows what happened.
 """
+
+from flask_babel import gettext as _
 
 from academy.cohorts import staging
 from academy.cohorts.imports import (
@@ -17,6 +21,7 @@ from academy.cohorts.imports import (
 from academy.exchange.reading import UnreadableFile
 from academy.exchange.writing import annotated_workbook
 from academy.extensions import db
+from academy.jobs.services import JobContext, JobFailed, handler
 from academy.labels import label_for
 from academy.models import Cohort, User
 
@@ -90,10 +95,24 @@ def report_of(check: RosterCheck | AttendanceCheck) -> dict:
     return report
 
 
-def check_job(staged: staging.StagedImport) -> None:
+IMPORT_TIME_LIMIT = 20 * 60
+
+
+@handler("cohort_import", time_limit=IMPORT_TIME_LIMIT)
+def run_import_step(job: JobContext) -> dict:
+    """The "check" or "commit" step of the staged file named by the job's token."""
+    staged = staging.load(job.params["token"])
+    if staged is None:
+        raise JobFailed(_("The file is no longer waiting to be imported: upload it again."))
+    step = check_job if job.params["step"] == "check" else commit_job
+    step(staged, job.progress)
+    return {"token_prefix": staged.token[:8], "state": staged.state}
+
+
+def check_job(staged: staging.StagedImport, report=lambda done, total: None) -> None:
     cohort = db.session.get(Cohort, staged.cohort_id)
     staged.state = "checking"
-    progress = staging.progress_saver(staged)
+    progress = staging.progress_saver(staged, report)
     try:
         check = _check(staged.kind)(cohort, staging.read_data(staged), progress)
     except (UnreadableFile, ImportRefused) as refused:
@@ -108,11 +127,11 @@ def check_job(staged: staging.StagedImport) -> None:
     staging.save(staged)
 
 
-def commit_job(staged: staging.StagedImport) -> None:
+def commit_job(staged: staging.StagedImport, report=lambda done, total: None) -> None:
     cohort = db.session.get(Cohort, staged.cohort_id)
     user = db.session.get(User, staged.user_id) if staged.user_id else None
     staged.state = "writing"
-    progress = staging.progress_saver(staged)
+    progress = staging.progress_saver(staged, report)
     # The coordinator's choice on the preview: correct known trainees' records from the file.
     options = {"apply_changes": True} if (staged.report or {}).get("apply_changes") else {}
     try:

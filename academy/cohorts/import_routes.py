@@ -15,11 +15,12 @@ from flask_login import current_user
 
 from academy.auth.access import get_cohort_or_404, role_required
 from academy.cohorts import bp, import_jobs, staging
-from academy.cohorts.access import get_staged_or_404
+from academy.cohorts.access import get_staged_or_404, job_of
 from academy.cohorts.forms import CommitImportForm, UploadForm
 from academy.exchange.formats import FORMATS
 from academy.exchange.writing import template_workbook
-from academy.models import Role
+from academy.jobs import services as jobs
+from academy.models import JobState, Role
 from academy.web import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,6 +42,22 @@ def template(kind: str):
     )
 
 
+def _start(staged: staging.StagedImport, step: str) -> int | None:
+    """Queue the check or the commit of a staged file; None (with a message shown) when the
+    person has too many jobs running or the queue is down: the file stays staged."""
+    try:
+        jobs.start("cohort_import", current_user, {"token": staged.token, "step": step},
+                   locale=staged.locale)  # fmt: skip
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
+        return 429
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return 503
+    return None
+
+
 def _upload(cohort_id: int, kind: str):
     cohort = get_cohort_or_404(cohort_id)
     form = UploadForm()
@@ -50,9 +67,13 @@ def _upload(cohort_id: int, kind: str):
         name = posixpath.basename((upload.filename or "").replace("\\", "/")) or kind
         staged = staging.stage(upload.read(), kind, cohort.id, current_user.id, name,
                                str(get_locale()))  # fmt: skip
-        staging.run(staged, import_jobs.check_job)
-        return redirect(url_for(".staged_import", cohort_id=cohort.id, token=staged.token),
-                        code=303)  # fmt: skip
+        refused = _start(staged, "check")
+        if refused is None:
+            return redirect(url_for(".staged_import", cohort_id=cohort.id, token=staged.token),
+                            code=303)  # fmt: skip
+        staging.discard_data(staged)
+        return render("cohorts/import_upload.html", "cohorts/import_upload.html", cohort=cohort,
+                      kind=kind, form=form, fmt=FORMATS[kind]), refused  # fmt: skip
     status = 422 if request.method == "POST" else 200
     return render("cohorts/import_upload.html", "cohorts/import_upload.html", cohort=cohort,
                   kind=kind, form=form, fmt=FORMATS[kind]), status  # fmt: skip
@@ -77,9 +98,14 @@ def import_attendance(cohort_id: int):
 def staged_import(cohort_id: int, token: str):
     """The staged file as far as its job has got: progress, the preview, or the result."""
     cohort, staged = get_staged_or_404(cohort_id, token)
+    job = job_of(staged)
+    if job is not None and job.state == JobState.RUNNING:
+        staged.done, staged.total = job.progress_done, job.progress_total
+    # The job ended without finishing the record: its worker died, or it failed on the way.
+    stopped = staged.running and job is not None and job.state == JobState.FAILED
     return render("cohorts/import.html", "cohorts/_import_status.html", cohort=cohort,
-                  staged=staged, form=CommitImportForm(), upload_form=UploadForm(),
-                  fmt=FORMATS[staged.kind])  # fmt: skip
+                  staged=staged, job=job, stopped=stopped, form=CommitImportForm(),
+                  upload_form=UploadForm(), fmt=FORMATS[staged.kind])  # fmt: skip
 
 
 @bp.post("/<int:cohort_id>/imports/<token>/commit")
@@ -95,9 +121,12 @@ def commit_import(cohort_id: int, token: str):
         return redirect(url_for(".staged_import", cohort_id=cohort.id, token=token), code=303)
     staged.report["apply_changes"] = staged.kind == "roster" and bool(form.apply_changes.data)
     # Marked before the job starts, so the next page shows progress and no second commit button.
+    previous = (staged.state, staged.phase, staged.done, staged.total)
     staged.state, staged.phase, staged.done, staged.total = "writing", "reading", 0, 0
     staging.save(staged)
-    staging.run(staged, import_jobs.commit_job)
+    if _start(staged, "commit") is not None:
+        staged.state, staged.phase, staged.done, staged.total = previous
+        staging.save(staged)
     return redirect(url_for(".staged_import", cohort_id=cohort.id, token=token), code=303)
 
 

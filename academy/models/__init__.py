@@ -55,6 +55,7 @@ from academy.models.internships import (
     InternshipProgramme,
     PlacementStatus,
 )
+from academy.models.jobs import Job, JobState
 from academy.models.outcomes import (
     ContactAttempt,
     ContactChannel,

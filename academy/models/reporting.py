@@ -77,6 +77,9 @@ class ArchivedReport(db.Model):
             "NOT includes_personal_data OR reason IS NOT NULL", name="personal_data_has_reason"
         ),
         sa.CheckConstraint("size_bytes > 0", name="size_positive"),
+        sa.CheckConstraint(
+            "content IS NOT NULL OR storage_key IS NOT NULL", name="content_or_storage_key"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +95,10 @@ class ArchivedReport(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     size_bytes: Mapped[int]
-    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
+    # Reports live in the report store (academy.storage) under storage_key; rows archived
+    # before it keep their bytes in `content`.
+    content: Mapped[Optional[bytes]] = deferred(mapped_column(sa.LargeBinary))
+    storage_key: Mapped[Optional[str]] = mapped_column(sa.String(300))
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

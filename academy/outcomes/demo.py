@@ -6,10 +6,8 @@ rest of the demo does not change when this does.
 
 import random
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from flask import current_app
-
+from academy import storage
 from academy.clock import seoul_today
 from academy.models import (
     ContactAttempt,
@@ -71,8 +69,7 @@ class OutcomeDemo:
     def __init__(self, builder, seed: int) -> None:
         self.b = builder
         self.rng = random.Random(seed * 31 + 5)
-        self.folder = Path(current_app.config["UPLOAD_FOLDER"])
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.store = storage.area("uploads")
         self.files = 0
 
     def extend(self) -> None:
@@ -158,7 +155,7 @@ class OutcomeDemo:
         number = len(self.b.rows[OutcomeEvidence]) + 1
         stored_name = f"demo-{number:05d}.pdf"
         data = demo_pdf(f"Demo evidence {number}: {kind.value} (illustrative)")
-        (self.folder / stored_name).write_bytes(data)
+        self.store.put(stored_name, data)
         self.files += 1
         self.b.add(
             OutcomeEvidence,

@@ -26,6 +26,7 @@ from academy.exchange.formats import OUTCOMES
 from academy.exchange.reading import UnreadableFile
 from academy.exchange.writing import annotated_workbook, template_workbook
 from academy.extensions import db
+from academy.jobs import services as jobs
 from academy.labels import label_for
 from academy.models import (
     AccessAction,
@@ -33,9 +34,10 @@ from academy.models import (
     ContactChannel,
     ContactResult,
     EvidenceKind,
+    JobState,
     Role,
 )
-from academy.outcomes import bp, importing, services, staging
+from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
 from academy.outcomes.access import (
     get_enrolment_or_404,
     get_evidence_or_404,
@@ -53,13 +55,19 @@ from academy.outcomes.forms import (
 from academy.outcomes.pages import outcome_form
 from academy.outcomes.services import OutcomeRefused, Situation, Window
 from academy.parameters import query_int
-from academy.uploads import UploadRejected, delete_upload, send_upload, store_upload, upload_root
+from academy.uploads import (
+    UploadRejected,
+    delete_upload,
+    send_upload,
+    store_upload,
+    upload_exists,
+)
 from academy.web import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_LINKS_KEY = "shown_reminder_links"
 EVIDENCE_PURPOSE = "evidence"
-IMPORT_PURPOSE = "outcome_import"
+IMPORT_PURPOSE = import_jobs.IMPORT_PURPOSE
 
 
 def _has_errors(form) -> bool:
@@ -162,7 +170,7 @@ def evidence(evidence_id: int):
     """An evidence file, as a download, to the trainee, their campus's coordinators and the
     citywide roles; every download is in the access log."""
     item = get_evidence_or_404(evidence_id)
-    if not (upload_root() / Path(item.stored_name).name).is_file():
+    if not upload_exists(item.stored_name):
         abort(404)
     reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
     audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason,
@@ -278,6 +286,11 @@ def follow_up(campus_id: int):
     """Completers whose outcome is still unknown, the most urgent first."""
     campus = get_campus_or_404(campus_id)
     form, window, cohort_id = _follow_up_filters(campus.id, request.args)
+    reminder_job = _reminder_job(request.args.get("reminders", type=int))
+    if reminder_job is not None and not reminder_job.active:
+        _announce_reminders(reminder_job)
+        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
+                                cohort=cohort_id), code=303)  # fmt: skip
     lines = services.follow_up(campus.id, window, cohort_id=cohort_id)
     audit.record(AccessAction.VIEW, subject=campus, detail={"page": "follow_up"},
                  trainee_ids=[line.enrolment.trainee_id for line in lines])  # fmt: skip
@@ -292,6 +305,7 @@ def follow_up(campus_id: int):
         reminder_form=ReminderForm(formdata=None),
         can_send=mail.can_send(),
         shown_links=shown_links(SHOWN_LINKS_KEY),
+        reminder_job=reminder_job,
         early_mark=services.EARLY_MARK_DAYS,
         window_days=services.WINDOW_DAYS,
     )
@@ -320,28 +334,46 @@ def remind(campus_id: int):
     if not ids:
         flash(_("Choose at least one person to remind."), "warning")
         return back
+    params = {"campus_id": campus.id, "enrolment_ids": list(ids),
+              "ip_address": request.remote_addr, "base_url": request.host_url}  # fmt: skip
     try:
-        result = services.send_reminders(campus.id, ids, current_user, request.remote_addr)
-    except mail.MailNotConfigured as error:
-        flash(str(error.args[0]), "danger")
+        job = jobs.start("follow_up_reminders", current_user, params,
+                         locale=jobs.request_locale())  # fmt: skip
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
         return back
-    if result.sent:
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return back
+    if job.active:  # the worker is on it: the list says so until it is done
+        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
+                                cohort=cohort_id, reminders=job.id), code=303)  # fmt: skip
+    _announce_reminders(job)
+    return back
+
+
+def _announce_reminders(job) -> None:
+    """What a finished reminder job did, as the messages of the next page."""
+    if job.state == JobState.FAILED:
+        flash(job.message, "danger")
+        return
+    result = job.result
+    if result["sent"]:
         flash(ngettext("A reminder was e-mailed to %(num)s person.",
-                       "Reminders were e-mailed to %(num)s people.", len(result.sent)),
+                       "Reminders were e-mailed to %(num)s people.", result["sent"]),
               "success")  # fmt: skip
-    if result.logged:
+    if result["logged"]:
         flash(
             _("Development mode: no mail server is set, so %(num)s reminders were written to the "
-              "log and shown below instead of being e-mailed.", num=len(result.logged)),
+              "log and shown below instead of being e-mailed.", num=result["logged"]),
             "warning",
         )  # fmt: skip
-    if result.failed:
-        names = ", ".join(user.name for user, _error in result.failed)
+    if result["failed"]:
         flash(_("Could not send to %(names)s. Check the address, or try again later.",
-                names=names), "danger")  # fmt: skip
-    if result.shown_links:
-        session[SHOWN_LINKS_KEY] = result.shown_links
-    return back
+                names=", ".join(result["failed"])), "danger")  # fmt: skip
+    if result["shown_links"]:
+        session[SHOWN_LINKS_KEY] = [tuple(link) for link in result["shown_links"]]
 
 
 @bp.route("/enrolments/<int:enrolment_id>/contacts", methods=["GET", "POST"])
@@ -410,8 +442,25 @@ def import_outcomes(campus_id: int):
                     commit_form=ImportCommitForm(formdata=None, token=token),
                 )
                 return page, 422 if plan.problems else 200
-    page = render_template("outcomes/import.html", campus=campus, form=form)
+    job = _import_job(request.args.get("job", type=int))
+    page = render("outcomes/import.html", "outcomes/_import_job.html", campus=campus, form=form,
+                  job=job)  # fmt: skip
     return page, 422 if _has_errors(form) else 200
+
+
+def _reminder_job(job_id: int | None):
+    if not job_id:
+        return None
+    job = jobs.owned_or_none(job_id, current_user)
+    return job if job is not None and job.kind == "follow_up_reminders" else None
+
+
+def _import_job(job_id: int | None):
+    """The person's own outcome commit named in ?job=, to follow on the import page."""
+    if not job_id:
+        return None
+    job = jobs.owned_or_none(job_id, current_user)
+    return job if job is not None and job.kind == "outcome_import" else None
 
 
 @bp.post("/campuses/<int:campus_id>/import/commit")
@@ -424,30 +473,22 @@ def import_commit(campus_id: int):
     try:
         if not form.validate_on_submit():
             raise staging.StagedFileMissing(None)
-        staged = staging.load(form.token.data, current_user.id, IMPORT_PURPOSE)
+        staging.load(form.token.data, current_user.id, IMPORT_PURPOSE)  # still there, theirs
     except staging.StagedFileMissing:
         flash(_("The file is no longer waiting to be imported: upload it again."), "warning")
         return again
     try:
-        plan = importing.commit_import(staged.data, current_user, campus.id, staged.filename,
-                                       request.remote_addr)  # fmt: skip
-    except importing.ImportRejected as rejected:
-        page = render_template(
-            "outcomes/import_preview.html", campus=campus, plan=rejected.plan,
-            token=form.token.data, filename=staged.filename,
-            commit_form=ImportCommitForm(formdata=None, token=form.token.data),
-        )  # fmt: skip
-        return page, 422
-    staging.discard(form.token.data)
-    counts = plan.counts
-    flash(
-        _("Imported %(file)s: %(new)s new outcomes, %(verified)s verified, %(same)s unchanged.",
-          file=staged.filename or _("the file"), new=counts[importing.ImportAction.NEW],
-          verified=counts[importing.ImportAction.VERIFY],
-          same=counts[importing.ImportAction.UNCHANGED]),
-        "success",
-    )  # fmt: skip
-    return again
+        params = {"token": form.token.data, "campus_id": campus.id,
+                  "ip_address": request.remote_addr}  # fmt: skip
+        job = jobs.start("outcome_import", current_user, params, locale=jobs.request_locale())
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
+        return again
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return again
+    return redirect(url_for(".import_outcomes", campus_id=campus.id, job=job.id), code=303)
 
 
 @bp.get("/campuses/<int:campus_id>/import/<token>/problems.xlsx")

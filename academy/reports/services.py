@@ -2,12 +2,15 @@
 data-as-of moment, who asked, when and a SHA-256, and served again byte for byte."""
 
 import hashlib
+import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from academy import storage
 from academy.clock import SEOUL
 from academy.extensions import db
 from academy.kpi.engine import year_bounds
@@ -21,6 +24,8 @@ from academy.models import (
     Cohort,
     Enrolment,
     EnrolmentStatus,
+    Job,
+    JobState,
     ReportFormat,
     Scholarship,
     Trainee,
@@ -69,10 +74,20 @@ def generate(
     include_personal: bool = False,
     reason: str | None = None,
     ip_address: str | None = None,
+    before_store: Callable[[], None] | None = None,
 ) -> ArchivedReport:
     """Build the report and keep it in the archive; a download with named lists is logged with
-    its reason (접속기록)."""
+    its reason (접속기록).
+
+    The file goes to the report store first and the row second: a store that fails leaves no
+    row pointing at a missing file (a row that fails leaves an unlisted file, harmless).
+    """
     content, report = render(fmt, params, personal=include_personal)
+    if before_store:
+        before_store()  # a job checks its time limit here, before anything is kept
+    name = filename(fmt, params)
+    stored_as = f"{secrets.token_hex(8)}-{name}"
+    storage.area("reports").put(stored_as, content)
     row = ArchivedReport(
         format=fmt,
         year=params.year,
@@ -83,10 +98,10 @@ def generate(
         data_as_of=report.data_as_of,
         includes_personal_data=include_personal,
         reason=reason.strip() if include_personal and reason else None,
-        filename=filename(fmt, params),
+        filename=name,
         sha256=hashlib.sha256(content).hexdigest(),
         size_bytes=len(content),
-        content=content,
+        storage_key=stored_as,
         created_by_id=by.id,
     )
     db.session.add(row)
@@ -109,6 +124,23 @@ def log_download(row: ArchivedReport, by: User, ip_address: str | None) -> None:
                   subject_id=row.id, ip_address=ip_address, detail=row.reason)
     )  # fmt: skip
     db.session.commit()
+
+
+def running_report_job(user: User) -> Job | None:
+    """The person's newest report job still queued or running (a dead worker's is failed)."""
+    from academy.jobs import services as jobs
+
+    job_id = db.session.scalar(
+        sa.select(Job.id)
+        .where(Job.owner_id == user.id, Job.kind == "report",
+               Job.state.in_((JobState.QUEUED, JobState.RUNNING)))
+        .order_by(Job.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    if job_id is None:
+        return None
+    job = jobs.get(job_id)
+    return job if job.active else None
 
 
 def archive_page(page: int):

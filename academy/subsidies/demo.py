@@ -13,10 +13,8 @@ change when this does.
 """
 
 import random
-from pathlib import Path
 
-from flask import current_app
-
+from academy import storage
 from academy.models import (
     CareerPeriod,
     ClaimStatus,
@@ -46,8 +44,7 @@ def extend_demo(builder, seed: int) -> None:
     for placement in rows[InternshipPlacement]:
         placement["campus_id"] = cohort_of[placement["trainee_id"]].campus.id
 
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+    store = storage.area("uploads")
     first_year = min(rows[SubsidyProgramme], key=lambda p: p["year"])
     waiting = [
         c for c in rows[SubsidyClaim]
@@ -59,7 +56,7 @@ def extend_demo(builder, seed: int) -> None:
 
     for number, claim in enumerate(waiting, start=1):
         stored = f"demo-receipt-{number:05d}.pdf"
-        (folder / stored).write_bytes(demo_pdf(f"Exam fee receipt {number} (illustrative)"))
+        store.put(stored, demo_pdf(f"Exam fee receipt {number} (illustrative)"))
         claim.update(receipt_path=stored, receipt_name=f"응시료_영수증_{number}.pdf")
 
     periods = rows[CareerPeriod]
@@ -69,5 +66,5 @@ def extend_demo(builder, seed: int) -> None:
     for number, period in enumerate(sample, start=1):
         stored = f"demo-career-{number:05d}.pdf"
         title = f"Certificate of employment {number} (illustrative)"
-        (folder / stored).write_bytes(demo_pdf(title))
+        store.put(stored, demo_pdf(title))
         period.update(evidence_path=stored, evidence_name=f"경력증명서_{number}.pdf")

@@ -1,9 +1,9 @@
-"""A 10,000-row roster shows its progress and completes.
+"""A 10,000-row roster shows its progress and completes, checked and written by a real worker
+process while the page polls.
 
-Files over IMPORT_BACKGROUND_ROWS are checked and written in a background thread while the page
-polls. The thread needs a database it can share with the requests, so this test has its own
-(a SQLite file, or a PostgreSQL database of its own in the PostgreSQL run) rather than the
-suite's single-connection in-memory one.
+The worker needs a database it shares with the requests, so this test has its own (a SQLite
+file, or a PostgreSQL database of its own in the PostgreSQL run) rather than the suite's
+single-connection in-memory one, and a queue file both processes read.
 """
 
 import io
@@ -15,13 +15,12 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from academy import create_app
 from academy.auth.passwords import hash_password
-from academy.cohorts import staging
 from academy.extensions import db
-from academy.models import Campus, Cohort, Course, Enrolment, Level, Role, User
-from tests.conftest import TEST_PASSWORD, IsolatedClient
-from tests.databases import config_for, fresh_database, preserve_logging
+from academy.models import Campus, Cohort, Course, Enrolment, Job, JobState, Level, Role, User
+from tests.conftest import TEST_PASSWORD
+from tests.databases import fresh_database, preserve_logging
+from tests.jobs.worker_process import rebind, shared_app, worker
 
 ROWS = 10_000
 TOTP_SECRET = pyotp.random_base32()  # staff sign in with a second factor
@@ -40,10 +39,11 @@ def big_roster(n: int) -> bytes:
 
 
 @pytest.fixture
-def own_app(tmp_path):
+def own_app(app, tmp_path):
+    suite_app = app
     with fresh_database(tmp_path) as url, preserve_logging():
-        app = create_app(config_for(url))
-        app.test_client_class = IsolatedClient
+        app = shared_app(url, tmp_path)
+        app.config["DATABASE_URL_FOR_WORKER"] = url
         with app.app_context():
             db.create_all()
             campus = Campus(name="대용량캠퍼스", kind="district", district="대용량구",
@@ -58,10 +58,10 @@ def own_app(tmp_path):
             ])  # fmt: skip
             db.session.commit()
         try:
-            yield app
+            with worker(url, tmp_path):
+                yield app
         finally:
-            for thread in list(staging.RUNNING.values()):
-                thread.join(timeout=60)
+            rebind(suite_app)
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
@@ -108,3 +108,9 @@ def test_a_10000_row_roster_shows_progress_and_completes(own_app):
     with own_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == ROWS
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == ROWS + 1
+        jobs = db.session.scalars(sa.select(Job).order_by(Job.id)).all()
+        assert [(j.kind, j.params["step"], j.state) for j in jobs] == [
+            ("cohort_import", "check", JobState.DONE),
+            ("cohort_import", "commit", JobState.DONE),
+        ]
+        assert jobs[1].progress_done == jobs[1].progress_total > 0

@@ -520,3 +520,83 @@ def test_a_sole_coordinators_own_entry_goes_to_an_official_and_the_queue_says_so
     assert official.post(f"/outcomes/records/{evidence.outcome_id}/verify").status_code == 303
     db.session.refresh(record)
     assert record.verification == Verification.VERIFIED and record.verified_by_id == user.id
+
+
+def test_the_commit_runs_as_a_job_and_the_page_shows_what_it_saved(client, coordinator, db):
+    from academy.models import Job, JobState
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    email = enrolment.trainee.user.email
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    committed = client.post(f"{url}/commit", data={"token": token})
+    job = db.session.scalars(sa.select(Job)).one()
+    assert committed.headers["Location"].endswith(f"?job={job.id}")
+    assert (job.kind, job.state, job.owner_id) == ("outcome_import", JobState.DONE,
+                                                   coordinator.id)  # fmt: skip
+    page = client.get(committed.headers["Location"]).get_data(as_text=True)
+    assert "notice--success" in page and "hrd.xlsx" in page
+    fragment = client.get(committed.headers["Location"], headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "notice--success" in fragment.get_data(as_text=True)
+
+
+def test_a_commit_whose_data_changed_since_the_preview_fails_and_saves_nothing(
+    client, coordinator, db
+):
+    from academy.models import Enrolment, Job, JobState
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    email = enrolment.trainee.user.email
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    db.session.delete(db.session.get(Enrolment, enrolment.id))  # gone since the preview
+    db.session.commit()
+    committed = client.post(f"{url}/commit", data={"token": token})
+    job = db.session.scalars(sa.select(Job)).one()
+    assert job.state == JobState.FAILED and "다시" in job.message
+    assert "notice--danger" in client.get(committed.headers["Location"]).get_data(as_text=True)
+    assert records(db) == []
+
+
+def test_another_persons_job_id_shows_nothing_on_the_import_page(app, client, coordinator, db):
+    from academy.models import Job, JobState
+
+    other = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus)
+    db.session.flush()
+    job = Job(kind="outcome_import", owner_id=other.id, params={}, time_limit_seconds=60,
+              state=JobState.FAILED, message="비밀 메시지")  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")
+    assert page.status_code == 200 and "비밀 메시지" not in page.get_data(as_text=True)
+
+
+def test_reminders_still_sending_are_announced_and_their_result_shown_once_done(
+    client, coordinator, db
+):
+    from academy.models import Job, JobState
+
+    url = f"/outcomes/campuses/{coordinator.campus_id}/follow-up"
+    sending = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
+                  time_limit_seconds=600, state=JobState.QUEUED)  # fmt: skip
+    result = {"sent": 2, "logged": 0, "failed": ["김민수"], "shown_links": []}
+    done = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
+               time_limit_seconds=600, state=JobState.DONE, result=result)  # fmt: skip
+    db.session.add_all([sending, done])
+    db.session.commit()
+    page = client.get(f"{url}?reminders={sending.id}").get_data(as_text=True)
+    assert "알림 메일을 보내는 중" in page
+    finished = client.get(f"{url}?reminders={done.id}")
+    assert finished.status_code == 303 and "reminders=" not in finished.headers["Location"]
+    shown = client.get(finished.headers["Location"]).get_data(as_text=True)
+    assert "2명" in shown or "2" in shown
+    assert "김민수" in shown

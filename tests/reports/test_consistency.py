@@ -46,7 +46,9 @@ def download(client, fmt, page_args):
     data = {"format": fmt, "year": "2025", "as_of": AS_OF.isoformat(), **page_args}
     created = client.post("/reports/", data=data)
     assert created.status_code == 303, created.get_data(as_text=True)[:800]
-    response = client.get(created.headers["Location"])
+    job = client.get(created.headers["Location"].replace("/reports/?job=", "/reports/jobs/"))
+    assert job.status_code == 303  # the job is done: its page sends the browser to the file
+    response = client.get(job.headers["Location"])
     assert response.status_code == 200
     return response.data
 

@@ -41,8 +41,16 @@ def pdf_text(content: bytes) -> str:
 
 
 def generate(client, fmt="pdf", **fields):
+    """Ask for a report; a successful request answers 303 to the page that follows its job,
+    whose Location is replaced by the job's (which, once done, sends the browser to the file)."""
     data = {"format": fmt, "year": "2025", "as_of": AS_OF.isoformat(), **fields}
-    return client.post("/reports/", data=data)
+    response = client.post("/reports/", data=data)
+    if response.status_code == 303:
+        job_id = int(response.headers["Location"].rsplit("job=", 1)[1])
+        followed = client.get(f"/reports/jobs/{job_id}")
+        assert followed.status_code == 303, followed.get_data(as_text=True)
+        response.headers["Location"] = followed.headers["Location"]
+    return response
 
 
 def test_the_pdf_is_korean_with_the_apps_fonts_embedded(client, login_as, db):

@@ -1,0 +1,1 @@
+"""Background work: the task queue, the jobs people start, and the worker process."""
