@@ -277,3 +277,21 @@ def test_finished_jobs_past_ninety_days_are_purged_and_nothing_else(db):
     queue.purge_finished_jobs.call_local()
     left = db.session.scalars(sa.select(Job.state).order_by(Job.id)).all()
     assert left == [JobState.RUNNING, JobState.DONE]
+
+
+def test_the_periodic_anchor_copies_the_newest_access_log_entry_outside_the_database(
+    app, db, tmp_path, monkeypatch
+):
+    from academy import audit
+    from academy.models import AccessAction
+
+    target = tmp_path / "anchor.json"
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR", str(target))
+    queue.anchor_access_log.call_local()
+    assert not target.exists()  # an empty log has nothing to anchor
+    audit.append_many([audit.entry(AccessAction.VIEW, subject="accounts", detail={"page": 1})])
+    db.session.commit()
+    queue.anchor_access_log.call_local()
+    anchored = audit.read_anchor(str(target))
+    assert anchored is not None and (anchored.seq, anchored.entry_hash) == audit.chain_head()
+    assert audit.anchor_problem(anchored) is None
