@@ -26,12 +26,12 @@ from academy.auth.services import check_password_rules
 from academy.auth.session import end_all_sessions
 from academy.extensions import db
 from academy.models import (
+    NEVER_STARTED,
     AccessAction,
     AccessLog,
     ActivationToken,
     Cohort,
     Enrolment,
-    EnrolmentStatus,
     Trainee,
     User,
     utcnow,
@@ -225,7 +225,7 @@ def invitation_rows(cohort: Cohort) -> list[InvitationRow]:
     people may never join the cohort; everyone else on the roster can be invited."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Enrolment.trainee).selectinload(Trainee.user))
     ).all()
     user_ids = [e.trainee.user_id for e in enrolments]

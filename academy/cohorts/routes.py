@@ -160,6 +160,7 @@ def _course_data(form: CourseForm) -> CourseData:
         project_based=form.project_based.data,
         attendance_threshold_pct=form.attendance_threshold_pct.data or 0,
         lates_per_absence=form.lates_per_absence.data or 0,
+        cancellation_grace_days=form.cancellation_grace_days.data or 0,
     )
 
 

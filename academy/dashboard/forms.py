@@ -1,12 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR
+from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
 
 
 class DashboardFilterForm(FlaskForm):
@@ -19,7 +25,7 @@ class DashboardFilterForm(FlaskForm):
     tier = SelectField(_l("Size tier"), validators=[Optional()])
     kind = SelectField(_l("Campus kind"), validators=[Optional()])
     campus = SelectField(_l("Campus"), validators=[Optional()])
-    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional(), not_after_today])
 
     def __init__(self, *args, campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +39,7 @@ class CampusDashboardForm(FlaskForm):
         csrf = False
 
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
-    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional(), not_after_today])
 
 
 class PlannerForm(FlaskForm):
