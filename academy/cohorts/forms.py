@@ -65,8 +65,7 @@ class CourseForm(FlaskForm):
     )  # fmt: skip
     cancellation_grace_days = IntegerField(
         _l("Days after the start in which a place can still be cancelled"), default=3,
-        validators=[InputRequired(_l("Enter 0 to 30 days.")),
-                    NumberRange(0, 30, _l("Enter 0 to 30 days."))],
+        validators=[Optional(), NumberRange(0, 30, _l("Enter 0 to 30 days."))],
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):

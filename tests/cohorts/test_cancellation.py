@@ -145,3 +145,19 @@ def test_cohort_show_names_the_roster_count_and_the_status_counts(runner, db):
                                         "completed": 17, "not_completed": 2,
                                         "early_employed": 0, "cancelled": 1}  # fmt: skip
     assert "enrolled" not in summary  # the ambiguous key is gone
+
+
+def test_the_grace_days_are_set_per_course(client, login_as, db):
+    coordinator = login_as(Role.COORDINATOR)
+    base = {"level": "beginner", "field": "AI", "attendance_threshold_pct": "80",
+            "lates_per_absence": "3"}  # fmt: skip
+    seven = client.post(
+        "/cohorts/courses/new", data={**base, "name": "AI 실무", "cancellation_grace_days": "7"}
+    )
+    too_many = client.post(
+        "/cohorts/courses/new", data={**base, "name": "AI 심화", "cancellation_grace_days": "45"}
+    )
+    unset = client.post("/cohorts/courses/new", data={**base, "name": "AI 기초"})
+    assert (seven.status_code, too_many.status_code, unset.status_code) == (303, 422, 303)
+    grace = {c.name: c.cancellation_grace_days for c in coordinator.campus.courses}
+    assert grace == {"AI 실무": 7, "AI 기초": 3}
