@@ -255,8 +255,8 @@ def job_states(enrolment_id: int) -> dict[int, OutcomeRecord]:
 def job_number(enrolment_id: int, fields: dict) -> int:
     """Which job a new report is about, so that a later job never replaces an earlier one.
 
-    - A job at an employer the history already holds is a new version of that job (a correction
-      of its dates or terms).
+    - A job at an employer the history already holds, or starting on the same day as a job it
+      holds, is a new version of that job (a correction of its dates, terms or employer's name).
     - Another job is a new job, kept beside the earlier ones, unless the latest statement is not
       a job (S1, S2, X, U): then the job replaces that statement.
     - A statement that is not a job (seeking, excluded, …) replaces the latest statement, unless
@@ -269,7 +269,10 @@ def job_number(enrolment_id: int, fields: dict) -> int:
     code = fields["code"]
     if code.is_employed:
         for number, state in states.items():
-            if state.code.is_employed and _same_employer(state.employer, fields.get("employer")):
+            if state.code.is_employed and (
+                _same_employer(state.employer, fields.get("employer"))
+                or state.starts_on == fields.get("starts_on")
+            ):
                 return number
         return max(states) + 1 if latest.code.is_employed else latest.job
     if latest.code.is_employed and latest.verification == Verification.VERIFIED:

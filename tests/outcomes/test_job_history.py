@@ -53,11 +53,13 @@ def test_the_same_employer_corrects_a_job_and_another_employer_is_a_new_job(db):
     services.report_outcome(enrolment, job("주식회사 새솔데이터", first), user)
     # a correction of the pay, the name typed with other spaces and case: the same job
     services.report_outcome(enrolment, job(" 주식회사  새솔데이터 ", first, pay=3_300_000), user)
+    # the employer's name corrected on a job starting the same day: still the same job
+    services.report_outcome(enrolment, job("(주)새솔데이터", first), user)
     services.report_outcome(enrolment, job("다음일 주식회사", date(2027, 9, 1)), user)
     # "still seeking" after an unverified job withdraws that job's report
     services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING), user)
-    assert jobs_and_versions(db, enrolment) == [(1, 1, "E1"), (2, 1, "E1"), (3, 2, "E1"),
-                                                (4, 2, "S1")]  # fmt: skip
+    assert jobs_and_versions(db, enrolment) == [(1, 1, "E1"), (2, 1, "E1"), (3, 1, "E1"),
+                                                (4, 2, "E1"), (5, 2, "S1")]  # fmt: skip
 
 
 def test_after_a_verified_job_a_new_statement_keeps_that_job_in_the_history(db):
