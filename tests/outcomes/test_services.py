@@ -125,7 +125,9 @@ def test_each_report_is_a_new_version_and_the_old_ones_are_kept(db):
     assert "code" in history[1].changed and "employer" in history[1].changed
     assert all(v.record.reported_by_id == trainee.id for v in history)
     logged = db.session.scalars(
-        sa.select(AccessLog.detail).where(AccessLog.subject_type == "outcome_record")
+        sa.select(AccessLog.detail)
+        .where(AccessLog.subject_type == "outcome_record")
+        .order_by(AccessLog.id)
     ).all()
     assert logged == ["version 1: S1", "version 2: E1", "version 3: E1"]
 
