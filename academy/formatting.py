@@ -7,7 +7,7 @@ from babel import numbers as babel_numbers
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
-from academy.labels import label_for
+from academy.labels import GLOSSARY, label_for
 
 
 def won(amount: int | None) -> str:
@@ -58,3 +58,4 @@ def day(value: date | datetime | None, fmt: str = "medium") -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(won=won, number=number, percent=percent, day=day, label=label_for)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["kpi_glossary"] = GLOSSARY

@@ -27,12 +27,12 @@ from academy.auth.session import end_all_sessions
 from academy.extensions import db
 from academy.labels import label_for
 from academy.models import (
+    NEVER_STARTED,
     AccessAction,
     AccessLog,
     ActivationToken,
     Cohort,
     Enrolment,
-    EnrolmentStatus,
     LinkPurpose,
     Role,
     Trainee,
@@ -277,7 +277,7 @@ def invitation_rows(cohort: Cohort) -> list[InvitationRow]:
     people may never join the cohort; everyone else on the roster can be invited."""
     enrolments = db.session.scalars(
         sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Enrolment.trainee).selectinload(Trainee.user))
     ).all()
     user_ids = [e.trainee.user_id for e in enrolments]

@@ -9,7 +9,16 @@ from sqlalchemy.orm import selectinload
 from academy.clock import seoul_today
 from academy.extensions import db
 from academy.kpi.capacity import CapacityRange, tier_capacity, total_capacity
-from academy.models import Campus, CampusKind, Classroom, Cohort, Enrolment, EnrolmentStatus, Tier
+from academy.models import (
+    NEVER_STARTED,
+    Campus,
+    CampusKind,
+    Classroom,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Tier,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def campus_overview(
             Enrolment,
             sa.and_(
                 Enrolment.cohort_id == Cohort.id,
-                Enrolment.status != EnrolmentStatus.WAITLISTED,
+                Enrolment.status.not_in(NEVER_STARTED),
             ),
         )
         .where(Cohort.ends_on.between(first, last))
@@ -168,7 +177,7 @@ class CohortRow:
     @property
     def on_roster(self) -> int:
         """Everyone enrolled at the start or later, including those who left: not the waitlist."""
-        return sum(n for s, n in self.by_status.items() if s != EnrolmentStatus.WAITLISTED)
+        return sum(n for s, n in self.by_status.items() if s not in NEVER_STARTED)
 
     @property
     def waitlisted(self) -> int:

@@ -18,6 +18,7 @@ from academy.clock import seoul_today
 from academy.extensions import db
 from academy.kpi.certifications import AttemptCounts
 from academy.models import (
+    NEVER_STARTED,
     AccessAction,
     AccessLog,
     Campus,
@@ -25,7 +26,6 @@ from academy.models import (
     CertificationKind,
     Cohort,
     Enrolment,
-    EnrolmentStatus,
     ExamAttempt,
     ExamResult,
     MockExam,
@@ -73,7 +73,7 @@ def cohort_on(trainee_id: int, day: date) -> Cohort | None:
         sa.select(Cohort)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(Enrolment.trainee_id == trainee_id,
-               Enrolment.status != EnrolmentStatus.WAITLISTED)
+               Enrolment.status.not_in(NEVER_STARTED))
         .order_by(Cohort.starts_on)
     ).all()  # fmt: skip
     started = [c for c in cohorts if c.starts_on <= day]
@@ -238,7 +238,7 @@ def cohort_sheet(cohort: Cohort) -> list[CohortLine]:
         sa.select(Trainee)
         .join(Enrolment, Enrolment.trainee_id == Trainee.id)
         .join(User, User.id == Trainee.user_id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Trainee.user))
         .order_by(User.name)
     ).all()

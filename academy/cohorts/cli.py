@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 
 from academy.cli import fail as _fail
 from academy.extensions import db
-from academy.models import Campus, Cohort, Course, Enrolment, EnrolmentStatus, Level
+from academy.models import NEVER_STARTED, Campus, Cohort, Course, Enrolment, EnrolmentStatus, Level
 
 
 def _cohort(code: str) -> Cohort:
@@ -146,10 +146,15 @@ def cohort_summary(target: Cohort) -> dict:
         "closed_on": target.closed_on.isoformat() if target.closed_on else None,
         "completion_rule": {"threshold_pct": target.course.attendance_threshold_pct,
                             "lates_per_absence": target.course.lates_per_absence},
-        "enrolled": counts.get("enrolled", 0),
+        # The KPI's "enrolled" (등록 인원): everyone who took a place, leavers included; not
+        # the waitlist nor cancelled places. Never zero for a closed cohort that had people.
+        "roster_count": sum(n for s, n in counts.items() if s not in NEVER_STARTED),
+        # Holding a seat now, before the close decides completion (status "enrolled").
+        "seats_taken": counts.get("enrolled", 0),
         "waitlisted": counts.get("waitlisted", 0),
         "withdrawn": counts.get("withdrawn", 0),
-        "counts": {status.value: counts.get(status.value, 0) for status in EnrolmentStatus},
+        "cancelled": counts.get("cancelled", 0),
+        "status_counts": {status.value: counts.get(status.value, 0) for status in EnrolmentStatus},
         "sessions": {"scheduled": scheduled, "held": held},
         "trainees": trainees,
         "completion": None,
@@ -171,7 +176,7 @@ def cohort_summary(target: Cohort) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 def show(code: str, as_json: bool) -> None:
-    """Enrolled, waitlisted, withdrawn, sessions, each trainee's attendance rate, completers."""
+    """Roster count, status counts, sessions, each trainee's attendance rate, completers."""
     summary = cohort_summary(_cohort(code))
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -179,8 +184,9 @@ def show(code: str, as_json: bool) -> None:
     click.echo(f"{summary['code']} {summary['course']} ({summary['level']}) at "
                f"{summary['campus']}: {summary['starts_on']} to {summary['ends_on']}, "
                f"{summary['state']}")  # fmt: skip
-    click.echo(f"  capacity {summary['capacity']}: enrolled {summary['enrolled']}, "
-               f"waitlisted {summary['waitlisted']}, withdrawn {summary['withdrawn']}; "
+    click.echo(f"  capacity {summary['capacity']}: on the roster {summary['roster_count']} "
+               f"(holding a seat {summary['seats_taken']}, withdrawn {summary['withdrawn']}), "
+               f"waitlisted {summary['waitlisted']}, cancelled {summary['cancelled']}; "
                f"sessions {summary['sessions']['held']} held of "
                f"{summary['sessions']['scheduled']}")  # fmt: skip
     for t in summary["trainees"]:

@@ -20,6 +20,7 @@ from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, meets_threshold
 from academy.locking import lock_row
 from academy.models import (
+    NEVER_STARTED,
     AccessAction,
     AccessLog,
     Cohort,
@@ -68,7 +69,7 @@ def completion_of(cohort: Cohort) -> Completion:
     enrolments = db.session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id,
-               Enrolment.status != EnrolmentStatus.WAITLISTED)
+               Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
                  selectinload(Enrolment.completion_overridden_by))
     ).all()  # fmt: skip
@@ -80,7 +81,7 @@ def classify(enrolments, rates: dict[int, AttendanceRate], rules) -> Completion:
     the waitlist is left out. No query."""
     result = Completion()
     for enrolment in enrolments:
-        if enrolment.status == EnrolmentStatus.WAITLISTED:
+        if enrolment.status in NEVER_STARTED:
             continue
         rate = rates[enrolment.id]
         status = enrolment.status

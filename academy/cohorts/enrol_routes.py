@@ -12,6 +12,8 @@ from academy.cohorts.access import get_enrolment_or_404
 from academy.cohorts.enrolment import (
     EnrolmentRefused,
     TraineeData,
+    cancel,
+    cancellation_deadline,
     closed_problem,
     enrol,
     field_problems,
@@ -113,13 +115,19 @@ def leave_cohort(cohort_id: int, enrolment_id: int):
     if form.validate_on_submit():
         name = enrolment.trainee.user.name
         try:
-            departure = leave(enrolment, form.left_on.data,
-                              form.reason.data == "early_employment", current_user)  # fmt: skip
+            if form.reason.data == "cancelled":
+                departure = cancel(enrolment, form.left_on.data, current_user)
+            else:
+                departure = leave(enrolment, form.left_on.data,
+                                  form.reason.data == "early_employment", current_user)  # fmt: skip
         except EnrolmentRefused as refused:
             apply_errors(form, refused.errors)
         else:
             if departure.enrolment is None:
                 flash(_("%(name)s was taken off the waitlist.", name=name), "success")
+            elif departure.enrolment.status == EnrolmentStatus.CANCELLED:
+                flash(_("%(name)s's place was cancelled on %(day)s.", name=name,
+                        day=form.left_on.data.isoformat()), "success")  # fmt: skip
             else:
                 flash(_("%(name)s left the cohort on %(day)s.", name=name,
                         day=form.left_on.data.isoformat()), "success")  # fmt: skip
@@ -129,4 +137,5 @@ def leave_cohort(cohort_id: int, enrolment_id: int):
     audit.record(AccessAction.VIEW, subject=enrolment, trainee_id=enrolment.trainee_id,
                  detail={"page": "leave"})  # fmt: skip
     return render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort,
-                  enrolment=enrolment, form=form), status  # fmt: skip
+                  enrolment=enrolment, form=form,
+                  cancel_until=cancellation_deadline(enrolment)), status  # fmt: skip

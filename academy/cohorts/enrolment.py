@@ -12,7 +12,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -400,6 +400,53 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
         AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
                   subject_type="enrolment", subject_id=enrolment.id,
                   detail=f"cohort {cohort.code}: {enrolment.status.value} on {left_on}; "
+                         f"promoted {[e.id for e in promoted]}")
+    )  # fmt: skip
+    db.session.commit()
+    return Departure(enrolment, promoted)
+
+
+def cancellation_deadline(enrolment: Enrolment) -> date:
+    """The last day a place can be cancelled (취소): the course's grace days (3 by default) after
+    the later of the cohort's first day and the day the person joined."""
+    cohort = enrolment.cohort
+    first_day = max(cohort.starts_on, enrolment.enrolled_on)
+    return min(first_day + timedelta(days=cohort.course.cancellation_grace_days), cohort.ends_on)
+
+
+def cancel(enrolment: Enrolment, on: date, by: User | None) -> Departure:
+    """A place cancelled before the start or in the first days: the person never really joined,
+    so they leave the enrolled count (and every rate), and are counted on their own line.
+    Later, leaving is a withdrawal (중도 탈락) and stays in the figures. The seat goes to the
+    first on the waitlist."""
+    cohort = enrolment.cohort
+    lock_row(Cohort, cohort.id)
+    db.session.refresh(cohort)
+    db.session.refresh(enrolment)
+    closed = closed_problem(cohort)
+    if closed:
+        db.session.rollback()
+        raise EnrolmentRefused({"": [closed]})
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        db.session.rollback()
+        raise EnrolmentRefused({"": [_l("Only a place on the roster can be cancelled.")]})
+    deadline = cancellation_deadline(enrolment)
+    if not enrolment.enrolled_on <= on <= deadline:
+        db.session.rollback()
+        raise EnrolmentRefused(
+            {"left_on": [_l("A place can be cancelled from %(first)s to %(last)s (%(days)s days "
+                            "after the start); after that, record a withdrawal.",
+                            first=enrolment.enrolled_on.isoformat(), last=deadline.isoformat(),
+                            days=cohort.course.cancellation_grace_days)]}
+        )  # fmt: skip
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.left_on = on
+    db.session.flush()
+    promoted = promote_waitlisted(cohort)
+    db.session.add(
+        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
+                  subject_type="enrolment", subject_id=enrolment.id,
+                  detail=f"cohort {cohort.code}: cancelled on {on}; "
                          f"promoted {[e.id for e in promoted]}")
     )  # fmt: skip
     db.session.commit()

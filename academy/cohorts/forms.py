@@ -63,6 +63,10 @@ class CourseForm(FlaskForm):
         validators=[InputRequired(_l("Enter 1 or more.")),
                     NumberRange(1, 10, _l("Enter 1 to 10."))],
     )  # fmt: skip
+    cancellation_grace_days = IntegerField(
+        _l("Days after the start in which a place can still be cancelled"), default=3,
+        validators=[Optional(), NumberRange(0, 30, _l("Enter 0 to 30 days."))],
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,8 +144,10 @@ class LeaveForm(FlaskForm):
     )
     reason = RadioField(
         _l("Reason"),
-        choices=[Choice("withdrawn", _l("Withdrew")),
-                 Choice("early_employment", _l("Left early for a job (early employment)"))],
+        choices=[Choice("withdrawn", _l("Withdrew (dropout: stays in the figures)")),
+                 Choice("early_employment", _l("Left early for a job (early employment)")),
+                 Choice("cancelled", _l("Cancelled before the start or in the first days "
+                                        "(out of the enrolled count)"))],
         default="withdrawn",
         validators=[InputRequired(_l("Choose the reason."))],
     )  # fmt: skip

@@ -50,6 +50,9 @@ def _add(errors: Errors, field: str, message: object) -> None:
 # Courses ------------------------------------------------------------------------------------
 
 
+MAX_GRACE_DAYS = 30  # as the database's check allows
+
+
 @dataclass
 class CourseData:
     name: str
@@ -59,6 +62,7 @@ class CourseData:
     project_based: bool = False
     attendance_threshold_pct: int = 80
     lates_per_absence: int = 3
+    cancellation_grace_days: int = 3
 
 
 def course_problems(campus: Campus, data: CourseData, course: Course | None = None) -> Errors:
@@ -87,6 +91,8 @@ def course_problems(campus: Campus, data: CourseData, course: Course | None = No
         _add(errors, "attendance_threshold_pct", _l("Enter a percentage from 1 to 100."))
     if data.lates_per_absence < 1:
         _add(errors, "lates_per_absence", _l("Enter 1 or more."))
+    if not 0 <= data.cancellation_grace_days <= MAX_GRACE_DAYS:
+        _add(errors, "cancellation_grace_days", _l("Enter 0 to 30 days."))
     return errors
 
 
@@ -98,6 +104,7 @@ def _apply_course(course: Course, data: CourseData) -> None:
     course.project_based = data.project_based
     course.attendance_threshold_pct = data.attendance_threshold_pct
     course.lates_per_absence = data.lates_per_absence
+    course.cancellation_grace_days = data.cancellation_grace_days
 
 
 def create_course(campus: Campus, data: CourseData) -> Course:

@@ -161,6 +161,10 @@ def _course_data(form: CourseForm) -> CourseData:
         project_based=form.project_based.data,
         attendance_threshold_pct=form.attendance_threshold_pct.data or 0,
         lates_per_absence=form.lates_per_absence.data or 0,
+        # Left blank (or not sent): the default grace days.
+        cancellation_grace_days=form.cancellation_grace_days.data
+        if form.cancellation_grace_days.data is not None
+        else CourseData.cancellation_grace_days,
     )
 
 

@@ -7,7 +7,7 @@ from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
 from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR
+from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
 
 
 class DashboardFilterForm(FlaskForm):
@@ -20,7 +20,7 @@ class DashboardFilterForm(FlaskForm):
     tier = SelectField(_l("Size tier"), validators=[Optional()])
     kind = SelectField(_l("Campus kind"), validators=[Optional()])
     campus = SelectField(_l("Campus"), validators=[Optional()])
-    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional(), not_after_today])
 
     def __init__(self, *args, campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +34,7 @@ class CampusDashboardForm(FlaskForm):
         csrf = False
 
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
-    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional(), not_after_today])
 
 
 class PlannerForm(FlaskForm):

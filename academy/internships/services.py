@@ -21,11 +21,11 @@ from academy.extensions import db
 from academy.formatting import day
 from academy.locking import locked
 from academy.models import (
+    NEVER_STARTED,
     AllianceMember,
     Campus,
     Cohort,
     Enrolment,
-    EnrolmentStatus,
     HostOrganisation,
     InternshipOpening,
     InternshipPlacement,
@@ -152,7 +152,7 @@ def campus_trainees(campus_id: int | None) -> list[tuple[Trainee, Cohort]]:
         .join(Enrolment, Enrolment.trainee_id == Trainee.id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(User, User.id == Trainee.user_id)
-        .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Trainee.user))
         .order_by(User.name, Cohort.starts_on)
     )

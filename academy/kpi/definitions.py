@@ -17,7 +17,7 @@ from academy.kpi.rules import KNOWLEDGE_FLOOR, OUTCOME_DAYS, SMALL_NUMBER
 class OutcomeCounts:
     """People counted by category; each field is a count of enrolments.
 
-    enrolled: on the roster (leavers included, waitlist not).
+    enrolled: on the roster (leavers included; the waitlist and cancelled places not).
     completers: completed or left early for a job (조기취업).
     early_employed: of the completers, those who left early for a job.
     excluded: completers whose current outcome is a verified X.
@@ -26,7 +26,12 @@ class OutcomeCounts:
       (quality: also meeting every quality rule); verified outcomes only.
     *_incl_pending: the same, counting self-reported and evidence-attached outcomes too.
     employed_90d: verified, starting within 90 days of the end.
-    unknown: in the denominator with no outcome or a U.
+    unknown: in the denominator with no outcome or a U, and no job in the window.
+    cancelled: places cancelled before the start or in the grace days (취소); not in enrolled.
+    non_completers: enrolled people who started and did not complete (withdrawn or below the
+      attendance rule: 중도 탈락, 미수료).
+    non_completers_employed(_incl_pending): of them, those with a job that started inside the
+      window (verified; with pending). Shown on their own line, in no rate.
     """
 
     enrolled: int = 0
@@ -40,6 +45,10 @@ class OutcomeCounts:
     quality_employed: int = 0
     quality_employed_incl_pending: int = 0
     unknown: int = 0
+    cancelled: int = 0
+    non_completers: int = 0
+    non_completers_employed: int = 0
+    non_completers_employed_incl_pending: int = 0
 
     def __add__(self, other: "OutcomeCounts") -> "OutcomeCounts":
         return total([self, other])

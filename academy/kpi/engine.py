@@ -28,6 +28,8 @@ from academy.kpi.rules import EARLY_SIGNAL_DAYS, OUTCOME_DAYS, QualityRules, Yea
 from academy.kpi.sql import days_between, end_of_day_utc, flag
 from academy.kpi.subsidies import SubsidyTotals, budget_use, cost_per_pass
 from academy.models import (
+    NEVER_STARTED,
+    NON_COMPLETERS,
     AdvancedTrackSelection,
     AllianceKind,
     AllianceMember,
@@ -209,49 +211,113 @@ def cohort_outcomes(
 ) -> Snapshot:
     """Every person of the year's cohorts classified by the definitions, counted per cohort.
 
-    As of a date: an outcome counts in the version recorded by the end of that day (Seoul), and
-    as verified only if it was verified by then; a job counts once it has started by that day.
+    As of a date: each job counts in its version recorded by the end of that day (Seoul), as
+    verified only if it was verified by then, as pending if it was sent back only later; a job
+    counts once it has started by that day. A person is employed when any of their jobs started
+    inside the window, whatever they reported later; quality is judged on the best such job.
+    Cancelled places (취소) are counted on their own line, outside enrolled; people who started
+    and did not complete (미수료) have their jobs counted on their own line, in no rate.
     """
     moment = end_of_day_utc(as_of)
     first, last = year_bounds(year)
 
-    # The latest version of each outcome of the year's people, recorded by `as_of`.
+    def recorded_for_year(query: sa.Select) -> sa.Select:
+        return (
+            query.join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(Cohort.ends_on.between(first, last))
+            .where(OutcomeRecord.created_at < moment)
+        )
+
+    # The person's latest statement (the highest version recorded by `as_of`): it decides an
+    # exclusion (X) and an unknown outcome (U or nothing).
     latest = (
-        sa.select(OutcomeRecord.enrolment_id, sa.func.max(OutcomeRecord.version).label("version"))
-        .join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Cohort.ends_on.between(first, last))
-        .where(OutcomeRecord.created_at < moment)
+        recorded_for_year(
+            sa.select(
+                OutcomeRecord.enrolment_id, sa.func.max(OutcomeRecord.version).label("version")
+            )
+        )
         .group_by(OutcomeRecord.enrolment_id)
         .subquery("latest")
     )
     current = aliased(OutcomeRecord, name="current_outcome")
-    verified = sa.and_(
-        current.verification == Verification.VERIFIED,
-        sa.func.coalesce(current.verified_at, current.created_at) < moment,
+    # Each job's state by `as_of` (its highest version then): a later job never erases a job
+    # that started inside the window.
+    job_latest = (
+        recorded_for_year(
+            sa.select(
+                OutcomeRecord.enrolment_id,
+                OutcomeRecord.job,
+                sa.func.max(OutcomeRecord.version).label("version"),
+            )
+        )
+        .group_by(OutcomeRecord.enrolment_id, OutcomeRecord.job)
+        .subquery("job_latest")
     )
-    # Verified, or still waiting for the coordinator (self-reported or with evidence; verified
-    # after `as_of` means it was waiting then). A returned outcome counts in neither.
-    verified_or_pending = current.verification.in_([*PENDING, Verification.VERIFIED])
+    job = aliased(OutcomeRecord, name="job_state")
+
+    def verified_by_then(record):
+        return sa.and_(
+            record.verification == Verification.VERIFIED,
+            sa.func.coalesce(record.verified_at, record.created_at) < moment,
+        )
+
+    # Verified, or still waiting for the coordinator on `as_of`: self-reported or with evidence,
+    # verified after `as_of`, or sent back after `as_of`. Sent back by then counts in neither.
+    job_counted = sa.or_(
+        job.verification.in_([*PENDING, Verification.VERIFIED]),
+        sa.and_(
+            job.verification == Verification.RETURNED,
+            sa.func.coalesce(job.returned_at, job.created_at) >= moment,
+        ),
+    )
+    job_verified = verified_by_then(job)
     started_in = lambda days: sa.and_(  # noqa: E731
-        current.code.in_(EMPLOYED_CODES),
-        days_between(current.starts_on, Cohort.ends_on) <= days,
-        current.starts_on <= as_of,
+        job.code.in_(EMPLOYED_CODES),
+        days_between(job.starts_on, Cohort.ends_on) <= days,
+        job.starts_on <= as_of,
     )
-    floor = _by_period(rules, current.starts_on, "monthly_pay_floor")
-    hours = _by_period(rules, current.starts_on, "min_weekly_hours")
-    months = _by_period(rules, current.starts_on, "min_contract_months")
+    floor = _by_period(rules, job.starts_on, "monthly_pay_floor")
+    hours = _by_period(rules, job.starts_on, "min_weekly_hours")
+    months = _by_period(rules, job.starts_on, "min_contract_months")
     quality_job = sa.or_(
-        sa.and_(current.code == OutcomeCode.E5, current.in_field.is_(True)),
+        sa.and_(job.code == OutcomeCode.E5, job.in_field.is_(True)),
         sa.and_(
             sa.or_(
-                current.code == OutcomeCode.E1,
-                sa.and_(current.code == OutcomeCode.E2, current.contract_months >= months),
+                job.code == OutcomeCode.E1,
+                sa.and_(job.code == OutcomeCode.E2, job.contract_months >= months),
             ),
-            current.in_field.is_(True),
-            current.weekly_hours >= hours,
-            current.monthly_pay >= floor,
+            job.in_field.is_(True),
+            job.weekly_hours >= hours,
+            job.monthly_pay >= floor,
         ),
+    )
+    in_window = started_in(OUTCOME_DAYS)
+
+    def any_job(condition):
+        return sa.func.max(flag(condition))
+
+    # Per person: whether any job meets each test (the best qualifying job decides quality).
+    jobs = (
+        sa.select(
+            job.enrolment_id,
+            any_job(sa.and_(in_window, job_verified)).label("emp"),
+            any_job(sa.and_(in_window, job_counted)).label("emp_p"),
+            any_job(sa.and_(started_in(EARLY_SIGNAL_DAYS), job_verified)).label("emp90"),
+            any_job(sa.and_(in_window, job_verified, quality_job)).label("quality"),
+            any_job(sa.and_(in_window, job_counted, quality_job)).label("quality_p"),
+        )
+        .select_from(job_latest)
+        .join(
+            job,
+            sa.and_(
+                job.enrolment_id == job_latest.c.enrolment_id, job.version == job_latest.c.version
+            ),
+        )  # fmt: skip
+        .join(Enrolment, Enrolment.id == job.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .group_by(job.enrolment_id)
+        .subquery("jobs")
     )
     interns = (
         sa.select(InternshipPlacement.trainee_id)
@@ -260,19 +326,29 @@ def cohort_outcomes(
         .group_by(InternshipPlacement.trainee_id)
         .subquery("interns")
     )
+    emp = sa.func.coalesce(jobs.c.emp, 0)
+    emp_p = sa.func.coalesce(jobs.c.emp_p, 0)
     people = (
         sa.select(
             Enrolment.id.label("enrolment_id"),
             Enrolment.cohort_id,
+            flag(Enrolment.status == EnrolmentStatus.CANCELLED).label("cancelled"),
             flag(Enrolment.status.in_(COMPLETED)).label("completer"),
+            flag(Enrolment.status.in_(NON_COMPLETERS)).label("non_completer"),
             flag(Enrolment.status == EnrolmentStatus.EARLY_EMPLOYED).label("early"),
             flag(Enrolment.employed_at_start.is_(True)).label("at_start"),
-            flag(sa.and_(current.code == OutcomeCode.X, verified)).label("x"),
-            flag(sa.and_(started_in(OUTCOME_DAYS), verified)).label("emp"),
-            flag(sa.and_(started_in(OUTCOME_DAYS), verified_or_pending)).label("emp_p"),
-            flag(sa.and_(started_in(EARLY_SIGNAL_DAYS), verified)).label("emp90"),
-            flag(quality_job).label("quality"),
-            flag(sa.or_(current.id.is_(None), current.code == OutcomeCode.U)).label("unknown"),
+            # A verified job that started in the window outweighs a later exclusion.
+            flag(sa.and_(current.code == OutcomeCode.X, verified_by_then(current), emp == 0)).label(
+                "x"
+            ),
+            emp.label("emp"),
+            emp_p.label("emp_p"),
+            sa.func.coalesce(jobs.c.emp90, 0).label("emp90"),
+            sa.func.coalesce(jobs.c.quality, 0).label("quality"),
+            sa.func.coalesce(jobs.c.quality_p, 0).label("quality_p"),
+            flag(
+                sa.and_(sa.or_(current.id.is_(None), current.code == OutcomeCode.U), emp_p == 0)
+            ).label("unknown"),
             flag(interns.c.trainee_id.is_not(None)).label("interned"),
             current.created_at.label("recorded_at"),
             sa.case((current.verified_at < moment, current.verified_at)).label("verified_at"),
@@ -286,6 +362,7 @@ def cohort_outcomes(
                 current.enrolment_id == latest.c.enrolment_id, current.version == latest.c.version
             ),
         )  # fmt: skip
+        .outerjoin(jobs, jobs.c.enrolment_id == Enrolment.id)
         .outerjoin(interns, interns.c.trainee_id == Enrolment.trainee_id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
         .where(Cohort.ends_on.between(first, last))
@@ -304,7 +381,7 @@ def cohort_outcomes(
     per_cohort = (
         sa.select(
             p.cohort_id,
-            sa.func.count(p.enrolment_id).label("enrolled"),
+            total_of(1 - p.cancelled).label("enrolled"),
             total_of(completer).label("completers"),
             total_of(completer * p.early).label("early"),
             total_of(completer * p.x).label("excluded"),
@@ -312,9 +389,13 @@ def cohort_outcomes(
             total_of(in_denominator * p.emp).label("emp"),
             total_of(in_denominator * p.emp_p).label("emp_p"),
             total_of(in_denominator * p.emp90).label("emp90"),
-            total_of(in_denominator * p.emp * p.quality).label("quality"),
-            total_of(in_denominator * p.emp_p * p.quality).label("quality_p"),
+            total_of(in_denominator * p.quality).label("quality"),
+            total_of(in_denominator * p.quality_p).label("quality_p"),
             total_of(in_denominator * p.unknown).label("unknown"),
+            total_of(p.cancelled).label("cancelled"),
+            total_of(p.non_completer).label("non_completers"),
+            total_of(p.non_completer * p.emp).label("non_completers_employed"),
+            total_of(p.non_completer * p.emp_p).label("non_completers_employed_p"),
             total_of(completer * p.interned).label("interned"),
             sa.func.max(p.recorded_at).label("recorded_at"),
             sa.func.max(p.verified_at).label("verified_at"),
@@ -385,7 +466,7 @@ def _scope_trainees(year: int, scope: Scope) -> sa.Select:
         sa.select(Enrolment.trainee_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(Campus, Campus.id == Cohort.campus_id)
-        .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
         .where(Cohort.ends_on.between(first, last))
     )
     return scope.where(query)
@@ -399,7 +480,7 @@ def yearly_enrolled(session: Session, years: Iterable[int], scope: Scope = CITY)
     years = list(years)
     rosters = (
         sa.select(Enrolment.cohort_id, sa.func.count(Enrolment.id).label("n"))
-        .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
         .group_by(Enrolment.cohort_id)
         .subquery("rosters")
     )

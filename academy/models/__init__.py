@@ -21,6 +21,8 @@ from academy.models.certifications import (
     MockExam,
 )
 from academy.models.cohorts import (
+    NEVER_STARTED,
+    NON_COMPLETERS,
     AttendanceMark,
     ClassSession,
     Cohort,

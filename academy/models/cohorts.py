@@ -33,6 +33,9 @@ class Course(db.Model):
             "attendance_threshold_pct BETWEEN 1 AND 100", name="threshold_is_percentage"
         ),
         sa.CheckConstraint("lates_per_absence >= 1", name="lates_per_absence_positive"),
+        sa.CheckConstraint(
+            "cancellation_grace_days BETWEEN 0 AND 30", name="cancellation_grace_days_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +46,9 @@ class Course(db.Model):
     attendance_threshold_pct: Mapped[int] = mapped_column(default=80)
     # Three late or left-early marks count as one absence.
     lates_per_absence: Mapped[int] = mapped_column(default=3)
+    # A place can be cancelled (취소: out of enrolled) before the start and for this many days
+    # after it; later, leaving is a withdrawal (중도 탈락) that stays in the figures.
+    cancellation_grace_days: Mapped[int] = mapped_column(default=3, server_default="3")
     partner_company: Mapped[Optional[str]] = mapped_column(sa.String(100))
     project_based: Mapped[bool] = mapped_column(default=False)
 
@@ -102,6 +108,14 @@ class EnrolmentStatus(enum.StrEnum):
     COMPLETED = "completed"
     NOT_COMPLETED = "not_completed"  # 미수료: on the roster at the close, below the rule
     EARLY_EMPLOYED = "early_employed"  # 조기취업: a completer for outcome purposes
+    CANCELLED = "cancelled"  # 취소: cancelled before the start or in the grace days; never enrolled
+
+
+# Never started: not enrolled (out of every figure), and no outcome is recorded for them.
+NEVER_STARTED = (EnrolmentStatus.WAITLISTED, EnrolmentStatus.CANCELLED)
+# Started and left without completing (중도 탈락, 미수료): their outcomes are kept, counted in no
+# headline rate, and shown on their own line.
+NON_COMPLETERS = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.NOT_COMPLETED)
 
 
 class Enrolment(db.Model):
@@ -114,7 +128,7 @@ class Enrolment(db.Model):
             name="waitlist_position_only_when_waitlisted",
         ),
         sa.CheckConstraint(
-            "status NOT IN ('withdrawn', 'early_employed') OR left_on IS NOT NULL",
+            "status NOT IN ('withdrawn', 'early_employed', 'cancelled') OR left_on IS NOT NULL",
             name="leaving_has_a_date",
         ),
         # A coordinator may override the completion result, but only with a written reason.

@@ -1,4 +1,9 @@
-"""Job outcomes (취업 결과), one current code per enrolment, every version kept."""
+"""Job outcomes (취업 결과): a person's jobs as a history, every version of each kept.
+
+A person may hold several jobs over time (`job` numbers them within the enrolment); each has its
+own start date, terms, evidence and verification state, and a correction of a job is a new
+version of that job. The highest version of all is the person's latest statement.
+"""
 
 import enum
 from datetime import date, datetime
@@ -50,7 +55,11 @@ PENDING_CONDITION = "verification IN ('self_reported', 'evidence_attached', 'ret
 
 
 class OutcomeRecord(db.Model):
-    """One version of a person's outcome. The highest version of an enrolment is the current one."""
+    """One version of one of a person's outcomes (a job, or a status such as S1 or X).
+
+    The versions of an enrolment are numbered in one sequence (`version`); those of one job share
+    its `job` number, and the highest version of a job is that job's current state. The KPI counts
+    a person as employed when any job's current state started inside the window."""
 
     __table_args__ = (
         sa.UniqueConstraint("enrolment_id", "version"),
@@ -71,6 +80,7 @@ class OutcomeRecord(db.Model):
         sa.CheckConstraint(
             "verification <> 'returned' OR returned_reason IS NOT NULL", name="returned_has_reason"
         ),
+        sa.CheckConstraint("job >= 1", name="job_number_positive"),
         # The coordinators' verification queue: the few reports still waiting among years of
         # verified ones (migration 0008).
         sa.Index(
@@ -86,6 +96,7 @@ class OutcomeRecord(db.Model):
     # No index of its own: the unique constraint (enrolment_id, version) leads with it.
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"))
     version: Mapped[int] = mapped_column(default=1)
+    job: Mapped[int] = mapped_column(default=1, server_default="1")
     code: Mapped[OutcomeCode] = mapped_column(enum_column(OutcomeCode, "outcome_code"), index=True)
     employer: Mapped[Optional[str]] = mapped_column(sa.String(150))
     starts_on: Mapped[Optional[date]]

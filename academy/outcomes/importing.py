@@ -145,8 +145,9 @@ def _people(emails: set[str]) -> dict[str, User]:
 
 
 def _enrolment_for(user: User | None, campus_id: int | None) -> Enrolment | None:
-    """The enrolment an outcome row is about: at the campus, one that can have an outcome,
-    a completed one before one in training, the latest cohort first."""
+    """The enrolment an outcome row is about: at the campus, one whose trainee started the
+    cohort (completers, those in training, and those who left or did not complete), a completed
+    one first, then the latest cohort."""
     if user is None or user.trainee is None:
         return None
     candidates = [
@@ -162,7 +163,10 @@ def _enrolment_for(user: User | None, campus_id: int | None) -> Enrolment | None
 def _no_enrolment(user: User | None, campus_id: int | None):
     enrolments = user.trainee.enrolments if user is not None and user.trainee else []
     if any(campus_id is None or e.cohort.campus_id == campus_id for e in enrolments):
-        return _l("waitlisted or withdrawn: outcomes are kept for trainees who started a cohort")
+        return _l(
+            "waitlisted or cancelled before the start: outcomes are kept for everyone who "
+            "started a cohort"
+        )
     if campus_id is not None:
         return _l("not a trainee of your campus")
     return _l("no trainee has this e-mail")

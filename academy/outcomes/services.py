@@ -52,9 +52,16 @@ EARLY_MARK_DAYS = 90  # the 3-month rate: an early signal
 SHORT_CONTRACT_MONTHS = 3
 EARLIEST_START = date(2000, 1, 1)  # a start date before this is a typing mistake
 
-# Someone still in training may report a job (it may make them an early leaver); waitlisted
-# people never started, and those who withdrew are outside the outcome denominator.
-REPORTABLE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED)
+# Everyone who started a cohort may have an outcome recorded: someone still in training (it may
+# make them an early leaver), completers, and those who left or did not complete (미수료: their
+# jobs are counted on their own line, in no rate). Waitlisted and cancelled people never started.
+REPORTABLE = (
+    EnrolmentStatus.ENROLLED,
+    EnrolmentStatus.COMPLETED,
+    EnrolmentStatus.EARLY_EMPLOYED,
+    EnrolmentStatus.WITHDRAWN,
+    EnrolmentStatus.NOT_COMPLETED,
+)
 COMPLETERS = (EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED)
 PENDING = (Verification.SELF_REPORTED, Verification.EVIDENCE_ATTACHED)
 # CIRR: evidence for every positive outcome; domain.md: an exclusion needs evidence too.
@@ -220,11 +227,64 @@ def _max_version(enrolment_id: int) -> int:
 
 
 def is_current(record: OutcomeRecord) -> bool:
-    return record.version == _max_version(record.enrolment_id)
+    """The newest version of its job (a later job leaves an earlier one's state as it is)."""
+    newest = db.session.scalar(
+        sa.select(sa.func.max(OutcomeRecord.version)).where(
+            OutcomeRecord.enrolment_id == record.enrolment_id, OutcomeRecord.job == record.job
+        )
+    )
+    return record.version == newest
+
+
+def _same_employer(a: str | None, b: str | None) -> bool:
+    def norm(name):
+        return " ".join((name or "").split()).casefold()
+
+    return norm(a) == norm(b)
+
+
+def job_states(enrolment_id: int) -> dict[int, OutcomeRecord]:
+    """Each job's newest version, by job number."""
+    records = db.session.scalars(
+        sa.select(OutcomeRecord)
+        .where(OutcomeRecord.enrolment_id == enrolment_id)
+        .order_by(OutcomeRecord.version)
+    ).all()
+    return {r.job: r for r in records}
+
+
+def job_number(enrolment_id: int, fields: dict) -> int:
+    """Which job a new report is about, so that a later job never replaces an earlier one.
+
+    - A job at an employer the history already holds, or starting on the same day as a job it
+      holds, is a new version of that job (a correction of its dates, terms or employer's name).
+    - Another job is a new job, kept beside the earlier ones, unless the latest statement is not
+      a job (S1, S2, X, U): then the job replaces that statement.
+    - A statement that is not a job (seeking, excluded, …) replaces the latest statement, unless
+      that is a verified job: a checked job stays in the history.
+    """
+    states = job_states(enrolment_id)
+    if not states:
+        return 1
+    latest = max(states.values(), key=lambda r: r.version)
+    code = fields["code"]
+    if code.is_employed:
+        for number, state in states.items():
+            if state.code.is_employed and (
+                _same_employer(state.employer, fields.get("employer"))
+                or state.starts_on == fields.get("starts_on")
+            ):
+                return number
+        return max(states) + 1 if latest.code.is_employed else latest.job
+    if latest.code.is_employed and latest.verification == Verification.VERIFIED:
+        return max(states) + 1
+    return latest.job
 
 
 def add_version(enrolment_id: int, fields: dict, **values) -> OutcomeRecord:
-    """A new highest version; the caller commits (and retries if another version won the race)."""
+    """A new highest version, of the job `job_number` finds; the caller commits (and retries if
+    another version won the race)."""
+    values.setdefault("job", job_number(enrolment_id, fields))
     record = OutcomeRecord(
         enrolment_id=enrolment_id, version=_max_version(enrolment_id) + 1, **fields, **values
     )
@@ -247,8 +307,9 @@ def report_outcome(
     """
     if enrolment.status not in REPORTABLE:
         raise OutcomeRefused(
-            _l("An outcome can be reported only for a cohort you are on or have completed.")
-        )
+            _l("An outcome can be reported only for a cohort its trainee started: this place "
+               "was on the waitlist or cancelled before the start.")
+        )  # fmt: skip
     fields = outcome_fields(answer)
     enrolment_id = enrolment.id
     state = Verification.EVIDENCE_ATTACHED if evidence else Verification.SELF_REPORTED
@@ -320,6 +381,48 @@ def histories(enrolment_ids: Sequence[int]) -> dict[int, list[Version]]:
 
 
 @dataclass(frozen=True)
+class JobLine:
+    """One job of a person's history in its newest version, placed against the cohort's end."""
+
+    record: OutcomeRecord
+    ends_on: date  # the cohort's last day
+
+    @property
+    def days_after_end(self) -> int | None:
+        """Days from the end of training to the job's start (negative: started before it)."""
+        starts_on = self.record.starts_on
+        return None if starts_on is None else (starts_on - self.ends_on).days
+
+    @property
+    def in_window(self) -> bool:
+        days = self.days_after_end
+        return days is not None and days <= WINDOW_DAYS
+
+
+def job_lines(records: Sequence[OutcomeRecord], ends_on: date) -> list[JobLine]:
+    """The jobs (E codes) among records of one enrolment, each in its newest version, by start."""
+    newest: dict[int, OutcomeRecord] = {}
+    for record in sorted(records, key=lambda r: r.version):
+        newest[record.job] = record
+    jobs = [JobLine(r, ends_on) for r in newest.values() if r.code.is_employed]
+    return sorted(jobs, key=lambda line: (line.record.starts_on or date.max, line.record.job))
+
+
+def job_histories(enrolments: Sequence[Enrolment]) -> dict[int, list[JobLine]]:
+    """Each enrolment's jobs (cohort loaded), in one query."""
+    ends = {e.id: e.cohort.ends_on for e in enrolments}
+    if not ends:
+        return {}
+    records = db.session.scalars(
+        sa.select(OutcomeRecord).where(OutcomeRecord.enrolment_id.in_(list(ends)))
+    ).all()
+    by_enrolment: dict[int, list[OutcomeRecord]] = {}
+    for record in records:
+        by_enrolment.setdefault(record.enrolment_id, []).append(record)
+    return {e: job_lines(by_enrolment.get(e, []), ends_on) for e, ends_on in ends.items()}
+
+
+@dataclass(frozen=True)
 class OutcomePanel:
     enrolment: Enrolment
     versions: list[Version]
@@ -328,6 +431,17 @@ class OutcomePanel:
     @property
     def current(self) -> OutcomeRecord | None:
         return self.versions[0].record if self.versions else None
+
+    @property
+    def jobs(self) -> list[JobLine]:
+        """Every job of the history, the current statement's own included."""
+        return job_lines([v.record for v in self.versions], self.enrolment.cohort.ends_on)
+
+    @property
+    def earlier_jobs(self) -> list[JobLine]:
+        """The jobs other than the one the latest statement is about."""
+        current = self.current
+        return [j for j in self.jobs if current is None or j.record.job != current.job]
 
 
 def outcome_panels(enrolments: Sequence[Enrolment]) -> dict[int, OutcomePanel]:
@@ -404,15 +518,21 @@ class Queue:
     cohorts: list[tuple[Cohort, int]]  # cohorts with pending outcomes, and how many
     # Active coordinators of the campus: with one, what they enter goes to a city official.
     coordinators: int = 0
+    jobs: dict[int, list[JobLine]] = field(default_factory=dict)  # by enrolment id
+
+    def other_jobs(self, record: OutcomeRecord) -> list[JobLine]:
+        """The person's other jobs, so the coordinator sees the history beside the report."""
+        return [j for j in self.jobs.get(record.enrolment_id, []) if j.record.job != record.job]
 
 
 def _current_at_campus(campus_id: int) -> sa.Subquery:
+    """Each job's newest version at the campus: every job waits for its own decision."""
     return (
         sa.select(OutcomeRecord.enrolment_id, sa.func.max(OutcomeRecord.version).label("v"))
         .join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(Cohort.campus_id == campus_id)
-        .group_by(OutcomeRecord.enrolment_id)
+        .group_by(OutcomeRecord.enrolment_id, OutcomeRecord.job)
         .subquery()
     )
 
@@ -467,7 +587,8 @@ def verification_queue(campus_id: int, cohort_id: int | None = None) -> Queue:
         sa.select(sa.func.count()).where(User.role == Role.COORDINATOR,
                                          User.campus_id == campus_id, User.active.is_(True))
     )  # fmt: skip
-    return Queue(pending, returned, cohorts, coordinators)
+    enrolments = list({r.enrolment_id: r.enrolment for r in pending}.values())
+    return Queue(pending, returned, cohorts, coordinators, job_histories(enrolments))
 
 
 class Window(enum.StrEnum):

@@ -174,6 +174,16 @@ def render_xlsx(
         (_("Outcome unknown"), c.unknown),
     ):
         summary.row([title, value])
+    summary.row([])
+    summary.header([_("Outside every rate, on their own lines"), _("People")])
+    for title, value in (
+        (_("Cancelled before the start or in the first days"), c.cancelled),
+        (_("Non-completers (withdrew or below the attendance rule)"), c.non_completers),
+        (_("Non-completers employed within 180 days, verified"), c.non_completers_employed),
+        (_("Non-completers employed within 180 days, including pending"),
+         c.non_completers_employed_incl_pending),
+    ):  # fmt: skip
+        summary.row([title, value])
     summary.finish()
 
     ramp = _Sheet(wb, _("Trainees per year"))

@@ -17,6 +17,26 @@ from academy.parameters import bounded_date
 MIN_YEAR, MAX_YEAR = 2020, 2100
 
 
+def future_day_problem(day: date | None) -> str | None:
+    """Figures as of a day after today would call provisional figures final and count jobs that
+    have not started: such a day is refused everywhere (CLI, API, dashboard, reports)."""
+    today = seoul_today()
+    if day is not None and day > today:
+        return _("Figures cannot be shown as of %(day)s: that day has not come yet (today is "
+                 "%(today)s in Seoul). Choose today or an earlier day.",
+                 day=day.isoformat(), today=today.isoformat())  # fmt: skip
+    return None
+
+
+def not_after_today(form, field) -> None:
+    """The same refusal as a form validator, for the dashboards' and the reports' as-of field."""
+    from wtforms.validators import ValidationError
+
+    problem = future_day_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
 class ParameterError(ValueError):
     """A parameter that names nothing (an unknown campus, tier or year); the message is for the
     user, in their language."""
@@ -66,6 +86,9 @@ def resolve(
             raise ParameterError(
                 _("The date must look like 2026-03-31, from 1900 to 2100.")
             ) from None
+    problem = future_day_problem(as_of or None)
+    if problem:
+        raise ParameterError(problem)
     return ReportParams(
         year=int(year) if year is not None else default_year(),
         as_of=as_of or seoul_today(),

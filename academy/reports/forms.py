@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
 from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR
+from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
 
 
 class ReportForm(FlaskForm):
@@ -15,7 +15,7 @@ class ReportForm(FlaskForm):
     campus = SelectField(_l("Campus"), validators=[Optional()])
     tier = SelectField(_l("Size tier"), validators=[Optional()])
     kind = SelectField(_l("Campus kind"), validators=[Optional()])
-    as_of = DateField(_l("Figures as of"), validators=[Optional()])
+    as_of = DateField(_l("Figures as of"), validators=[Optional(), not_after_today])
     include_personal = BooleanField(
         _l("Add the named lists (advanced-track selections and scholarships): personal data")
     )

@@ -16,6 +16,7 @@ from academy.extensions import db
 from academy.kpi.engine import year_bounds
 from academy.labels import label_for
 from academy.models import (
+    NEVER_STARTED,
     AccessAction,
     AccessLog,
     AdvancedTrackSelection,
@@ -23,7 +24,6 @@ from academy.models import (
     Campus,
     Cohort,
     Enrolment,
-    EnrolmentStatus,
     Job,
     JobState,
     ReportFormat,
@@ -161,7 +161,7 @@ def _scope_trainee_ids(params: ReportParams) -> sa.Select | None:
         sa.select(Enrolment.trainee_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(Campus, Campus.id == Cohort.campus_id)
-        .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
         .where(Cohort.ends_on.between(first, last))
     )
     return params.scope.where(query)

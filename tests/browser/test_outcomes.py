@@ -118,7 +118,10 @@ def test_a_trainee_activates_logs_a_job_with_evidence_and_the_coordinator_verifi
 
     # The coordinator sees it in the queue with the file, and verifies it.
     coordinator.get_by_role("link", name="취업 결과 확인").first.click()
-    item = coordinator.locator("article.queue-item", has_text=name)
+    # The demo may hold another pending job of the same person: each job waits on its own.
+    item = coordinator.locator("article.queue-item", has_text=name).filter(
+        has=coordinator.locator("dl.facts", has_text="주식회사 봄날데이터")
+    )
     assert "주식회사 봄날데이터" in item.inner_text()
     assert item.get_by_role("link", name="재직증명서.pdf").count() == 1
     # Personal data leaves only with a reason, asked for on the way (접속기록).
@@ -130,11 +133,15 @@ def test_a_trainee_activates_logs_a_job_with_evidence_and_the_coordinator_verifi
         coordinator.get_by_role("button", name="내려받기").click()
     assert download.value.suggested_filename == "재직증명서.pdf"
     coordinator.go_back()
-    item = coordinator.locator("article.queue-item", has_text=name)
+    item = coordinator.locator("article.queue-item", has_text=name).filter(
+        has=coordinator.locator("dl.facts", has_text="주식회사 봄날데이터")
+    )
     with coordinator.expect_navigation():
         item.get_by_role("button", name="확인 완료 처리").click()
     assert f"확인 완료: {name}" in coordinator.locator("main").inner_text()
-    assert coordinator.locator("article.queue-item", has_text=name).count() == 0
+    decided = coordinator.locator("article.queue-item", has_text=name)
+    facts = coordinator.locator("dl.facts", has_text="주식회사 봄날데이터")
+    assert decided.filter(has=facts).count() == 0
 
     page.reload()
     assert "확인 완료" in page.locator(".outcome-panel").first.inner_text()

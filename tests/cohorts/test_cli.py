@@ -114,7 +114,7 @@ def test_attendance_import_show_and_close(runner, campus, tmp_path, db):
 
     shown = runner.invoke(args=["cohort", "show", "JONGNO-2025-11", "--json"])
     summary = json.loads(shown.output)
-    assert (summary["enrolled"], summary["waitlisted"], summary["withdrawn"]) == (2, 0, 0)
+    assert (summary["roster_count"], summary["seats_taken"], summary["waitlisted"]) == (2, 2, 0)
     assert summary["sessions"] == {"scheduled": 9, "held": 9}
     rates = {t["email"]: t["attendance_rate"] for t in summary["trainees"]}
     assert rates == {"garam@example.com": 1.0, "narae@example.com": round(6 / 9, 4)}
@@ -127,7 +127,9 @@ def test_attendance_import_show_and_close(runner, campus, tmp_path, db):
     summary = json.loads(runner.invoke(args=["cohort", "show", "JONGNO-2025-11", "--json"]).output)
     assert summary["completion"]["completed"] == ["garam@example.com"]
     assert summary["completion"]["not_completed"] == ["narae@example.com"]
-    assert summary["counts"]["not_completed"] == 1
+    assert summary["status_counts"]["not_completed"] == 1
+    # Closed: nobody holds a seat any more, but both are still on the roster (등록 인원).
+    assert (summary["roster_count"], summary["seats_taken"]) == (2, 0)
     text = runner.invoke(args=["cohort", "show", "JONGNO-2025-11"])
     assert text.exit_code == 0 and "narae@example.com" in text.output
 

@@ -47,7 +47,8 @@ def person(
 
 
 def add_version(enrolment: Enrolment, code, verification=Verification.VERIFIED, start=30,
-                created=None, verified_at=None, **job):  # fmt: skip
+                created=None, verified_at=None, number=1, returned_at=None,
+                **job):  # fmt: skip
     from academy.extensions import db
 
     version = 1 + max((o.version for o in enrolment.outcomes), default=0)
@@ -58,6 +59,7 @@ def add_version(enrolment: Enrolment, code, verification=Verification.VERIFIED, 
         code=code,
         verification=verification,
         created_at=created,
+        job=number,
     )
     if code.is_employed:
         values.update(QUALITY_JOB, starts_on=enrolment.cohort.ends_on + timedelta(days=start))
@@ -68,6 +70,7 @@ def add_version(enrolment: Enrolment, code, verification=Verification.VERIFIED, 
         values["verified_at"] = verified_at or created + timedelta(days=1)
     if verification == Verification.RETURNED:
         values["returned_reason"] = "재직증명서가 흐립니다."
+        values["returned_at"] = returned_at
     record = OutcomeRecord(**values)
     db.session.add(record)
     db.session.flush()

@@ -203,7 +203,8 @@ def test_waitlisted_people_and_unknown_e_mails_are_told_apart(db, english):
     plan = plan_import(xlsx([row("wait@example.com", "S1"), row("x@example.com", "S1")]), None)
 
     assert [str(p.message) for p in plan.problems] == [
-        "waitlisted or withdrawn: outcomes are kept for trainees who started a cohort",
+        "waitlisted or cancelled before the start: outcomes are kept for everyone who started "
+        "a cohort",
         "no trainee has this e-mail",
     ]
 

@@ -132,19 +132,31 @@ def test_each_report_is_a_new_version_and_the_old_ones_are_kept(db):
     assert logged == ["version 1: S1", "version 2: E1", "version 3: E1"]
 
 
-@pytest.mark.parametrize("status", [EnrolmentStatus.WAITLISTED, EnrolmentStatus.WITHDRAWN])
-def test_waitlisted_or_withdrawn_trainees_cannot_report(db, status):
+@pytest.mark.parametrize("status", [EnrolmentStatus.WAITLISTED, EnrolmentStatus.CANCELLED])
+def test_people_who_never_started_cannot_report(db, status):
     enrolment = completer()
     enrolment.status = status
     if status == EnrolmentStatus.WAITLISTED:
         enrolment.waitlist_position = 1
     else:
-        enrolment.left_on = enrolment.cohort.starts_on + timedelta(days=10)
+        enrolment.left_on = enrolment.cohort.starts_on
     db.session.commit()
 
     with pytest.raises(OutcomeRefused):
         services.report_outcome(enrolment, JOB, enrolment.trainee.user)
     assert db.session.scalar(sa.select(sa.func.count(OutcomeRecord.id))) == 0
+
+
+@pytest.mark.parametrize("status", [EnrolmentStatus.WITHDRAWN, EnrolmentStatus.NOT_COMPLETED])
+def test_people_who_started_and_did_not_complete_can_report(db, status):
+    enrolment = completer()
+    enrolment.status = status
+    if status == EnrolmentStatus.WITHDRAWN:
+        enrolment.left_on = enrolment.cohort.starts_on + timedelta(days=10)
+    db.session.commit()
+
+    record = services.report_outcome(enrolment, JOB, enrolment.trainee.user)
+    assert (record.version, record.job, record.code) == (1, 1, OutcomeCode.E1)
 
 
 def test_a_job_without_evidence_cannot_be_verified_but_still_seeking_can(db):

@@ -110,7 +110,9 @@ def test_the_json_has_exactly_the_documented_keys(client, login_as, db):
     assert list(figures) == [
         "year", "as_of", "scope", "enrolled", "completers", "completion_rate", "excluded",
         "employed_at_start", "denominator", "employed", "employed_incl_pending",
-        "quality_employed", "quality_employed_incl_pending", "unknown", "employment_rate",
+        "quality_employed", "quality_employed_incl_pending", "unknown", "cancelled",
+        "non_completers", "non_completers_employed", "non_completers_employed_incl_pending",
+        "employment_rate",
         "employment_rate_incl_pending", "employment_rate_90d", "quality_rate",
         "quality_rate_incl_pending", "knowledge_rate", "maturity",
     ]  # fmt: skip
