@@ -228,10 +228,12 @@ def test_the_remembered_reasons_stay_few_whatever_the_number_of_trainees(app):
 
     with app.test_request_context():
         for trainee_id in range(1, 200):
-            audit._remember_reason(trainee_id, f"사유 {trainee_id // 30}")  # a new reason now and then
+            # A new reason now and then.
+            audit._remember_reason(trainee_id, f"사유 {trainee_id // 30}")
         kept = session[audit.REASONS_KEY]
         assert len(kept["trainees"]) == audit.REMEMBERED_TRAINEES
         assert len(kept["reasons"]) <= audit.REMEMBERED_REASONS
-        assert audit._remembered_reason(199) == "사유 6" and audit._remembered_reason(150) == "사유 5"
+        assert audit._remembered_reason(199) == "사유 6"
+        assert audit._remembered_reason(150) == "사유 5"
         assert audit._remembered_reason(1) is None  # forgotten: asked again
         assert all(0 <= i < len(kept["reasons"]) for i in kept["trainees"].values())
