@@ -36,9 +36,10 @@ def test_the_planner_marks_a_wrong_value_beside_its_field_and_recovers(page):
     page.locator("#cohorts_per_classroom-error").wait_for(state="visible")
     assert "2개 값을 고쳐야" in summary.inner_text()
     assert page.locator("#add_large-error").is_visible()  # the first problem is still shown
-    # The summary's link takes the official to the field.
-    summary.get_by_role("link").first.click()
-    assert page.evaluate("location.hash") == "#add_large"
+    # Each line of the summary links to its field.
+    hrefs = summary.get_by_role("link").evaluate_all("links => links.map(a => a.hash)")
+    assert hrefs == ["#add_large", "#cohorts_per_classroom"]
+    assert page.locator("#add_large").evaluate("e => e.name") == "add_large"
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
