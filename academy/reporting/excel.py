@@ -145,7 +145,7 @@ class _Sheet:
 def _figure_columns() -> list[str]:
     return [
         _("Number of cohorts"),
-        _("Enrolled"),
+        _("Enrolled (people)"),
         _("Completers"),
         _("Completion rate"),
         _("Excluded"),
@@ -226,7 +226,7 @@ def render_xlsx(
     ):
         summary.row([title, rate, rate.numerator, rate.denominator, None])
     for title, value in (
-        (_("Enrolled"), c.enrolled),
+        (_("Enrolled (people)"), c.enrolled),
         (_("Completers"), c.completers),
         (_("of whom left early for a job"), c.early_employed),
         (_("Excluded (verified X)"), c.excluded),
