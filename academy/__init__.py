@@ -79,7 +79,7 @@ def _running_a_cli_command() -> bool:
 def register_extensions(app: Flask) -> None:
     from academy.auth.second_step import enforce_second_factor
     from academy.auth.session import enforce_session_lifetime, load_user
-    from academy.i18n import select_locale, select_timezone
+    from academy.i18n import install_particles, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(
@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_particles(app, babel)
     htmx.init_app(app)
     limiter.init_app(app)
     app.before_request(enforce_session_lifetime)

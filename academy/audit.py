@@ -24,7 +24,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -657,9 +666,50 @@ class ReasonMissing(Exception):
         self.problem = problem
 
 
-def require_reason() -> str:
+REASONS_KEY = "download_reasons"
+REMEMBERED_TRAINEES = 50  # the session is a cookie: a day's work, not every trainee ever opened
+REMEMBERED_REASONS = 4
+
+
+def _remembered_reason(trainee_id: int | None) -> str | None:
+    kept = session.get(REASONS_KEY)
+    if trainee_id is None or not kept:
+        return None
+    index = kept["trainees"].get(str(trainee_id))
+    return kept["reasons"][index] if index is not None else None
+
+
+def _remember_reason(trainee_id: int | None, reason: str) -> None:
+    """Keep the reason for this trainee until sign-out (a sign-in starts an empty session)."""
+    if trainee_id is None:
+        return
+    kept = session.get(REASONS_KEY) or {"reasons": [], "trainees": {}}
+    reasons, trainees = kept["reasons"], kept["trainees"]
+    trainees.pop(str(trainee_id), None)
+    if reason not in reasons:
+        reasons.append(reason)
+    trainees[str(trainee_id)] = reasons.index(reason)
+    while len(trainees) > REMEMBERED_TRAINEES:
+        trainees.pop(next(iter(trainees)))  # the trainee whose reason was given longest ago
+    # Keep the reasons used most recently (and the trainees they cover), so the cookie stays small.
+    last_use = {index: position for position, index in enumerate(trainees.values())}
+    used = sorted(last_use, key=last_use.get)[-REMEMBERED_REASONS:]
+    renumber = {old: new for new, old in enumerate(used)}
+    session[REASONS_KEY] = {
+        "reasons": [reasons[i] for i in used],
+        "trainees": {t: renumber[i] for t, i in trainees.items() if i in renumber},
+    }
+
+
+def require_reason(trainee_id: int | None = None) -> str:
     """The reason given with this download (a common reason or, for "other", the free text),
-    as it will be logged; without one, ReasonMissing shows the person the form to give it."""
+    as it will be logged; without one, ReasonMissing shows the person the form to give it.
+
+    For a trainee's files the reason is asked once per trainee per sign-in: the next file of the
+    same trainee is logged with the reason already given (each file still has its own entry)."""
+    remembered = _remembered_reason(trainee_id)
+    if remembered is not None and "reason" not in request.args:
+        return remembered
     code = request.args.get("reason", "")
     other = request.args.get("reason_other", "").strip()
     if code not in DOWNLOAD_REASONS:
@@ -668,9 +718,12 @@ def require_reason() -> str:
     if code == "other":
         if len(other) < 4:
             raise ReasonMissing(_l("Write the reason in at least 4 characters."))
-        return other[:MAX_REASON]
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return f"{code}: {DOWNLOAD_REASONS[code]}"
+        reason = other[:MAX_REASON]
+    else:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            reason = f"{code}: {DOWNLOAD_REASONS[code]}"
+    _remember_reason(trainee_id, reason)
+    return reason
 
 
 def _ask_for_reason(missing: ReasonMissing):

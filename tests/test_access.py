@@ -21,6 +21,8 @@ ROLES = [ANON, *Role]
 POLICY = {
     # Public: anonymous visitors get it too (load balancers; no personal data).
     "health.healthz": ("GET", {ANON, *Role}),
+    "home.privacy": ("GET", {ANON, *Role}),  # 개인정보처리방침: public, linked from every page
+    "home.terms": ("GET", {ANON, *Role}),
     "campuses.overview": ("GET", {Role.OFFICIAL, Role.ADMIN}),
     "campuses.show": ("GET", {Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR}),
     "cohorts.show": ("GET", {Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR}),

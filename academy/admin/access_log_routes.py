@@ -4,6 +4,7 @@ from flask import current_app, request
 
 from academy import audit
 from academy.admin import bp
+from academy.admin.access_log_view import view
 from academy.admin.forms import AccessLogFilterForm
 from academy.auth.access import role_required
 from academy.extensions import db
@@ -57,6 +58,7 @@ def access_log():
         "admin/_access_log.html",
         form=form,
         page=page,
+        entries=[view(e) for e in page.items],
         filters=args,
         chain=chain,
         chain_break=chain.broken if chain else None,

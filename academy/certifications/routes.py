@@ -151,7 +151,8 @@ def attempt_evidence(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
     if not attempt.evidence_path:
         abort(404)
-    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
+    own = current_user.role == Role.TRAINEE
+    reason = None if own else audit.require_reason(attempt.trainee_id)
     audit.record(AccessAction.DOWNLOAD, subject=attempt, trainee_id=attempt.trainee_id,
                  reason=reason)  # fmt: skip
     kind = attempt.evidence_path.rsplit(".", 1)[-1]

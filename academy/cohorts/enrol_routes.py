@@ -72,6 +72,12 @@ def enrol_one(cohort_id: int):
             if request.form.get("next") == "another":
                 return redirect(url_for(".enrol_one", cohort_id=cohort.id), code=303)
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
+    elif request.method == "POST":
+        # Every problem at once: the cohort's rules (age on the first day, the e-mail already
+        # on a roster) on the fields that are themselves valid, beside the form's own checks.
+        email = form.email.data if not form.email.errors else None
+        birth_date = form.birth_date.data if not form.birth_date.errors else None
+        apply_errors(form, enrolment_problems(cohort, email, birth_date))
     return _enrol_page(cohort, form, 422 if request.method == "POST" else 200)
 
 

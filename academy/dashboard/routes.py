@@ -118,16 +118,20 @@ def planner():
         form.cohorts_per_classroom.data = Decimal(str(float(observed)))
     if not form.opens_in.data:
         form.opens_in.data = str(plan.opens_in)
-    result, _observed = services.capacity_plan(year, plan)
+    # A plan with a wrong value is not computed with that value left out: every problem is
+    # shown beside its field and in a summary, and no figures until they are fixed.
+    problems = [(f, " ".join(f.errors)) for f in form if f.errors]
+    result = None if problems else services.capacity_plan(year, plan)[0]
     return render(
         "dashboard/planner.html",
         "dashboard/_planner_result.html",
         form=form,
+        problems=problems,
         plan=result,
         baseline=baseline,
         observed=observed,
         year=year,
-        chart=charts.capacity_chart(result, name="plan"),
+        chart=charts.capacity_chart(result, name="plan") if result else None,
         tiers=list(Tier),
     )
 

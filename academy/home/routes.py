@@ -1,4 +1,4 @@
-from flask import redirect, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from academy.home import bp
@@ -19,3 +19,15 @@ def index():
     if role == Role.ADMIN:
         return redirect(url_for("admin.accounts"))
     return redirect(url_for("dashboard.city"))
+
+
+@bp.get("/privacy")
+def privacy():
+    """개인정보처리방침: public, as 개인정보 보호법 제30조 asks, reachable from every page."""
+    return render_template("home/privacy.html")
+
+
+@bp.get("/terms")
+def terms():
+    """이용약관: public, reachable from every page."""
+    return render_template("home/terms.html")

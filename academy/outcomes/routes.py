@@ -172,9 +172,9 @@ def evidence(evidence_id: int):
     item = get_evidence_or_404(evidence_id)
     if not upload_exists(item.stored_name):
         abort(404)
-    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
-    audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason,
-                 trainee_id=item.outcome.enrolment.trainee_id)  # fmt: skip
+    trainee_id = item.outcome.enrolment.trainee_id
+    reason = audit.require_reason(trainee_id) if current_user.role != Role.TRAINEE else None
+    audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason, trainee_id=trainee_id)
     return send_upload(item.stored_name, item.original_name, item.content_type)
 
 

@@ -32,6 +32,7 @@ from academy.models import (
     User,
 )
 from academy.reporting import excel, pdf
+from academy.reporting.excel import Won
 from academy.reporting.progress import build_progress
 from academy.reporting.scope import ReportParams
 
@@ -190,12 +191,12 @@ def named_lists(params: ReportParams) -> dict[str, list[list]]:
     return {
         _("Advanced-track selections"): [
             [_("Name"), _("E-mail"), _("Selected on"), _("Programme")],
-            *[[s.trainee.name, s.trainee.email, s.selected_on.isoformat(), s.programme or ""]
+            *[[s.trainee.name, s.trainee.email, s.selected_on, s.programme or ""]
               for s in selections],
         ],
         _("Scholarships"): [
             [_("Name"), _("E-mail"), _("Awarded on"), _("Amount"), _("Reason")],
-            *[[s.trainee.name, s.trainee.email, s.awarded_on.isoformat(), s.amount, s.reason or ""]
+            *[[s.trainee.name, s.trainee.email, s.awarded_on, Won(s.amount), s.reason or ""]
               for s in scholarships],
         ],
     }  # fmt: skip

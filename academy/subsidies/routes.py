@@ -279,7 +279,7 @@ def receipt(claim_id: int):
     claim = get_claim_or_404(claim_id)
     if not claim.receipt_path:
         abort(404)
-    reason = audit.require_reason() if current_user.role != Role.TRAINEE else None
+    reason = audit.require_reason(claim.trainee_id) if current_user.role != Role.TRAINEE else None
     audit.record(AccessAction.DOWNLOAD, subject=claim, trainee_id=claim.trainee_id, reason=reason)
     kind = claim.receipt_path.rsplit(".", 1)[-1]
     return send_upload(claim.receipt_path, claim.receipt_name or f"receipt.{kind}",

@@ -10,7 +10,7 @@ from academy.audit import verify_chain
 from academy.models import AccessAction, AccessLog, Role
 from tests import factories
 from tests.audit.test_chain import TriggersDropped
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, sign_in
 
 
 def logged(db, action=None, subject_type=None) -> list[AccessLog]:
@@ -178,3 +178,62 @@ def test_admin_page_shows_where_the_chain_breaks(client, login_as, db):
     login_as(Role.ADMIN)
     page = client.get("/admin/access-log").get_data(as_text=True)
     assert 'role="alert"' in page and ("entry 2" in page or "2번" in page)
+
+
+def test_a_reason_is_asked_once_per_trainee_per_sign_in_and_every_file_is_logged(
+    client, login_as, db
+):
+    first = factories.OutcomeEvidenceFactory()
+    enrolment = first.outcome.enrolment
+    second = factories.OutcomeEvidenceFactory(outcome=first.outcome, original_name="보험.pdf")
+    campus = enrolment.cohort.campus
+    other = factories.OutcomeEvidenceFactory(
+        outcome__enrolment=factories.EnrolmentFactory(cohort=enrolment.cohort)
+    )
+    far = factories.OutcomeEvidenceFactory()  # a trainee of another campus
+    db.session.commit()
+    coordinator = login_as(Role.COORDINATOR, campus=campus)
+
+    def download(evidence, **reason):
+        return client.get(f"/outcomes/evidence/{evidence.id}", query_string=reason)
+
+    assert 'name="reason"' in download(first).get_data(as_text=True)  # asked the first time
+    given = download(first, reason="other", reason_other="재직 여부 검증")
+    assert given.headers["Content-Disposition"].startswith("attachment")
+    # The same trainee's next file opens at once, and is logged with the reason given.
+    again = download(second)
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert again.headers["Content-Disposition"].startswith("attachment")
+    download(first)  # opening a file twice is two entries
+    entries = logged(db, AccessAction.DOWNLOAD)
+    assert [(e.subject_id, e.reason) for e in entries] == [
+        (first.id, "재직 여부 검증"),
+        (second.id, "재직 여부 검증"),
+        (first.id, "재직 여부 검증"),
+    ]
+    # Another trainee: asked again. Another campus's trainee: not found, reason or not.
+    assert 'name="reason"' in download(other).get_data(as_text=True)
+    assert download(far).status_code == 404
+    assert download(far, reason="verification").status_code == 404
+
+    # A new sign-in starts over: the reason is asked again.
+    client.post("/logout")
+    sign_in(client, coordinator)
+    assert 'name="reason"' in download(second).get_data(as_text=True)
+    assert len(logged(db, AccessAction.DOWNLOAD)) == len(entries)
+
+
+def test_the_remembered_reasons_stay_few_whatever_the_number_of_trainees(app):
+    from flask import session
+
+    with app.test_request_context():
+        for trainee_id in range(1, 200):
+            # A new reason now and then.
+            audit._remember_reason(trainee_id, f"사유 {trainee_id // 30}")
+        kept = session[audit.REASONS_KEY]
+        assert len(kept["trainees"]) == audit.REMEMBERED_TRAINEES
+        assert len(kept["reasons"]) <= audit.REMEMBERED_REASONS
+        assert audit._remembered_reason(199) == "사유 6"
+        assert audit._remembered_reason(150) == "사유 5"
+        assert audit._remembered_reason(1) is None  # forgotten: asked again
+        assert all(0 <= i < len(kept["reasons"]) for i in kept["trainees"].values())

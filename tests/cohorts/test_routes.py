@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime
 
 from academy.models import AttendanceMark, ClassSession, Mark, OutcomeCode, OutcomeRecord, Role
@@ -153,6 +154,38 @@ def test_an_instructor_cannot_create_or_edit(client, login_as, db):
     login_as(Role.INSTRUCTOR)
     assert client.post("/cohorts/new", data={}).status_code == 403
     assert client.post(f"/cohorts/{cohort.id}/edit", data={}).status_code == 403
+
+
+def test_the_enrolment_form_shows_every_problem_at_once_beside_its_field(client, coordinator,
+                                                                        campus, db):  # fmt: skip
+    """The age rule is not held back until the other fields are right: a missing name, a bad
+    phone, a 15-year-old and an e-mail already on the roster are all shown on the first try."""
+    cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 3))
+    on_roster = factories.EnrolmentFactory(cohort=cohort, trainee__user__email="kim@example.com")
+    db.session.commit()
+    refused = client.post(f"/cohorts/{cohort.id}/enrol",
+                          data={"name": " ", "birth_date": "2010-01-01",
+                                "email": "Kim@Example.com", "phone": "12"})  # fmt: skip
+    assert refused.status_code == 422
+    html = text_of(refused)
+    for name in ("name", "birth_date", "email", "phone"):
+        assert f'id="{name}-error"' in html, name  # beside the field
+        assert f'href="#{name}"' in html, name  # and in the summary at the top
+    assert "4개 항목을 고쳐야" in html
+    birth_error = re.search(r'id="birth_date-error">(.*?)</p>', html, re.S)[1]
+    assert "15" in birth_error  # the age, on the first try
+    email_error = re.search(r'id="email-error">(.*?)</p>', html, re.S)[1]
+    assert email_error.strip()
+    assert html.count('aria-invalid="true"') == 4
+    assert count_rows(Enrolment) == 1 and on_roster.cohort_id == cohort.id
+
+    # A person who is right but too old: only the age is wrong, and it says so.
+    old = client.post(f"/cohorts/{cohort.id}/enrol",
+                      data={"name": "박원로", "birth_date": "1980-01-01",
+                            "email": "park@example.com"})  # fmt: skip
+    html = text_of(old)
+    assert old.status_code == 422 and 'id="birth_date-error"' in html
+    assert 'id="name-error"' not in html and "1개 항목을 고쳐야" in html
 
 
 def test_enrolment_form_checks_each_field_inline_and_keeps_the_data(client, coordinator,

@@ -1,5 +1,7 @@
 """The official's citywide dashboard, the coordinator's campus dashboard, the planner, targets."""
 
+import re
+
 import sqlalchemy as sa
 
 from academy.models import (
@@ -83,6 +85,43 @@ def test_the_planner_recalculates_from_the_query_string(client, login_as, db):
     assert "<html" not in more and "plan-verdict--ok" in more
     fewer = client.get("/dashboard/planner?cohorts_per_classroom=1", headers=HTMX)
     assert "plan-verdict--short" in fewer.get_data(as_text=True)
+
+
+def _error_slot(html: str, field: str) -> str:
+    match = re.search(rf'<p class="form-hint-invalid" id="{field}-error"([^>]*)>(.*?)</p>', html)
+    assert match, f"no error slot for {field}"
+    return ("hidden" if " hidden" in match[1] else "shown") + ":" + match[2]
+
+
+def test_the_planner_shows_every_wrong_value_beside_its_field_and_no_stale_result(
+    client, login_as, db
+):
+    build_world(db)
+    login_as(Role.OFFICIAL)
+    bad = {"add_large": "-3", "add_small": "abc", "add_medium": "2", "cohorts_per_classroom": "9",
+           "opens_in": "1999"}  # fmt: skip
+    fragment = client.get("/dashboard/planner", query_string=bad, headers=HTMX)
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html
+    assert 'data-plan="verdict"' not in html  # no figures computed with a value left out
+    assert 'data-plan="problems"' in html and "4개 값을 고쳐야" in html
+    for name in ("add_large", "add_small", "cohorts_per_classroom", "opens_in"):
+        assert f'href="#{name}"' in html  # the summary links each problem to its field
+        assert _error_slot(html, name).startswith("shown:"), name
+    assert "이 값은 0 이상, 50 이하" in _error_slot(html, "add_large")
+    assert _error_slot(html, "add_medium") == "hidden:"  # a good value has no message
+    assert html.count('hx-swap-oob="true"') == 7  # every field's slot, filled or cleared
+
+    # Fixed: the messages are cleared and the result comes back.
+    fixed = client.get("/dashboard/planner", query_string={"add_large": "3"}, headers=HTMX)
+    html = fixed.get_data(as_text=True)
+    assert 'data-plan="verdict"' in html and 'data-plan="problems"' not in html
+    assert all(_error_slot(html, n) == "hidden:" for n in ("add_large", "add_small"))
+
+    # Without JavaScript the full page shows the same, the fields marked invalid.
+    page = client.get("/dashboard/planner", query_string=bad).get_data(as_text=True)
+    assert page.count('aria-invalid="true"') == 4 and 'data-plan="problems"' in page
+    assert page.count('id="add_large-error"') == 1  # the slot once, not once more out of band
 
 
 def test_an_official_changes_a_target_and_the_change_is_recorded(client, login_as, db):

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from academy.models import AccessAction, AccessLog, ArchivedReport, Campus, Role
+from academy.models import (
+    AccessAction,
+    AccessLog,
+    ArchivedReport,
+    Campus,
+    Role,
+    Trainee,
+)
 from academy.reporting.excel import safe_text
 from academy.reporting.pdf import StaticOnlyFetcher, html_to_pdf
 from tests.kpi.people import AS_OF, build_world
@@ -111,6 +119,87 @@ def test_the_workbook_has_a_sheet_per_table_and_escapes_formulas(client, login_a
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert '\'=HYPERLINK("http://evil","x")' in texts
     assert not [t for t in texts if t.startswith(("=", "+", "@", "\t", "\r"))]
+
+
+def test_the_workbook_is_one_typed_table_per_sheet_in_the_readers_language(client, login_as, db):
+    """Each sheet: one header row (row 1, frozen, filtered), unique Korean headers, no blank row
+    under it, real dates and numbers with formats, times in Seoul, columns sized."""
+    from datetime import date, datetime
+
+    from academy.models import Scholarship
+
+    world = build_world(db)
+    trainee = db.session.scalars(sa.select(Trainee)).first()
+    db.session.add(Scholarship(trainee_id=trainee.id, amount=300_000, awarded_on=date(2025, 7, 1),
+                               reason="취약계층 장학"))  # fmt: skip
+    db.session.commit()
+    login_as(Role.OFFICIAL)
+    created = generate(client, "xlsx", include_personal="y", reason="장학금 지급 확인")
+    workbook = load_workbook(io.BytesIO(client.get(created.headers["Location"]).data))
+    assert "장학금" in workbook.sheetnames
+    for ws in workbook.worksheets:
+        header = [c.value for c in ws[1]]
+        assert all(isinstance(h, str) and h.strip() for h in header), (ws.title, header)
+        assert len(set(header)) == len(header), (ws.title, header)  # no two columns alike
+        assert all(HANGUL.search(h) for h in header), (ws.title, header)  # Korean, not English
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}{ws.max_row}"
+        if ws.max_row > 1:
+            assert any(c.value is not None for c in ws[2]), f"blank row under {ws.title}'s header"
+        for column in range(1, len(header) + 1):
+            letter = ws.cell(1, column).column_letter
+            assert ws.column_dimensions[letter].width >= 8, (ws.title, letter)
+        texts = [c.value for row in ws.iter_rows(min_row=2) for c in row
+                 if isinstance(c.value, str)]  # fmt: skip
+        assert not [t for t in texts if re.fullmatch(r"\d{4}-\d\d-\d\d.*", t)], ws.title
+        assert "Source" not in texts and "source" not in texts
+
+    cohorts = workbook["기수별"]
+    header = [c.value for c in cohorts[1]]
+    starts = cohorts.cell(2, header.index("시작일") + 1)
+    assert isinstance(starts.value, datetime) and starts.number_format == "yyyy-mm-dd"
+    assert cohorts.cell(2, header.index("수료율") + 1).number_format == "0.0%"
+    assert isinstance(cohorts.cell(2, header.index("수료율") + 1).value, int | float)
+    assert header.count("기수") == 1
+
+    summary = {r[0].value: r[1] for r in workbook["요약"].iter_rows(min_row=2)}
+    assert summary["연도"].value == 2025 and summary["연도"].number_format == "0"
+    assert isinstance(summary["기준일"].value, datetime)
+    # The newest record is stored in UTC; the sheet shows Seoul time, as the screen does.
+    shown = summary["가장 최근 기록"]
+    newest = db.session.scalars(sa.select(ArchivedReport.data_as_of)).one()
+    assert shown.value == (newest + timedelta(hours=9)).replace(microsecond=0)
+    assert shown.number_format == "yyyy-mm-dd hh:mm"
+
+    money = {r[0].value: r[1] for r in workbook["인턴십·응시료 지원"].iter_rows(min_row=2)}
+    assert "원" in money["예산"].number_format or money["예산"].value is None
+
+    targets = workbook["목표"]
+    assert [c.value for c in targets[1]] == ["목표", "연도", "목표값", "목표 근거"]
+    years = {r[1].value for r in targets.iter_rows(min_row=2)}
+    assert 2030 in years and all(isinstance(y, int) for y in years)
+
+    scholarships = workbook["장학금"]
+    row = [c for c in scholarships[2]]
+    header = [c.value for c in scholarships[1]]
+    assert row[header.index("지급일")].value == datetime(2025, 7, 1)
+    assert row[header.index("금액")].value == 300_000
+    assert "원" in row[header.index("금액")].number_format
+    assert world  # the world's campuses appear by name
+    assert "종로캠퍼스" in [c.value for c in workbook["캠퍼스별"]["A"]]
+
+
+def test_the_workbook_speaks_english_to_an_english_reader(client, login_as, db):
+    build_world(db)
+    login_as(Role.OFFICIAL)
+    client.post("/language", data={"locale": "en"})
+    workbook = load_workbook(
+        io.BytesIO(client.get(generate(client, "xlsx").headers["Location"]).data)
+    )
+    header = [c.value for c in workbook.worksheets[0][1]]
+    assert header == ["Figure", "Value", "Numerator", "Denominator", "Target"]
+    cohorts = [c.value for c in workbook["By cohort"][1]]
+    assert len(set(cohorts)) == len(cohorts) and "Cohort" in cohorts
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])

@@ -150,7 +150,7 @@ def test_approving_past_the_budget_shows_what_is_left(client, login_as, db, worl
                            data={"amount": "50000", "paid_on": seoul_today().isoformat(),
                                  "payment_method": "local_gift_certificate"})  # fmt: skip
     assert response.status_code == 422
-    assert "예산 잔액이 10,000원" in response.get_data(as_text=True)
+    assert "예산 잔액이 10,000원으로 승인하려는 50,000원보다" in response.get_data(as_text=True)
 
 
 def test_rejection_needs_a_reason_the_trainee_then_reads(client, login_as, db, world):
