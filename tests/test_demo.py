@@ -351,13 +351,13 @@ def classroom_timetables(db) -> dict[int, list[tuple[date, date]]]:
 
 
 def trainees_by_campus(db, first: date, last: date) -> list[tuple[str, CampusKind, Tier, int]]:
-    """Trainees of the cohorts that ended between two dates, by campus."""
+    """Trainees of the cohorts that started between two dates, by campus."""
     rows = db.session.execute(
         sa.select(Campus, sa.func.count(Enrolment.id))
         .join(Cohort, Cohort.campus_id == Campus.id)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
-        .where(Cohort.ends_on.between(first, last))
+        .where(Cohort.starts_on.between(first, last))
         .group_by(Campus.id)
     ).all()
     return [(campus.name, campus.kind, campus.tier, trainees) for campus, trainees in rows]
@@ -374,8 +374,8 @@ def test_full_scale_fills_campuses_to_their_tier_and_never_double_books_a_classr
         delete_all_rows()
         db.session.commit()
 
-    # A classroom's cohorts come at a steady pace, so a 52-week span holds one more of them
-    # than a year's plan now and then: the tier's range, give or take a cohort.
+    # A classroom's cohorts start at a steady pace, so the 52 weeks before the load date hold a
+    # year's plan, give or take a cohort at a room that runs three a year.
     for name, kind, tier, trainees in taken:
         if kind == CampusKind.DISTRICT:
             low, high = TIER_CAPACITY[tier]
