@@ -46,23 +46,31 @@ def init() -> None:
 @click.option(
     "--trainees",
     type=click.IntRange(min=1),
-    help="Instead of the 2025 demo, N trainees over consecutive years at about 10,000 a year "
-    "ending in 2030 (benchmarks: 50000 is five years).",
+    help="Instead of the demo, N trainees over consecutive years at about 10,000 a year "
+    "up to today (benchmarks: 50000 is five years).",
 )
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same data).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The load date the data is dated from (YYYY-MM-DD); default today in Seoul.",
+)
 @with_appcontext
-def demo(reset: bool, if_empty: bool, trainees: int | None, seed: int | None) -> None:
-    """Load the illustrative 2025 demo data, or N trainees at scale with --trainees."""
+def demo(reset: bool, if_empty: bool, trainees: int | None, seed: int | None, today) -> None:
+    """Load the illustrative demo data, dated from today, or N trainees at scale with --trainees."""
     from academy import demo as demo_data
 
+    options = {} if seed is None else {"seed": seed}
+    if today is not None:
+        options["today"] = today.date()
     try:
         if trainees:
             from academy.scale import load_scale
 
-            seeded = {} if seed is None else {"seed": seed}
-            summary = load_scale(trainees, reset=reset, **seeded)
+            summary = load_scale(trainees, reset=reset, **options)
         else:
-            summary = demo_data.load_demo(reset=reset, **({} if seed is None else {"seed": seed}))
+            summary = demo_data.load_demo(reset=reset, **options)
     except demo_data.DemoRefused as refused:
         # `make run` loads the demo on the first start only and must not stop on later starts.
         if if_empty:

@@ -1,8 +1,16 @@
-"""The illustrative 2025 demo: a new user sees a working academy at once (domain.md, "Demo data").
+"""The illustrative demo: a new user sees a working academy at once (domain.md, "Demo data").
+
+The demo is dated relative to the day it is loaded (`today`, Seoul's date by default): cohorts
+that ended over the past 18 months with their outcomes (the recent ones still in their 180-day
+window), cohorts running today with an attendance sheet to mark and a trainee at risk, cohorts
+starting soon with enrolment open and a waitlist, last year's and this year's exam-fee subsidy
+programme (this year's with a round open and budget left) and outcomes waiting in the
+coordinator's queue. Nothing is dated after `today` except what is planned: sessions of running
+and coming cohorts, and internships that start later.
 
 Everything here is synthetic: names come from Faker's ko_KR locale, e-mails are numbered addresses
 on the example.* domains, and the mixes (attendance, outcomes, exam results, claims) are plausible
-shapes, not statistics from the source. The same seed gives the same data.
+shapes, not statistics from the source. The same seed and load date give the same data.
 
 Rows are built in Python and inserted in bulk with explicit ids, because `make run` loads the demo
 on first start and one ORM object per row would take minutes for ~300,000 attendance marks.
@@ -93,12 +101,29 @@ DEMO_LOGINS = {
     Role.TRAINEE: "trainee@example.com",
     Role.ADMIN: "admin@example.com",
 }
-DEMO_YEAR = 2025
 SHOWCASE_CAMPUS = district_campus_name("종로구")
 TRAINEE_DOMAINS = ("example.com", "example.org", "example.net")
 
 # The 2025 legal minimum monthly wage (209 hours): a few jobs pay less, to show the quality rule.
 PAY_FLOOR_2025 = 2_096_270
+
+# The window the demo covers, in weeks from the Monday of the load date's week: cohorts that ended
+# in the last 18 months, and cohorts starting within the next ten weeks (enrolment open).
+WEEKS_BACK = 78
+WEEKS_AHEAD = 10
+# The showcase campus's first two classrooms, as (weeks from this Monday to a cohort's start, weeks
+# a cohort lasts, weeks between starts), so its logins always meet the same moments:
+# room 1: a cohort running today (started 6 weeks ago) after one that ended 8 weeks ago (the demo
+#         trainee's, in its outcome window);
+# room 2: a cohort that ended last Friday and waits to be closed, then one starting in 3 weeks
+#         (full, with a waitlist).
+SHOWCASE_ROOMS = ((-6, 20, 22), (3, 20, 23))
+SHOWCASE_MIN_SIZE = 8  # trainees in each showcase cohort, whatever the scale
+# The fees the demo trainee paid: an earlier exam (claimed and paid this year, when it fell in this
+# year) and one sat days ago that is not claimed yet (SQLD and ADsP, 50,000 won each).
+# First-half and second-half subsidy rounds from 2026, and last year's recipients excluded (source).
+ROUNDS_FROM = 2026
+SHOWCASE_EXAMS = ("데이터분석 준전문가 (ADsP)", "SQL 개발자 (SQLD)")
 
 # Tables the reference data fills, and the access log (a failed sign-in on an empty database
 # writes one): rows there do not make the database "in use".
@@ -189,18 +214,23 @@ CERTIFICATION_WEIGHTS = {
     Level.ADVANCED: (22, 18, 18, 22, 6, 6, 5, 3),
 }
 
+# About 85% employed, so that with the jobs found after the 180-day window and the unknowns kept
+# in the denominator most cohorts' employment rate lands near the 80% line of the "1089" target.
 OUTCOME_MIX = (
-    (OutcomeCode.E1, 55),
+    (OutcomeCode.E1, 60),
     (OutcomeCode.E2, 8),
     (OutcomeCode.E3, 5),
     (OutcomeCode.E4, 4),
     (OutcomeCode.E5, 3),
     (OutcomeCode.E6, 5),
-    (OutcomeCode.S1, 8),
+    (OutcomeCode.S1, 6),
     (OutcomeCode.S2, 2),
     (OutcomeCode.X, 3),
-    (OutcomeCode.U, 7),
+    (OutcomeCode.U, 4),
 )
+# Cohorts that ended this long before the load date have had their outcomes checked: nearly every
+# job with evidence is verified by then.
+CHECKED_AFTER_DAYS = 240
 
 # Cumulative chances of present / late / left early / absent / excused per attendance profile.
 _MARKS = (Mark.PRESENT, Mark.LATE, Mark.EARLY_LEAVE, Mark.ABSENT, Mark.EXCUSED)
@@ -316,6 +346,7 @@ class DemoSummary:
     internship_placements: int = 0
     alliance_members: int = 0
     seconds: float = 0.0
+    today: date | None = None  # the load date the demo is dated from
     password: str = DEMO_PASSWORD
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role, e-mail)
     two_factor_keys: dict[str, str] = field(default_factory=dict)  # e-mail -> TOTP key
@@ -323,7 +354,7 @@ class DemoSummary:
     def describe(self) -> str:
         codes = ", ".join(f"{code} {n:,}" for code, n in sorted(self.outcomes_by_code.items()))
         lines = [
-            f"Demo data for {DEMO_YEAR} loaded in {self.seconds:.1f} s "
+            f"Demo data as of {self.today} loaded in {self.seconds:.1f} s "
             "(illustrative: the district tiers and every person are invented).",
             f"  campuses {self.campuses}, classrooms {self.classrooms}, courses {self.courses}, "
             f"cohorts {self.cohorts}, class sessions {self.class_sessions:,}",
@@ -377,11 +408,14 @@ def login_lines() -> list[str]:
     ]
 
 
-def load_demo(reset: bool = False, seed: int = 2025, scale: float = 1.0) -> DemoSummary:
+def load_demo(
+    reset: bool = False, seed: int = 2025, scale: float = 1.0, today: date | None = None
+) -> DemoSummary:
     """Load the demo into an empty database, or into a wiped one with reset=True.
 
     It refuses to touch a database in use: demo rows mixed with real ones could never be told
-    apart again. `scale` multiplies the number of trainees (tests use 0.05).
+    apart again. `scale` multiplies the number of trainees (tests use 0.05); `today` is the
+    load date every demo date is relative to (Seoul's today by default; tests pin it).
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -392,7 +426,7 @@ def load_demo(reset: bool = False, seed: int = 2025, scale: float = 1.0) -> Demo
         refuse_if_in_use()
     load_reference_data()  # commits the reset and the reference rows together
     try:
-        summary = _DemoBuilder(seed, scale).load()
+        summary = _DemoBuilder(seed, scale, today or seoul_today()).load()
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -490,6 +524,7 @@ class _Cohort:
     size: int = 0  # places taken; the waitlist comes on top
     waitlisted: int = 0
     lead_user_id: int | None = None
+    state: str = "ended"  # on the load date: "ended", "running" or "coming"
 
 
 @dataclass
@@ -505,6 +540,7 @@ class _Person:
     birth_date: date
     showcase: bool = False
     fails_rule: bool = False  # attends too little to complete (미수료 at the close)
+    at_risk: bool = False  # in a running cohort, a few absences short of failing the rule
     outcome: OutcomeCode | None = None  # the current code, if a row exists
     job_starts_on: date | None = None
 
@@ -591,17 +627,23 @@ def job_terms(rng: random.Random, code: OutcomeCode) -> dict:
 class _DemoBuilder:
     """Builds every demo row as a dict with an explicit id, then inserts them table by table."""
 
-    def __init__(self, seed: int, scale: float) -> None:
+    def __init__(self, seed: int, scale: float, today: date) -> None:
+        self.today = today
+        self.year = today.year
+        self.monday = today - timedelta(days=today.weekday())
         self.rng = random.Random(seed)
         self.seed = seed
         self.fake = Faker("ko_KR")
         self.fake.seed_instance(seed)
         self.scale = scale
         self.rows: dict[type, list[dict]] = defaultdict(list)
-        self.closed = holidays.KR(years=range(DEMO_YEAR - 1, DEMO_YEAR + 2))
+        self.closed = holidays.KR(years=range(self.year - 3, self.year + 2))
         self.password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow: hash once, reuse
-        self.summary = DemoSummary()
+        self.summary = DemoSummary(today=today)
         self.cohorts: list[_Cohort] = []
+        # The showcase campus's cohorts its logins meet: "trainee" (the demo trainee's, ended 8
+        # weeks ago), "closing" (ended last Friday), "running" (today) and "coming" (in 3 weeks).
+        self.showcase: dict[str, _Cohort] = {}
         self.people: list[_Person] = []
 
     def add(self, model: type, **values) -> int:
@@ -684,7 +726,7 @@ class _DemoBuilder:
         for row in self.rows[User]:
             if row["email"] in staff_logins:
                 row["totp_secret"] = demo_totp_secret(row["email"], self.seed)
-                row["totp_enrolled_at"] = datetime(DEMO_YEAR, 1, 2)
+                row["totp_enrolled_at"] = _at(self.today - timedelta(days=300))
                 self.summary.two_factor_keys[row["email"]] = row["totp_secret"]
 
     def _courses(self) -> None:
@@ -735,20 +777,30 @@ class _DemoBuilder:
         return max(1, round(wanted * self.scale))
 
     def _cohorts_of(self, campus: _Campus) -> None:
-        """Cohorts end in 2025, last 16–24 weeks, and follow each other in a classroom."""
+        """Each classroom runs cohorts of 16–24 weeks one after another, Monday to Friday, as many a
+        year as the campus's yearly trainees need; those that ended in the last 18 months, run
+        today or start in the next ten weeks are kept. The showcase campus's first two rooms
+        follow SHOWCASE_ROOMS."""
         rng = self.rng
         wanted = self._yearly_trainees(campus)
         mean_seats = sum(seats for _, seats in campus.rooms) / len(campus.rooms)
+        showcase = campus.name == SHOWCASE_CAMPUS
         slots = min(max(1, ceil(wanted / (mean_seats * 0.9))), 3 * len(campus.rooms))
+        if showcase:
+            slots = max(slots, len(SHOWCASE_ROOMS))
         rooms = campus.rooms[:]
-        rng.shuffle(rooms)
+        if not showcase:
+            rng.shuffle(rooms)
         per_room = Counter(rooms[i % len(rooms)] for i in range(slots))
-        planned = []  # (starts_on, ends_on, room id, seats)
+        yearly = []  # (room id, seats, cohorts a year)
         for room_id, seats in rooms:
-            for starts_on, ends_on in self._room_schedule(per_room[(room_id, seats)]):
-                planned.append((starts_on, ends_on, room_id, seats))
-        planned.sort()
-        capacities = [max(10, seats - rng.choice((0, 0, 0, 2, 4, 5))) for *_, seats in planned]
+            if per_room[(room_id, seats)]:
+                yearly.append((room_id, seats, per_room[(room_id, seats)]))
+        capacities = [
+            max(10, seats - rng.choice((0, 0, 0, 2, 4, 5)))
+            for _, seats, count in yearly
+            for _ in range(count)
+        ]
         sizes = _share(min(wanted, sum(capacities)), capacities)
         levels = (
             [Level.INTERMEDIATE, Level.ADVANCED]
@@ -756,65 +808,83 @@ class _DemoBuilder:
             else [Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED]
         )
         weights = (0.6, 0.4) if campus.kind == CampusKind.BIGTECH else (0.45, 0.35, 0.2)
-        for number, ((starts_on, ends_on, room_id, _), capacity, size) in enumerate(
-            zip(planned, capacities, sizes, strict=True), start=1
-        ):
+        planned = []  # (starts_on, ends_on, room id, capacity, size, room number)
+        slot = 0
+        for number, (room_id, _, count) in enumerate(yearly):
+            shapes = list(
+                zip(capacities[slot : slot + count], sizes[slot : slot + count], strict=True)
+            )
+            slot += count
+            fixed = SHOWCASE_ROOMS[number] if showcase and number < len(SHOWCASE_ROOMS) else None
+            for i, (starts_on, ends_on) in enumerate(self._room_schedule(count, fixed)):
+                capacity, size = shapes[i % count]
+                if showcase:
+                    size = max(size, SHOWCASE_MIN_SIZE)
+                    capacity = max(capacity, size)
+                planned.append((starts_on, ends_on, room_id, capacity, size, number))
+        planned.sort()
+        numbers: Counter[int] = Counter()  # cohorts per start year, for the codes
+        for starts_on, ends_on, room_id, capacity, size, room_number in planned:
             level = rng.choices(levels, weights)[0]
             waitlisted = 0
             if size and rng.random() < 0.12:  # a full cohort with people waiting
                 capacity, waitlisted = size, rng.randint(1, 3)
+            state = (
+                "ended" if ends_on < self.today
+                else "running" if starts_on <= self.today
+                else "coming"
+            )  # fmt: skip
+            role = None
+            if showcase and room_number < len(SHOWCASE_ROOMS):
+                offset = (starts_on - self.monday).days // 7
+                role = {(0, -28): "trainee", (0, -6): "running", (1, -20): "closing",
+                        (1, 3): "coming"}.get((room_number, offset))  # fmt: skip
+            if role == "coming":  # full, with people waiting for a place
+                capacity, waitlisted = size, max(waitlisted, 2)
+            numbers[starts_on.year] += 1
             cohort_id = self.add(
                 Cohort,
-                code=f"{campus.code}-{DEMO_YEAR}-{number:02d}",
+                code=f"{campus.code}-{starts_on.year}-{numbers[starts_on.year]:02d}",
                 campus_id=campus.id,
                 course_id=rng.choice(campus.courses[level]),
                 classroom_id=room_id,
                 starts_on=starts_on,
                 ends_on=ends_on,
                 capacity=capacity,
-                created_at=_at(starts_on - timedelta(days=60)),
+                created_at=_at(min(starts_on - timedelta(days=60), self.today)),
             )
-            cohort = _Cohort(cohort_id, campus, level, starts_on, ends_on)
+            cohort = _Cohort(cohort_id, campus, level, starts_on, ends_on, state=state)
             for day in _weekdays(starts_on, ends_on, self.closed):
                 cohort.sessions.append(
                     (self.add(ClassSession, cohort_id=cohort_id, held_on=day), day)
                 )
             cohort.size, cohort.waitlisted = size, waitlisted
             self.cohorts.append(cohort)
+            if role:
+                self.showcase[role] = cohort
 
-    def _room_schedule(self, count: int) -> list[tuple[date, date]]:
-        """`count` back-to-back cohorts in one classroom, Monday to Friday, all ending in 2025."""
-        if count == 0:
-            return []
+    def _room_schedule(
+        self, count: int, fixed: tuple[int, int, int] | None = None
+    ) -> list[tuple[date, date]]:
+        """One classroom's cohorts, `count` a year at a steady pace, inside the demo's window.
+        `fixed` pins (weeks from this Monday to one start, weeks long, weeks between starts)."""
         rng = self.rng
-        weeks = [rng.randint(16, 24) for _ in range(count)]
-        gaps = [rng.randint(1, 3) for _ in range(count - 1)]
-        last_end = date(DEMO_YEAR, 12, 31)
-
-        def earliest() -> date:  # the first cohort ends on the first Friday of the year or later
-            return _first_monday(date(DEMO_YEAR, 1, 1)) - timedelta(weeks=weeks[0])
-
-        def slack() -> int:
-            return ((last_end - earliest()).days + 3) // 7 - sum(weeks) - sum(gaps)
-
-        while slack() < 0:
-            longest = max(range(count), key=weeks.__getitem__)
-            if weeks[longest] > 16:
-                weeks[longest] -= 1
-            elif gaps and max(gaps) > 1:
-                gaps[gaps.index(max(gaps))] -= 1
-            else:  # the room cannot take one more cohort this year
-                weeks.pop()
-                if gaps:
-                    gaps.pop()
-                count -= 1
-        starts_on = earliest() + timedelta(weeks=rng.randint(0, slack()))
+        if fixed:
+            offset, weeks, period = fixed
+            lengths = None
+        else:
+            period = 52 // count
+            offset = rng.randint(0, period - 1)
+            weeks = None
+            lengths = (16, min(24, period - 1))
+        first = offset - period * ((offset + WEEKS_BACK + 24) // period + 1)
         schedule = []
-        for i in range(count):
-            ends_on = starts_on + timedelta(weeks=weeks[i], days=-3)
-            schedule.append((starts_on, ends_on))
-            if i < count - 1:
-                starts_on = ends_on + timedelta(days=3, weeks=gaps[i])
+        for start in range(first, WEEKS_AHEAD + 1, period):
+            length = weeks or rng.randint(*lengths)
+            starts_on = self.monday + timedelta(weeks=start)
+            ends_on = starts_on + timedelta(weeks=length, days=-3)
+            if (self.monday - ends_on).days <= WEEKS_BACK * 7:
+                schedule.append((starts_on, ends_on))
         return schedule
 
     def _birth_date(self, starts_on: date) -> date:
@@ -827,8 +897,11 @@ class _DemoBuilder:
         return born
 
     def _trainees(self) -> None:
-        rng, fake = self.rng, self.fake
-        showcase = next(c for c in self.cohorts if c.campus.name == SHOWCASE_CAMPUS and c.size)
+        """Rosters as of the load date: ended cohorts have completers, leavers and a few who did
+        not complete; running ones are enrolled, less those who left before today; coming ones
+        are enrolled, with the waitlist on top."""
+        rng, fake, today = self.rng, self.fake, self.today
+        showcase = self.showcase["trainee"]
         number = 0
         for cohort in self.cohorts:
             held = [day for _, day in cohort.sessions]
@@ -847,6 +920,8 @@ class _DemoBuilder:
                 )
                 vulnerable = rng.random() < 0.15
                 birth_date = self._birth_date(cohort.starts_on)
+                if is_showcase:  # 27 today: within 19–39 on any day the demo shows
+                    birth_date = _years_before(today, 27) - timedelta(days=40)
                 trainee_id = self.add(
                     Trainee,
                     user_id=user_id,
@@ -855,12 +930,15 @@ class _DemoBuilder:
                     vulnerable=vulnerable,
                 )
                 enrolled_on = cohort.starts_on - timedelta(days=rng.randint(3, 21))
+                enrolled_on = min(enrolled_on, today - timedelta(days=rng.randint(0, 6)))
                 status, left_on, position = EnrolmentStatus.COMPLETED, None, None
+                if cohort.state != "ended":
+                    status = EnrolmentStatus.ENROLLED
                 employed_at_start = False
                 roll = rng.random()
                 if place >= cohort.size:
                     status, position = EnrolmentStatus.WAITLISTED, place - cohort.size + 1
-                elif is_showcase:
+                elif is_showcase or cohort.state == "coming":
                     pass
                 # Nobody leaves a cohort with a waitlist: a leaver's seat would have gone to the
                 # first person waiting (academy.cohorts.enrolment).
@@ -870,10 +948,12 @@ class _DemoBuilder:
                 elif roll < 0.115 and not cohort.waitlisted:
                     status = EnrolmentStatus.EARLY_EMPLOYED
                     left_on = held[rng.randint(len(held) * 6 // 10, len(held) * 95 // 100)]
-                elif 0.115 <= roll < 0.135:
+                elif 0.115 <= roll < 0.135 and cohort.state == "ended":
                     status = EnrolmentStatus.NOT_COMPLETED  # stayed, but attended too little
                 else:
                     employed_at_start = rng.random() < 0.03
+                if left_on is not None and left_on >= today:  # not gone yet
+                    status, left_on = EnrolmentStatus.ENROLLED, None
                 enrolment_id = self.add(
                     Enrolment,
                     cohort_id=cohort.id,
@@ -903,25 +983,46 @@ class _DemoBuilder:
                     )
                 if is_showcase:
                     self.summary.logins.append((Role.TRAINEE.value, email))
+        # Two at risk in the cohort running today at the showcase campus: a few more absences
+        # and they cannot complete (the cohort page's at-risk list).
+        running = [
+            p
+            for p in self.people
+            if p.cohort is self.showcase["running"] and p.status == EnrolmentStatus.ENROLLED
+        ]
+        for person in running[-2:]:
+            person.at_risk = True
 
     def _instructors(self) -> None:
-        """Leads are qualified (2+ years of verified AI/SW work); a few others are not yet."""
+        """Leads are qualified (2+ years of verified AI/SW work); a few others are not yet. The demo
+        instructor leads the showcase campus's cohort running today (and earlier ones)."""
         rng = self.rng
         by_campus = defaultdict(list)
         for cohort in self.cohorts:
             by_campus[cohort.campus.id].append(cohort)
         qualified = 0
-        for campus in self.campuses:
-            pool: list[list] = []  # [instructor id, user id, busy until]
+        running = self.showcase["running"]
+        for campus in sorted(self.campuses, key=lambda c: c.name != SHOWCASE_CAMPUS):
+            pool: list[list] = []  # [instructor id, user id, [(first day, last day) taught]]
+            if campus is running.campus:  # the first instructor made: the demo login
+                pool.append([*self._instructor(campus, qualified=True),
+                             [(running.starts_on, running.ends_on)]])  # fmt: skip
+                qualified += 1
             for cohort in sorted(by_campus[campus.id], key=lambda c: (c.starts_on, c.id)):
-                free = [p for p in pool if p[2] < cohort.starts_on]
-                if free and rng.random() < 0.85:
+                free = [
+                    p for p in pool
+                    if all(end < cohort.starts_on or start > cohort.ends_on for start, end in p[2])
+                ]  # fmt: skip
+                if cohort is running:
+                    chosen = pool[0]
+                elif free and rng.random() < 0.85:
                     chosen = rng.choice(free)
+                    chosen[2].append((cohort.starts_on, cohort.ends_on))
                 else:
-                    chosen = [*self._instructor(campus, qualified=True), None]
+                    chosen = [*self._instructor(campus, qualified=True),
+                              [(cohort.starts_on, cohort.ends_on)]]  # fmt: skip
                     pool.append(chosen)
                     qualified += 1
-                chosen[2] = cohort.ends_on
                 cohort.lead_user_id = chosen[1]
                 self.add(
                     InstructorAssignment,
@@ -929,7 +1030,7 @@ class _DemoBuilder:
                     instructor_id=chosen[0],
                     role=AssignmentRole.LEAD,
                     assigned_by_id=campus.coordinators[0],
-                    assigned_at=_at(cohort.starts_on - timedelta(days=21)),
+                    assigned_at=_at(min(cohort.starts_on - timedelta(days=21), self.today)),
                 )
         districts = [c for c in self.campuses if c.kind == CampusKind.DISTRICT]
         for _ in range(max(2, round(qualified * 0.05))):
@@ -962,7 +1063,7 @@ class _DemoBuilder:
                 field=field_,
                 starts_on=starts_on,
                 ends_on=ends_on,
-                verified_at=_at(date(DEMO_YEAR - 1, rng.randint(1, 12), rng.randint(1, 28)))
+                verified_at=_at(date(self.year - 2, rng.randint(1, 12), rng.randint(1, 28)))
                 if verified
                 else None,
                 verified_by_id=verifier if verified else None,
@@ -970,14 +1071,15 @@ class _DemoBuilder:
         return instructor_id, user_id
 
     def _qualified_career(self) -> Iterator[tuple[CareerField, date, date | None, bool]]:
-        """At least 3 verified years of AI/SW work, sometimes split, overlapping or ongoing."""
+        """At least 3 verified years of AI/SW work before the demo's first cohorts (two years
+        back), sometimes split, overlapping or ongoing."""
         rng = self.rng
         years = rng.randint(3, 12)
-        starts_on = date(DEMO_YEAR - 2 - years, rng.randint(1, 12), 1)
+        starts_on = date(self.year - 3 - years, rng.randint(1, 12), 1)
         if rng.random() < 0.3:
             yield CareerField.OTHER, _years_before(starts_on, rng.randint(2, 4)), starts_on, True
         ongoing = rng.random() < 0.35
-        ends_on = None if ongoing else date(DEMO_YEAR - 1, rng.randint(1, 12), 28)
+        ends_on = None if ongoing else date(self.year - 2, rng.randint(1, 12), 28)
         if years >= 6 and rng.random() < 0.5:
             middle = _years_before(starts_on, -rng.randint(2, years - 3))
             yield CareerField.SOFTWARE, starts_on, middle, True
@@ -988,32 +1090,39 @@ class _DemoBuilder:
             side = _years_before(starts_on, -1)
             yield CareerField.AI, side, side + timedelta(days=rng.randint(90, 360)), True
         if rng.random() < 0.1:  # waiting for the coordinator to check the evidence
-            recent = date(DEMO_YEAR, rng.randint(1, 6), 1)
+            recent = self.today - timedelta(days=rng.randint(30, 180))
             yield CareerField.AI, recent, None, False
 
     def _short_career(self) -> Iterator[tuple[CareerField, date, date | None, bool]]:
         """Under 2 verified AI/SW years: shows the qualification gate refusing an assignment."""
         rng = self.rng
-        ends_on = date(DEMO_YEAR - 1, rng.randint(6, 12), 28)
+        ends_on = date(self.year - 2, rng.randint(6, 12), 28)
         yield CareerField.AI, ends_on - timedelta(days=rng.randint(180, 540)), ends_on, True
         if rng.random() < 0.5:
-            starts_on = date(DEMO_YEAR - 4, rng.randint(1, 12), 1)
+            starts_on = date(self.year - 5, rng.randint(1, 12), 1)
             yield CareerField.SOFTWARE, starts_on, _years_before(starts_on, -2), False
         else:
-            starts_on = date(DEMO_YEAR - 7, rng.randint(1, 12), 1)
+            starts_on = date(self.year - 8, rng.randint(1, 12), 1)
             yield CareerField.OTHER, starts_on, _years_before(starts_on, -3), True
 
     def _outcomes(self) -> None:
         """Outcomes as of 180 days after each cohort's end, one row per completer except some
-        unknowns, who have none (no row and a U row both mean unknown)."""
+        unknowns, who have none (no row and a U row both mean unknown). What would be reported
+        after the load date is not known yet, and what would be verified later is still waiting
+        for the coordinator: cohorts in their window show provisional figures."""
         rng = self.rng
         codes, weights = zip(*OUTCOME_MIX, strict=True)
         for person in self.people:
             if not person.completer:
                 continue
             cohort = person.cohort
-            if person.showcase:
-                code = OutcomeCode.E1
+            if person.showcase:  # still looking for work: eligible for the exam-fee subsidy
+                reported = cohort.ends_on + timedelta(days=20)
+                self.add(OutcomeRecord, enrolment_id=person.enrolment_id, version=1,
+                         code=OutcomeCode.S1, verification=Verification.SELF_REPORTED,
+                         reported_by_id=person.user_id, created_at=_at(reported, 3))  # fmt: skip
+                person.outcome = OutcomeCode.S1
+                continue
             elif person.status == EnrolmentStatus.EARLY_EMPLOYED:
                 code = OutcomeCode.E1 if rng.random() < 0.8 else OutcomeCode.E2
             else:
@@ -1021,6 +1130,7 @@ class _DemoBuilder:
             if code == OutcomeCode.U and rng.random() < 0.5:
                 continue
             record = self._outcome(person, code)
+            first = None
             if (
                 code == OutcomeCode.E1
                 and record["starts_on"] > cohort.ends_on + timedelta(days=60)
@@ -1034,6 +1144,28 @@ class _DemoBuilder:
                     reported_by_id=person.user_id,
                     created_at=_at(cohort.ends_on + timedelta(days=rng.randint(25, 50))),
                 )
+            if record["created_at"].date() > self.today:  # not reported yet
+                if first is None or first["created_at"].date() > self.today:
+                    continue
+                record, first, code = first, None, OutcomeCode.S1
+            settled = (self.today - cohort.ends_on).days > CHECKED_AFTER_DAYS
+            if (
+                settled
+                and code.is_employed
+                and record["verification"] != Verification.VERIFIED
+                and rng.random() < 0.85
+            ):
+                record.update(
+                    verification=Verification.VERIFIED,
+                    verified_by_id=cohort.campus.coordinators[0],
+                    verified_at=record["created_at"] + timedelta(days=rng.randint(1, 21), hours=2),
+                )
+            if record.get("verified_at") and record["verified_at"].date() > self.today:
+                record.update(verified_by_id=None, verified_at=None,
+                              verification=Verification.EVIDENCE_ATTACHED
+                              if code.is_employed or code == OutcomeCode.X
+                              else Verification.SELF_REPORTED)  # fmt: skip
+            if first is not None:
                 self.add(OutcomeRecord, **first)
                 record["version"] = 2
             self.add(OutcomeRecord, **record)
@@ -1075,8 +1207,6 @@ class _DemoBuilder:
                 if code != OutcomeCode.U and rng.random() < 0.4
                 else Verification.SELF_REPORTED
             )
-        if person.showcase:
-            verification = Verification.VERIFIED
         self_reported = code != OutcomeCode.U and rng.random() < 0.65
         created_at = _at(created, rng.randint(0, 8), rng.randint(0, 59))
         record.update(
@@ -1092,25 +1222,35 @@ class _DemoBuilder:
         return record
 
     def _certifications_and_subsidies(self) -> None:
-        rng = self.rng
-        fees = []
+        """Exams sat by about 40% of trainees from their seventh week on, and claims on last
+        year's and this year's programme (from 2026 in a first-half and a second-half round).
+        The demo trainee sat an exam days ago and has not claimed it yet."""
+        rng, today = self.rng, self.today
+        fees, by_name = [], {}
         for name, issuer, kind, fee in CERTIFICATIONS:
-            fees.append(
-                (self.add(Certification, name=name, issuer=issuer, kind=kind, exam_fee=fee), fee)
-            )
-        year_end = date(DEMO_YEAR, 12, 31)
+            cert_id = self.add(Certification, name=name, issuer=issuer, kind=kind, exam_fee=fee)
+            fees.append((cert_id, fee))
+            by_name[name] = (cert_id, fee)
         attempts = []
         for person in self.people:
-            if not (person.showcase or rng.random() < 0.4):
-                continue
             cohort = person.cohort
-            first = max(cohort.starts_on + timedelta(days=42), date(DEMO_YEAR, 1, 6))
-            last = min(cohort.ends_on + timedelta(days=100), date(DEMO_YEAR, 12, 20))
-            if person.showcase:  # sat during the course: the claim comes before the job
-                last = cohort.ends_on - timedelta(days=30)
-            for _ in range(2 if rng.random() < 0.15 else 1):
-                cert_id, fee = rng.choices(fees, CERTIFICATION_WEIGHTS[cohort.level])[0]
-                sat_on = first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+            if person.showcase:
+                earlier, recent = (by_name[name] for name in SHOWCASE_EXAMS)
+                recently = max(date(self.year, 1, 1), today - timedelta(days=10))
+                sat = [(earlier, cohort.ends_on - timedelta(days=30)), (recent, recently)]
+            else:
+                if rng.random() >= 0.4:
+                    continue
+                first = cohort.starts_on + timedelta(days=42)
+                last = min(cohort.ends_on + timedelta(days=100), today)
+                if first > last:
+                    continue
+                sat = [
+                    (rng.choices(fees, CERTIFICATION_WEIGHTS[cohort.level])[0],
+                     first + timedelta(days=rng.randint(0, (last - first).days)))
+                    for _ in range(2 if rng.random() < 0.15 else 1)
+                ]  # fmt: skip
+            for (cert_id, fee), sat_on in sat:
                 result = rng.choices(
                     (ExamResult.PASSED, ExamResult.FAILED, ExamResult.ABSENT), (60, 36, 4)
                 )[0]
@@ -1136,66 +1276,56 @@ class _DemoBuilder:
                     )
         self.summary.exam_attempts = len(attempts)
 
-        programme = dict(
-            year=DEMO_YEAR,
-            name=f"{DEMO_YEAR}년 청년 자격시험 응시료 지원",
-            budget=200_000_000,
-            spent=0,
-            per_person_cap=200_000,
-            min_age=19,
-            max_age=39,
-            unemployed_only=True,
-            exclude_prior_year_recipients=False,
-            payment_method=PaymentMethod.LOCAL_GIFT_CERTIFICATE,
-        )
-        programme_id = self.add(SubsidyProgramme, **programme)
-        programme = self.rows[SubsidyProgramme][-1]  # `spent` grows below, on the row inserted
-        next_year = self.add(
-            SubsidyProgramme,
-            year=DEMO_YEAR + 1,
-            name=f"{DEMO_YEAR + 1}년 청년 자격시험 응시료 지원",
-            budget=200_000_000,
-            spent=0,
-            per_person_cap=200_000,
-            min_age=19,
-            max_age=39,
-            unemployed_only=True,
-            exclude_prior_year_recipients=True,
-            payment_method=PaymentMethod.LOCAL_GIFT_CERTIFICATE,
-        )
-        self.add(
-            SubsidyRound,
-            programme_id=next_year,
-            half=1,
-            opens_on=date(DEMO_YEAR + 1, 2, 2),
-            closes_on=date(DEMO_YEAR + 1, 6, 30),
-        )
-        self.add(
-            SubsidyRound,
-            programme_id=next_year,
-            half=2,
-            opens_on=date(DEMO_YEAR + 1, 7, 1),
-            closes_on=date(DEMO_YEAR + 1, 11, 30),
-        )
+        programmes, rounds = {}, {}
+        for year in (self.year - 1, self.year):
+            row_id = self.add(
+                SubsidyProgramme,
+                year=year,
+                name=f"{year}년 청년 자격시험 응시료 지원",
+                budget=200_000_000,
+                spent=0,
+                per_person_cap=200_000,
+                min_age=19,
+                max_age=39,
+                unemployed_only=True,
+                exclude_prior_year_recipients=year >= ROUNDS_FROM,
+                payment_method=PaymentMethod.LOCAL_GIFT_CERTIFICATE,
+            )
+            programmes[year] = self.rows[SubsidyProgramme][-1]  # `spent` grows on the row
+            if year >= ROUNDS_FROM:  # the halves cover the year: a round is open on any day
+                for half, opens, closes in ((1, (1, 1), (6, 30)), (2, (7, 1), (12, 31))):
+                    rounds[year, half] = self.add(
+                        SubsidyRound, programme_id=row_id, half=half,
+                        opens_on=date(year, *opens), closes_on=date(year, *closes),
+                    )  # fmt: skip
 
-        used: Counter[int] = Counter()  # approved won per trainee this year
+        used: Counter[tuple[int, int]] = Counter()  # (trainee, year) -> approved won
         for sat_on, attempt_id, person, attempt in sorted(attempts, key=lambda a: a[:2]):
+            if person.showcase and sat_on > person.cohort.ends_on:
+                continue  # the demo trainee's recent exam: theirs to claim
             if person.employed_at_start or not (person.showcase or rng.random() < 0.75):
                 continue
-            applied_on = min(sat_on + timedelta(days=rng.randint(2, 25)), year_end)
+            applied_on = min(sat_on + timedelta(days=rng.randint(2, 25)), date(sat_on.year, 12, 31))
+            programme = programmes.get(applied_on.year)
+            if applied_on > today or programme is None:
+                continue
+            if person.showcase and applied_on.year != self.year:
+                continue  # supported last year would exclude them this year
+            year = applied_on.year
             employed = person.job_starts_on is not None and person.job_starts_on <= applied_on
             if employed and rng.random() < 0.85:
                 continue  # most people with a job know they are not eligible
             fee = attempt["fee_paid"]
             claim = dict(
-                programme_id=programme_id,
+                programme_id=programme["id"],
+                round_id=rounds.get((year, 1 if applied_on.month <= 6 else 2)),
                 trainee_id=person.trainee_id,
                 exam_attempt_id=attempt_id,
                 amount_requested=fee,
                 applied_on=applied_on,
                 created_at=_at(applied_on),
             )
-            room = min(fee, programme["per_person_cap"] - used[person.trainee_id])
+            room = min(fee, programme["per_person_cap"] - used[person.trainee_id, year])
             reason = None
             if attempt["result"] == ExamResult.ABSENT:
                 reason = "결시: 응시하지 않은 시험은 지원 대상이 아닙니다."
@@ -1203,18 +1333,21 @@ class _DemoBuilder:
                 reason = "신청일 기준 재직 중: 미취업 청년 요건을 충족하지 않습니다."
             elif not 19 <= age_on(person.birth_date, applied_on) <= 39:
                 reason = "신청일 기준 만 19–39세가 아닙니다."
+            elif programme["exclude_prior_year_recipients"] and used[person.trainee_id, year - 1]:
+                reason = "전년도에 지원을 받아 올해는 지원 대상이 아닙니다."
             elif room <= 0:
                 reason = "연간 1인 지원 한도(200,000원)를 모두 사용했습니다."
             elif programme["spent"] + room > programme["budget"]:
                 reason = "예산 소진으로 조기 마감되었습니다."
             elif not person.showcase and rng.random() < 0.03:
                 reason = "응시료 영수증이 확인되지 않습니다."
-            late = applied_on >= date(DEMO_YEAR, 12, 8)
-            if reason is None and not person.showcase and rng.random() < (0.6 if late else 0.03):
+            recent = (today - applied_on).days < 14
+            waiting = rng.random() < (0.6 if recent else 0.03 if year == self.year else 0)
+            if reason is None and not person.showcase and waiting:
                 claim["status"] = ClaimStatus.SUBMITTED
                 self.add(SubsidyClaim, **claim)
                 continue
-            decided = applied_on + timedelta(days=rng.randint(2, 10))
+            decided = min(applied_on + timedelta(days=rng.randint(2, 10)), today)
             claim.update(
                 decided_at=_at(decided, 5), decided_by_id=person.cohort.campus.coordinators[0]
             )
@@ -1224,20 +1357,19 @@ class _DemoBuilder:
                 claim.update(
                     status=ClaimStatus.APPROVED,
                     amount_approved=room,
-                    paid_on=decided + timedelta(days=rng.randint(5, 15)),
+                    paid_on=min(decided + timedelta(days=rng.randint(5, 15)), today),
                     payment_method=PaymentMethod.LOCAL_GIFT_CERTIFICATE,
                 )
-                used[person.trainee_id] += room
+                used[person.trainee_id, year] += room
                 programme["spent"] += room
             self.add(SubsidyClaim, **claim)
         self.summary.subsidy_claims = len(self.rows[SubsidyClaim])
-        self.summary.subsidy_spent = programme["spent"]
+        self.summary.subsidy_spent = sum(p["spent"] for p in programmes.values())
 
     def _ecosystem(self) -> None:
-        """The alliance was formed in December 2025 (the source: "다음 달"); the fund and the
-        advanced track start with it."""
-        rng, fake = self.rng, self.fake
-        december = [date(DEMO_YEAR, 12, day) for day in range(1, 32)]
+        """The alliance (formed in December 2025, the source: "다음 달") gained its members over
+        the year before the load date; the fund and this year's advanced track with it."""
+        rng, fake, today = self.rng, self.fake, self.today
         members = []
         stems = list(SYNTHETIC_STEMS)
         rng.shuffle(stems)
@@ -1249,7 +1381,10 @@ class _DemoBuilder:
         )
         for kind, name in names:
             member_id = self.add(
-                AllianceMember, name=name, kind=kind, joined_on=rng.choice(december)
+                AllianceMember,
+                name=name,
+                kind=kind,
+                joined_on=today - timedelta(days=rng.randint(0, 364)),
             )
             members.append((member_id, kind, name))
         self.summary.alliance_members = len(members)
@@ -1270,9 +1405,9 @@ class _DemoBuilder:
             )
             self.add(
                 AdvancedTrackSelection,
-                year=DEMO_YEAR,
+                year=self.year,
                 trainee_id=person.trainee_id,
-                selected_on=date(DEMO_YEAR, 12, rng.randint(15, 26)),
+                selected_on=max(date(self.year, 1, 1), today - timedelta(days=rng.randint(0, 60))),
                 programme=where,
             )
 
@@ -1285,7 +1420,7 @@ class _DemoBuilder:
             "GPU 실습 환경 운영 지원",
         )
         for number, (_, _, donor) in enumerate(donors):
-            received_on = date(DEMO_YEAR, 12, 1) + timedelta(days=rng.randint(0, 120))
+            received_on = today - timedelta(days=rng.randint(0, 300))
             if number < 8:
                 amount = rng.choice((5, 10, 20, 30, 50)) * 1_000_000
                 donated += amount
@@ -1317,7 +1452,7 @@ class _DemoBuilder:
                 Scholarship,
                 trainee_id=person.trainee_id,
                 amount=amount,
-                awarded_on=date(DEMO_YEAR + 1, 1, 15) + timedelta(days=rng.randint(0, 160)),
+                awarded_on=today - timedelta(days=rng.randint(0, 200)),
                 reason="취약계층 교육생 장학금 (발전 기금)",
             )
 
@@ -1336,8 +1471,10 @@ class _DemoBuilder:
         public = [host(name, True) for name in PUBLIC_HOSTS]
 
         openings = []
-        for month in range(18):  # a new intake each month, February 2025 to July 2026
-            monday = _first_monday(date(DEMO_YEAR + (month + 1) // 12, (month + 1) % 12 + 1, 1))
+        start = self.monday - timedelta(weeks=WEEKS_BACK)
+        for month in range(26):  # a new intake each month, 18 months back to 7 months ahead
+            index = start.month - 1 + month
+            monday = _first_monday(date(start.year + index // 12, index % 12 + 1, 1))
             plan = [
                 (InternshipProgramme.COMPANY_LINKED, rng.choice(companies),
                  rng.choice(COMPANY_TITLES), rng.randint(3, 6), 40),
@@ -1359,7 +1496,7 @@ class _DemoBuilder:
                          weekly_hours=hours)
                 )  # fmt: skip
 
-        today = seoul_today()
+        today = self.today
         completers = [p for p in self.people if p.status == EnrolmentStatus.COMPLETED]
         interns = [p for p in completers if p.outcome == OutcomeCode.E3]
         # Others are placed before any job they found: an internship that leads to the job.
@@ -1415,8 +1552,12 @@ class _DemoBuilder:
 
     def _marks(self) -> Iterator[dict]:
         """Mostly present; about 10% of trainees attend poorly (those who withdraw, a few who
-        scrape through). Completers always meet their course's 80% rule, as completion requires."""
-        rng = self.rng
+        scrape through). Completers always meet their course's 80% rule, as completion requires.
+        Marks exist for sessions before the load date only: today's sheets are still to mark
+        (at the showcase campus's running cohort, the latest session's when no class is today)."""
+        rng, today = self.rng, self.today
+        running = self.showcase["running"]
+        unmarked = max((d for _, d in running.sessions if d <= today), default=today)
         rules = AttendanceRules()
         number = 0
         cumulative = {
@@ -1432,12 +1573,25 @@ class _DemoBuilder:
                 roll = rng.random()
                 profile = "borderline" if roll < 0.02 else "fair" if roll < 0.27 else "good"
             chances = cumulative[profile]
-            sessions = person.cohort.sessions
-            if person.left_on:
-                sessions = [s for s in sessions if s[1] < person.left_on]
+            cohort = person.cohort
+            until = min(today, person.left_on) if person.left_on else today
+            if cohort is running:
+                until = min(until, unmarked)
+            sessions = [s for s in cohort.sessions if s[1] < until]
             marks = [_MARKS[bisect(chances, rng.random())] for _ in sessions]
-            held = len(person.cohort.sessions)
-            if person.fails_rule:  # the completion rule, applied at the close, says no
+            held = len(cohort.sessions)
+            if cohort.state != "ended":  # the rule over the sessions held so far
+                held = sum(1 for _, day in cohort.sessions if day < until)
+            if person.at_risk:
+                # Two absences short of the most the course allows, none excused: at risk.
+                allowed = len(cohort.sessions) - -(-80 * len(cohort.sessions) // 100)
+                absences = min(len(marks), max(allowed - 2, 0))
+                marks = [Mark.PRESENT] * len(marks)
+                for i in range(absences):
+                    marks[len(marks) - 1 - i * len(marks) // max(absences, 1)] = Mark.ABSENT
+            elif not held:
+                pass
+            elif person.fails_rule:  # the completion rule, applied at the close, says no
                 while meets_threshold(attendance_rate(Counter(marks), held, rules), rules):
                     marks[marks.index(Mark.PRESENT)] = Mark.ABSENT
             elif person.status in (

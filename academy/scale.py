@@ -1,14 +1,19 @@
 """Years of trainees at the 2030 rate, for benchmarks and capacity checks (issue 8).
 
-`load_scale(50_000)` builds five consecutive years (2026–2030) of 10,000 trainees each over every
-campus: cohorts with their sessions, enrolments, attendance, instructors, job outcomes,
-certification exams, exam-fee subsidy claims and internships, in the proportions of the 2025 demo
+`load_scale(50_000)` builds five years of 10,000 trainees each over every campus, dated from the
+load date (`today`, Seoul's date by default) as the demo is: the last year's cohorts end from
+half a year before today to half a year after it, so some run today and some start soon, and each
+earlier year is 52 weeks before the next. With `last_year` (the benchmarks: 2030) the years are
+calendar years instead, with cohorts ending from February to December. Either way there are
+cohorts with their sessions, enrolments, attendance, instructors, job outcomes, certification
+exams, exam-fee subsidy claims and internships, in the proportions of the demo
 (academy.demo, whose mixes and helpers it reuses). The same seed gives the same data.
 
-The state of the data is as of `as_of` (by default 1 December of the last year): cohorts that end
-later are still in training (enrolled, attendance up to that day, no outcomes); outcomes, claims
-and placements dated later do not exist yet. Rows are streamed into the database in bulk: COPY on
-PostgreSQL (about five million attendance marks for 50,000 trainees), executemany elsewhere.
+The state of the data is as of `as_of` (by default the load date, or 1 December of `last_year`):
+cohorts that end later are still in training (enrolled, attendance up to that day, no outcomes);
+outcomes, claims and placements dated later do not exist yet. Rows are streamed into the
+database in bulk: COPY on PostgreSQL (about five million attendance marks for 50,000 trainees),
+executemany elsewhere.
 """
 
 import enum
@@ -27,6 +32,8 @@ import sqlalchemy as sa
 from faker import Faker
 
 from academy.auth.passwords import hash_password
+from academy.auth.two_factor import REQUIRED_ROLES
+from academy.clock import seoul_today
 from academy.demo import (
     _MARKS,
     _PROFILES,
@@ -50,6 +57,7 @@ from academy.demo import (
     _weekdays,
     _years_before,
     delete_all_rows,
+    demo_totp_secret,
     job_terms,
     read_campuses,
     refuse_if_in_use,
@@ -109,6 +117,8 @@ BIGTECH_WEIGHT = 150  # a big-tech campus trains about as many people as a small
 class ScaleSummary:
     years: list[int] = field(default_factory=list)
     as_of: date | None = None
+    first_end: date | None = None
+    last_end: date | None = None
     trainees: int = 0
     cohorts: int = 0
     class_sessions: int = 0
@@ -125,14 +135,16 @@ class ScaleSummary:
         years = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
         return "\n".join(
             [
-                f"Scale data for {years} (as of {self.as_of}) loaded in {self.seconds:.1f} s.",
+                f"Scale data for {years}, cohorts ending {self.first_end} – {self.last_end} "
+                f"(as of {self.as_of}), loaded in {self.seconds:.1f} s.",
                 f"  trainees {self.trainees:,}, cohorts {self.cohorts:,}, class sessions "
                 f"{self.class_sessions:,}, enrolments {self.enrolments:,}",
                 f"  attendance marks {self.attendance_marks:,}, instructors {self.instructors:,}, "
                 f"outcome records {self.outcome_records:,}",
                 f"  exam attempts {self.exam_attempts:,}, subsidy claims {self.subsidy_claims:,}, "
                 f"internship placements {self.internship_placements:,}",
-                f"Sign in as {', '.join(DEMO_LOGINS.values())} with password {DEMO_PASSWORD}.",
+                f"Sign in as {', '.join(DEMO_LOGINS.values())} with password {DEMO_PASSWORD}; "
+                "staff use the demo's two-factor keys (README).",
             ]
         )
 
@@ -150,11 +162,13 @@ def load_scale(
     trainees: int,
     seed: int = 2030,
     reset: bool = False,
-    last_year: int = LAST_YEAR,
+    last_year: int | None = None,
     as_of: date | None = None,
+    today: date | None = None,
 ) -> ScaleSummary:
     """Load `trainees` trainees over consecutive years into an empty database (or a wiped one
-    with reset=True), and commit. It refuses a database in use, as the demo does."""
+    with reset=True), and commit. It refuses a database in use, as the demo does. The years end
+    around `today` (Seoul's date by default), or are the calendar years up to `last_year`."""
     if trainees < 1:
         raise ValueError("trainees must be at least 1")
     started = time.perf_counter()
@@ -164,7 +178,11 @@ def load_scale(
         refuse_if_in_use()
     load_reference_data()
     try:
-        builder = _ScaleBuilder(seed, scale_years(trainees, last_year), as_of)
+        today = today or seoul_today()
+        if last_year is None:
+            builder = _ScaleBuilder(seed, scale_years(trainees, today.year), as_of or today, True)
+        else:
+            builder = _ScaleBuilder(seed, scale_years(trainees, last_year), as_of, False)
         summary = builder.load()
         db.session.commit()
     except BaseException:
@@ -214,7 +232,9 @@ class _Person:
 
 
 class _ScaleBuilder:
-    def __init__(self, seed: int, years: list[tuple[int, int]], as_of: date | None) -> None:
+    def __init__(
+        self, seed: int, years: list[tuple[int, int]], as_of: date | None, rolling: bool
+    ) -> None:
         self.rng = random.Random(seed)
         fake = Faker("ko_KR")
         fake.seed_instance(seed)
@@ -223,12 +243,25 @@ class _ScaleBuilder:
         self.companies = sorted({fake.company() for _ in range(400)})
         self.years = years
         self.as_of = as_of or date(years[-1][0], 12, 1)
-        self.closed = holidays.KR(years=range(years[0][0] - 1, years[-1][0] + 2))
+        # The span of cohort end dates (two Fridays) of each year.
+        self.spans: dict[int, tuple[date, date]] = {}
+        for year, _ in years:
+            if rolling:  # the last year's span is centred on the load date
+                friday = self.as_of + timedelta(days=(4 - self.as_of.weekday()) % 7)
+                last_end = friday + timedelta(weeks=26 - 52 * (years[-1][0] - year))
+                self.spans[year] = (last_end - timedelta(weeks=51), last_end)
+            else:
+                self.spans[year] = (_first_monday(date(year, 2, 1)) + timedelta(days=4),
+                                    date(year, 12, 26))  # fmt: skip
+        first_end, last_end = self.spans[years[0][0]][0], self.spans[years[-1][0]][1]
+        self.closed = holidays.KR(years=range(first_end.year - 1, last_end.year + 2))
+        self.numbers: Counter[tuple[int, int]] = Counter()  # cohorts per campus and start year
         self.password_hash = hash_password(DEMO_PASSWORD)
         self.rows: dict[type, list[dict]] = defaultdict(list)
         self.cohorts: list[_Cohort] = []
         self.people: list[_Person] = []
-        self.summary = ScaleSummary(years=[y for y, _ in years], as_of=self.as_of)
+        self.summary = ScaleSummary(years=[y for y, _ in years], as_of=self.as_of,
+                                    first_end=first_end, last_end=last_end)  # fmt: skip
 
     def add(self, model: type, **values) -> int:
         values["id"] = len(self.rows[model]) + 1
@@ -270,9 +303,15 @@ class _ScaleBuilder:
         return self.rng.choice(self.names)
 
     def _user(self, email: str, role: Role, campus_id: int | None = None, login=False) -> int:
+        # The demo's staff sign-ins get the demo's documented second-factor keys (README).
+        key = demo_totp_secret(email) if login and role in REQUIRED_ROLES else None
+        if email not in DEMO_LOGINS.values():
+            key = None
         return self.add(
             User, email=email, name=self._name(), role=role, campus_id=campus_id,
             password_hash=self.password_hash if login else None, active=True, session_version=1,
+            totp_secret=key,
+            totp_enrolled_at=_at(self.as_of - timedelta(days=300)) if key else None,
         )  # fmt: skip
 
     def _staff(self) -> None:
@@ -309,21 +348,20 @@ class _ScaleBuilder:
 
     def _cohorts(self, year: int, trainees: int) -> None:
         """Each campus takes its share of the year by its tier's planning capacity; cohorts of
-        16–24 weeks end between February and December of the year."""
+        16–24 weeks end within the year's span (self.spans)."""
         rng = self.rng
         weights = [
             BIGTECH_WEIGHT if c.kind == CampusKind.BIGTECH else sum(TIER_CAPACITY[c.tier]) // 2
             for c in self.campuses
         ]
-        first_end = _first_monday(date(year, 2, 1)) + timedelta(days=4)
-        last_end = date(year, 12, 26)
+        first_end, last_end = self.spans[year]
         for campus, wanted in zip(self.campuses, _share(trainees, weights), strict=True):
             if not wanted:
                 continue
             seats = [rng.choice(campus.rooms) for _ in range(max(1, ceil(wanted / 25)))]
             sizes = _share(wanted, [s for _, s in seats])
             levels = list(campus.courses)
-            for number, ((room_id, capacity), size) in enumerate(zip(seats, sizes, strict=True), 1):
+            for (room_id, capacity), size in zip(seats, sizes, strict=True):
                 if not size:
                     continue
                 ends_on = first_end + timedelta(
@@ -335,11 +373,15 @@ class _ScaleBuilder:
                 closed_on = None
                 if ends_on <= self.as_of:
                     closed_on = min(ends_on + timedelta(days=3), self.as_of)
+                self.numbers[campus.id, starts_on.year] += 1
+                number = self.numbers[campus.id, starts_on.year]
                 self.add(
-                    Cohort, code=f"{campus.code}-{year}-{number:03d}", campus_id=campus.id,
+                    Cohort, code=f"{campus.code}-{starts_on.year}-{number:03d}",
+                    campus_id=campus.id,
                     course_id=rng.choice(campus.courses[level]), classroom_id=room_id,
                     starts_on=starts_on, ends_on=ends_on, capacity=max(capacity, size),
-                    created_at=_at(starts_on - timedelta(days=60)), closed_on=closed_on,
+                    created_at=_at(min(starts_on - timedelta(days=60), self.as_of)),
+                    closed_on=closed_on,
                     closed_by_id=self.coordinators[campus.id][0] if closed_on else None,
                 )  # fmt: skip
                 sessions = [
@@ -382,9 +424,10 @@ class _ScaleBuilder:
                     Trainee, user_id=user_id, birth_date=birth_date,
                     phone=f"010-{rng.randint(2000, 9999)}-{rng.randint(0, 9999):04d}",
                     vulnerable=rng.random() < 0.15,
-                    created_at=_at(cohort.starts_on - timedelta(days=30)),
+                    created_at=_at(min(cohort.starts_on - timedelta(days=30), self.as_of)),
                 )  # fmt: skip
-                enrolled_on = cohort.starts_on - timedelta(days=rng.randint(3, 21))
+                enrolled_on = min(cohort.starts_on - timedelta(days=rng.randint(3, 21)),
+                                  self.as_of)  # fmt: skip
                 status = EnrolmentStatus.COMPLETED if not cohort.open else EnrolmentStatus.ENROLLED
                 left_on, position, at_start = None, None, False
                 roll = rng.random()
@@ -435,7 +478,7 @@ class _ScaleBuilder:
                 self.add(
                     InstructorAssignment, cohort_id=cohort.id, instructor_id=chosen[0],
                     role=AssignmentRole.LEAD, assigned_by_id=self.coordinators[campus.id][0],
-                    assigned_at=_at(cohort.starts_on - timedelta(days=21)),
+                    assigned_at=_at(min(cohort.starts_on - timedelta(days=21), self.as_of)),
                 )  # fmt: skip
 
     def _instructor(self, campus: _Campus, first_cohort: date) -> tuple[int, int]:
@@ -563,7 +606,9 @@ class _ScaleBuilder:
                     )  # fmt: skip
 
         programmes, rounds = {}, {}
-        for year, count in self.years:
+        trainees_by_year = Counter(p.cohort.ends_on.year for p in self.people)
+        for year in range(self.summary.first_end.year, self.as_of.year + 1):
+            count = trainees_by_year[year]
             budget = max(10_000_000, round(count * SUBSIDY_BUDGET_PER_TRAINEE, -7))
             row = dict(
                 year=year, name=f"{year}년 청년 자격시험 응시료 지원", budget=budget, spent=0,
@@ -574,7 +619,8 @@ class _ScaleBuilder:
             self.add(SubsidyProgramme, **row)
             row = programmes[year] = self.rows[SubsidyProgramme][-1]  # spent grows on the row
             if year >= ROUNDS_FROM:
-                for half, opens, closes in ((1, (2, 2), (6, 30)), (2, (7, 1), (11, 30))):
+                # The halves cover the year, as in the demo: a round is open on any day.
+                for half, opens, closes in ((1, (1, 1), (6, 30)), (2, (7, 1), (12, 31))):
                     rounds[year, half] = (
                         self.add(SubsidyRound, programme_id=row["id"], half=half,
                                  opens_on=date(year, *opens), closes_on=date(year, *closes)),

@@ -53,7 +53,7 @@ def scale_app(trainees: int = TRAINEES):
 
             upgrade(revision="heads")
             print(f"building {trainees:,} trainees in {name} …", flush=True)
-            print(load_scale(trainees).describe(), flush=True)
+            print(load_scale(trainees, last_year=YEAR).describe(), flush=True)
         count = db.session.scalar(sa.text("SELECT count(*) FROM trainee"))
         print(f"database {name}: {count:,} trainees", flush=True)
         db.session.remove()

@@ -92,7 +92,7 @@ def fill(database_url: str, trainees: int | None) -> str:
         if trainees:
             from academy.scale import load_scale
 
-            load_scale(trainees)
+            load_scale(trainees, last_year=2030)
             what = f"scale generator, {trainees:,} trainees"
         else:
             from academy.demo import load_demo

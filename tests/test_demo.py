@@ -2,7 +2,7 @@
 
 import itertools
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import holidays
 import pytest
@@ -16,6 +16,7 @@ from academy.instructors.services import counted_experience
 from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_threshold
 from academy.kpi.capacity import TIER_CAPACITY
 from academy.models import (
+    AllianceMember,
     AttendanceMark,
     Campus,
     CampusKind,
@@ -23,14 +24,17 @@ from academy.models import (
     Classroom,
     ClassSession,
     Cohort,
+    ContactAttempt,
     Enrolment,
     EnrolmentStatus,
     ExamAttempt,
+    FundDonation,
     Instructor,
     InstructorAssignment,
     Mark,
     OutcomeRecord,
     Role,
+    Scholarship,
     SubsidyClaim,
     SubsidyProgramme,
     Tier,
@@ -44,6 +48,7 @@ from tests import factories
 from tests.conftest import count_rows
 
 SMALL = 0.05
+TODAY = date(2026, 12, 3)  # a Thursday: the load date the demo is dated from in these tests
 
 
 def trainee_identities(db) -> list[tuple[str, str]]:
@@ -137,9 +142,10 @@ def test_trainees_have_mobile_numbers_and_example_addresses_only(db):
     assert domains <= {"example.com", "example.org", "example.net"}
 
 
-def test_subsidy_spent_equals_the_approved_claims_within_budget(db):
-    load_demo(scale=SMALL)
-    programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2025))
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_subsidy_spent_equals_the_approved_claims_within_budget(db, year):
+    load_demo(scale=SMALL, today=TODAY)
+    programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == year))
     approved = db.session.scalar(
         sa.select(sa.func.sum(SubsidyClaim.amount_approved)).where(
             SubsidyClaim.programme_id == programme.id, SubsidyClaim.status == ClaimStatus.APPROVED
@@ -156,11 +162,13 @@ def test_subsidy_spent_equals_the_approved_claims_within_budget(db):
 
 
 def test_the_2026_programme_excludes_last_years_recipients_in_two_rounds(db):
-    load_demo(scale=SMALL)
+    load_demo(scale=SMALL, today=TODAY)
     programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2026))
+    earlier = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2025))
 
     assert programme.exclude_prior_year_recipients
     assert [r.half for r in programme.rounds] == [1, 2]
+    assert not earlier.exclude_prior_year_recipients and not earlier.rounds  # before 2026
 
 
 @pytest.mark.parametrize(
@@ -202,7 +210,7 @@ def test_demo_staff_have_a_second_factor_whose_key_make_run_prints(db):
 
 
 def test_demo_logins_meet_on_one_campus_with_a_full_trainee_record(db):
-    load_demo(scale=SMALL)
+    load_demo(scale=SMALL, today=TODAY)
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@example.com"))
     instructor = db.session.scalar(sa.select(User).where(User.email == "instructor@example.com"))
     trainee = db.session.scalar(sa.select(User).where(User.email == "trainee@example.com")).trainee
@@ -230,20 +238,26 @@ def test_generated_trainees_are_not_activated(db):
     assert with_password == ["trainee@example.com"]
 
 
-def test_cohorts_end_in_2025_and_meet_on_working_days_only(db):
-    load_demo(scale=SMALL)
-    closed = holidays.KR(years=[2024, 2025])
+def test_cohorts_span_the_18_months_before_the_load_date_and_meet_on_working_days(db):
+    load_demo(scale=SMALL, today=TODAY)
+    closed = holidays.KR(years=range(2024, 2028))
     cohorts = db.session.scalars(sa.select(Cohort).options(selectinload(Cohort.sessions))).all()
 
     for cohort in cohorts:
-        assert cohort.ends_on.year == 2025
         # Monday of the first week to Friday of the last, 16 to 24 weeks.
         weeks = cohort.ends_on - cohort.starts_on + timedelta(days=3)
         assert timedelta(weeks=16) <= weeks <= timedelta(weeks=24)
         assert cohort.starts_on.weekday() == 0 and cohort.ends_on.weekday() == 4
+        assert TODAY - timedelta(weeks=79) <= cohort.ends_on  # ended in the last 18 months
+        assert cohort.starts_on <= TODAY + timedelta(weeks=11)  # or starts within ten weeks
         days = [s.held_on for s in cohort.sessions]
         assert all(d.weekday() < 5 and d not in closed for d in days)
-    assert date(2025, 3, 3) not in {s.held_on for c in cohorts for s in c.sessions}
+    ended = [c for c in cohorts if c.ends_on < TODAY]
+    running = [c for c in cohorts if c.starts_on <= TODAY <= c.ends_on]
+    coming = [c for c in cohorts if c.starts_on > TODAY]
+    assert ended and running and coming
+    assert {c.ends_on.year for c in ended} == {2025, 2026}
+    assert date(2025, 10, 3) not in {s.held_on for c in cohorts for s in c.sessions}  # 개천절
 
 
 def test_rosters_stay_within_capacity_and_only_the_waitlisted_have_a_position(db):
@@ -336,36 +350,176 @@ def classroom_timetables(db) -> dict[int, list[tuple[date, date]]]:
     return by_room
 
 
-def trainees_by_campus(db) -> list[tuple[str, CampusKind, Tier, int]]:
+def trainees_by_campus(db, first: date, last: date) -> list[tuple[str, CampusKind, Tier, int]]:
+    """Trainees of the cohorts that started between two dates, by campus."""
     rows = db.session.execute(
         sa.select(Campus, sa.func.count(Enrolment.id))
         .join(Cohort, Cohort.campus_id == Campus.id)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
+        .where(Cohort.starts_on.between(first, last))
         .group_by(Campus.id)
     ).all()
     return [(campus.name, campus.kind, campus.tier, trainees) for campus, trainees in rows]
 
 
 def test_full_scale_fills_campuses_to_their_tier_and_never_double_books_a_classroom(db):
-    """The city total lands near the 3,300 trainees of the 2025 target. Only at full scale do
+    """A year's cohorts train about the 3,300 trainees of the 2025 target. Only at full scale do
     classrooms hold several cohorts one after another, so the timetable is checked here."""
     try:
-        summary = load_demo()
-        taken = trainees_by_campus(db)
+        summary = load_demo(today=TODAY)
+        taken = trainees_by_campus(db, TODAY - timedelta(days=364), TODAY)
         timetables = classroom_timetables(db)
     finally:  # one TRUNCATE on PostgreSQL: the fixture's row-by-row DELETE takes many seconds
         delete_all_rows()
         db.session.commit()
 
+    # A classroom's cohorts start at a steady pace, so the 52 weeks before the load date hold a
+    # year's plan, give or take a cohort at a room that runs three a year.
     for name, kind, tier, trainees in taken:
         if kind == CampusKind.DISTRICT:
             low, high = TIER_CAPACITY[tier]
-            assert low <= trainees <= high, name
+            assert 0.9 * low <= trainees <= 1.25 * high, (name, trainees)
     assert len(taken) == 28
-    assert 3_150 <= sum(trainees for *_, trainees in taken) <= 3_500
-    assert summary.attendance_marks > 250_000
+    assert 3_000 <= sum(trainees for *_, trainees in taken) <= 4_000
+    assert summary.attendance_marks > 400_000
     assert max(len(spans) for spans in timetables.values()) >= 2
     for spans in timetables.values():
         for (_, ends_on), (next_start, _) in itertools.pairwise(spans):
             assert ends_on < next_start
+
+
+# The demo is dated from its load date ----------------------------------------------------------
+
+# A Thursday; New Year's Day (a holiday, and the first day of a subsidy round); a Saturday; a leap
+# day; a day in the first half of 2025 (before the two rounds and the exclusion of last year's
+# recipients began).
+ODD_DAYS = [TODAY, date(2027, 1, 1), date(2026, 12, 5), date(2028, 2, 29), date(2025, 4, 15)]
+
+
+@pytest.mark.parametrize("today", ODD_DAYS, ids=str)
+def test_nothing_is_recorded_after_the_load_date(db, today):
+    load_demo(scale=SMALL, today=today)
+
+    def latest(column):
+        value = db.session.scalar(sa.select(sa.func.max(column)))
+        return value.date() if isinstance(value, datetime) else value
+
+    marked = db.session.scalar(
+        sa.select(sa.func.max(ClassSession.held_on)).join(
+            AttendanceMark, AttendanceMark.session_id == ClassSession.id
+        )
+    )
+    assert marked < today  # today's sheets are still to mark
+    for column in (
+        OutcomeRecord.created_at, OutcomeRecord.verified_at, OutcomeRecord.returned_at,
+        SubsidyClaim.applied_on, SubsidyClaim.decided_at, SubsidyClaim.paid_on,
+        ExamAttempt.sat_on, Cohort.closed_on, Cohort.created_at, Enrolment.enrolled_on,
+        Enrolment.left_on, InstructorAssignment.assigned_at, ContactAttempt.attempted_at,
+        AllianceMember.joined_on, FundDonation.received_on, Scholarship.awarded_on,
+    ):  # fmt: skip
+        assert latest(column) is None or latest(column) <= today, column
+    ages = db.session.execute(
+        sa.select(Trainee.birth_date, Cohort.starts_on)
+        .join(Enrolment, Enrolment.trainee_id == Trainee.id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+    ).all()
+    assert all(19 <= age_on(born, started) <= 39 for born, started in ages)
+
+
+def test_the_same_load_date_gives_the_same_demo_and_a_later_one_moves_it(db):
+    def cohorts():
+        return db.session.execute(
+            sa.select(Cohort.code, Cohort.starts_on, Cohort.ends_on).order_by(Cohort.id)
+        ).all()
+
+    load_demo(scale=SMALL, today=TODAY)
+    first = cohorts()
+    load_demo(reset=True, scale=SMALL, today=TODAY)
+    assert cohorts() == first
+    load_demo(reset=True, scale=SMALL, today=TODAY + timedelta(weeks=5))
+    moved = cohorts()
+    assert max(e for *_, e in moved) > max(e for *_, e in first)
+    assert min(s for _, s, _ in moved) > min(s for _, s, _ in first)
+
+
+def _sheet_day(cohort: Cohort, today: date) -> date:
+    """The day the attendance sheet opens on: today's session, else the latest held."""
+    days = [s.held_on for s in cohort.sessions if s.held_on <= today]
+    return today if today in days else max(days)
+
+
+@pytest.mark.parametrize("today", ODD_DAYS, ids=str)
+def test_every_demo_login_has_something_to_do_on_the_load_date(db, today):
+    from academy.kpi.attendance import Outlook, attendance_outlook
+    from academy.outcomes.services import verification_queue
+    from academy.subsidies import services as subsidies
+
+    load_demo(scale=SMALL, today=today)
+    signs_in = sa.select(User).where(User.password_hash.is_not(None))
+    users = {u.email: u for u in db.session.scalars(signs_in)}
+
+    # The instructor: a cohort running today at the demo campus, with a sheet nobody marked yet.
+    instructor = users["instructor@example.com"].instructor
+    running = [
+        a.cohort for a in instructor.assignments
+        if a.cohort.starts_on <= today <= a.cohort.ends_on
+    ]  # fmt: skip
+    assert len(running) == 1
+    (cohort,) = running
+    assert cohort.campus_id == users["coordinator@example.com"].campus_id
+    day = _sheet_day(cohort, today)
+    session = next(s for s in cohort.sessions if s.held_on == day)
+    roster = [e for e in cohort.enrolments if e.status == EnrolmentStatus.ENROLLED]
+    assert len(roster) >= 6
+    assert not db.session.scalar(
+        sa.select(sa.func.count(AttendanceMark.id)).where(AttendanceMark.session_id == session.id)
+    )
+    # ... and trainees at risk of not completing, on the cohort page.
+    rules = AttendanceRules()
+    held = sum(1 for s in cohort.sessions if s.held_on <= today)
+    outlooks = [
+        attendance_outlook(Counter(m.mark for m in e.marks), held, len(cohort.sessions), rules, 2)
+        for e in roster
+    ]
+    assert sum(o.outlook == Outlook.AT_RISK for o in outlooks) >= 1
+    assert sum(o.outlook == Outlook.ON_TRACK for o in outlooks) >= 3
+
+    # The coordinator: outcomes to verify, a cohort that ended and waits to be closed, a cohort
+    # starting soon with enrolment open and a waitlist.
+    coordinator = users["coordinator@example.com"]
+    assert verification_queue(coordinator.campus_id).pending
+    at_campus = db.session.scalars(
+        sa.select(Cohort).where(Cohort.campus_id == coordinator.campus_id)
+    ).all()
+    assert [c for c in at_campus if c.ends_on < today and c.closed_on is None]
+    coming = [c for c in at_campus if c.starts_on > today]
+    assert any(e.status == EnrolmentStatus.WAITLISTED for c in coming for e in c.enrolments)
+
+    # The trainee: an exam sat days ago that the open round of this year's programme pays for.
+    trainee = users["trainee@example.com"].trainee
+    view = subsidies.application_view(trainee, today)
+    assert view.programme is not None and view.person == [] and view.room > 0
+    assert view.programme.budget - view.programme.spent > 0
+    (attempt,) = view.attempts
+    assert subsidies.check(trainee, attempt, attempt.fee_paid, today).eligible
+
+    # The official: this year has cohorts to watch.
+    assert any(c.ends_on.year == today.year for c in db.session.scalars(sa.select(Cohort)))
+
+
+def test_finished_cohorts_show_plausible_kpis_near_the_80_percent_line(db):
+    from academy.kpi.engine import cohort_outcomes, load_quality_rules
+
+    load_demo(scale=0.2, today=TODAY)
+    rules = load_quality_rules(db.session)
+    final = cohort_outcomes(db.session, 2025, TODAY, rules).headline  # ended a year ago or more
+    window = cohort_outcomes(db.session, 2026, TODAY, rules).headline  # partly in their window
+
+    employment = final.employment_rate.value
+    quality = final.quality_rate.value
+    assert 0.7 <= employment <= 0.9, employment
+    assert 0.45 <= quality < employment, quality
+    assert final.knowledge_rate.value >= 0.85
+    assert window.knowledge_rate.value < final.knowledge_rate.value
+    assert window.employment_rate_incl_pending.value > window.employment_rate.value

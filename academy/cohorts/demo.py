@@ -1,14 +1,14 @@
 """The cohort side of the demo (academy.demo): cohorts closed by their coordinator the Monday
 after their last day, trainees who did not complete, results a coordinator changed with a reason,
-and, at the showcase campus, the latest cohort still waiting to be closed, so the closing, the
-at-risk list and the sheet can be tried on real-looking data. Deterministic: no random draws.
+and, at the showcase campus, the cohort that ended last Friday still waiting to be closed, so the
+closing, the at-risk list and the sheet can be tried on real-looking data. Dates are relative to
+the demo's load date (builder.today). Deterministic: no random draws.
 
 No one in the demo came off a waitlist: the demo's leavers are all in cohorts without one.
 """
 
 from datetime import datetime, timedelta
 
-from academy.clock import seoul_today
 from academy.models import Cohort, Enrolment, EnrolmentStatus, OutcomeRecord
 
 # The reasons coordinators write when a project or a rule outside attendance decides.
@@ -18,21 +18,11 @@ OVERRIDE_REASONS = (
 )
 
 
-def _open_cohort(builder):
-    """The showcase campus's latest cohort, unless the showcase trainee (who completed) is in it."""
-    from academy.demo import SHOWCASE_CAMPUS
-
-    showcase = {p.cohort.id for p in builder.people if p.showcase}
-    at_campus = [c for c in builder.cohorts if c.campus.name == SHOWCASE_CAMPUS and c.size]
-    latest = max(at_campus, key=lambda c: c.ends_on, default=None)
-    return latest if latest is not None and latest.id not in showcase else None
-
-
 def close_demo_cohorts(builder) -> None:
-    """Every cohort that has ended is closed, except the showcase campus's latest one, whose
-    roster is still as it was during training (enrolled, not yet completed or not)."""
-    today = seoul_today()
-    open_cohort = _open_cohort(builder)
+    """Every cohort that has ended is closed, except the showcase campus's that ended last Friday,
+    whose roster is still as it was during training (enrolled, not yet completed or not)."""
+    today = builder.today
+    open_cohort = builder.showcase.get("closing")
     cohorts = builder.rows[Cohort]
     enrolments = builder.rows[Enrolment]
     for cohort in builder.cohorts:

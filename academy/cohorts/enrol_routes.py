@@ -16,6 +16,7 @@ from academy.cohorts.enrolment import (
     cancellation_deadline,
     closed_problem,
     enrol,
+    enrolment_problems,
     field_problems,
     leave,
 )

@@ -8,7 +8,6 @@ import random
 from datetime import datetime, timedelta
 
 from academy import storage
-from academy.clock import seoul_today
 from academy.models import (
     ContactAttempt,
     ContactChannel,
@@ -101,12 +100,14 @@ class OutcomeDemo:
             if state == Verification.VERIFIED and code.is_employed and self.rng.random() < 0.08:
                 self._corrected_history(record, person, coordinator)
             elif state == Verification.EVIDENCE_ATTACHED and self.rng.random() < 0.2:
-                record.update(
-                    verification=Verification.RETURNED,
-                    returned_reason=self.rng.choice(RETURN_REASONS),
-                    returned_by_id=coordinator,
-                    returned_at=record["created_at"] + timedelta(days=self.rng.randint(1, 6)),
-                )
+                returned_at = record["created_at"] + timedelta(days=self.rng.randint(1, 6))
+                if returned_at.date() <= self.b.today:  # else still waiting for the check
+                    record.update(
+                        verification=Verification.RETURNED,
+                        returned_reason=self.rng.choice(RETURN_REASONS),
+                        returned_by_id=coordinator,
+                        returned_at=returned_at,
+                    )
             if record["verification"] in (
                 Verification.EVIDENCE_ATTACHED,
                 Verification.RETURNED,
@@ -172,7 +173,7 @@ class OutcomeDemo:
     def _contacts(self, people: dict, current: dict[int, dict]) -> None:
         """Completers whose outcome is unknown were called, texted and e-mailed, as follow-up
         does; some answered that they would report."""
-        today = seoul_today()
+        today = self.b.today
         for person in self.b.people:
             if person.status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED):
                 continue

@@ -3,8 +3,8 @@ them (academy.demo builds the rows; this completes them before they are inserted
 
 - Each exam attempt is counted with the cohort the trainee sat it with, each subsidy claim and
   internship placement at that cohort's campus.
-- The 2025 programme is near the end of its budget: what is left is less than the claims still
-  awaiting a decision ask for, so deciding them closes applications early (조기 마감).
+- This year's programme has budget left for every claim awaiting a decision and for the demo
+  trainee's own application (academy.demo dates its round to be open on the load date).
 - Claims awaiting a decision carry a receipt, and a few instructors' career periods their
   certificate of employment, as small stand-in PDF files.
 
@@ -21,13 +21,9 @@ from academy.models import (
     ExamAttempt,
     InternshipPlacement,
     SubsidyClaim,
-    SubsidyProgramme,
 )
 from academy.outcomes.demo import demo_pdf
 
-# Share of what the waiting claims ask for that the 2025 budget still has: less than all of it.
-REMAINING_SHARE = 0.4
-WON_UNIT = 10_000
 # Verified periods that get a stand-in certificate too (every period awaiting a check has one).
 SAMPLE_CERTIFICATES = 40
 
@@ -45,14 +41,7 @@ def extend_demo(builder, seed: int) -> None:
         placement["campus_id"] = cohort_of[placement["trainee_id"]].campus.id
 
     store = storage.area("uploads")
-    first_year = min(rows[SubsidyProgramme], key=lambda p: p["year"])
-    waiting = [
-        c for c in rows[SubsidyClaim]
-        if c["programme_id"] == first_year["id"] and c["status"] == ClaimStatus.SUBMITTED
-    ]  # fmt: skip
-    asked = sum(c["amount_requested"] for c in waiting)
-    left = max(WON_UNIT, int(asked * REMAINING_SHARE) // WON_UNIT * WON_UNIT)
-    first_year["budget"] = first_year["spent"] + left
+    waiting = [c for c in rows[SubsidyClaim] if c["status"] == ClaimStatus.SUBMITTED]
 
     for number, claim in enumerate(waiting, start=1):
         stored = f"demo-receipt-{number:05d}.pdf"

@@ -2,13 +2,13 @@
 on a desktop; the ledger shows the money approved and what is left.
 
 The app is served as in the harness (tests/browser/conftest.py), with the demo data plus one
-activated, unemployed trainee at the demo coordinator's campus and this year's programme taking
-applications today, so the path works whatever the date the suite runs on.
+activated, unemployed trainee at the demo coordinator's campus; the demo, dated from the day it
+is loaded, has this year's programme taking applications, whatever the date the suite runs on.
 """
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -46,7 +46,6 @@ def _set_up_applicant_and_programme() -> None:
         EnrolmentStatus,
         Role,
         SubsidyProgramme,
-        SubsidyRound,
         Trainee,
         User,
     )
@@ -61,26 +60,12 @@ def _set_up_applicant_and_programme() -> None:
     trainee = Trainee(user=user, birth_date=date(today.year - 25, 3, 1), phone="010-0000-0425")
     db.session.add(Enrolment(cohort=cohort, trainee=trainee, enrolled_on=cohort.starts_on,
                              status=EnrolmentStatus.COMPLETED))  # fmt: skip
+    # The demo's programme of this year takes applications today: nothing to reopen.
     programme = db.session.scalar(
         sa.select(SubsidyProgramme).where(SubsidyProgramme.year == today.year)
     )
-    if programme is None:
-        programme = SubsidyProgramme(year=today.year, name=f"{today.year}년 응시료 지원",
-                                     budget=100_000_000, spent=0)  # fmt: skip
-        db.session.add(programme)
-    programme.closed_early_on = None
-    if today.year >= 2026:  # two rounds: the first one takes applications today
-        for r in list(programme.rounds):
-            db.session.delete(r)
-        db.session.flush()
-        first_closes = max(today, date(today.year, 1, 2))
-        programme.rounds = [SubsidyRound(half=1, opens_on=date(today.year, 1, 1),
-                                         closes_on=first_closes)]  # fmt: skip
-        if first_closes < date(today.year, 12, 31):
-            programme.rounds.append(
-                SubsidyRound(half=2, opens_on=first_closes + timedelta(days=1),
-                             closes_on=date(today.year, 12, 31))
-            )  # fmt: skip
+    assert programme.closed_early_on is None and programme.budget > programme.spent
+    assert any(r.opens_on <= today <= r.closes_on for r in programme.rounds) or not programme.rounds
     db.session.commit()
 
 

@@ -1,6 +1,7 @@
 """The demo uses cohort operations: closed cohorts, non-completers, overrides with reasons."""
 
 from collections import Counter, defaultdict
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -9,13 +10,23 @@ from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_thres
 from academy.models import AttendanceMark, ClassSession, Cohort, Enrolment, EnrolmentStatus, Role
 
 SMALL = 0.05
+TODAY = date(2026, 12, 3)
 
 
 def test_ended_cohorts_are_closed_and_the_rule_decided_who_completed(db):
-    load_demo(scale=SMALL)
+    load_demo(scale=SMALL, today=TODAY)
     cohorts = db.session.scalars(sa.select(Cohort)).all()
-    assert cohorts and all(c.closed_on and c.closed_on >= c.ends_on for c in cohorts)
-    assert all(c.closed_by.role == Role.COORDINATOR for c in cohorts)
+    ended = [c for c in cohorts if c.ends_on < TODAY]
+    waiting = [c for c in ended if c.closed_on is None]
+    # The demo coordinator's cohort that ended last Friday waits to be closed; no other.
+    assert [(c.campus.name, c.ends_on) for c in waiting] == [("종로캠퍼스", date(2026, 11, 27))]
+    closed = [c for c in ended if c.closed_on]
+    assert closed and all(TODAY >= c.closed_on >= c.ends_on for c in closed)
+    assert all(c.closed_by.role == Role.COORDINATOR for c in closed)
+    assert not [c for c in cohorts if c.ends_on >= TODAY and c.closed_on]
+    # Those waiting are still enrolled: the close decides who completes.
+    statuses = {e.status for e in waiting[0].enrolments}
+    assert EnrolmentStatus.ENROLLED in statuses and EnrolmentStatus.COMPLETED not in statuses
     held = dict(db.session.execute(sa.select(ClassSession.cohort_id, sa.func.count())
                                    .group_by(ClassSession.cohort_id)).all())  # fmt: skip
     marks: dict[int, Counter] = defaultdict(Counter)

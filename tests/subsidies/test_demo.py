@@ -1,6 +1,7 @@
 """The demo's instructors, certifications, internships and subsidy are linked as the app keeps them,
-and the 2025 programme is near the end of its budget."""
+and this year's programme takes applications on the load date with budget left."""
 
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,30 +21,32 @@ from academy.models import (
 from academy.subsidies import services
 
 SMALL = 0.05
+TODAY = date(2026, 12, 3)
 
 
-def test_the_2025_programme_has_less_left_than_its_waiting_claims_ask(app, db):
-    load_demo(scale=SMALL)
-    programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2025))
+def test_this_years_programme_has_a_round_open_and_budget_for_every_waiting_claim(app, db):
+    load_demo(scale=SMALL, today=TODAY)
+    programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2026))
     waiting = db.session.scalars(
-        sa.select(SubsidyClaim).where(SubsidyClaim.programme_id == programme.id,
-                                      SubsidyClaim.status == ClaimStatus.SUBMITTED)
-    ).all()  # fmt: skip
+        sa.select(SubsidyClaim).where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
+    ).all()
     asked = sum(c.amount_requested for c in waiting)
-    assert 0 < programme.remaining < asked
-    assert programme.remaining < 0.05 * programme.budget  # near the end
+    (open_round,) = [r for r in programme.rounds if r.opens_on <= TODAY <= r.closes_on]
+    assert open_round.half == 2
     assert programme.closed_early_on is None
+    assert programme.remaining > asked + 200_000  # the waiting claims and a newcomer's cap
+    assert waiting and all(c.programme_id == programme.id for c in waiting)
+    assert all(c.round_id in {r.id for r in programme.rounds} for c in waiting)
     folder = Path(app.config["UPLOAD_FOLDER"])
     assert all(c.receipt_path and (folder / c.receipt_path).exists() for c in waiting)
 
 
-def test_deciding_the_waiting_claims_runs_the_budget_out_without_overspending(app, db):
+def test_deciding_every_waiting_claim_stays_within_the_budget(app, db):
+    """With the real date: approving on the load day, as a coordinator signing in would."""
     load_demo(scale=SMALL)
-    programme = db.session.scalar(sa.select(SubsidyProgramme).where(SubsidyProgramme.year == 2025))
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@example.com"))
     waiting = db.session.scalars(
-        sa.select(SubsidyClaim.id).where(SubsidyClaim.programme_id == programme.id,
-                                         SubsidyClaim.status == ClaimStatus.SUBMITTED)
+        sa.select(SubsidyClaim.id).where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
         .order_by(SubsidyClaim.applied_on, SubsidyClaim.id)
     ).all()  # fmt: skip
     outcomes = []
@@ -56,9 +59,9 @@ def test_deciding_the_waiting_claims_runs_the_budget_out_without_overspending(ap
                 outcomes.append("budget short")
             except services.Ineligible:
                 outcomes.append("ineligible")
-    db.session.refresh(programme)
-    assert "approved" in outcomes and "budget short" in outcomes
-    assert programme.spent <= programme.budget
+    assert "approved" in outcomes and "budget short" not in outcomes
+    for programme in db.session.scalars(sa.select(SubsidyProgramme)):
+        assert programme.spent <= programme.budget and programme.closed_early_on is None
 
 
 def test_exams_claims_and_placements_are_counted_where_the_trainee_studied(db):
