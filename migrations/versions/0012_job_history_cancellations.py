@@ -1,8 +1,8 @@
 """job history and cancellations: each outcome version belongs to a numbered job of the
 person, enrolments can be cancelled (취소) before the start or in a course's grace days
 
-Revision ID: 0013
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 11:00:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-03 11:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """background jobs and file storage: the job table the worker and the pages share, and archived
 reports kept in the report store (storage_key) instead of the database
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 10:30:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-03 10:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
