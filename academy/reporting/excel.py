@@ -240,8 +240,7 @@ def render_xlsx(
         (_("Outcome unknown"), c.unknown),
     ):
         summary.row([title, value])
-    summary.row([])
-    summary.header([_("Outside every rate, on their own lines"), _("People")])
+    # Outside every rate, on their own lines (cancellations, non-completers and their jobs).
     for title, value in (
         (_("Cancelled before the start or in the first days"), c.cancelled),
         (_("Non-completers (withdrew or below the attendance rule)"), c.non_completers),

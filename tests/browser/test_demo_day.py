@@ -15,10 +15,11 @@ from tests.browser.conftest import (
     describe_violations,
     has_horizontal_scroll,
 )
+from tests.factories import EVIDENCE_PDF
 
 pytestmark = pytest.mark.browser
 
-RECEIPT = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+RECEIPT = EVIDENCE_PDF  # a PDF that parses: uploads are checked by structure
 
 
 def assert_accessible(page, viewport) -> None:
