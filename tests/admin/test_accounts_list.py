@@ -47,7 +47,8 @@ def test_the_list_pages_and_filters_by_role(app, client, login_as, db, monkeypat
     third = client.get("/admin/accounts?role=official&page=3").get_data(as_text=True)
     assert "official0@" in first and "official1@" in first and "official2@" not in first
     assert "official4@" in third and "official0@" not in third
-    assert client.get("/admin/accounts?page=99999999999").status_code == 200
+    # A page number past any list is refused as not found, never a 500 (issue 13, item 5).
+    assert client.get("/admin/accounts?page=99999999999").status_code == 404
     fragment = client.get("/admin/accounts?q=official", headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True)
 

@@ -4,6 +4,7 @@ owner's alone (issue 13, issue 16)."""
 import logging
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -35,16 +36,18 @@ def test_a_log_line_never_carries_a_resident_number(app, caplog):
     assert "2345678" not in caplog.text and "961102-2******" in caplog.text
 
 
-def test_staged_outcome_files_and_their_records_are_readable_by_their_owner_only(app, tmp_path):
-    app.config["STAGING_FOLDER"] = str(tmp_path)
+def test_staged_outcome_files_and_their_records_are_readable_by_their_owner_only(app):
     old = os.umask(0o022)
     try:
         with app.test_request_context():
-            outcome_staging.stage(b"secret", user_id=1, filename="결과.xlsx", purpose="outcomes")
+            token = outcome_staging.stage(
+                b"secret", user_id=1, filename="결과.xlsx", purpose="outcomes"
+            )
     finally:
         os.umask(old)
-    files = list(tmp_path.iterdir())
-    assert len(files) == 2
+    folder = Path(app.config["STAGING_FOLDER"])
+    files = [folder / name for name in outcome_staging._names(token)]
+    assert all(path.exists() for path in files)
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
 
 
