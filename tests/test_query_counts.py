@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from academy.auth.access import CAMPUS_RECORD_STATUSES
 from academy.auth.two_factor import REQUIRED_ROLES
 from academy.demo import DEMO_LOGINS, DEMO_PASSWORD, delete_all_rows, load_demo
 from academy.extensions import db, limiter
@@ -156,7 +157,9 @@ class Seen:
             cohort_id=cohort_id,
             trainee_id=first(
                 sa.select(Enrolment.trainee_id)
-                .where(Enrolment.cohort_id == cohort_id)
+                .where(
+                    Enrolment.cohort_id == cohort_id, Enrolment.status.in_(CAMPUS_RECORD_STATUSES)
+                )
                 .order_by(Enrolment.id)
             ),
             instructor_id=instructor_id,
@@ -203,7 +206,10 @@ class Page:
             assert response.status_code == 303, response.get_data(as_text=True)[:500]
         else:
             response = client.get(self.url(seen), headers=headers)
-            assert response.status_code == 200, response.get_data(as_text=True)[:500]
+            assert response.status_code == 200, (
+                self.url(seen),
+                response.get_data(as_text=True)[:500],
+            )
 
 
 O, A, C, I, T = Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR, Role.TRAINEE  # noqa: E741

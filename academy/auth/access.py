@@ -12,9 +12,11 @@ from academy.extensions import db
 from academy.models import Campus, Cohort, Enrolment, EnrolmentStatus, Role, Trainee, User
 
 CITYWIDE_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
-# The enrolments through which a campus's coordinator reaches a trainee: a withdrawn enrolment
-# leaves only the record of the withdrawal, on the cohort's roster.
-CAMPUS_RECORD_STATUSES = tuple(s for s in EnrolmentStatus if s != EnrolmentStatus.WITHDRAWN)
+# The enrolments through which a campus's coordinator reaches a trainee: a withdrawn or cancelled
+# enrolment leaves only the record of the withdrawal or cancellation, on the cohort's roster.
+CAMPUS_RECORD_STATUSES = tuple(
+    s for s in EnrolmentStatus if s not in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.CANCELLED)
+)
 
 
 def role_required(*roles: Role) -> Callable:
