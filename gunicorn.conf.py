@@ -5,6 +5,8 @@
 Every setting can be changed from the environment, so one file serves every deployment.
 """
 
+import json
+import logging
 import os
 import re
 
@@ -33,6 +35,8 @@ control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# As the app's own lines (academy/logs.py): JSON lines in production, text when LOG_FORMAT=text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 # No query string (%(q)s) and no full request line (%(r)s): see RedactingLogger.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 
@@ -50,12 +54,68 @@ def redact(path: str | None) -> str:
     return _TOKEN.sub("[redacted]", path.split("?", 1)[0])
 
 
+def _json_formatter() -> logging.Formatter:
+    # Imported here: the text setting must not need the app's packages.
+    from academy.logs import JsonFormatter
+
+    class GunicornJsonFormatter(JsonFormatter):
+        """The app's JSON line, plus an access line's fields (method, path, status, ...)."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            line = json.loads(super().format(record))
+            line.update(getattr(record, "access", None) or {})
+            return json.dumps(line, ensure_ascii=False)
+
+    return GunicornJsonFormatter()
+
+
 class RedactingLogger(Logger):
     """Access log lines without tokens: an activation link in a log file would let anyone who
     reads the log set the trainee's password.
 
+    With LOG_FORMAT=json the access and error lines are JSON objects like the app's, and an access
+    line carries the request's X-Request-ID (the one the app answered with), so a collector joins
+    it to the app's lines and to the jobs the request started.
+
     gunicorn calls these methods from its own error handling, where an exception is not caught:
     whatever the request, they must return."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if LOG_FORMAT != "json":
+            return
+        formatter = _json_formatter()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if getattr(handler, "_gunicorn", False):
+                    handler.setFormatter(formatter)
+
+    def access(self, resp, req, environ, request_time):
+        if LOG_FORMAT != "json":
+            return super().access(resp, req, environ, request_time)
+        if not self.access_log_enabled:
+            return None
+        try:
+            atoms = self.atoms(resp, req, environ, request_time)
+            request_id = atoms.pop("request_id", None)
+            fields = {
+                "remote_addr": atoms.get("h", "-"),
+                "method": atoms["m"],
+                "path": atoms["U"],
+                "protocol": atoms["H"],
+                "status": _number(atoms.get("s")),
+                "bytes": _number(atoms.get("B")),
+                "duration_ms": _number(atoms.get("M")),
+                "referer": atoms.get("f", "-"),
+                "user_agent": atoms.get("a", "-"),
+            }
+            self.access_log.info(
+                "%s %s %s %s", atoms["m"], atoms["U"], atoms["H"], atoms.get("s", "-"),
+                extra={"request_id": request_id, "access": fields},
+            )  # fmt: skip
+        except Exception:
+            self.error("access log line not written: %s", type(resp).__name__)
+        return None
 
     def atoms(self, resp, req, environ, request_time):
         try:
@@ -71,6 +131,8 @@ class RedactingLogger(Logger):
         atoms["f"] = redact(atoms.get("f"))
         atoms["q"] = ""
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
+        request_id = atoms.get("{x-request-id}o")
+        atoms["request_id"] = request_id if isinstance(request_id, str) and request_id else None
         # Request headers and the environ carry cookies, the raw URI and the query string.
         return {k: v for k, v in atoms.items() if not k.startswith("{")}
 
@@ -80,6 +142,13 @@ class RedactingLogger(Logger):
 
     def error(self, msg, *args, **kwargs):
         super().error(msg, *(redact(a) if _is_path(a) else a for a in args), **kwargs)
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _is_path(value) -> bool:

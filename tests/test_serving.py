@@ -1,7 +1,9 @@
 """Production serving: the health endpoint, cached static files, the proxy switch, and gunicorn
 started for real with the settings in gunicorn.conf.py."""
 
+import contextlib
 import hashlib
+import json
 import os
 import runpy
 import socket
@@ -117,7 +119,9 @@ def get(url: str):
         return error.code, dict(error.headers), error.read()
 
 
-def test_gunicorn_serves_health_and_cached_static_files(tmp_path):
+@contextlib.contextmanager
+def gunicorn_serving(tmp_path, **environment):
+    """gunicorn started for real with gunicorn.conf.py; yields its address, then its output."""
     port = free_port()
     env = {
         **os.environ,
@@ -126,10 +130,12 @@ def test_gunicorn_serves_health_and_cached_static_files(tmp_path):
         "ACADEMY_INSTANCE_DIR": str(tmp_path),
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
+        **environment,
     }
     env.pop("ACADEMY_ENV", None)
     log = tmp_path / "gunicorn.log"
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    output: list[str] = []
     with log.open("wb") as out:
         server = subprocess.Popen(
             [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -140,21 +146,58 @@ def test_gunicorn_serves_health_and_cached_static_files(tmp_path):
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    status, headers, body = get(f"{base}/healthz?token=secret-in-query")
+                    get(f"{base}/healthz")
                     break
                 except OSError:
                     assert server.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, log.read_text()
                     time.sleep(0.3)
-            assert status == 200 and b'"status":"ok"' in body
-            assert "Set-Cookie" not in headers
-            status, headers, _ = get(f"{base}/static/css/app.css?v={css_version()}")
-            assert status == 200
-            assert "immutable" in headers["Cache-Control"]
-            assert "max-age=31536000" in headers["Cache-Control"]
+            yield base, output
         finally:
             server.terminate()
             server.wait(timeout=30)
-    written = log.read_text()
+            output.append(log.read_text())
+
+
+def test_gunicorn_serves_health_and_cached_static_files(tmp_path):
+    with gunicorn_serving(tmp_path, LOG_FORMAT="text") as (base, output):
+        status, headers, body = get(f"{base}/healthz?token=secret-in-query")
+        assert status == 200 and b'"status":"ok"' in body
+        assert "Set-Cookie" not in headers
+        status, headers, _ = get(f"{base}/static/css/app.css?v={css_version()}")
+        assert status == 200
+        assert "immutable" in headers["Cache-Control"]
+        assert "max-age=31536000" in headers["Cache-Control"]
+    (written,) = output
     assert '"GET /healthz HTTP/1.1" 200' in written
     assert "secret-in-query" not in written
+
+
+def test_gunicorn_logs_json_lines_with_the_request_id_and_no_tokens(tmp_path):
+    """LOG_FORMAT=json: every line gunicorn and the app write is one JSON object; an access
+    line carries the X-Request-ID the app answered with, and no query string or token."""
+    token = "Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4"
+    with gunicorn_serving(tmp_path, LOG_FORMAT="json") as (base, output):
+        sent = urllib.request.Request(f"{base}/healthz?token=secret-in-query",
+                                      headers={"X-Request-ID": "proxy-id-0001"})  # fmt: skip
+        with urllib.request.urlopen(sent, timeout=5) as response:
+            assert response.headers["X-Request-ID"] == "proxy-id-0001"
+        status, headers, _ = get(f"{base}/activate/{token}?next=secret-in-query")
+        made_id = headers["X-Request-ID"]
+        # A request line gunicorn cannot parse: logged, as JSON, without crashing the worker.
+        with socket.create_connection(
+            (base.split("//")[1].split(":")[0], int(base.rsplit(":", 1)[1])), timeout=5
+        ) as raw:
+            raw.sendall(b"NOT A REQUEST\r\n\r\n")
+            raw.recv(1024)
+        assert get(f"{base}/healthz")[0] == 200
+    (written,) = output
+    assert "secret-in-query" not in written and token not in written
+    lines = [json.loads(line) for line in written.splitlines() if line.strip()]  # all JSON
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    health = [line for line in access if line.get("request_id") == "proxy-id-0001"]
+    assert [(h["method"], h["path"], h["status"]) for h in health] == [("GET", "/healthz", 200)]
+    assert health[0]["message"] == "GET /healthz HTTP/1.1 200"
+    activation = [line for line in access if line.get("request_id") == made_id]
+    assert [a["path"] for a in activation] == ["/activate/[redacted]"]
+    assert any(line["logger"] == "gunicorn.error" and line["level"] == "INFO" for line in lines)

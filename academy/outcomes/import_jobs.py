@@ -1,9 +1,10 @@
-"""Outcome work as jobs: an outcome file's commit (every row or nothing), and follow-up
-reminder e-mails.
+"""Outcome work as jobs: an outcome file's check (the preview) and its commit (every row or
+nothing), and follow-up reminder e-mails.
 
-The check (the preview) stays in the request: an outcome file has one row per trainee of one
-campus, a few hundred rows, and reads only. The commit writes and may meet a large campus on a
-busy server, so it runs on the queue like the roster's, and is never retried.
+Both steps of an import run on the queue like the roster's (academy.cohorts.import_jobs): a
+large campus's file, or a slow server, never holds a web request. The check's result is the
+preview as plain data in the uploader's language; it names people by enrolment id only, so no
+name or e-mail sits in the job table. Neither step is retried: the queue delivers a job once.
 """
 
 from contextlib import nullcontext
@@ -11,12 +12,83 @@ from contextlib import nullcontext
 from flask import has_request_context
 from flask_babel import gettext as _
 
+from academy.exchange.reading import UnreadableFile
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
+from academy.labels import label_for
 from academy.models import User
 from academy.outcomes import importing, staging
 
 IMPORT_PURPOSE = "outcome_import"
+LISTED = 1000  # rows and problems kept in the preview; the counts cover the whole file
+
+
+def _gone() -> JobFailed:
+    return JobFailed(_("The file is no longer waiting to be imported: upload it again."))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
+    """The preview page's content as JSON-safe data, labels already in the job's language."""
+    problems = plan.problems
+    rows = []
+    for item in plan.rows[:LISTED]:
+        if item.enrolment is None or item.fields is None or item.action is None:
+            continue
+        current = item.current
+        rows.append({
+            "line": item.row.line,
+            "enrolment_id": item.enrolment.id,
+            "now_code": current.code.value if current else "U",
+            "now_label": str(label_for(current.verification)) if current else "",
+            "code": item.fields["code"].value,
+            "code_label": str(label_for(item.fields["code"])),
+            "employer": item.fields.get("employer") or "",
+            "verified": item.verified,
+            "action": item.action.value,
+            "notes": [str(note) for note in item.notes],
+        })  # fmt: skip
+    counts = plan.counts
+    return {
+        "file": filename,
+        "warnings": [str(warning) for warning in plan.parsed.warnings],
+        "problem_count": len(problems),
+        "problems": [
+            {
+                "line": p.line,
+                "column": p.column or "",
+                "message": str(p.message),
+                "value": _text(p.value),
+            }
+            for p in problems[:LISTED]
+        ],  # fmt: skip
+        "counts": {action.value: counts[action] for action in importing.ImportAction},
+        "rows": rows,
+    }
+
+
+@handler("outcome_check", time_limit=10 * 60)
+def check_outcomes(job: JobContext) -> dict:
+    """Read and check the staged file; writes nothing. An unreadable file fails the job with the
+    reader's message and is dropped (there is nothing to correct it from)."""
+    p = job.params
+    try:
+        staged = staging.load(p["token"], job.owner_id, IMPORT_PURPOSE)
+    except staging.StagedFileMissing:
+        raise _gone() from None
+    try:
+        plan = importing.plan_import(staged.data, p["campus_id"], job.progress)
+        return preview_of(plan, staged.filename)
+    except UnreadableFile as unreadable:
+        staging.discard(p["token"])
+        raise JobFailed(str(unreadable.args[0])) from None
+    finally:
+        db.session.rollback()  # the check only reads
 
 
 @handler("outcome_import", time_limit=20 * 60)
@@ -25,8 +97,7 @@ def commit_outcomes(job: JobContext) -> dict:
     try:
         staged = staging.load(p["token"], job.owner_id, IMPORT_PURPOSE)
     except staging.StagedFileMissing:
-        gone = _("The file is no longer waiting to be imported: upload it again.")
-        raise JobFailed(gone) from None
+        raise _gone() from None
     by = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(0, 1)
     try:

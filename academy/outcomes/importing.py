@@ -177,14 +177,17 @@ def _has_problem(row: ParsedRow, parsed: ParsedFile, key: str) -> bool:
     return any(p.column == header for p in row.problems)
 
 
-def plan_import(data: bytes, campus_id: int | None) -> ImportPlan:
-    """Read and check the whole file; UnreadableFile if it cannot be read at all."""
+def plan_import(data: bytes, campus_id: int | None, progress=None) -> ImportPlan:
+    """Read and check the whole file; UnreadableFile if it cannot be read at all. `progress`
+    (done, total) is told as rows are checked (the check job shows it)."""
     parsed = parse(data, OUTCOMES)
     codes = _aliases(list(OutcomeCode), EXTRA_CODE_WORDS)
     reasons = _aliases(list(ExclusionReason), EXTRA_REASON_WORDS)
     people = _people({r.values["email"] for r in parsed.rows if r.values.get("email")})
     planned = [PlannedRow(row) for row in parsed.rows]
-    for item in planned:
+    for number, item in enumerate(planned):
+        if progress is not None and number % 50 == 0:
+            progress(number, len(planned))
         row = item.row
         email = row.values.get("email")
         if email:
@@ -202,6 +205,8 @@ def plan_import(data: bytes, campus_id: int | None) -> ImportPlan:
             continue
         item.current = current.get(item.enrolment.id)
         item.action, item.notes = _action(item)
+    if progress is not None:
+        progress(len(planned), len(planned))
     return ImportPlan(parsed, planned)
 
 

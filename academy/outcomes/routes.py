@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from academy import audit, mail
@@ -23,7 +24,6 @@ from academy.accounts.routes import shown_links
 from academy.auth.access import get_campus_or_404, role_required
 from academy.clock import seoul_today
 from academy.exchange.formats import OUTCOMES
-from academy.exchange.reading import UnreadableFile
 from academy.exchange.writing import annotated_workbook, template_workbook
 from academy.extensions import db
 from academy.jobs import services as jobs
@@ -33,9 +33,11 @@ from academy.models import (
     Cohort,
     ContactChannel,
     ContactResult,
+    Enrolment,
     EvidenceKind,
     JobState,
     Role,
+    Trainee,
 )
 from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
 from academy.outcomes.access import (
@@ -417,35 +419,67 @@ def contacts(enrolment_id: int):
 @bp.route("/campuses/<int:campus_id>/import", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def import_outcomes(campus_id: int):
-    """Upload an outcome file: every problem by row and column, or a preview of the changes."""
+    """Upload an outcome file: it is staged and checked by a job; this page follows the job
+    (?job=) and shows every problem by row and column, or a preview of the changes."""
     campus = get_campus_or_404(campus_id)
     form = ImportUploadForm()
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
         if upload is None:
             form.file.errors.append(_("Choose a file to upload."))
         else:
-            data = upload.read()
-            try:
-                plan = importing.plan_import(data, campus.id)
-            except UnreadableFile as unreadable:
-                form.file.errors.append(str(unreadable.args[0]))
-            else:
-                filename = Path(upload.filename or "").name[:200]
-                token = staging.stage(data, current_user.id, filename, IMPORT_PURPOSE)
-                page = render_template(
-                    "outcomes/import_preview.html",
-                    campus=campus,
-                    plan=plan,
-                    token=token,
-                    filename=filename,
-                    commit_form=ImportCommitForm(formdata=None, token=token),
-                )
-                return page, 422 if plan.problems else 200
-    job = _import_job(request.args.get("job", type=int))
+            filename = Path(upload.filename or "").name[:200]
+            token = staging.stage(upload.read(), current_user.id, filename, IMPORT_PURPOSE)
+            params = {"token": token, "campus_id": campus.id}
+            job, status = _start_import_job("outcome_check", params)
+            if job is not None:
+                return redirect(url_for(".import_outcomes", campus_id=campus.id, job=job.id),
+                                code=303)  # fmt: skip
+            staging.discard(token)
+    job = _import_job(request.args.get("job", type=int), campus)
     page = render("outcomes/import.html", "outcomes/_import_job.html", campus=campus, form=form,
-                  job=job)  # fmt: skip
-    return page, 422 if _has_errors(form) else 200
+                  job=job, **_preview_of(job))  # fmt: skip
+    return page, 422 if _has_errors(form) else status
+
+
+def _start_import_job(kind: str, params: dict):
+    """(the job, 200), or (None, 429/503) with a message flashed when it could not start."""
+    try:
+        return jobs.start(kind, current_user, params, locale=jobs.request_locale()), 200
+    except jobs.JobLimitReached as limit:
+        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0]), "warning")  # fmt: skip
+        return None, 429
+    except jobs.QueueUnavailable:
+        flash(jobs.unavailable_message(), "danger")
+        return None, 503
+
+
+def _preview_of(job) -> dict:
+    """A finished check's preview: its rows with their enrolments (names are read now, not
+    kept in the job), and the form that commits the checked file."""
+    if job is None or job.kind != "outcome_check" or job.state != JobState.DONE:
+        return {}
+    preview = job.result or {}
+    ids = [row["enrolment_id"] for row in preview.get("rows", [])]
+    enrolments = {
+        e.id: e
+        for e in db.session.scalars(
+            sa.select(Enrolment)
+            .join(Enrolment.cohort)
+            .where(Enrolment.id.in_(ids), Cohort.campus_id == job.params["campus_id"])
+            .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
+                     selectinload(Enrolment.cohort))
+        )
+    }  # fmt: skip
+    token = job.params["token"]
+    return {
+        "preview": preview,
+        "enrolments": enrolments,
+        "token": token,
+        "commit_form": ImportCommitForm(formdata=None, token=token),
+    }
 
 
 def _reminder_job(job_id: int | None):
@@ -455,12 +489,14 @@ def _reminder_job(job_id: int | None):
     return job if job is not None and job.kind == "follow_up_reminders" else None
 
 
-def _import_job(job_id: int | None):
-    """The person's own outcome commit named in ?job=, to follow on the import page."""
+def _import_job(job_id: int | None, campus):
+    """The person's own outcome check or commit named in ?job=, for this campus."""
     if not job_id:
         return None
     job = jobs.owned_or_none(job_id, current_user)
-    return job if job is not None and job.kind == "outcome_import" else None
+    if job is None or job.kind not in ("outcome_check", "outcome_import"):
+        return None
+    return job if (job.params or {}).get("campus_id") == campus.id else None
 
 
 @bp.post("/campuses/<int:campus_id>/import/commit")
@@ -477,16 +513,10 @@ def import_commit(campus_id: int):
     except staging.StagedFileMissing:
         flash(_("The file is no longer waiting to be imported: upload it again."), "warning")
         return again
-    try:
-        params = {"token": form.token.data, "campus_id": campus.id,
-                  "ip_address": request.remote_addr}  # fmt: skip
-        job = jobs.start("outcome_import", current_user, params, locale=jobs.request_locale())
-    except jobs.JobLimitReached as limit:
-        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0]), "warning")  # fmt: skip
-        return again
-    except jobs.QueueUnavailable:
-        flash(jobs.unavailable_message(), "danger")
+    params = {"token": form.token.data, "campus_id": campus.id,
+              "ip_address": request.remote_addr}  # fmt: skip
+    job, _status = _start_import_job("outcome_import", params)
+    if job is None:
         return again
     return redirect(url_for(".import_outcomes", campus_id=campus.id, job=job.id), code=303)
 

@@ -385,6 +385,19 @@ def test_reminders_in_development_are_logged_shown_and_kept_as_contacts(client, 
     }  # fmt: skip
 
 
+def check_file(client, url, data: bytes, name: str = "hrd.xlsx"):
+    """Upload an outcome file: the request answers with the check's job; the page it names
+    shows the preview the job made."""
+    posted = client.post(url, data={"file": (io.BytesIO(data), name)},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert posted.status_code == 303 and "?job=" in posted.headers["Location"]
+    return client.get(posted.headers["Location"])
+
+
+def token_in(html: str) -> str:
+    return html.split('name="token" type="hidden" value="')[1].split('"')[0]
+
+
 def outcome_file(rows) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.active.append(["이메일", "결과", "시작일", "기관명", "고용보험", "검증"])
@@ -402,14 +415,14 @@ def test_import_preview_then_commit(client, coordinator, db):
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
 
-    preview = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
-                          content_type="multipart/form-data")  # fmt: skip
+    preview = check_file(client, url, data)
 
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert enrolment.trainee.user.name in html and "새 버전" in html
+    assert enrolment.cohort.code in html and "한빛소프트" in html
     assert records(db) == []  # nothing before the commit
-    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    token = token_in(html)
     committed = client.post(f"{url}/commit", data={"token": token})
     assert committed.status_code == 303
     (record,) = records(db)
@@ -423,11 +436,10 @@ def test_import_with_bad_rows_shows_them_and_offers_the_marked_copy(client, coor
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     data = outcome_file([["ghost@example.com", "E7", None, None, None, None]])
 
-    preview = client.post(url, data={"file": (io.BytesIO(data), "bad.xlsx")},
-                          content_type="multipart/form-data")  # fmt: skip
+    preview = check_file(client, url, data, "bad.xlsx")
 
     html = preview.get_data(as_text=True)
-    assert preview.status_code == 422
+    assert "import/commit" not in html and 'name="token"' not in html  # nothing to commit
     assert "캠퍼스의 교육생이 아닙니다" in html and "E7" in html
     (link,) = [href for href in re.findall(r'href="([^"]+)"', html) if "problems.xlsx" in href]
     copy = client.get(link)
@@ -442,9 +454,7 @@ def test_a_staged_import_is_tied_to_the_user_who_uploaded_it(app, client, coordi
     db.session.commit()
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     data = outcome_file([[enrolment.trainee.user.email, "S1", None, None, None, None]])
-    html = client.post(url, data={"file": (io.BytesIO(data), "a.xlsx")},
-                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
-    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    token = token_in(check_file(client, url, data, "a.xlsx").get_data(as_text=True))
 
     colleague = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus,
                                       password_hash=coordinator.password_hash)  # fmt: skip
@@ -460,11 +470,17 @@ def test_a_staged_import_is_tied_to_the_user_who_uploaded_it(app, client, coordi
     assert records(db) == []
 
 
-def test_an_unreadable_upload_is_refused_in_the_users_language(client, coordinator):
-    response = client.post(f"/outcomes/campuses/{coordinator.campus_id}/import",
-                           data={"file": (io.BytesIO(b""), "empty.csv")},
-                           content_type="multipart/form-data")  # fmt: skip
-    assert response.status_code == 422
+def test_an_unreadable_upload_is_refused_in_the_users_language(client, coordinator, db):
+    from academy.models import Job, JobState
+
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    page = check_file(client, url, b"\x00\x01 not a spreadsheet", "empty.xlsx")
+    job = db.session.scalars(sa.select(Job)).one()
+    assert (job.kind, job.state) == ("outcome_check", JobState.FAILED)
+    html = page.get_data(as_text=True)
+    assert "notice--danger" in html and job.message in html
+    assert "Something went wrong" not in job.message and "문제가 생겼" not in job.message
+    assert 'name="token"' not in html
 
 
 def test_the_template_reads_back_as_an_outcome_file(client, coordinator):
@@ -530,11 +546,9 @@ def test_the_commit_runs_as_a_job_and_the_page_shows_what_it_saved(client, coord
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     email = enrolment.trainee.user.email
     data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
-    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
-                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
-    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    token = token_in(check_file(client, url, data).get_data(as_text=True))
     committed = client.post(f"{url}/commit", data={"token": token})
-    job = db.session.scalars(sa.select(Job)).one()
+    job = db.session.scalars(sa.select(Job).where(Job.kind == "outcome_import")).one()
     assert committed.headers["Location"].endswith(f"?job={job.id}")
     assert (job.kind, job.state, job.owner_id) == ("outcome_import", JobState.DONE,
                                                    coordinator.id)  # fmt: skip
@@ -555,13 +569,11 @@ def test_a_commit_whose_data_changed_since_the_preview_fails_and_saves_nothing(
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     email = enrolment.trainee.user.email
     data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
-    html = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
-                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
-    token = html.split('name="token" type="hidden" value="')[1].split('"')[0]
+    token = token_in(check_file(client, url, data).get_data(as_text=True))
     db.session.delete(db.session.get(Enrolment, enrolment.id))  # gone since the preview
     db.session.commit()
     committed = client.post(f"{url}/commit", data={"token": token})
-    job = db.session.scalars(sa.select(Job)).one()
+    job = db.session.scalars(sa.select(Job).where(Job.kind == "outcome_import")).one()
     assert job.state == JobState.FAILED and "다시" in job.message
     assert "notice--danger" in client.get(committed.headers["Location"]).get_data(as_text=True)
     assert records(db) == []
@@ -600,3 +612,76 @@ def test_reminders_still_sending_are_announced_and_their_result_shown_once_done(
     shown = client.get(finished.headers["Location"]).get_data(as_text=True)
     assert "2명" in shown or "2" in shown
     assert "김민수" in shown
+
+
+@pytest.fixture
+def queue_held(app):
+    """The app's real queue (its SQLite file) with no worker taking jobs: what is queued waits
+    until the test runs it as the worker would."""
+    from academy.jobs import queue
+
+    app.config.update(QUEUE_IMMEDIATE=False)
+    queue.configure(app)
+    yield queue.huey
+    app.config.update(QUEUE_IMMEDIATE=True)
+    queue.configure(app)
+
+
+def test_the_check_runs_on_the_queue_and_the_preview_comes_from_its_result(
+    app, client, coordinator, db, queue_held
+):
+    import json
+
+    from academy.jobs import services as jobs
+    from academy.models import Job, JobState
+
+    enrolment = completed_enrolment(campus=coordinator.campus)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/import"
+    email = enrolment.trainee.user.email
+    data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
+    posted = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert posted.status_code == 303
+    job = db.session.scalars(sa.select(Job)).one()
+    assert posted.headers["Location"].endswith(f"?job={job.id}")
+    assert (job.kind, job.state, job.result) == ("outcome_check", JobState.QUEUED, None)
+    assert queue_held.pending_count() == 1  # handed to the queue, not run by the request
+
+    waiting = client.get(posted.headers["Location"], headers={"HX-Request": "true"})
+    html = waiting.get_data(as_text=True)
+    assert "<html" not in html and 'hx-trigger="every 1s"' in html
+    assert 'name="token"' not in html and enrolment.trainee.user.name not in html
+
+    task = queue_held.dequeue()
+    queue_held.execute(task)  # as the worker does
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.state == JobState.DONE
+    assert job.result["counts"]["new"] == 1 and job.result["file"] == "hrd.xlsx"
+    # The result names people by enrolment id: no name or e-mail is kept in the job table.
+    kept = json.dumps(job.result, ensure_ascii=False)
+    assert email not in kept and enrolment.trainee.user.name not in kept
+    done = client.get(posted.headers["Location"], headers={"HX-Request": "true"})
+    html = done.get_data(as_text=True)
+    assert "every 1s" not in html and enrolment.trainee.user.name in html
+    assert "새 버전" in html and token_in(html) == job.params["token"]
+    jobs.run(job.id)  # a second delivery runs nothing
+    assert records(db) == []
+
+
+def test_a_check_is_shown_only_on_the_campus_it_was_made_for(client, coordinator, db):
+    from academy.models import Job, JobState
+
+    other = factories.CampusFactory()
+    db.session.flush()
+    result = {"file": "x.xlsx", "warnings": [], "problem_count": 0, "problems": [],
+              "counts": {"new": 7}, "rows": []}  # fmt: skip
+    job = Job(kind="outcome_check", owner_id=coordinator.id, result=result,
+              params={"token": "t" * 32, "campus_id": other.id}, time_limit_seconds=60,
+              state=JobState.DONE)  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "x.xlsx" not in html and 'name="token"' not in html
