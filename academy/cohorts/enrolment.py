@@ -390,16 +390,21 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
                             first=enrolment.enrolled_on.isoformat(),
                             last=cohort.ends_on.isoformat())]}
         )  # fmt: skip
-    enrolment.status = (
-        EnrolmentStatus.EARLY_EMPLOYED if early_employment else EnrolmentStatus.WITHDRAWN
-    )
-    enrolment.left_on = left_on
+    status = EnrolmentStatus.EARLY_EMPLOYED if early_employment else EnrolmentStatus.WITHDRAWN
+    return _vacate(enrolment, status, left_on, by)
+
+
+def _vacate(enrolment: Enrolment, status: EnrolmentStatus, on: date, by) -> Departure:
+    """The place is freed on `on`: the waitlist moves up, and the change is on the record."""
+    cohort = enrolment.cohort
+    enrolment.status = status
+    enrolment.left_on = on
     db.session.flush()
     promoted = promote_waitlisted(cohort)
     db.session.add(
         AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
                   subject_type="enrolment", subject_id=enrolment.id,
-                  detail=f"cohort {cohort.code}: {enrolment.status.value} on {left_on}; "
+                  detail=f"cohort {cohort.code}: {status.value} on {on}; "
                          f"promoted {[e.id for e in promoted]}")
     )  # fmt: skip
     db.session.commit()
@@ -439,15 +444,4 @@ def cancel(enrolment: Enrolment, on: date, by: User | None) -> Departure:
                             first=enrolment.enrolled_on.isoformat(), last=deadline.isoformat(),
                             days=cohort.course.cancellation_grace_days)]}
         )  # fmt: skip
-    enrolment.status = EnrolmentStatus.CANCELLED
-    enrolment.left_on = on
-    db.session.flush()
-    promoted = promote_waitlisted(cohort)
-    db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
-                  subject_type="enrolment", subject_id=enrolment.id,
-                  detail=f"cohort {cohort.code}: cancelled on {on}; "
-                         f"promoted {[e.id for e in promoted]}")
-    )  # fmt: skip
-    db.session.commit()
-    return Departure(enrolment, promoted)
+    return _vacate(enrolment, EnrolmentStatus.CANCELLED, on, by)
