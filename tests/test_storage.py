@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from academy import storage
 from academy.models import CareerPeriod, Role
 from tests.conftest import count_rows
+from tests.factories import EVIDENCE_PDF
 from tests.s3 import s3_settings
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF  # a PDF that parses: evidence is checked by structure
 
 
 @contextmanager

@@ -29,13 +29,14 @@ from academy.extensions import db
 from academy.models import ArchivedReport, Campus, Cohort, Course, Enrolment, Level, Role, User
 from tests.conftest import TEST_PASSWORD
 from tests.databases import config_for, preserve_logging
+from tests.factories import EVIDENCE_PDF
 from tests.jobs.worker_process import rebind
 from tests.s3 import free_port, s3_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REDIS_URL = "redis://127.0.0.1:6379/0"
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF  # a PDF that parses: evidence is checked by structure
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                   r'type="hidden" name="csrf_token" value="([^"]+)"')  # fmt: skip
 
