@@ -239,7 +239,9 @@ def test_named_lists_need_a_reason_and_are_logged(client, login_as, db):
     row = db.session.scalars(sa.select(ArchivedReport)).one()
     assert row.includes_personal_data and row.reason == "장학금 지급 확인"
     actions = db.session.scalars(
-        sa.select(AccessLog.action).where(AccessLog.subject_type == "archived_report")
+        sa.select(AccessLog.action)
+        .where(AccessLog.subject_type == "archived_report")
+        .order_by(AccessLog.seq)
     ).all()
     assert actions == [AccessAction.EXPORT, AccessAction.DOWNLOAD]
 
