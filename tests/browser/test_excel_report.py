@@ -15,8 +15,12 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 def test_the_official_downloads_a_clean_excel_report(page):
     demo_sign_in(page, DEMO_LOGINS["official"])
     page.goto("/dashboard/")
+    # The report is made by a background job; the page offers the file when it is ready.
+    page.locator("form[action='/reports/'] button", has_text="엑셀").click(timeout=90_000)
+    ready = page.locator("a[data-report-ready]")
+    ready.wait_for(timeout=90_000)
     with page.expect_download(timeout=90_000) as download_info:
-        page.locator("form[action='/reports/'] button", has_text="엑셀").click(timeout=90_000)
+        ready.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
