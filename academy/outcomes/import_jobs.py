@@ -137,8 +137,7 @@ def send_reminders(job: JobContext) -> dict:
     )
     with context:
         try:
-            result = services.send_reminders(p["campus_id"], p["enrolment_ids"], by,
-                                             p.get("ip_address"))  # fmt: skip
+            result = services.send_reminders(p["campus_id"], p["enrolment_ids"], by)
         except mail.MailNotConfigured as error:
             raise JobFailed(str(error.args[0])) from None
     return {
