@@ -12,12 +12,13 @@ from contextlib import nullcontext
 from flask import has_request_context
 from flask_babel import gettext as _
 
+from academy import staging
 from academy.exchange.reading import UnreadableFile
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
 from academy.labels import label_for
 from academy.models import User
-from academy.outcomes import importing, staging
+from academy.outcomes import importing
 
 IMPORT_PURPOSE = "outcome_import"
 LISTED = 1000  # rows and problems kept in the preview; the counts cover the whole file

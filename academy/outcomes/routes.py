@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from academy import audit, mail
+from academy import audit, mail, staging
 from academy.accounts.routes import shown_links
 from academy.auth.access import get_campus_or_404, role_required
 from academy.clock import seoul_today
@@ -39,7 +39,7 @@ from academy.models import (
     Role,
     Trainee,
 )
-from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
+from academy.outcomes import bp, import_jobs, importing, services  # noqa: F401
 from academy.outcomes.access import (
     get_enrolment_or_404,
     get_evidence_or_404,
