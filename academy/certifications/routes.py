@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import audit
-from academy.auth.access import get_cohort_or_404, role_required
+from academy.auth.access import get_cohort_or_404, own_campus_id, role_required
 from academy.certifications import bp, services
 from academy.certifications.access import get_attempt_or_404
 from academy.certifications.forms import (
@@ -35,7 +35,7 @@ def _render_index(form: CertificationForm | None = None):
     )
     year = filters.year.data if filters.year.data in years else services.default_year()
     filters.year.data = year
-    campus_id = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    campus_id = own_campus_id()
     catalogue = services.catalogue()
     rows = services.pass_rate_rows(by, year, campus_id) if staff else []
     by_certification = (

@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from academy import audit
-from academy.auth.access import get_campus_or_404, get_cohort_or_404, role_required
+from academy.auth.access import get_campus_or_404, get_cohort_or_404, own_campus_id, role_required
 from academy.clock import seoul_today
 from academy.cohorts import bp, services
 from academy.cohorts.access import get_course_or_404, get_enrolment_or_404, get_session_or_404
@@ -95,7 +95,7 @@ def index():
             return None
         return enum_cls(value) if enum_cls else value
 
-    own_campus = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    own_campus = own_campus_id()
     state = chosen("state")
     page = services.cohort_page(
         campus_id=own_campus,

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from academy import audit
 from academy.accounts.routes import shown_links
-from academy.auth.access import get_cohort_or_404, role_required
+from academy.auth.access import get_cohort_or_404, own_campus_id, role_required
 from academy.clock import seoul_today
 from academy.extensions import db
 from academy.instructors import bp, services
@@ -91,7 +91,7 @@ def index():
     """Instructors with their verified experience today and who qualifies; a coordinator sees
     their campus, officials every campus."""
     campuses = []
-    campus_id = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    campus_id = own_campus_id()
     if campus_id is None:
         campuses = db.session.scalars(db.select(Campus).order_by(Campus.kind, Campus.name)).all()
     form = ListFilterForm(request.args, campuses=campuses)
