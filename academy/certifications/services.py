@@ -19,8 +19,6 @@ from academy.extensions import db
 from academy.kpi.certifications import AttemptCounts
 from academy.models import (
     NEVER_STARTED,
-    AccessAction,
-    AccessLog,
     Campus,
     Certification,
     CertificationKind,
@@ -120,14 +118,6 @@ def record_mock_exam(trainee_id: int, certification_id: int, taken_on: date, sco
     db.session.add(
         MockExam(trainee_id=trainee_id, certification_id=certification_id, taken_on=taken_on,
                  score=score)
-    )  # fmt: skip
-    db.session.commit()
-
-
-def log_evidence_download(by: User, attempt: ExamAttempt, ip_address: str | None) -> None:
-    db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="exam_attempt",
-                  subject_id=attempt.id, ip_address=ip_address)
     )  # fmt: skip
     db.session.commit()
 

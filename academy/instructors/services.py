@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
+from academy import audit
 from academy.extensions import db
 from academy.formatting import day
 from academy.models import (
     AccessAction,
-    AccessLog,
     AssignmentRole,
     CareerField,
     CareerPeriod,
@@ -262,20 +262,12 @@ def verify_career(period: CareerPeriod, by: User, ip_address: str | None = None)
     ).rowcount
     if updated:
         db.session.add(
-            AccessLog(user_id=by.id, action=AccessAction.UPDATE, subject_type="career_period",
-                      subject_id=period.id, ip_address=ip_address, detail="verified")
+            audit.entry(AccessAction.UPDATE, subject=("career_period", period.id), by=by,
+                        ip_address=ip_address, detail="verified")
         )  # fmt: skip
     db.session.commit()
     db.session.refresh(period)
     return bool(updated)
-
-
-def log_evidence_download(by: User, period: CareerPeriod, ip_address: str | None) -> None:
-    db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="career_period",
-                  subject_id=period.id, ip_address=ip_address)
-    )  # fmt: skip
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from academy import mail
+from academy import audit, mail
 from academy.clock import SEOUL, seoul_today
 from academy.cohorts.services import current_outcomes
 from academy.extensions import db
 from academy.models import (
     AccessAction,
-    AccessLog,
     Cohort,
     ContactAttempt,
     ContactChannel,
@@ -213,8 +212,8 @@ def default_evidence_kind(code: OutcomeCode) -> EvidenceKind:
 def _log(by: User | None, action: AccessAction, subject: str, subject_id: int | None,
          ip_address: str | None, detail: str | None = None) -> None:  # fmt: skip
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=action, subject_type=subject,
-                  subject_id=subject_id, ip_address=ip_address, detail=detail)
+        audit.entry(action, subject=(subject, subject_id), by=by, ip_address=ip_address,
+                    detail=detail)
     )  # fmt: skip
 
 
