@@ -12,6 +12,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from academy import audit
 from academy.audit import role_change
 from academy.auth.passwords import hash_password, verify_password
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import (
     AccessAction,
@@ -30,7 +31,7 @@ MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; the cap only bounds hash
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
-class AccountError(ValueError):
+class AccountError(RuleRefused):
     """A rule refused the account change; the message is for the person who asked."""
 
 

@@ -14,6 +14,7 @@ from academy.certifications.forms import (
     ResultForm,
 )
 from academy.clock import seoul_today
+from academy.errors import return_on_refusal
 from academy.kpi.certifications import AttemptCounts
 from academy.models import AccessAction, ExamResult, Role
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
@@ -131,18 +132,17 @@ def record_attempt():
 def update_result(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
     form = ResultForm()
-    if form.validate_on_submit():
-        try:
-            services.update_result(attempt, ExamResult(form.result.data), form.evidence.data)
-        except UploadRejected as rejected:
-            flash(str(rejected), "danger")
-        else:
-            flash(_("Result saved for %(name)s.", name=attempt.certification.name), "success")
     if current_user.role == Role.TRAINEE:
-        return redirect(url_for(".mine"), code=303)
-    if attempt.cohort_id:
-        return redirect(url_for(".cohort", cohort_id=attempt.cohort_id), code=303)
-    return redirect(url_for(".index"), code=303)
+        back = url_for(".mine")
+    elif attempt.cohort_id:
+        back = url_for(".cohort", cohort_id=attempt.cohort_id)
+    else:
+        back = url_for(".index")
+    if form.validate_on_submit():
+        return_on_refusal(back)
+        services.update_result(attempt, ExamResult(form.result.data), form.evidence.data)
+        flash(_("Result saved for %(name)s.", name=attempt.certification.name), "success")
+    return redirect(back, code=303)
 
 
 @bp.get("/attempts/<int:attempt_id>/evidence")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from academy.clock import seoul_today
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.certifications import AttemptCounts
 from academy.models import (
@@ -34,8 +35,8 @@ from academy.models import (
 from academy.uploads import delete_upload, store_upload
 
 
-class CertificationError(Exception):
-    """Refused; the message is for the user."""
+class CertificationError(RuleRefused):
+    """A certification rule refused the request."""
 
 
 def catalogue() -> list[Certification]:

@@ -17,6 +17,7 @@ from academy import audit
 from academy.clock import seoul_today
 from academy.cohorts.attendance import final_rates
 from academy.cohorts.services import rules_for
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, meets_threshold
 from academy.locking import lock_row
@@ -34,8 +35,8 @@ from academy.models import (
 MIN_REASON_LENGTH = 10
 
 
-class CompletionRefused(ValueError):
-    """args[0] is a translatable reason."""
+class CompletionRefused(RuleRefused):
+    """A completion rule refused closing the cohort or changing a result."""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from academy import audit
 from academy.audit import role_change
 from academy.clock import seoul_today
 from academy.cohorts.planning import seats_taken
+from academy.errors import FieldsRefused
 from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
@@ -45,15 +46,9 @@ CHUNK = 1000
 Errors = dict[str, list[object]]
 
 
-class EnrolmentRefused(ValueError):
-    """`errors` maps a form field (or "" for the whole form) to translatable reasons."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-    def messages(self) -> list[str]:
-        return [str(message) for messages in self.errors.values() for message in messages]
+class EnrolmentRefused(FieldsRefused):
+    """An enrolment rule refused: `errors` maps a form field (or "" for the whole form) to
+    translatable reasons."""
 
 
 @dataclass

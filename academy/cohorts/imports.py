@@ -45,6 +45,7 @@ from academy.cohorts.enrolment import (
     roster_statuses,
 )
 from academy.cohorts.planning import seats_taken
+from academy.errors import RuleRefused
 from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow, Problem, UnreadableFile, parse
 from academy.exchange.wide import NotWide, parse_wide
@@ -78,8 +79,8 @@ def sorted_problems(parsed: ParsedFile) -> list:
     return sorted(parsed.problems, key=lambda p: (p.line, order.get(p.column, len(order))))
 
 
-class ImportRefused(ValueError):
-    """The file cannot be imported into this cohort at all; args[0] is a translatable reason."""
+class ImportRefused(RuleRefused):
+    """The file cannot be imported into this cohort at all."""
 
 
 # Roster -----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from academy.cohorts.planning import (
     update_cohort,
     update_course,
 )
+from academy.errors import return_on_refusal
 from academy.extensions import db
 from academy.instructors.services import assignment_panel
 from academy.labels import label_for
@@ -326,13 +327,11 @@ def remove_session_day(cohort_id: int, session_id: int):
     if not form.validate_on_submit():
         abort(400)
     day = session.held_on
-    try:
-        remove_session(session)
-    except SessionRefused as refused:
-        flash(str(refused.args[0]), "danger")
-    else:
-        flash(_("The session on %(day)s was removed.", day=day.isoformat()), "success")
-    return redirect(url_for(".sessions", cohort_id=cohort.id), code=303)
+    back = url_for(".sessions", cohort_id=cohort.id)
+    return_on_refusal(back)
+    remove_session(session)
+    flash(_("The session on %(day)s was removed.", day=day.isoformat()), "success")
+    return redirect(back, code=303)
 
 
 # Closing and overrides ------------------------------------------------------------------------

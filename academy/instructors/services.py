@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
 from academy import audit
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.formatting import day
 from academy.models import (
@@ -134,7 +135,7 @@ def describe_experience(experience: Experience) -> str:
              months=experience.shortfall_months)  # fmt: skip
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(RuleRefused):
     """The assignment was refused; the message says why, in the user's language."""
 
 
@@ -239,7 +240,7 @@ def add_career(instructor: Instructor, data: dict, evidence: FileStorage | None)
     return period
 
 
-class CareerLocked(Exception):
+class CareerLocked(RuleRefused):
     """A verified period is part of the record; only the coordinator's check could change it."""
 
 

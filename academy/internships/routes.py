@@ -5,6 +5,7 @@ from flask_login import current_user
 from academy import audit
 from academy.auth.access import own_campus_id, role_required
 from academy.certifications.services import cohort_on
+from academy.errors import return_on_refusal
 from academy.extensions import db
 from academy.internships import bp, services
 from academy.internships.forms import (
@@ -186,14 +187,12 @@ def update_placement(placement_id: int):
     """Move a placement on: planned → ongoing → finished, or dropped, with its end date."""
     placement = get_placement_or_404(placement_id)
     form = PlacementStatusForm()
+    back = url_for(".index", year=placement.starts_on.year)
     if form.validate_on_submit():
-        try:
-            services.update_placement(placement, PlacementStatus(form.status.data),
-                                      form.ends_on.data)  # fmt: skip
-        except services.InternshipError as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Placement updated."), "success")
+        return_on_refusal(back)
+        services.update_placement(placement, PlacementStatus(form.status.data),
+                                  form.ends_on.data)  # fmt: skip
+        flash(_("Placement updated."), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-    return redirect(url_for(".index", year=placement.starts_on.year), code=303)
+    return redirect(back, code=303)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from academy import audit, mail
 from academy.clock import SEOUL, seoul_today
 from academy.cohorts.services import current_outcomes
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import (
     AccessAction,
@@ -81,8 +82,8 @@ FIELDS = (
 )
 
 
-class OutcomeRefused(ValueError):
-    """A rule refused the change; args[0] is a translatable message for the person who asked."""
+class OutcomeRefused(RuleRefused):
+    """An outcome rule refused the change."""
 
 
 class Situation(enum.StrEnum):
@@ -744,8 +745,7 @@ class ReminderResult:
     shown_links: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def send_reminders(campus_id: int, enrolment_ids: Sequence[int], by: User,
-                   ip_address: str | None = None) -> ReminderResult:  # fmt: skip
+def send_reminders(campus_id: int, enrolment_ids: Sequence[int], by: User) -> ReminderResult:
     """E-mail each chosen completer a reminder to report their outcome, and keep each e-mail as
     a contact attempt. Someone who never activated their account gets a fresh activation link
     in the same e-mail; the others a link to their record."""

@@ -23,6 +23,7 @@ from academy import audit
 from academy.certifications.services import cohort_on
 from academy.clock import seoul_today
 from academy.cohorts.services import current_outcomes
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.formatting import won
 from academy.kpi.subsidies import SubsidyTotals
@@ -64,8 +65,8 @@ from academy.uploads import delete_upload, store_upload
 ROUNDS_FROM_YEAR = 2026
 
 
-class SubsidyError(Exception):
-    """Refused; the message is for the user."""
+class SubsidyError(RuleRefused):
+    """A subsidy rule refused the request."""
 
 
 class Ineligible(SubsidyError):
