@@ -2,7 +2,6 @@
 
 import os
 import secrets
-import sys
 
 from flask import Flask
 
@@ -70,10 +69,21 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 def _running_a_cli_command() -> bool:
-    """True inside a `flask <command>` other than `flask run`, which serves pages."""
+    """True while the flask command line loads the app for a command other than `flask run`,
+    which serves pages. Decided by the click command being invoked, not by the words on the
+    command line: `flask academy import run.csv` is a command, and gunicorn has no click context.
+    """
     import click
+    from flask.cli import run_command
 
-    return click.get_current_context(silent=True) is not None and "run" not in sys.argv[1:]
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return False
+    while context is not None:
+        if context.command is run_command:
+            return False
+        context = context.parent
+    return True
 
 
 def register_extensions(app: Flask) -> None:

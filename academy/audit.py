@@ -220,9 +220,12 @@ def entry(
     detail: str | dict | None = None,
     by: User | None = None,
     ip_address: str | None = None,
+    by_id: int | None = None,
 ) -> AccessLog:
     """An unsaved entry. `subject` is a model instance, a (type, id) pair or a type name;
-    `trainee_ids` lists everyone a page showed (one entry per page, not one per person)."""
+    `trainee_ids` lists everyone a page showed (one entry per page, not one per person).
+    `by_id` names the actor for a caller that holds only the account's id (the e-mail and role
+    are read when the entry is written)."""
     subject_type, subject_id = _subject(subject)
     if trainee_ids is not None:
         ids = sorted(set(trainee_ids))
@@ -231,7 +234,7 @@ def entry(
             trainee_id = ids[0]
     if isinstance(detail, dict):
         detail = canonical(detail).decode()
-    if by is None and has_request_context() and current_user.is_authenticated:
+    if by is None and by_id is None and has_request_context() and current_user.is_authenticated:
         by = current_user
     if ip_address is None and has_request_context():
         ip_address = request.remote_addr
@@ -242,7 +245,7 @@ def entry(
         trainee_id=trainee_id,
         reason=reason[:MAX_REASON] if reason else None,
         detail=detail,
-        user_id=by.id if by is not None else None,
+        user_id=by.id if by is not None else by_id,
         actor_email=by.email if by is not None else None,
         actor_role=str(by.role.value) if by is not None else None,
         ip_address=ip_address,

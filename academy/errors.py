@@ -5,19 +5,82 @@ answering in the middle of a request (a restart, a failover, a terminated connec
 that times out) is a 503 "try again shortly" page instead: the request's transaction is rolled
 back, so none of its writes stay; SQLAlchemy drops the broken connection, and pool_pre_ping
 (config.Config) tests each pooled one before use, so the next request gets a working one.
+
+A rule of the domain that says no raises RuleRefused (a subclass per domain): a route that shows
+the reason on its form catches it; any other reaches render_refusal, one handler for the page,
+the htmx fragment and the API.
 """
 
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
+from flask_babel import LazyString
 
 from academy.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
 PAGES = (400, 403, 404, 405, 413, 429, 500, 503)
+REFUSED = 422
 RETRY_AFTER_SECONDS = 30
+
+
+class RuleRefused(Exception):
+    """A rule of the domain said no. The services raise it (or a subclass naming the rule's
+    domain); the person who asked reads `message`, translatable and in their language.
+
+    `field` names the form field the message belongs to (None: the whole form), for routes that
+    show it on their form again; any other refusal reaches one handler (render_refusal), which
+    answers with `status`.
+    """
+
+    status = REFUSED
+
+    def __init__(self, message, field: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+
+class FieldsRefused(RuleRefused):
+    """Refused for reasons on several form fields: `errors` maps a field (or "" for the whole
+    form) to translatable reasons."""
+
+    def __init__(self, errors: dict[str, list]) -> None:
+        # Lazy: the reasons are translated when shown, in the language of whoever reads them.
+        super().__init__(LazyString(lambda: " ".join(self.messages())))
+        self.errors = errors
+
+    def messages(self) -> list[str]:
+        return [str(message) for messages in self.errors.values() for message in messages]
+
+
+def return_on_refusal(url: str, category: str = "danger") -> None:
+    """A refusal in the rest of this request flashes its message and goes back to `url` (303),
+    as the action's success does: for actions that are a button on a page, not a form."""
+    g.refusal_return = (url, category)
+
+
+def render_refusal(refused: RuleRefused):
+    """A refusal no route showed on its own form: the request's writes are undone, and the
+    message reaches the person as JSON (the API), a notice fragment (htmx) or a page."""
+    from academy.web import render
+
+    db.session.rollback()
+    message = str(refused.message)
+    if request.blueprint == "api":
+        return jsonify(error=message), refused.status
+    back = g.pop("refusal_return", None)
+    if back is not None:
+        url, category = back
+        flash(message, category)
+        return redirect(url, code=303)
+    page = render("errors/error.html", "errors/_refusal.html", code=refused.status,
+                  message=message, refused=True)  # fmt: skip
+    return page, refused.status
 
 
 def render_error(error):
@@ -76,6 +139,7 @@ def register(app: Flask) -> None:
     from academy.storage import StorageUnavailable
 
     app.register_error_handler(StorageUnavailable, storage_unavailable)
+    app.register_error_handler(RuleRefused, render_refusal)
     for code in PAGES:
         app.register_error_handler(code, render_error)
     # Connection lost or refused, lock or statement timeout: the database, not the request.

@@ -108,10 +108,6 @@ def particle(word: str, pair: str) -> str:
     return after_consonant if final else after_vowel
 
 
-def with_particle(word: str, pair: str) -> str:
-    return f"{word}{particle(word, pair)}"
-
-
 def _resolve(text: str) -> str:
     if "(" not in text:
         return text

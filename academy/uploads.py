@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from academy import storage
+from academy.errors import RuleRefused
 
 # Signatures of the evidence types accepted: documents as PDF, photos from a phone.
 SIGNATURES: dict[str, tuple[str, str]] = {
@@ -27,7 +28,7 @@ SIGNATURES: dict[str, tuple[str, str]] = {
 EVIDENCE_TYPES = ("pdf", "png", "jpeg", "webp", "heic")
 
 
-class UploadRejected(ValueError):
+class UploadRejected(RuleRefused):
     """The file was refused; the message is for the person who sent it."""
 
 

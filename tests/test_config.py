@@ -1,4 +1,8 @@
+import sys
+
+import click
 import pytest
+from flask.cli import FlaskGroup, run_command
 
 from academy import create_app
 from config import Config
@@ -39,6 +43,32 @@ def _production(monkeypatch, tmp_path, **settings) -> Config:
     for name, value in settings.items():
         setattr(config, name, value)
     return config
+
+
+def _flask_command(command: click.Command):
+    """The click contexts the flask command line holds while it loads the app for `command`."""
+    group = click.Context(FlaskGroup(), info_name="flask")
+    return group, click.Context(command, parent=group, info_name=command.name)
+
+
+def test_flask_run_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    """`flask run` serves pages: it must not sign cookies with a throwaway key."""
+    config = _production(monkeypatch, tmp_path, SECRET_KEY=None)
+    group, run = _flask_command(run_command)
+    with group, run, pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_an_operator_command_with_run_among_its_arguments_starts_without_a_secret_key(
+    monkeypatch, tmp_path
+):
+    """Whether the app serves pages is the command's to say, not the words on the command line."""
+    monkeypatch.setattr(sys, "argv", ["flask", "academy", "import", "run"])
+    config = _production(monkeypatch, tmp_path, SECRET_KEY=None)
+    group, command = _flask_command(click.Command("import"))
+    with group, command:
+        app = create_app(config)
+    assert app.config["SECRET_KEY"]
 
 
 @pytest.mark.parametrize("base", [None, "", "http://academy.example", "https://", "evil.example"])

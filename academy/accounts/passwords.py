@@ -23,6 +23,7 @@ from academy.auth import two_factor
 from academy.auth.passwords import hash_password, verify_password
 from academy.auth.services import AccountError, check_password_rules, find_user
 from academy.auth.session import end_all_sessions
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import AccessAction, LinkPurpose, User
 
@@ -66,10 +67,8 @@ def request_reset(email: str, ip_address: str | None = None) -> mail.Delivery | 
     return delivery
 
 
-class ResetRefused(ValueError):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
+class ResetRefused(RuleRefused):
+    """A password reset link cannot be sent for this account."""
 
 
 def send_reset(account: User, by: User, reason: str, ip_address: str | None = None):
@@ -106,17 +105,17 @@ def change_password(user: User, change: PasswordChange, ip_address: str | None =
     """The signed-in person's own new password. Raises AccountError naming the field at fault
     (as `field`), writing nothing. Returns the new session key: every other session ends."""
     if not verify_password(user.password_hash, change.current):
-        raise FieldError("current", _l("The current password is not correct."))
+        raise FieldError(_l("The current password is not correct."), "current")
     if needs_code(user) and not two_factor.verify_fresh_code(user, change.code or ""):
         raise FieldError(
-            "code", _l("The code is not correct. Enter the 6-digit code your app shows now.")
+            _l("The code is not correct. Enter the 6-digit code your app shows now."), "code"
         )
     if verify_password(user.password_hash, change.new):
-        raise FieldError("password", _l("Choose a password different from the current one."))
+        raise FieldError(_l("Choose a password different from the current one."), "password")
     try:
         check_password_rules(change.new, (user.email, user.name))
     except AccountError as refused:
-        raise FieldError("password", str(refused)) from None
+        raise FieldError(str(refused), "password") from None
     user.password_hash = hash_password(change.new)
     end_all_sessions(user)
     db.session.add(
@@ -128,10 +127,7 @@ def change_password(user: User, change: PasswordChange, ip_address: str | None =
 
 
 class FieldError(AccountError):
-    def __init__(self, field: str, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+    """A password change refused for what one field of the form holds (`field` is required)."""
 
 
 def changed_mail(user: User) -> mail.Mail:

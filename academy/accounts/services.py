@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from academy import mail
+from academy import audit, mail
 from academy.auth.passwords import hash_password
 from academy.auth.services import check_password_rules
 from academy.auth.session import end_all_sessions
@@ -29,7 +29,6 @@ from academy.labels import label_for
 from academy.models import (
     NEVER_STARTED,
     AccessAction,
-    AccessLog,
     ActivationToken,
     Cohort,
     Enrolment,
@@ -161,8 +160,8 @@ def activate(
     end_all_sessions(user)
     done = "account activated" if purpose == LinkPurpose.ACTIVATION else "password reset by link"
     db.session.add(
-        AccessLog(user_id=user.id, action=AccessAction.UPDATE, subject_type="user",
-                  subject_id=user.id, ip_address=ip_address, detail=done)
+        audit.entry(AccessAction.UPDATE, subject=("user", user.id), by=user,
+                    ip_address=ip_address, detail=done)
     )  # fmt: skip
     db.session.commit()
     return user
@@ -235,8 +234,8 @@ def invite(users: Iterable[User], by: User, ip_address: str | None = None) -> In
     for user in targets.values():
         tokens[user.id] = issue_link(user, by)
         db.session.add(
-            AccessLog(user_id=by.id, action=AccessAction.CREATE, subject_type="activation_link",
-                      subject_id=user.id, ip_address=ip_address)
+            audit.entry(AccessAction.CREATE, subject=("activation_link", user.id), by=by,
+                        ip_address=ip_address)
         )  # fmt: skip
     db.session.commit()
     mails = {user.id: activation_mail(user, tokens[user.id]) for user in targets.values()}

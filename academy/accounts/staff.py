@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from academy import audit
 from academy.accounts.services import STAFF_ROLES
 from academy.auth.services import find_user
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import (
     AccessAction,
@@ -33,13 +34,8 @@ from academy.models import (
 )
 
 
-class InvitationRefused(ValueError):
-    """A rule refused; `field` is the form field the message belongs to (None: the whole form)."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class InvitationRefused(RuleRefused):
+    """A rule of staff invitations refused."""
 
 
 def _address_is_free(email: str) -> str:

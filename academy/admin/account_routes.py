@@ -18,7 +18,7 @@ from academy.auth.access import role_required
 from academy.auth.forms import ConfirmForm
 from academy.extensions import db
 from academy.models import AccessAction, Campus, Role, Trainee, User
-from academy.web import render
+from academy.web import render, show_on_form
 
 # Development only: the invitation link of the last invitation, shown once on the account page.
 SHOWN_LINKS_KEY = "shown_staff_links"
@@ -84,11 +84,7 @@ def update_account(user_id: int):
         )
     except services.AccessChangeRefused as refused:
         db.session.rollback()
-        field = getattr(form, refused.field, None) if refused.field else None
-        if field is not None:
-            field.errors = [*field.errors, refused.message]
-            return _page(account, form), 422
-        return _page(account, form, problem=refused.message), 422
+        return _page(account, form, problem=show_on_form(form, refused)), 422
     if changed:
         flash(_("The access of %(name)s was changed. Their sessions have ended; they sign in "
                 "again with the new access.", name=account.name), "success")  # fmt: skip

@@ -17,6 +17,7 @@ from academy.auth.access import role_required
 from academy.auth.forms import ConfirmForm
 from academy.extensions import db
 from academy.models import Campus, Role, User
+from academy.web import show_on_form
 
 
 def report_invitation(result: invitations.InvitationResult, user: User) -> None:
@@ -57,11 +58,7 @@ def invite_staff():
             except AccessChangeRefused as refused:
                 form.reason.errors = [*form.reason.errors, refused.message]
             except staff.InvitationRefused as refused:
-                field = getattr(form, refused.field or "", None)
-                if field is not None:
-                    field.errors = [*field.errors, refused.message]
-                else:
-                    problem = refused.message
+                problem = show_on_form(form, refused)
             else:
                 result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
                 report_invitation(result, user)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from academy import audit
 from academy.auth.session import end_all_sessions
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.locking import serialized
 from academy.models import AccessAction, AccessLog, Campus, Instructor, Role, Trainee, User
@@ -82,13 +83,8 @@ def counts_by_role() -> dict[Role, int]:
     return counts
 
 
-class AccessChangeRefused(ValueError):
-    """A rule refused the change; `field` is the form field the message belongs to."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class AccessChangeRefused(RuleRefused):
+    """A rule refused the change to an account's access."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from academy.api import bp, tokens
 from academy.extensions import db, limiter
 from academy.models import User
 from academy.reporting.progress import build_progress, kpi_json
-from academy.reporting.scope import ParameterError, resolve
+from academy.reporting.scope import resolve
 
 
 def _json_error(status: int, message: str):
@@ -66,17 +66,14 @@ def kpi():
     year = args.get("year") or None
     if year is not None and not year.isdigit():
         return jsonify(error=_("The year must be a number such as 2025.")), 400
-    try:
-        params = resolve(
-            db.session,
-            year=int(year) if year else None,
-            campus=args.get("campus") or None,
-            tier=args.get("tier") or None,
-            kind=args.get("kind") or None,
-            as_of=args.get("as_of") or None,
-        )
-    except ParameterError as error:
-        return jsonify(error=str(error)), 400
+    params = resolve(
+        db.session,
+        year=int(year) if year else None,
+        campus=args.get("campus") or None,
+        tier=args.get("tier") or None,
+        kind=args.get("kind") or None,
+        as_of=args.get("as_of") or None,
+    )
     report = build_progress(db.session, params.year, params.as_of, params.scope)
     # In the documented key order (jsonify would sort them), as `flask kpi --json` prints them.
     body = json.dumps(kpi_json(report), ensure_ascii=False)

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from academy import audit
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import AccessAction, ApiToken, Role, User, utcnow
 
@@ -26,11 +27,8 @@ PREFIX_SHOWN = 12
 TOKEN_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
 
 
-class TokenRefused(ValueError):
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class TokenRefused(RuleRefused):
+    """A rule of personal API tokens refused the request."""
 
 
 def token_hash(token: str) -> str:

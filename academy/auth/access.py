@@ -96,7 +96,13 @@ def get_trainee_or_404(trainee_id: int) -> Trainee:
     return trainee
 
 
+def own_campus_id() -> int | None:
+    """The campus a signed-in coordinator's lists and figures are limited to; None (every
+    campus) for the other roles, whom the routes' role checks admit only where that is right."""
+    return current_user.campus_id if current_user.role == Role.COORDINATOR else None
+
+
 def record_campus_scope() -> int | None:
     """The campus whose records the signed-in user may see of a trainee: their own for a
     coordinator, None (every campus) for the trainee themself and for administrators."""
-    return current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    return own_campus_id()

@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from academy import audit
 from academy.audit import role_change
 from academy.auth.passwords import hash_password, verify_password
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import (
     AccessAction,
-    AccessLog,
     Campus,
     Instructor,
     Role,
@@ -30,7 +31,7 @@ MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; the cap only bounds hash
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
-class AccountError(ValueError):
+class AccountError(RuleRefused):
     """A rule refused the account change; the message is for the person who asked."""
 
 
@@ -45,12 +46,7 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Us
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         db.session.add(
-            AccessLog(
-                user_id=user.id if user else None,
-                action=AccessAction.LOGIN_FAILED,
-                subject_type="user",
-                ip_address=ip_address,
-            )
+            audit.entry(AccessAction.LOGIN_FAILED, subject="user", by=user, ip_address=ip_address)
         )
         db.session.commit()
         return None
@@ -60,9 +56,8 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Us
 def record_sign_in(user: User, ip_address: str | None = None) -> None:
     user.last_login_at = utcnow()
     db.session.add(
-        AccessLog(user_id=user.id, action=AccessAction.LOGIN, subject_type="user",
-                  subject_id=user.id, ip_address=ip_address)
-    )  # fmt: skip
+        audit.entry(AccessAction.LOGIN, subject=("user", user.id), by=user, ip_address=ip_address)
+    )
     db.session.commit()
 
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 import pyotp
 import segno
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from academy import audit
 from academy.auth.session import end_all_sessions
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import AccessAction, RecoveryCode, Role, User, utcnow
 
@@ -43,7 +45,7 @@ _TOTP_CODE = re.compile(r"\d{6}")
 _RECOVERY_CODE = re.compile(f"[{RECOVERY_ALPHABET}]{{{RECOVERY_LENGTH}}}")
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(RuleRefused):
     """A rule refused the change; the message is for the person who asked."""
 
 
@@ -81,7 +83,7 @@ def _audit(
 def start_enrolment(user: User) -> str:
     """A new secret, or the one of an enrolment already started (its QR code may be scanned)."""
     if user.two_factor_enabled:
-        raise TwoFactorError("two-factor sign-in is on already")
+        raise TwoFactorError(_l("Two-factor sign-in is on already."))
     if user.totp_secret is None:
         user.totp_secret = pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
         user.totp_last_step = None
@@ -108,7 +110,7 @@ def grouped_secret(secret: str) -> str:
 def confirm_enrolment(user: User, code: str, ip_address: str | None = None) -> list[str]:
     """The first code from the app proves it holds the secret; returns the recovery codes."""
     if user.totp_secret is None or user.two_factor_enabled:
-        raise TwoFactorError("no enrolment was started")
+        raise TwoFactorError(_l("No two-factor set-up was started: start it again."))
     if not _accept_totp(user, _normalise(code)):
         db.session.commit()
         return []
@@ -261,7 +263,7 @@ def disable(user: User, code: str, ip_address: str | None = None) -> bool:
     """Trainees and instructors may turn it off with a fresh code; staff may not. Every other
     session of the account ends. False when the code is refused."""
     if is_required(user):
-        raise TwoFactorError("staff accounts must keep two-factor sign-in")
+        raise TwoFactorError(_l("Staff accounts must keep two-factor sign-in."))
     if not verify_fresh_code(user, code):
         return False
     _clear(user)

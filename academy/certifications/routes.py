@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import audit
-from academy.auth.access import get_cohort_or_404, role_required
+from academy.auth.access import get_cohort_or_404, own_campus_id, role_required
 from academy.certifications import bp, services
 from academy.certifications.access import get_attempt_or_404
 from academy.certifications.forms import (
@@ -14,6 +14,7 @@ from academy.certifications.forms import (
     ResultForm,
 )
 from academy.clock import seoul_today
+from academy.errors import return_on_refusal
 from academy.kpi.certifications import AttemptCounts
 from academy.models import AccessAction, ExamResult, Role
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
@@ -35,7 +36,7 @@ def _render_index(form: CertificationForm | None = None):
     )
     year = filters.year.data if filters.year.data in years else services.default_year()
     filters.year.data = year
-    campus_id = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    campus_id = own_campus_id()
     catalogue = services.catalogue()
     rows = services.pass_rate_rows(by, year, campus_id) if staff else []
     by_certification = (
@@ -131,18 +132,17 @@ def record_attempt():
 def update_result(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
     form = ResultForm()
-    if form.validate_on_submit():
-        try:
-            services.update_result(attempt, ExamResult(form.result.data), form.evidence.data)
-        except UploadRejected as rejected:
-            flash(str(rejected), "danger")
-        else:
-            flash(_("Result saved for %(name)s.", name=attempt.certification.name), "success")
     if current_user.role == Role.TRAINEE:
-        return redirect(url_for(".mine"), code=303)
-    if attempt.cohort_id:
-        return redirect(url_for(".cohort", cohort_id=attempt.cohort_id), code=303)
-    return redirect(url_for(".index"), code=303)
+        back = url_for(".mine")
+    elif attempt.cohort_id:
+        back = url_for(".cohort", cohort_id=attempt.cohort_id)
+    else:
+        back = url_for(".index")
+    if form.validate_on_submit():
+        return_on_refusal(back)
+        services.update_result(attempt, ExamResult(form.result.data), form.evidence.data)
+        flash(_("Result saved for %(name)s.", name=attempt.certification.name), "success")
+    return redirect(back, code=303)
 
 
 @bp.get("/attempts/<int:attempt_id>/evidence")

@@ -15,12 +15,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from academy.clock import seoul_today
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.certifications import AttemptCounts
 from academy.models import (
     NEVER_STARTED,
-    AccessAction,
-    AccessLog,
     Campus,
     Certification,
     CertificationKind,
@@ -36,8 +35,8 @@ from academy.models import (
 from academy.uploads import delete_upload, store_upload
 
 
-class CertificationError(Exception):
-    """Refused; the message is for the user."""
+class CertificationError(RuleRefused):
+    """A certification rule refused the request."""
 
 
 def catalogue() -> list[Certification]:
@@ -120,14 +119,6 @@ def record_mock_exam(trainee_id: int, certification_id: int, taken_on: date, sco
     db.session.add(
         MockExam(trainee_id=trainee_id, certification_id=certification_id, taken_on=taken_on,
                  score=score)
-    )  # fmt: skip
-    db.session.commit()
-
-
-def log_evidence_download(by: User, attempt: ExamAttempt, ip_address: str | None) -> None:
-    db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="exam_attempt",
-                  subject_id=attempt.id, ip_address=ip_address)
     )  # fmt: skip
     db.session.commit()
 

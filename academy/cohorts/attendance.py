@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.clock import seoul_today
 from academy.cohorts.services import rules_for
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.attendance import (
     AttendanceOutlook,
@@ -46,8 +47,8 @@ ON_ROSTER = (
 )
 
 
-class MarkRefused(ValueError):
-    """args[0] is a translatable reason."""
+class MarkRefused(RuleRefused):
+    """An attendance rule refused the mark."""
 
 
 def sessions_of(cohort_id: int) -> list[ClassSession]:

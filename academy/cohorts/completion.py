@@ -13,16 +13,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from academy import audit
 from academy.clock import seoul_today
 from academy.cohorts.attendance import final_rates
 from academy.cohorts.services import rules_for
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.attendance import AttendanceRate, meets_threshold
 from academy.locking import lock_row
 from academy.models import (
     NEVER_STARTED,
     AccessAction,
-    AccessLog,
     Cohort,
     Enrolment,
     EnrolmentStatus,
@@ -34,8 +35,8 @@ from academy.models import (
 MIN_REASON_LENGTH = 10
 
 
-class CompletionRefused(ValueError):
-    """args[0] is a translatable reason."""
+class CompletionRefused(RuleRefused):
+    """A completion rule refused closing the cohort or changing a result."""
 
 
 @dataclass
@@ -121,11 +122,10 @@ def close_cohort(cohort: Cohort, by: User | None, today: date | None = None) -> 
     cohort.closed_on = today
     cohort.closed_by_id = by.id if by else None
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
-                  subject_type="cohort", subject_id=cohort.id,
-                  detail=f"closed {cohort.code}: {len(result.completers)} completed, "
-                         f"{len(result.non_completers)} not completed, "
-                         f"{len(result.early_employed)} early employment")
+        audit.entry(AccessAction.UPDATE, subject=("cohort", cohort.id), by=by,
+                    detail=f"closed {cohort.code}: {len(result.completers)} completed, "
+                           f"{len(result.non_completers)} not completed, "
+                           f"{len(result.early_employed)} early employment")
     )  # fmt: skip
     db.session.commit()
     return result
@@ -157,9 +157,8 @@ def override_completion(enrolment: Enrolment, completed: bool, reason: str, by: 
     enrolment.completion_overridden_at = utcnow()
     enrolment.completion_overridden_by_id = by.id if by else None
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
-                  subject_type="enrolment", subject_id=enrolment.id,
-                  detail=f"completion override {before.value} -> {enrolment.status.value}")
+        audit.entry(AccessAction.UPDATE, subject=("enrolment", enrolment.id), by=by,
+                    detail=f"completion override {before.value} -> {enrolment.status.value}")
     )  # fmt: skip
     db.session.commit()
     return enrolment

@@ -19,14 +19,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from academy import audit
 from academy.audit import role_change
 from academy.clock import seoul_today
 from academy.cohorts.planning import seats_taken
+from academy.errors import FieldsRefused
 from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
     AccessAction,
-    AccessLog,
     Cohort,
     Enrolment,
     EnrolmentStatus,
@@ -45,15 +46,9 @@ CHUNK = 1000
 Errors = dict[str, list[object]]
 
 
-class EnrolmentRefused(ValueError):
-    """`errors` maps a form field (or "" for the whole form) to translatable reasons."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-    def messages(self) -> list[str]:
-        return [str(message) for messages in self.errors.values() for message in messages]
+class EnrolmentRefused(FieldsRefused):
+    """An enrolment rule refused: `errors` maps a form field (or "" for the whole form) to
+    translatable reasons."""
 
 
 @dataclass
@@ -304,9 +299,8 @@ def enrol(cohort: Cohort, data: TraineeData, by: User | None) -> Enrolment:
             {"email": [_l("Someone registered this e-mail a moment ago: submit again.")]}
         ) from None
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
-                  subject_type="enrolment", subject_id=enrolment.id,
-                  detail=f"cohort {cohort.code}: {enrolment.status.value}")
+        audit.entry(AccessAction.CREATE, subject=("enrolment", enrolment.id), by=by,
+                    detail=f"cohort {cohort.code}: {enrolment.status.value}")
     )  # fmt: skip
     if person is None:  # a new account: its role is granted now (kept three years)
         db.session.add(role_change(AccessAction.ROLE_GRANT, trainee.user, by, change="created"))
@@ -371,9 +365,8 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
         raise EnrolmentRefused({"": [closed]})
     if enrolment.status == EnrolmentStatus.WAITLISTED:
         db.session.add(
-            AccessLog(user_id=by.id if by else None, action=AccessAction.DELETE,
-                      subject_type="enrolment", subject_id=enrolment.id,
-                      detail=f"cohort {cohort.code}: removed from the waitlist")
+            audit.entry(AccessAction.DELETE, subject=("enrolment", enrolment.id), by=by,
+                        detail=f"cohort {cohort.code}: removed from the waitlist")
         )  # fmt: skip
         db.session.delete(enrolment)
         db.session.flush()
@@ -402,10 +395,9 @@ def _vacate(enrolment: Enrolment, status: EnrolmentStatus, on: date, by) -> Depa
     db.session.flush()
     promoted = promote_waitlisted(cohort)
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
-                  subject_type="enrolment", subject_id=enrolment.id,
-                  detail=f"cohort {cohort.code}: {status.value} on {on}; "
-                         f"promoted {[e.id for e in promoted]}")
+        audit.entry(AccessAction.UPDATE, subject=("enrolment", enrolment.id), by=by,
+                    detail=f"cohort {cohort.code}: {status.value} on {on}; "
+                           f"promoted {[e.id for e in promoted]}")
     )  # fmt: skip
     db.session.commit()
     return Departure(enrolment, promoted)

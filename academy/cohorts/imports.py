@@ -28,6 +28,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from academy import audit
 from academy.audit import append_many, role_entry
 from academy.clock import seoul_today
 from academy.cohorts.attendance import present_on
@@ -44,6 +45,7 @@ from academy.cohorts.enrolment import (
     roster_statuses,
 )
 from academy.cohorts.planning import seats_taken
+from academy.errors import RuleRefused
 from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow, Problem, UnreadableFile, parse
 from academy.exchange.wide import NotWide, parse_wide
@@ -51,7 +53,6 @@ from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
     AccessAction,
-    AccessLog,
     AttendanceMark,
     ClassSession,
     Cohort,
@@ -78,8 +79,8 @@ def sorted_problems(parsed: ParsedFile) -> list:
     return sorted(parsed.problems, key=lambda p: (p.line, order.get(p.column, len(order))))
 
 
-class ImportRefused(ValueError):
-    """The file cannot be imported into this cohort at all; args[0] is a translatable reason."""
+class ImportRefused(RuleRefused):
+    """The file cannot be imported into this cohort at all."""
 
 
 # Roster -----------------------------------------------------------------------------------
@@ -276,11 +277,10 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progre
         progress("writing", done, total)
     corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.CREATE,
-                  subject_type="roster_import", subject_id=cohort.id,
-                  detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
-                         f"{check.count(place='waitlist')} waitlisted, "
-                         f"{check.count('new')} new trainees, {corrected} records corrected")
+        audit.entry(AccessAction.CREATE, subject=("roster_import", cohort.id), by=by,
+                    detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
+                           f"{check.count(place='waitlist')} waitlisted, "
+                           f"{check.count('new')} new trainees, {corrected} records corrected")
     )  # fmt: skip
     db.session.commit()
     check.written = True
@@ -304,9 +304,8 @@ def _apply_changes(lines: list[RosterLine], by: User | None) -> int:
         for chunk in chunks(same, WRITE_CHUNK):
             db.session.execute(sa.update(Trainee), chunk)
     db.session.add_all(
-        AccessLog(user_id=by.id if by else None, action=AccessAction.UPDATE,
-                  subject_type="trainee", subject_id=line.person.trainee_id,
-                  detail="roster import corrected: " + ", ".join(sorted(line.changes)))
+        audit.entry(AccessAction.UPDATE, subject=("trainee", line.person.trainee_id), by=by,
+                    detail="roster import corrected: " + ", ".join(sorted(line.changes)))
         for line in lines
     )  # fmt: skip
     return len(lines)
@@ -579,9 +578,8 @@ def commit_attendance(cohort: Cohort, data: bytes, by: User | None,
         done += len(chunk)
         progress("writing", done, total)
     db.session.add(
-        AccessLog(user_id=recorder, action=AccessAction.UPDATE, subject_type="attendance_import",
-                  subject_id=cohort.id,
-                  detail=f"cohort {cohort.code}: {len(new)} new marks, {len(changed)} changed")
+        audit.entry(AccessAction.UPDATE, subject=("attendance_import", cohort.id), by_id=recorder,
+                    detail=f"cohort {cohort.code}: {len(new)} new marks, {len(changed)} changed")
     )  # fmt: skip
     db.session.commit()
     check.written = True

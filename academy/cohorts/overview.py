@@ -3,8 +3,9 @@ completion result from one load of the enrolments (trainee, user and overriding 
 joined), one count of the marks (so far and overall together) and one count of the sessions.
 
 The figures are those of services.roster, services.seat_summary, attendance.at_risk and
-completion.completion_of, which the other pages keep using; tests/test_cohort_overview.py holds
-the two ways equal.
+completion.completion_of, which the other pages keep using;
+tests/test_page_reads.py::test_overview_equals_the_functions_other_pages_use holds the two ways
+equal.
 """
 
 from dataclasses import dataclass

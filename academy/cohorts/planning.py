@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from academy.errors import FieldsRefused, RuleRefused
 from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
@@ -32,15 +33,8 @@ from academy.models import (
 Errors = dict[str, list[object]]
 
 
-class PlanRefused(ValueError):
+class PlanRefused(FieldsRefused):
     """The change breaks a planning rule; `errors` maps a form field to translatable reasons."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-    def messages(self) -> list[str]:
-        return [str(message) for messages in self.errors.values() for message in messages]
 
 
 def _add(errors: Errors, field: str, message: object) -> None:
@@ -168,8 +162,8 @@ def _add_sessions(cohort: Cohort, days: list[date]) -> None:
         )
 
 
-class SessionRefused(ValueError):
-    """args[0] is a translatable reason."""
+class SessionRefused(RuleRefused):
+    """A rule of the cohort's timetable refused adding or removing a session."""
 
 
 def add_session(cohort: Cohort, day: date) -> ClassSession:

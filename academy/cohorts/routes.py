@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from academy import audit
-from academy.auth.access import get_campus_or_404, get_cohort_or_404, role_required
+from academy.auth.access import get_campus_or_404, get_cohort_or_404, own_campus_id, role_required
 from academy.clock import seoul_today
 from academy.cohorts import bp, services
 from academy.cohorts.access import get_course_or_404, get_enrolment_or_404, get_session_or_404
@@ -39,6 +39,7 @@ from academy.cohorts.planning import (
     update_cohort,
     update_course,
 )
+from academy.errors import return_on_refusal
 from academy.extensions import db
 from academy.instructors.services import assignment_panel
 from academy.labels import label_for
@@ -95,7 +96,7 @@ def index():
             return None
         return enum_cls(value) if enum_cls else value
 
-    own_campus = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    own_campus = own_campus_id()
     state = chosen("state")
     page = services.cohort_page(
         campus_id=own_campus,
@@ -326,13 +327,11 @@ def remove_session_day(cohort_id: int, session_id: int):
     if not form.validate_on_submit():
         abort(400)
     day = session.held_on
-    try:
-        remove_session(session)
-    except SessionRefused as refused:
-        flash(str(refused.args[0]), "danger")
-    else:
-        flash(_("The session on %(day)s was removed.", day=day.isoformat()), "success")
-    return redirect(url_for(".sessions", cohort_id=cohort.id), code=303)
+    back = url_for(".sessions", cohort_id=cohort.id)
+    return_on_refusal(back)
+    remove_session(session)
+    flash(_("The session on %(day)s was removed.", day=day.isoformat()), "success")
+    return redirect(back, code=303)
 
 
 # Closing and overrides ------------------------------------------------------------------------

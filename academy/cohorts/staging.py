@@ -1,12 +1,11 @@
 """An uploaded roster or attendance file between its preview and its commit, and the jobs that
 check and write it.
 
-The file is kept in the staging store (academy.storage: a folder, or the shared bucket when
-several servers run) under a name the server makes, beside a small JSON record that ties it to
-the coordinator and the cohort and holds what the page shows: the phase, the preview, the
-result. The commit parses the file again: nothing from the browser is trusted between the two
-steps. Once written, the file itself is deleted; the record keeps only the counts. Records older
-than STAGING_MINUTES are purged by the worker's periodic task (and on the next upload).
+The file waits in the staging store as every staged upload does (academy.staging: tied to the
+coordinator who sent it), beside a small JSON record that ties it to the cohort and holds what
+the page shows: the phase, the preview, the result. The commit parses the file again: nothing
+from the browser is trusted between the two steps. Once written, the file itself is deleted; the
+record keeps only the counts. Records older than STAGING_MINUTES are purged with the files.
 
 Both steps run as jobs on the task queue (academy.jobs), for every size of file: the page polls
 the record and the job, whichever server it reaches. A job whose worker died is failed by the
@@ -17,15 +16,12 @@ import io
 import json
 import logging
 import re
-import secrets
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from flask import current_app
-
-from academy import storage
+from academy import staging, storage
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +61,15 @@ class StagedImport:
 
     @property
     def has_data(self) -> bool:
-        return storage.area("staging").exists(_data_name(self.token))
+        return staging.exists(self.token)
 
 
 def _record_name(token: str) -> str:
     return f"cohort-import-{token}.json"
 
 
-def _data_name(token: str) -> str:
-    return f"cohort-import-{token}.upload"
+def _purpose(kind: str) -> str:
+    return f"cohort_{kind}"
 
 
 def save(staged: StagedImport) -> None:
@@ -114,9 +110,7 @@ def estimate_rows(data: bytes) -> int:
 
 def stage(data: bytes, kind: str, cohort_id: int, user_id: int | None, filename: str,
           locale: str) -> StagedImport:  # fmt: skip
-    purge_expired()
-    token = secrets.token_urlsafe(32)
-    storage.area("staging").put(_data_name(token), data)
+    token = staging.stage(data, user_id, filename, _purpose(kind))
     staged = StagedImport(token=token, kind=kind, cohort_id=cohort_id, user_id=user_id,
                           filename=filename[:200], locale=locale, uploaded_at=time.time(),
                           rows_estimate=estimate_rows(data))  # fmt: skip
@@ -135,17 +129,13 @@ def load(token: str) -> StagedImport | None:
 
 
 def read_data(staged: StagedImport) -> bytes:
-    return storage.area("staging").get(_data_name(staged.token))
+    """The uploaded file; StagedFileMissing once it is gone (written, refused or expired)."""
+    return staging.load(staged.token, staged.user_id, _purpose(staged.kind)).data
 
 
 def discard_data(staged: StagedImport) -> None:
     """The personal data goes as soon as it is written (or refused for good)."""
-    storage.area("staging").delete(_data_name(staged.token))
-
-
-def purge_expired() -> int:
-    """Staged files (cohort and outcome imports, kept evidence) past STAGING_MINUTES go."""
-    return storage.purge_older_than("staging", 60 * current_app.config["STAGING_MINUTES"])
+    staging.discard(staged.token)
 
 
 def progress_saver(staged: StagedImport, report: Callable[[int, int], None]

@@ -16,7 +16,7 @@ from academy.kpi.targets import GOAL_YEAR
 from academy.models import AccessAction, AllianceKind, DonationKind, Role, TargetMetric
 from academy.reporting.progress import load_targets
 from academy.reporting.scope import resolve
-from academy.web import render
+from academy.web import render, show_on_form
 
 
 def _year() -> int:
@@ -58,7 +58,7 @@ def index():
 
 
 def _refused(error, form, name, year):
-    getattr(form, error.field).errors = [*getattr(form, error.field).errors, str(error)]
+    show_on_form(form, error)
     return _page(year, 422, **{name: form})
 
 

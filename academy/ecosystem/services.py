@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.engine import COMPLETED
 from academy.locking import serialized
@@ -25,18 +26,14 @@ from academy.models import (
 from academy.privacy import mask_name  # noqa: F401  (the ecosystem page masks names with it)
 
 
-class EcosystemError(ValueError):
-    """A rule refused the change; the message is for the user (field name, text)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class EcosystemError(RuleRefused):
+    """A rule of the alliance, the advanced track or the fund refused the change."""
 
 
 def add_alliance_member(name: str, kind: AllianceKind, joined_on: date) -> AllianceMember:
     name = name.strip()
     if db.session.scalar(sa.select(AllianceMember.id).where(AllianceMember.name == name)):
-        raise EcosystemError("name", _("%(name)s is a member already.", name=name))
+        raise EcosystemError(_("%(name)s is a member already.", name=name), "name")
     member = AllianceMember(name=name, kind=kind, joined_on=joined_on)
     db.session.add(member)
     db.session.commit()
@@ -49,7 +46,7 @@ def _trainee_by_email(email: str) -> Trainee:
         .where(User.email == email.strip().lower())
     )  # fmt: skip
     if trainee is None:
-        raise EcosystemError("email", _("No trainee has this e-mail address."))
+        raise EcosystemError(_("No trainee has this e-mail address."), "email")
     return trainee
 
 
@@ -65,7 +62,7 @@ def select_for_advanced_track(email: str, year: int, selected_on: date,
         .where(Cohort.ends_on <= date(year, 12, 31))
     )
     if not completed:
-        raise EcosystemError("email", _("Only a trainee who completed a cohort can be selected."))
+        raise EcosystemError(_("Only a trainee who completed a cohort can be selected."), "email")
     exists = db.session.scalar(
         sa.select(AdvancedTrackSelection.id).where(
             AdvancedTrackSelection.year == year, AdvancedTrackSelection.trainee_id == trainee.id
@@ -73,7 +70,7 @@ def select_for_advanced_track(email: str, year: int, selected_on: date,
     )
     if exists:
         raise EcosystemError(
-            "email", _("This trainee is already selected for %(year)s.", year=year)
+            _("This trainee is already selected for %(year)s.", year=year), "email"
         )
     selection = AdvancedTrackSelection(year=year, trainee_id=trainee.id, selected_on=selected_on,
                                        programme=programme or None)  # fmt: skip
@@ -107,14 +104,14 @@ def award_scholarship(email: str, amount: int, awarded_on: date,
     """Scholarships go to trainees from vulnerable groups, out of what the fund holds."""
     trainee = _trainee_by_email(email)
     if not trainee.vulnerable:
-        raise EcosystemError("email", _("Scholarships go to trainees from vulnerable groups."))
+        raise EcosystemError(_("Scholarships go to trainees from vulnerable groups."), "email")
     # Two officials awarding at once must not both spend the same balance.
     serialized("development-fund")
     balance = fund_balance()
     if amount > balance:
         raise EcosystemError(
-            "amount", _("The fund holds %(balance)s won: the scholarship would overdraw it.",
-                        balance=f"{balance:,}")
+            _("The fund holds %(balance)s won: the scholarship would overdraw it.",
+              balance=f"{balance:,}"), "amount"
         )  # fmt: skip
     scholarship = Scholarship(trainee_id=trainee.id, amount=amount, awarded_on=awarded_on,
                               reason=reason or None)  # fmt: skip

@@ -94,7 +94,6 @@ class ParsedFile:
     rows: list[ParsedRow]
     warnings: list[object]
     raw: list[list[object]]  # every row of the sheet, for the annotated error copy
-    sheet_name: str | None = None
     layout: str = "long"  # "wide": attendance with a column per session (exchange.wide)
 
     @property
@@ -392,11 +391,6 @@ def _header_forms(value: object) -> list[str]:
 
     forms = [squeeze(raw), squeeze(re.sub(r"\(.*?\)|\[.*?\]|<.*?>", "", raw))]
     return [form for i, form in enumerate(forms) if form and form not in forms[:i]]
-
-
-def _normalise_header(value: object) -> str:
-    forms = _header_forms(value)
-    return forms[0] if forms else ""
 
 
 @dataclass

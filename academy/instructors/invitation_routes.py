@@ -16,6 +16,7 @@ from academy.instructors.access import get_instructor_or_404
 from academy.instructors.forms import AttachInstructorForm, ConfirmForm, InstructorInvitationForm
 from academy.instructors.routes import INVITATION_LINKS_KEY as SHOWN_LINKS_KEY
 from academy.models import CareerField, Role
+from academy.web import show_on_form
 
 
 def _careers(form: InstructorInvitationForm) -> list[staff.CareerEntry]:
@@ -38,14 +39,6 @@ def _page(form, attach, problem=None, status=200):
     return page, status
 
 
-def _refused(form, refused: staff.InvitationRefused) -> str | None:
-    field = getattr(form, refused.field or "", None)
-    if field is None:
-        return refused.message
-    field.errors = [*field.errors, refused.message]
-    return None
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def invite():
@@ -61,7 +54,7 @@ def invite():
                 user = staff.create_instructor(form.name.data, form.email.data, campus,
                                                _careers(form), by=current_user)  # fmt: skip
             except staff.InvitationRefused as refused:
-                problem = _refused(form, refused)
+                problem = show_on_form(form, refused)
             else:
                 result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
                 if result.failed:
@@ -89,7 +82,7 @@ def attach():
         try:
             instructor = staff.attach_instructor(form.email.data, campus, by=current_user)
         except staff.InvitationRefused as refused:
-            problem = _refused(form, refused)
+            problem = show_on_form(form, refused)
         else:
             flash(_("%(name)s can now be assigned to this campus's cohorts.",
                     name=instructor.name), "success")  # fmt: skip

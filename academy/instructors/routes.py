@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from academy import audit
 from academy.accounts.routes import shown_links
-from academy.auth.access import get_cohort_or_404, role_required
+from academy.auth.access import get_cohort_or_404, own_campus_id, role_required
 from academy.clock import seoul_today
+from academy.errors import return_on_refusal
 from academy.extensions import db
 from academy.instructors import bp, services
 from academy.instructors.access import (
@@ -77,11 +78,9 @@ def add_career():
 def delete_career(career_id: int):
     period = get_own_career_or_404(career_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_career(period)
-            flash(_("Career period deleted."), "success")
-        except services.CareerLocked as locked:
-            flash(str(locked), "danger")
+        return_on_refusal(url_for(".me"))
+        services.delete_career(period)
+        flash(_("Career period deleted."), "success")
     return redirect(url_for(".me"), code=303)
 
 
@@ -91,7 +90,7 @@ def index():
     """Instructors with their verified experience today and who qualifies; a coordinator sees
     their campus, officials every campus."""
     campuses = []
-    campus_id = current_user.campus_id if current_user.role == Role.COORDINATOR else None
+    campus_id = own_campus_id()
     if campus_id is None:
         campuses = db.session.scalars(db.select(Campus).order_by(Campus.kind, Campus.name)).all()
     form = ListFilterForm(request.args, campuses=campuses)

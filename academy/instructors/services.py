@@ -16,11 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
+from academy import audit
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.formatting import day
 from academy.models import (
     AccessAction,
-    AccessLog,
     AssignmentRole,
     CareerField,
     CareerPeriod,
@@ -134,7 +135,7 @@ def describe_experience(experience: Experience) -> str:
              months=experience.shortfall_months)  # fmt: skip
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(RuleRefused):
     """The assignment was refused; the message says why, in the user's language."""
 
 
@@ -239,7 +240,7 @@ def add_career(instructor: Instructor, data: dict, evidence: FileStorage | None)
     return period
 
 
-class CareerLocked(Exception):
+class CareerLocked(RuleRefused):
     """A verified period is part of the record; only the coordinator's check could change it."""
 
 
@@ -262,20 +263,12 @@ def verify_career(period: CareerPeriod, by: User, ip_address: str | None = None)
     ).rowcount
     if updated:
         db.session.add(
-            AccessLog(user_id=by.id, action=AccessAction.UPDATE, subject_type="career_period",
-                      subject_id=period.id, ip_address=ip_address, detail="verified")
+            audit.entry(AccessAction.UPDATE, subject=("career_period", period.id), by=by,
+                        ip_address=ip_address, detail="verified")
         )  # fmt: skip
     db.session.commit()
     db.session.refresh(period)
     return bool(updated)
-
-
-def log_evidence_download(by: User, period: CareerPeriod, ip_address: str | None) -> None:
-    db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="career_period",
-                  subject_id=period.id, ip_address=ip_address)
-    )  # fmt: skip
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import audit
-from academy.auth.access import role_required
+from academy.auth.access import own_campus_id, role_required
 from academy.certifications.services import cohort_on
+from academy.errors import return_on_refusal
 from academy.extensions import db
 from academy.internships import bp, services
 from academy.internships.forms import (
@@ -29,10 +30,6 @@ STAFF = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR)
 PLACERS = (Role.COORDINATOR, Role.ADMIN)
 
 
-def _own_campus() -> int | None:
-    return current_user.campus_id if current_user.role == Role.COORDINATOR else None
-
-
 def _filters():
     years = services.year_choices()
     form = YearFilterForm(request.args, years=years)
@@ -48,7 +45,7 @@ def index():
     """Placements counted by programme, campus and year; a coordinator's own campus only, with
     its placements to keep up to date."""
     form, year = _filters()
-    campus_id = _own_campus()
+    campus_id = own_campus_id()
     placements = services.campus_placements(campus_id, year) if campus_id else []
     if placements:
         audit.record(AccessAction.VIEW, subject="internship_placements",
@@ -127,7 +124,7 @@ def add_host():
 
 
 def _render_opening(opening, form=None):
-    campus_id = _own_campus()
+    campus_id = own_campus_id()
     placing = current_user.role in PLACERS
     trainees = services.campus_trainees(campus_id) if placing else []
     placements = services.opening_placements(opening, campus_id) if placing else []
@@ -159,10 +156,10 @@ def opening(opening_id: int):
 def place(opening_id: int):
     """Place one of the coordinator's campus's trainees on the opening."""
     found = db.session.get(InternshipOpening, opening_id) or abort(404)
-    form = PlacementForm(trainees=services.campus_trainees(_own_campus()))
+    form = PlacementForm(trainees=services.campus_trainees(own_campus_id()))
     if form.validate_on_submit():
         cohort = cohort_on(form.trainee_id.data, form.starts_on.data)
-        campus_id = _own_campus() or (cohort.campus_id if cohort else None)
+        campus_id = own_campus_id() or (cohort.campus_id if cohort else None)
         try:
             services.place(found.id, form.trainee_id.data, campus_id, form.data)
         except services.InternshipError as error:
@@ -178,7 +175,8 @@ def get_placement_or_404(placement_id: int) -> InternshipPlacement:
     placement = db.session.get(InternshipPlacement, placement_id)
     if placement is None:
         abort(404)
-    if current_user.role == Role.COORDINATOR and placement.campus_id != current_user.campus_id:
+    own = own_campus_id()
+    if own is not None and placement.campus_id != own:
         abort(404)
     return placement
 
@@ -189,14 +187,12 @@ def update_placement(placement_id: int):
     """Move a placement on: planned → ongoing → finished, or dropped, with its end date."""
     placement = get_placement_or_404(placement_id)
     form = PlacementStatusForm()
+    back = url_for(".index", year=placement.starts_on.year)
     if form.validate_on_submit():
-        try:
-            services.update_placement(placement, PlacementStatus(form.status.data),
-                                      form.ends_on.data)  # fmt: skip
-        except services.InternshipError as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Placement updated."), "success")
+        return_on_refusal(back)
+        services.update_placement(placement, PlacementStatus(form.status.data),
+                                  form.ends_on.data)  # fmt: skip
+        flash(_("Placement updated."), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-    return redirect(url_for(".index", year=placement.starts_on.year), code=303)
+    return redirect(back, code=303)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from academy.clock import seoul_today
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.formatting import day
 from academy.locking import locked
@@ -39,8 +40,8 @@ from academy.models import (
 HOLDING_A_SEAT = (PlacementStatus.PLANNED, PlacementStatus.ONGOING, PlacementStatus.COMPLETED)
 
 
-class InternshipError(Exception):
-    """Refused; the message is for the user."""
+class InternshipError(RuleRefused):
+    """An internship rule refused the request."""
 
 
 def hosts() -> list[HostOrganisation]:

@@ -97,12 +97,10 @@ def reap_stale_jobs() -> None:
 @huey.periodic_task(crontab(minute="*/10"))
 def purge_staged_files() -> None:
     """Uploads left between preview and commit past STAGING_MINUTES are deleted (personal data)."""
-    from academy.cohorts import staging as cohort_staging
-    from academy.outcomes import staging as outcome_staging
+    from academy import staging
 
     with _app().app_context():
-        cohort_staging.purge_expired()
-        outcome_staging.purge_expired()
+        staging.purge_expired()
 
 
 @huey.periodic_task(crontab(minute="40", hour="18"))  # 03:40 in Seoul

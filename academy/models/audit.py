@@ -105,8 +105,6 @@ class AccessLogCheckpoint(db.Model):
 # settings: its DELETE trigger asks the function academy_purge_allowed(), which the app registers
 # on each of its own connections and switches on only around the purge's DELETE statement; any
 # other connection (the sqlite3 shell) lacks the function, so its DELETE fails as well.
-APPEND_ONLY_TABLES = ("access_log", "access_log_anchor")
-
 POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION academy_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

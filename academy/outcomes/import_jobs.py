@@ -12,12 +12,13 @@ from contextlib import nullcontext
 from flask import has_request_context
 from flask_babel import gettext as _
 
+from academy import staging
 from academy.exchange.reading import UnreadableFile
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
 from academy.labels import label_for
 from academy.models import User
-from academy.outcomes import importing, staging
+from academy.outcomes import importing
 
 IMPORT_PURPOSE = "outcome_import"
 LISTED = 1000  # rows and problems kept in the preview; the counts cover the whole file
@@ -137,8 +138,7 @@ def send_reminders(job: JobContext) -> dict:
     )
     with context:
         try:
-            result = services.send_reminders(p["campus_id"], p["enrolment_ids"], by,
-                                             p.get("ip_address"))  # fmt: skip
+            result = services.send_reminders(p["campus_id"], p["enrolment_ids"], by)
         except mail.MailNotConfigured as error:
             raise JobFailed(str(error.args[0])) from None
     return {

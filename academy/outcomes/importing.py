@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from academy import audit
 from academy.clock import seoul_today
 from academy.cohorts.services import current_outcomes
 from academy.exchange.formats import OUTCOMES
@@ -28,7 +29,6 @@ from academy.extensions import db
 from academy.labels import label_for
 from academy.models import (
     AccessAction,
-    AccessLog,
     Enrolment,
     ExclusionReason,
     OutcomeCode,
@@ -320,10 +320,10 @@ def commit_import(data: bytes, by: User | None, campus_id: int | None, filename:
                 item.current.verified_by_id, item.current.verified_at = by_id, now
         counts = plan.counts
         db.session.add(
-            AccessLog(user_id=by_id, action=AccessAction.CREATE, subject_type="outcome_import",
-                      ip_address=ip_address,
-                      detail=(f"{filename[:200]}: {counts[ImportAction.NEW]} new, "
-                              f"{counts[ImportAction.VERIFY]} verified"))
+            audit.entry(AccessAction.CREATE, subject="outcome_import", by_id=by_id,
+                        ip_address=ip_address,
+                        detail=(f"{filename[:200]}: {counts[ImportAction.NEW]} new, "
+                                f"{counts[ImportAction.VERIFY]} verified"))
         )  # fmt: skip
         db.session.commit()
     except IntegrityError:

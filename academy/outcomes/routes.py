@@ -19,10 +19,11 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from academy import audit, mail
+from academy import audit, mail, staging
 from academy.accounts.routes import shown_links
 from academy.auth.access import get_campus_or_404, role_required
 from academy.clock import seoul_today
+from academy.errors import return_on_refusal
 from academy.exchange.formats import OUTCOMES
 from academy.exchange.writing import annotated_workbook, template_workbook
 from academy.extensions import db
@@ -39,7 +40,7 @@ from academy.models import (
     Role,
     Trainee,
 )
-from academy.outcomes import bp, import_jobs, importing, services, staging  # noqa: F401
+from academy.outcomes import bp, import_jobs, importing, services  # noqa: F401
 from academy.outcomes.access import (
     get_enrolment_or_404,
     get_evidence_or_404,
@@ -204,12 +205,13 @@ def queue(campus_id: int):
     )
 
 
+def _queue_url(record) -> str:
+    campus_id = record.enrolment.cohort.campus_id
+    return url_for(".queue", campus_id=campus_id, cohort=query_int("cohort"))
+
+
 def _back_to_queue(record):
-    return redirect(
-        url_for(".queue", campus_id=record.enrolment.cohort.campus_id,
-                cohort=query_int("cohort")),
-        code=303,
-    )  # fmt: skip
+    return redirect(_queue_url(record), code=303)
 
 
 def _who(record) -> str:
@@ -223,12 +225,9 @@ def verify(outcome_id: int):
     if not DecisionForm().validate_on_submit():
         flash(_("The request could not be read. Please try again."), "danger")
         return _back_to_queue(record)
-    try:
-        services.verify(record, current_user, request.remote_addr)
-    except OutcomeRefused as refused:
-        flash(str(refused.args[0]), "danger")
-    else:
-        flash(_("Verified: %(who)s.", who=_who(record)), "success")
+    return_on_refusal(_queue_url(record))
+    services.verify(record, current_user, request.remote_addr)
+    flash(_("Verified: %(who)s.", who=_who(record)), "success")
     return _back_to_queue(record)
 
 
@@ -238,12 +237,9 @@ def send_back(outcome_id: int):
     record = get_outcome_or_404(outcome_id)
     form = DecisionForm()
     if form.validate_on_submit() and form.reason.data:
-        try:
-            services.send_back(record, form.reason.data, current_user, request.remote_addr)
-        except OutcomeRefused as refused:
-            flash(str(refused.args[0]), "danger")
-        else:
-            flash(_("Sent back to the trainee: %(who)s.", who=_who(record)), "success")
+        return_on_refusal(_queue_url(record))
+        services.send_back(record, form.reason.data, current_user, request.remote_addr)
+        flash(_("Sent back to the trainee: %(who)s.", who=_who(record)), "success")
         return _back_to_queue(record)
     if not form.reason.errors:
         form.reason.errors.append(_("Say what the trainee should change."))
@@ -336,8 +332,7 @@ def remind(campus_id: int):
     if not ids:
         flash(_("Choose at least one person to remind."), "warning")
         return back
-    params = {"campus_id": campus.id, "enrolment_ids": list(ids),
-              "ip_address": request.remote_addr, "base_url": request.host_url}  # fmt: skip
+    params = {"campus_id": campus.id, "enrolment_ids": list(ids), "base_url": request.host_url}
     try:
         job = jobs.start("follow_up_reminders", current_user, params,
                          locale=jobs.request_locale())  # fmt: skip

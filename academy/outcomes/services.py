@@ -20,13 +20,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from academy import mail
+from academy import audit, mail
 from academy.clock import SEOUL, seoul_today
 from academy.cohorts.services import current_outcomes
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.models import (
     AccessAction,
-    AccessLog,
     Cohort,
     ContactAttempt,
     ContactChannel,
@@ -82,8 +82,8 @@ FIELDS = (
 )
 
 
-class OutcomeRefused(ValueError):
-    """A rule refused the change; args[0] is a translatable message for the person who asked."""
+class OutcomeRefused(RuleRefused):
+    """An outcome rule refused the change."""
 
 
 class Situation(enum.StrEnum):
@@ -213,8 +213,8 @@ def default_evidence_kind(code: OutcomeCode) -> EvidenceKind:
 def _log(by: User | None, action: AccessAction, subject: str, subject_id: int | None,
          ip_address: str | None, detail: str | None = None) -> None:  # fmt: skip
     db.session.add(
-        AccessLog(user_id=by.id if by else None, action=action, subject_type=subject,
-                  subject_id=subject_id, ip_address=ip_address, detail=detail)
+        audit.entry(action, subject=(subject, subject_id), by=by, ip_address=ip_address,
+                    detail=detail)
     )  # fmt: skip
 
 
@@ -745,8 +745,7 @@ class ReminderResult:
     shown_links: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def send_reminders(campus_id: int, enrolment_ids: Sequence[int], by: User,
-                   ip_address: str | None = None) -> ReminderResult:  # fmt: skip
+def send_reminders(campus_id: int, enrolment_ids: Sequence[int], by: User) -> ReminderResult:
     """E-mail each chosen completer a reminder to report their outcome, and keep each e-mail as
     a contact attempt. Someone who never activated their account gets a fresh activation link
     in the same e-mail; the others a link to their record."""

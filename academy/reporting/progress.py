@@ -53,10 +53,6 @@ class RampYear:
     enrolled: int
     target: int | None
 
-    @property
-    def against_target(self) -> Rate | None:
-        return Rate(self.enrolled, self.target) if self.target else None
-
 
 @dataclass
 class ProgressReport:
@@ -117,10 +113,6 @@ class ProgressReport:
     @property
     def tier_rows(self) -> dict[Tier, Figures]:
         return self.snapshot.by_tier()
-
-    @property
-    def kind_rows(self) -> dict[CampusKind, Figures]:
-        return self.snapshot.by_kind()
 
     @property
     def certifications_total(self) -> engine.CertificationRow | None:

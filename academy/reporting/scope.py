@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from academy.campuses.services import default_year
 from academy.clock import seoul_today
+from academy.errors import RuleRefused
 from academy.kpi.engine import Scope
 from academy.models import Campus, CampusKind, Tier
 from academy.parameters import bounded_date
@@ -37,9 +38,11 @@ def not_after_today(form, field) -> None:
         raise ValidationError(problem)
 
 
-class ParameterError(ValueError):
-    """A parameter that names nothing (an unknown campus, tier or year); the message is for the
-    user, in their language."""
+class ParameterError(RuleRefused):
+    """A parameter that names nothing (an unknown campus, tier or year): the request cannot be
+    answered as asked (400)."""
+
+    status = 400
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from academy import storage
+from academy import audit, storage
 from academy.clock import SEOUL
 from academy.extensions import db
 from academy.kpi.engine import year_bounds
@@ -18,7 +18,6 @@ from academy.labels import label_for
 from academy.models import (
     NEVER_STARTED,
     AccessAction,
-    AccessLog,
     AdvancedTrackSelection,
     ArchivedReport,
     Campus,
@@ -109,8 +108,8 @@ def generate(
     db.session.flush()
     if include_personal:
         db.session.add(
-            AccessLog(user_id=by.id, action=AccessAction.EXPORT, subject_type="archived_report",
-                      subject_id=row.id, ip_address=ip_address, detail=row.reason)
+            audit.entry(AccessAction.EXPORT, subject=("archived_report", row.id), by=by,
+                        ip_address=ip_address, detail=row.reason)
         )  # fmt: skip
     db.session.commit()
     return row
@@ -121,8 +120,8 @@ def log_download(row: ArchivedReport, by: User, ip_address: str | None) -> None:
     if not row.includes_personal_data:
         return
     db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.DOWNLOAD, subject_type="archived_report",
-                  subject_id=row.id, ip_address=ip_address, detail=row.reason)
+        audit.entry(AccessAction.DOWNLOAD, subject=("archived_report", row.id), by=by,
+                    ip_address=ip_address, detail=row.reason)
     )  # fmt: skip
     db.session.commit()
 

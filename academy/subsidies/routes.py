@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import audit
-from academy.auth.access import role_required
+from academy.auth.access import own_campus_id, role_required
 from academy.clock import seoul_today
 from academy.extensions import db
 from academy.formatting import won
@@ -35,10 +35,6 @@ CITY = (Role.OFFICIAL, Role.ADMIN)
 DECIDERS = (Role.COORDINATOR, Role.ADMIN)
 
 
-def _own_campus() -> int | None:
-    return current_user.campus_id if current_user.role == Role.COORDINATOR else None
-
-
 @bp.get("/")
 @role_required(*CITY, Role.COORDINATOR)
 def index():
@@ -50,7 +46,7 @@ def index():
         "subsidies/index.html",
         "subsidies/_programmes.html",
         programmes=programmes,
-        pending=services.pending_summary(_own_campus()),
+        pending=services.pending_summary(own_campus_id()),
         states={p.id: services.application_state(p, today) for p in programmes},
         next_year=today.year if today.year not in years else today.year + 1,
     )
@@ -146,7 +142,7 @@ def close_programme(programme_id: int):
 def ledger(programme_id: int):
     """Budget, approved, paid, remaining and people supported, by round and campus."""
     programme = get_programme_or_404(programme_id)
-    campus_id = _own_campus()
+    campus_id = own_campus_id()
     return render(
         "subsidies/ledger.html",
         "subsidies/_ledger.html",
@@ -163,7 +159,7 @@ def ledger_export(programme_id: int):
     """The ledger in Excel: the figures by round and campus, and the claims with masked names."""
     programme = get_programme_or_404(programme_id)
     reason = audit.require_reason()
-    campus_id = _own_campus()
+    campus_id = own_campus_id()
     ledger = services.ledger(programme, campus_id)
     data = export.ledger_workbook(ledger, campus_id)
     audit.record(AccessAction.EXPORT, subject=programme, reason=reason, detail="ledger.xlsx")
@@ -190,7 +186,7 @@ def claims():
     )
     year = (form.year.data or None) if not form.year.errors else None
     page = services.claims_page(
-        _own_campus(), status, year, page_arg(),
+        own_campus_id(), status, year, page_arg(),
         current_app.config["PAGE_SIZE"],
     )  # fmt: skip
     audit.record(AccessAction.VIEW, subject="subsidy_claims",

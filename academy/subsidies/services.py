@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from academy import audit
 from academy.certifications.services import cohort_on
 from academy.clock import seoul_today
 from academy.cohorts.services import current_outcomes
+from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.formatting import won
 from academy.kpi.subsidies import SubsidyTotals
@@ -29,7 +31,6 @@ from academy.labels import label_for
 from academy.locking import locked
 from academy.models import (
     AccessAction,
-    AccessLog,
     Campus,
     ClaimStatus,
     Enrolment,
@@ -64,8 +65,8 @@ from academy.uploads import delete_upload, store_upload
 ROUNDS_FROM_YEAR = 2026
 
 
-class SubsidyError(Exception):
-    """Refused; the message is for the user."""
+class SubsidyError(RuleRefused):
+    """A subsidy rule refused the request."""
 
 
 class Ineligible(SubsidyError):
@@ -173,8 +174,8 @@ def save_programme(data: dict, by: User, programme: SubsidyProgramme | None = No
         elif half in existing:
             db.session.delete(existing[half])
     db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.UPDATE, subject_type="subsidy_programme",
-                  subject_id=programme.id, detail=f"year {programme.year}")
+        audit.entry(AccessAction.UPDATE, subject=("subsidy_programme", programme.id),
+                    detail=f"year {programme.year}", by=by)
     )  # fmt: skip
     db.session.commit()
     return programme
@@ -185,9 +186,8 @@ def close_early(programme: SubsidyProgramme, on: date, by: User) -> None:
     if programme.closed_early_on is None:
         programme.closed_early_on = on
         db.session.add(
-            AccessLog(user_id=by.id, action=AccessAction.UPDATE,
-                      subject_type="subsidy_programme", subject_id=programme.id,
-                      detail="closed early")
+            audit.entry(AccessAction.UPDATE, subject=("subsidy_programme", programme.id),
+                        detail="closed early", by=by)
         )  # fmt: skip
     db.session.commit()
 
@@ -431,8 +431,8 @@ def approve(
                 .execution_options(synchronize_session=False)
             )  # fmt: skip
         db.session.add(
-            AccessLog(user_id=approver_id, action=AccessAction.UPDATE, subject_type="subsidy_claim",
-                      subject_id=claim.id, ip_address=ip_address, detail=f"approved {amount}")
+            audit.entry(AccessAction.UPDATE, subject=("subsidy_claim", claim.id),
+                        detail=f"approved {amount}", by_id=approver_id, ip_address=ip_address)
         )  # fmt: skip
         db.session.commit()
     except BaseException:
@@ -455,8 +455,8 @@ def reject(claim_id: int, by_id: int, reason: str, ip_address: str | None = None
         if decided != 1:
             raise AlreadyDecided(claim)
         db.session.add(
-            AccessLog(user_id=by_id, action=AccessAction.UPDATE, subject_type="subsidy_claim",
-                      subject_id=claim_id, ip_address=ip_address, detail="rejected")
+            audit.entry(AccessAction.UPDATE, subject=("subsidy_claim", claim_id),
+                        detail="rejected", by_id=by_id, ip_address=ip_address)
         )  # fmt: skip
         db.session.commit()
     except BaseException:
@@ -465,20 +465,8 @@ def reject(claim_id: int, by_id: int, reason: str, ip_address: str | None = None
     return claim
 
 
-def log_export(by: User, programme: SubsidyProgramme, ip_address: str | None) -> None:
-    """The export holds masked names: still personal data, so it is logged."""
-    db.session.add(
-        AccessLog(user_id=by.id, action=AccessAction.EXPORT, subject_type="subsidy_programme",
-                  subject_id=programme.id, ip_address=ip_address, detail="ledger.xlsx")
-    )  # fmt: skip
-    db.session.commit()
-
-
 def log_claim_access(by: User, claim: SubsidyClaim, action: AccessAction, ip: str | None) -> None:
-    db.session.add(
-        AccessLog(user_id=by.id, action=action, subject_type="subsidy_claim", subject_id=claim.id,
-                  ip_address=ip)
-    )  # fmt: skip
+    db.session.add(audit.entry(action, subject=("subsidy_claim", claim.id), by=by, ip_address=ip))
     db.session.commit()
 
 

@@ -238,22 +238,23 @@ def test_the_periodic_purge_removes_staged_files_past_their_time_only(app, db):
     import time as clock
     from pathlib import Path
 
+    from academy import staging
     from academy.cohorts import staging as cohort_staging
-    from academy.outcomes import staging as outcome_staging
 
     old = cohort_staging.stage(b"a,b\n", "roster", 1, 1, "old.csv", "ko")
     fresh = cohort_staging.stage(b"a,b\n", "roster", 1, 1, "new.csv", "ko")
-    kept = outcome_staging.stage(b"x", 1, "old.xlsx", "outcome_import")
+    kept = staging.stage(b"x", 1, "old.xlsx", "outcome_import")
     folder = Path(app.config["STAGING_FOLDER"])
     long_ago = clock.time() - 60 * app.config["STAGING_MINUTES"] - 5
+    aged = {f"cohort-import-{old.token}.json", *staging._names(old.token), *staging._names(kept)}
     for path in folder.iterdir():
-        if old.token in path.name or path.name.startswith("staged-"):
+        if path.name in aged:
             os.utime(path, (long_ago, long_ago))
     queue.purge_staged_files.call_local()
-    assert cohort_staging.load(old.token) is None
+    assert cohort_staging.load(old.token) is None and not old.has_data
     assert cohort_staging.load(fresh.token) is not None and fresh.has_data
-    with pytest.raises(outcome_staging.StagedFileMissing):
-        outcome_staging.load(kept, 1, "outcome_import")
+    with pytest.raises(staging.StagedFileMissing):
+        staging.load(kept, 1, "outcome_import")
 
 
 def test_the_periodic_reaper_fails_dead_workers_jobs(app, db):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from academy.outcomes import staging as outcome_staging
+from academy import staging as outcome_staging
 from academy.privacy import mask_resident_numbers, write_private
 
 

@@ -1,10 +1,12 @@
-"""Files that wait between two steps of one person's work: an outcome file between its preview
-and its commit, an evidence file while its form is corrected.
+"""Files that wait between two steps of one person's work: an uploaded roster, attendance or
+outcome file between its preview and its commit, an evidence file while its form is corrected.
 
 They are kept in the staging store (academy.storage: STAGING_FOLDER, or the shared bucket, so
 the next step may reach another server), named by a hash of a server-made token, with the id of
 the user who sent them: the token alone, or another user's session, opens nothing. Nothing goes
-into the cookie session. Files older than STAGING_MINUTES are removed.
+into the cookie session. Files older than STAGING_MINUTES are refused, and removed by the
+worker's periodic purge (and on the next upload). A cohort import keeps the state of its check
+and commit beside its file (academy.cohorts.staging).
 """
 
 import hashlib
@@ -39,6 +41,7 @@ def _max_age() -> float:
 
 
 def purge_expired() -> int:
+    """Staged files and records past STAGING_MINUTES go: they hold personal data."""
     return storage.purge_older_than("staging", _max_age())
 
 
@@ -71,6 +74,10 @@ def load(token: str | None, user_id: int, purpose: str) -> StagedFile:
     ):
         raise StagedFileMissing(token)
     return StagedFile(data, meta.get("filename", ""), purpose)
+
+
+def exists(token: str) -> bool:
+    return storage.area("staging").exists(_names(token)[0])
 
 
 def discard(token: str | None) -> None:
