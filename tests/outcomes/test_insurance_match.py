@@ -361,3 +361,61 @@ def test_a_report_changed_after_the_preview_is_checked_again(db, world, english)
     assert kim.action == MatchAction.CONFLICT and kim.differences == ("monthly_pay",)
     assert current_jobs(db, world["kim"])[1].verification == Verification.SELF_REPORTED
     assert match.verified == 0
+
+
+def write(tmp_path, data: bytes, name="match.xlsx") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_cli_dry_run_within_a_campus_writes_nothing(runner, db, world, tmp_path):
+    path = write(tmp_path, the_match())
+
+    result = runner.invoke(
+        args=["outcomes", "match", path, "--campus", world["campus"].name, "--dry-run"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "row 4: the trainee's report differs in employer, starts_on (report kept)" in (
+        result.output
+    )
+    assert "row 8: not applied" in result.output  # the other campus's trainee
+    assert ("would verify 1 reports, 1 jobs from the record, 1 employed at the start; "
+            "1 disagreeing reports kept, 2 rows not applied") in result.output  # fmt: skip
+    assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
+
+
+def test_cli_applies_citywide_and_takes_the_chosen_rows(runner, db, world, tmp_path):
+    path = write(tmp_path, the_match())
+
+    result = runner.invoke(args=["outcomes", "match", path, "--by", world["official"].email,
+                                 "--take", "4"])  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    match = db.session.scalar(sa.select(InsuranceMatch))
+    assert match.campus_id is None and match.uploaded_by_id == world["official"].id
+    assert (match.verified, match.added, match.at_start) == (1, 3, 1)  # choi, lee, yoon
+    assert current_jobs(db, world["yoon_other"])[1].insurance_match_id == match.id
+
+
+def test_cli_a_coordinator_cannot_match_another_campus(runner, db, world, tmp_path):
+    path = write(tmp_path, the_match())
+
+    result = runner.invoke(args=["outcomes", "match", path, "--by", world["coordinator"].email,
+                                 "--campus", world["other_campus"].name])  # fmt: skip
+
+    assert result.exit_code == 1
+    assert "coordinator of another campus" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
+
+
+def test_cli_problems_print_by_row_and_exit_1(runner, db, world, tmp_path):
+    path = write(tmp_path, xlsx([match_row("김하늘", "2000-05-17", "한빛", "220-81-62518",
+                                           "2025-10-01")]))  # fmt: skip
+
+    result = runner.invoke(args=["outcomes", "match", path])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("row 3, 사업자등록번호: ")
+    assert "nothing was written" in result.output
