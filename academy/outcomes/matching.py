@@ -518,3 +518,27 @@ def apply_match(
         storage.area("uploads").delete(stored_name)
         raise
     return plan, match
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    match: InsuranceMatch
+    outcomes: int  # outcome versions of the campus the match verified
+
+
+def recent_matches(campus_id: int, limit: int = 10) -> list[MatchSummary]:
+    """The latest matches that verified outcomes of a campus (its own, and officials' citywide
+    ones), with how many of the campus's outcome versions each verified, in two queries."""
+    verified = sa.func.count(OutcomeRecord.id)
+    rows = db.session.execute(
+        sa.select(InsuranceMatch, verified)
+        .join(OutcomeRecord, OutcomeRecord.insurance_match_id == InsuranceMatch.id)
+        .join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Cohort.campus_id == campus_id)
+        .group_by(InsuranceMatch.id)
+        .order_by(InsuranceMatch.applied_at.desc(), InsuranceMatch.id.desc())
+        .limit(limit)
+        .options(selectinload(InsuranceMatch.uploaded_by))
+    ).all()
+    return [MatchSummary(match, count) for match, count in rows]
