@@ -124,3 +124,24 @@ def test_trainees_and_instructors_cannot_reach_the_match(app, client, login_as, 
     login_as(Role.TRAINEE)
     assert client.get("/outcomes/match").status_code == 403
     assert client.post("/outcomes/match/apply", data={"token": "x"}).status_code == 403
+
+
+def test_the_dashboards_show_the_share_the_insurance_confirmed(app, db, world):  # noqa: F811
+    from academy.outcomes.matching import apply_match
+
+    apply_match(the_match(), world["coordinator"], world["campus"].id, "hrd.xlsx")
+    official = signed_in(app, world["official"])
+
+    city = official.get("/dashboard/?year=2025").get_data(as_text=True)
+    row = city.split(world["campus"].name + "</a>")[1].split("</tr>")[0]
+    # kim and choi confirmed by the match, seo by a certificate: 2 of 3
+    assert 'data-kpi="insurance_confirmed_share">66.7%' in row
+    campus = signed_in(app, world["coordinator"]).get(
+        f"/dashboard/campus/{world['campus'].id}?year=2025"
+    )
+    html = campus.get_data(as_text=True)
+    assert "고용보험 확인" in html
+    assert 'data-kpi="insurance_confirmed_share">66.7%' in html
+    assert 'data-kpi="employed_insurance_match">2<' in html
+    methodology = official.get("/dashboard/methodology").get_data(as_text=True)
+    assert "<dt>고용보험 확인</dt>" in methodology and "HRD-Net 공식 취업률의 근거" in methodology
