@@ -419,3 +419,31 @@ def test_cli_problems_print_by_row_and_exit_1(runner, db, world, tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith("row 3, 사업자등록번호: ")
     assert "nothing was written" in result.output
+
+
+def test_the_check_does_not_grow_with_the_file(db, world, english):
+    """The people, their jobs and the cohorts of a file are read in a fixed number of queries."""
+    from tests.test_query_counts import counting_queries
+
+    def trainees_and_rows(n, tag):
+        rows = []
+        for i in range(n):
+            name = f"{tag}{i:03d}"
+            trainee = factories.TraineeFactory(user__name=name, birth_date=date(2000, 5, 17))
+            enrolment = factories.EnrolmentFactory(cohort=world["cohort"], trainee=trainee,
+                                                   status=EnrolmentStatus.COMPLETED)  # fmt: skip
+            factories.OutcomeRecordFactory(enrolment=enrolment, version=1, employer=f"회사{i}",
+                                           starts_on=date(2025, 10, 1))  # fmt: skip
+            rows.append(match_row(name, "2000-05-17", f"회사{i}", NAVER, "2025-10-01"))
+        db.session.commit()
+        return xlsx(rows)
+
+    small, large = trainees_and_rows(2, "가"), trainees_and_rows(30, "나")
+    counts = []
+    for data in (small, large):
+        db.session.expire_all()  # both checks start from a fresh session, as a job's does
+        with counting_queries() as statements:
+            plan = plan_match(data, world["campus"].id, world["coordinator"])
+        assert {r.action for r in plan.rows} == {MatchAction.VERIFY}
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
