@@ -112,7 +112,7 @@ def test_the_json_has_exactly_the_documented_keys(client, login_as, db):
         "employed_at_start", "denominator", "employed", "employed_incl_pending",
         "quality_employed", "quality_employed_incl_pending", "unknown", "cancelled",
         "non_completers", "non_completers_employed", "non_completers_employed_incl_pending",
-        "employment_rate",
+        "employed_insurance_match", "insurance_confirmed_share", "employment_rate",
         "employment_rate_incl_pending", "employment_rate_90d", "quality_rate",
         "quality_rate_incl_pending", "knowledge_rate", "maturity",
     ]  # fmt: skip
