@@ -176,7 +176,7 @@ def match_file(match_id: int):
     """The kept match file, the evidence of the outcomes it verified; every download is in the
     access log."""
     item = db.session.get(InsuranceMatch, match_id)
-    if item is None or not can_reach_match(current_user, item):
+    if item is None or item.stored_name is None or not can_reach_match(current_user, item):
         abort(404)
     reason = audit.require_reason()
     audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason)

@@ -41,9 +41,10 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -445,7 +446,7 @@ def _keep_file(data: bytes) -> tuple[str, str]:
 
 
 def content_type(match: InsuranceMatch) -> str:
-    return XLSX_TYPE if match.stored_name.endswith(".xlsx") else "text/csv"
+    return XLSX_TYPE if (match.stored_name or "").endswith(".xlsx") else "text/csv"
 
 
 def apply_match(
@@ -542,3 +543,25 @@ def recent_matches(campus_id: int, limit: int = 10) -> list[MatchSummary]:
         .options(selectinload(InsuranceMatch.uploaded_by))
     ).all()
     return [MatchSummary(match, count) for match, count in rows]
+
+
+def purge_expired_matches(now: datetime | None = None) -> int:
+    """Delete the match files applied more than INSURANCE_MATCH_RETENTION_DAYS ago; each row
+    stays, marked purged, and the purge is in the access log. Returns how many files went."""
+    now = now or utcnow()
+    limit = now - timedelta(days=current_app.config["INSURANCE_MATCH_RETENTION_DAYS"])
+    expired = db.session.scalars(
+        sa.select(InsuranceMatch).where(
+            InsuranceMatch.stored_name.is_not(None), InsuranceMatch.applied_at < limit
+        )
+    ).all()
+    for match in expired:
+        storage.area("uploads").delete(match.stored_name)
+        match.stored_name, match.purged_at = None, now
+    if expired:
+        db.session.add(
+            audit.entry(AccessAction.PURGE, subject="insurance_match",
+                        detail={"files": len(expired), "ids": [m.id for m in expired]})
+        )  # fmt: skip
+    db.session.commit()
+    return len(expired)

@@ -1,4 +1,5 @@
-"""employment-insurance matches: the applied match files, and the outcome versions each verified
+"""employment-insurance matches: the applied match files (deleted past their retention, the row
+kept), and the outcome versions each verified
 
 Revision ID: 0013
 Revises: 0012
@@ -20,9 +21,10 @@ def upgrade():
         "insurance_match",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("campus_id", sa.Integer(), nullable=True),
-        sa.Column("stored_name", sa.String(length=100), nullable=False),
+        sa.Column("stored_name", sa.String(length=100), nullable=True),
         sa.Column("original_name", sa.String(length=255), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("purged_at", sa.DateTime(), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
         sa.Column("applied_at", sa.DateTime(), nullable=False),
@@ -31,6 +33,10 @@ def upgrade():
         sa.Column("added", sa.Integer(), nullable=False),
         sa.Column("at_start", sa.Integer(), nullable=False),
         sa.CheckConstraint("size_bytes > 0", name=op.f("ck_insurance_match_size_positive")),
+        sa.CheckConstraint(
+            "(stored_name IS NULL) = (purged_at IS NOT NULL)",
+            name=op.f("ck_insurance_match_file_kept_or_purged"),
+        ),
         sa.CheckConstraint(
             "rows_read >= 0 AND verified >= 0 AND added >= 0 AND at_start >= 0",
             name=op.f("ck_insurance_match_counts_not_negative"),

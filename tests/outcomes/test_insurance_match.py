@@ -447,3 +447,37 @@ def test_the_check_does_not_grow_with_the_file(db, world, english):
         assert {r.action for r in plan.rows} == {MatchAction.VERIFY}
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_match_files_past_their_retention_are_deleted_and_their_record_kept(app, db, world,
+                                                                            english):  # fmt: skip
+    from datetime import timedelta
+
+    from academy.jobs import queue
+    from academy.models import utcnow
+    from academy.outcomes.matching import purge_expired_matches
+
+    _plan, old = apply_match(the_match(), world["coordinator"], world["campus"].id, "old.xlsx")
+    old_file = old.stored_name
+    days = app.config["INSURANCE_MATCH_RETENTION_DAYS"]
+    old.applied_at = utcnow() - timedelta(days=days + 1)
+    db.session.commit()
+    kim = current_jobs(db, world["kim"])[1]
+    kim.verification = Verification.SELF_REPORTED  # so that a second match verifies it again
+    db.session.commit()
+    _plan, recent = apply_match(the_match(), world["coordinator"], world["campus"].id, "new.xlsx")
+    recent_file = recent.stored_name
+
+    queue.purge_insurance_matches.call_local()
+
+    db.session.refresh(old)
+    db.session.refresh(recent)
+    assert old.stored_name is None and old.purged_at is not None and old.sha256
+    assert not storage.area("uploads").exists(old_file)
+    assert recent.stored_name == recent_file and storage.area("uploads").exists(recent_file)
+    assert purge_expired_matches() == 0  # nothing left to purge
+    purged = db.session.scalar(
+        sa.select(AccessLog).where(AccessLog.subject_type == "insurance_match",
+                                   AccessLog.action == "purge")
+    )  # fmt: skip
+    assert purged is not None and str(old.id) in purged.detail
