@@ -356,6 +356,8 @@ def plan_match(data: bytes, campus_id: int | None, by: User | None = None,
     plan.extra_problems = _resident_number_problems(data, parsed)
     _hide_resident_numbers(parsed)
     _check_rows(parsed)
+    if plan.extra_problems:
+        return plan  # refused whole: nobody is looked up from a file the law forbids keeping
     keys = {
         _person_key(r.values["name"], r.values["birth_date"])
         for r in parsed.rows

@@ -322,7 +322,8 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, world,
 def test_resident_registration_numbers_refuse_the_file_and_are_never_shown(db, world, english):
     data = xlsx(
         [["김하늘", "000517-3123456", "한빛소프트", NAVER, "2025-10-01", None, None, None, None,
-          None, "0005173123456"]],
+          None, "0005173123456"],
+         ["950310-1234567", "1995-03-10", "950310 1234567", NAVER, "2025-10-01"]],
         header=[*HEADER, "주민등록번호"],
     )  # fmt: skip
 
@@ -330,10 +331,11 @@ def test_resident_registration_numbers_refuse_the_file_and_are_never_shown(db, w
         apply_match(data, world["coordinator"], world["campus"].id, "rrn.xlsx")
 
     problems = rejected.value.plan.problems
-    assert {(p.line, p.column) for p in problems} >= {(3, "생년월일"), (3, "주민등록번호")}
+    assert {(p.line, p.column) for p in problems} >= {
+        (3, "생년월일"), (3, "주민등록번호"), (4, "성명"), (4, "사업장명")}  # fmt: skip
     shown = " ".join(f"{p.column} {p.message} {p.value}" for p in problems)
     shown += " ".join(str(w) for w in rejected.value.plan.parsed.warnings)
-    assert "3123456" not in shown and "000517-3" not in shown
+    assert "3123456" not in shown and "000517-3" not in shown and "1234567" not in shown
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
 
 
