@@ -146,3 +146,18 @@ def test_the_dashboards_show_the_share_the_insurance_confirmed(app, db, world): 
     assert 'data-kpi="employed_insurance_match">2<' in html
     methodology = official.get("/dashboard/methodology").get_data(as_text=True)
     assert "<dt>고용보험 확인</dt>" in methodology and "HRD-Net 공식 취업률의 근거" in methodology
+
+
+def test_the_record_shows_which_match_verified_an_outcome(app, db, world):  # noqa: F811
+    from academy.outcomes.matching import apply_match
+
+    apply_match(the_match(), world["coordinator"], world["campus"].id, "2025_고용보험.xlsx")
+    client = signed_in(app, world["coordinator"])
+
+    page = client.get(f"/trainees/{world['kim'].trainee_id}")
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '고용보험 대조</span> <span class="muted small">2025_고용보험.xlsx' in html
+    queue = client.get(f"/outcomes/campuses/{world['campus'].id}/queue").get_data(as_text=True)
+    assert "2025_고용보험.xlsx" in queue and "/outcomes/matches/" in queue
