@@ -146,6 +146,11 @@ class Config:
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "60 per minute")
     # A staged file waits this long for its next step.
     STAGING_MINUTES = 60
+    # An applied employment-insurance match file (names, birth dates and employers of many
+    # people) is the evidence of the outcomes it verified; it is deleted this long after it was
+    # applied, the record of the match (who, when, what, its SHA-256) staying. Set it to the
+    # period the programme's records schedule requires.
+    INSURANCE_MATCH_RETENTION_DAYS = int(os.environ.get("INSURANCE_MATCH_RETENTION_DAYS", "1095"))
     # Files waiting between two steps: an import between preview and commit, an evidence file
     # kept while its form is corrected. Never in the cookie session.
     STAGING_FOLDER = os.environ.get("STAGING_FOLDER", str(INSTANCE_DIR / "staging"))

@@ -99,6 +99,8 @@ POLICY = {
     "outcomes.import_outcomes": ("GET", {Role.COORDINATOR, Role.ADMIN}),
     "outcomes.import_commit": ("POST", {Role.COORDINATOR, Role.ADMIN}),
     "outcomes.import_template": ("GET", {Role.COORDINATOR, Role.ADMIN, Role.OFFICIAL}),
+    "outcomes.match": ("GET", {Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN}),
+    "outcomes.match_apply": ("POST", {Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN}),
     "dashboard.city": ("GET", {Role.OFFICIAL, Role.ADMIN}),
     "dashboard.campus": ("GET", {Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR}),
     "dashboard.methodology": ("GET", {Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR}),
@@ -144,6 +146,8 @@ SEPARATELY_TESTED = {"static", "auth.login", "auth.logout", "auth.set_language",
                      "auth.second_factor", "auth.enrol", "auth.cancel_sign_in",
                      # tests/accounts, tests/outcomes: a link token, a staged file's token
                      "accounts.activate", "outcomes.import_problems",
+                     # tests/outcomes/test_insurance_match_routes.py: a kept match file
+                     "outcomes.match_file",
                      # tests/accounts/test_passwords.py: open to anyone, the link holds the right
                      "accounts.forgot_password", "accounts.reset_requested",
                      "accounts.reset_password",

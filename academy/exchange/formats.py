@@ -108,4 +108,41 @@ OUTCOMES = Format(
     ),
 )  # fmt: skip
 
-FORMATS = {f.name: f for f in (ROSTER, ATTENDANCE, OUTCOMES)}
+# HRD-Net's employment-insurance match (고용보험 피보험자격 취득 내역): one row per insured job.
+# The person is found by name and birth date; identical rows are refused by the match itself.
+INSURANCE_MATCH = Format(
+    name="insurance_match",
+    title=_l("Employment-insurance match"),
+    key="name",
+    duplicates="allow",
+    columns=(
+        Column("name", "성명", cells.parse_name, True, _l("Full name"), "홍길동",
+               ("이름", "성함", "피보험자명", "근로자명", "교육생명", "훈련생명", "full name")),
+        Column("birth_date", "생년월일", cells.parse_date, True, _l("Date of birth"), "2000-05-17",
+               ("생일", "출생일", "출생년월일", "date of birth", "birthday")),
+        Column("employer", "사업장명", cells.text, True, _l("The insured workplace"),
+               "주식회사 예시", ("사업장", "사업장명칭", "사업체명", "회사명", "employer name")),
+        Column("business_number", "사업자등록번호", cells.parse_business_number, True,
+               _l("The employer's business registration number: 10 digits"), "220-81-62517",
+               ("사업자번호", "사업자 등록번호", "business registration number")),
+        Column("acquired_on", "자격취득일", cells.parse_date, True,
+               _l("Date the insurance was acquired: the job's start"), "2025-09-01",
+               ("취득일", "취득일자", "피보험자격취득일", "고용보험취득일", "acquired")),
+        Column("lost_on", "자격상실일", cells.parse_date, False,
+               _l("Date the insurance was lost; blank while still insured"), "",
+               ("상실일", "상실일자", "피보험자격상실일", "고용보험상실일", "lost")),
+        Column("weekly_hours", "주소정근로시간", cells.parse_whole_number, False,
+               _l("Contracted hours a week"), "40",
+               ("소정근로시간", "주당소정근로시간", "주당근로시간")),
+        Column("monthly_pay", "월평균보수", cells.parse_whole_number, False,
+               _l("Average monthly pay in whole won"), "2800000",
+               ("보수월액", "월평균보수액", "월보수")),
+        Column("occupation", "직종", cells.text, False, _l("Occupation"), "응용 소프트웨어 개발자",
+               ("직종명", "직종코드")),
+        Column("fixed_term", "계약직여부", cells.parse_yes_no, False,
+               _l("Fixed-term contract (Y/N), when known"), "N",
+               ("계약직", "기간제", "기간제여부", "fixed term")),
+    ),
+)  # fmt: skip
+
+FORMATS = {f.name: f for f in (ROSTER, ATTENDANCE, OUTCOMES, INSURANCE_MATCH)}

@@ -94,6 +94,7 @@ class ParsedFile:
     rows: list[ParsedRow]
     warnings: list[object]
     raw: list[list[object]]  # every row of the sheet, for the annotated error copy
+    sheet_name: str | None = None
     layout: str = "long"  # "wide": attendance with a column per session (exchange.wide)
 
     @property

@@ -103,6 +103,15 @@ def purge_staged_files() -> None:
         staging.purge_expired()
 
 
+@huey.periodic_task(crontab(minute="50", hour="18"))  # 03:50 in Seoul
+def purge_insurance_matches() -> None:
+    """Employment-insurance match files past INSURANCE_MATCH_RETENTION_DAYS are deleted."""
+    from academy.outcomes.matching import purge_expired_matches
+
+    with _app().app_context():
+        log.info("insurance match retention purge: %s files deleted", purge_expired_matches())
+
+
 @huey.periodic_task(crontab(minute="40", hour="18"))  # 03:40 in Seoul
 def purge_finished_jobs() -> None:
     """Job rows of finished work past 90 days go."""

@@ -32,6 +32,8 @@ class OutcomeCounts:
       attendance rule: 중도 탈락, 미수료).
     non_completers_employed(_incl_pending): of them, those with a job that started inside the
       window (verified; with pending). Shown on their own line, in no rate.
+    employed_insurance_match: of `employed`, those with a job in the window verified by an
+      employment-insurance match (the record HRD-Net's official rates are built on).
     """
 
     enrolled: int = 0
@@ -49,6 +51,7 @@ class OutcomeCounts:
     non_completers: int = 0
     non_completers_employed: int = 0
     non_completers_employed_incl_pending: int = 0
+    employed_insurance_match: int = 0
 
     def __add__(self, other: "OutcomeCounts") -> "OutcomeCounts":
         return total([self, other])
@@ -102,6 +105,11 @@ def employment_rate_incl_pending(c: OutcomeCounts) -> Rate:
 
 def employment_rate_90d(c: OutcomeCounts) -> Rate:
     return Rate(c.employed_90d, denominator(c))
+
+
+def insurance_confirmed_share(c: OutcomeCounts) -> Rate:
+    """Verified employment confirmed by an employment-insurance match ÷ verified employment."""
+    return Rate(c.employed_insurance_match, c.employed)
 
 
 def quality_rate(c: OutcomeCounts) -> Rate:
@@ -182,6 +190,10 @@ class Figures:
     @property
     def quality_rate(self) -> Rate:
         return quality_rate(self.counts)
+
+    @property
+    def insurance_confirmed_share(self) -> Rate:
+        return insurance_confirmed_share(self.counts)
 
     @property
     def quality_rate_incl_pending(self) -> Rate:

@@ -306,6 +306,9 @@ def cohort_outcomes(
             any_job(sa.and_(started_in(EARLY_SIGNAL_DAYS), job_verified)).label("emp90"),
             any_job(sa.and_(in_window, job_verified, quality_job)).label("quality"),
             any_job(sa.and_(in_window, job_counted, quality_job)).label("quality_p"),
+            any_job(sa.and_(in_window, job_verified, job.insurance_match_id.is_not(None))).label(
+                "emp_ins"
+            ),
         )
         .select_from(job_latest)
         .join(
@@ -346,6 +349,7 @@ def cohort_outcomes(
             sa.func.coalesce(jobs.c.emp90, 0).label("emp90"),
             sa.func.coalesce(jobs.c.quality, 0).label("quality"),
             sa.func.coalesce(jobs.c.quality_p, 0).label("quality_p"),
+            sa.func.coalesce(jobs.c.emp_ins, 0).label("emp_ins"),
             flag(
                 sa.and_(sa.or_(current.id.is_(None), current.code == OutcomeCode.U), emp_p == 0)
             ).label("unknown"),
@@ -396,6 +400,7 @@ def cohort_outcomes(
             total_of(p.non_completer).label("non_completers"),
             total_of(p.non_completer * p.emp).label("non_completers_employed"),
             total_of(p.non_completer * p.emp_p).label("non_completers_employed_p"),
+            total_of(in_denominator * p.emp_ins).label("emp_ins"),
             total_of(completer * p.interned).label("interned"),
             sa.func.max(p.recorded_at).label("recorded_at"),
             sa.func.max(p.verified_at).label("verified_at"),

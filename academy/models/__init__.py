@@ -64,6 +64,7 @@ from academy.models.outcomes import (
     ContactResult,
     EvidenceKind,
     ExclusionReason,
+    InsuranceMatch,
     OutcomeCode,
     OutcomeEvidence,
     OutcomeRecord,

@@ -118,9 +118,14 @@ class OutcomeRecord(db.Model):
     # Who sent the version back and when; the reason is in returned_reason, for the trainee.
     returned_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
     returned_at: Mapped[Optional[datetime]]
+    # Verified from an employment-insurance match: the file is the evidence (InsuranceMatch).
+    insurance_match_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("insurance_match.id"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrolment: Mapped["Enrolment"] = relationship(back_populates="outcomes")
+    insurance_match: Mapped[Optional["InsuranceMatch"]] = relationship()
     reported_by: Mapped[Optional["User"]] = relationship(foreign_keys=[reported_by_id])
     verified_by: Mapped[Optional["User"]] = relationship(foreign_keys=[verified_by_id])
     returned_by: Mapped[Optional["User"]] = relationship(foreign_keys=[returned_by_id])
@@ -152,6 +157,42 @@ class OutcomeEvidence(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     outcome: Mapped["OutcomeRecord"] = relationship(back_populates="evidence")
+
+
+class InsuranceMatch(db.Model):
+    """An applied employment-insurance match file (고용보험 피보험자격 취득 내역): the evidence of
+    every outcome it verified, kept in the upload store under a server-made name.
+
+    `campus_id` is the campus it was matched within; None for an official's citywide match. Past
+    its retention (INSURANCE_MATCH_RETENTION_DAYS) the file is deleted and `stored_name` cleared;
+    the row stays, with its hash, as the record of what was applied."""
+
+    __table_args__ = (
+        sa.CheckConstraint("size_bytes > 0", name="size_positive"),
+        sa.CheckConstraint(
+            "(stored_name IS NULL) = (purged_at IS NOT NULL)", name="file_kept_or_purged"
+        ),
+        sa.CheckConstraint(
+            "rows_read >= 0 AND verified >= 0 AND added >= 0 AND at_start >= 0",
+            name="counts_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
+    stored_name: Mapped[Optional[str]] = mapped_column(sa.String(100), unique=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    size_bytes: Mapped[int]
+    purged_at: Mapped[Optional[datetime]]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    rows_read: Mapped[int] = mapped_column(default=0)
+    verified: Mapped[int] = mapped_column(default=0)  # pending versions verified in place
+    added: Mapped[int] = mapped_column(default=0)  # new verified versions from the match
+    at_start: Mapped[int] = mapped_column(default=0)  # enrolments marked employed at the start
+
+    uploaded_by: Mapped[Optional["User"]] = relationship()
 
 
 class ContactChannel(enum.StrEnum):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
-from academy.outcomes import routes  # noqa: E402,F401
+from academy.outcomes import match_routes, routes  # noqa: E402,F401

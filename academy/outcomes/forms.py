@@ -275,3 +275,15 @@ class ImportUploadForm(FlaskForm):
 
 class ImportCommitForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class MatchUploadForm(FlaskForm):
+    file = FileField(_l("Employment-insurance match (.xlsx or .csv)"))
+
+
+class MatchApplyForm(FlaskForm):
+    """The checked file's token, and the rows whose record the coordinator chose over the
+    trainee's disagreeing report (their choices are the preview's conflicts)."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    take = SelectMultipleField(coerce=int, validate_choice=True)

@@ -40,7 +40,7 @@ from academy.models import (
     Role,
     Trainee,
 )
-from academy.outcomes import bp, import_jobs, importing, services  # noqa: F401
+from academy.outcomes import bp, import_jobs, importing, matching, services  # noqa: F401
 from academy.outcomes.access import (
     get_enrolment_or_404,
     get_evidence_or_404,
@@ -202,6 +202,7 @@ def queue(campus_id: int):
         queue=queue,
         cohort_id=cohort_id,
         form=DecisionForm(),
+        matches=matching.recent_matches(campus.id),
     )
 
 
@@ -252,6 +253,7 @@ def send_back(outcome_id: int):
         cohort_id=cohort_id,
         form=DecisionForm(formdata=None),
         failed=(record.id, form),
+        matches=matching.recent_matches(campus.id),
     )
     return page, 422
 

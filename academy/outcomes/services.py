@@ -364,6 +364,7 @@ def histories(enrolment_ids: Sequence[int]) -> dict[int, list[Version]]:
             selectinload(OutcomeRecord.reported_by),
             selectinload(OutcomeRecord.verified_by),
             selectinload(OutcomeRecord.returned_by),
+            selectinload(OutcomeRecord.insurance_match),
         )
         .order_by(OutcomeRecord.enrolment_id, OutcomeRecord.version)
     ).all()
@@ -481,7 +482,8 @@ def verify(record: OutcomeRecord, by: User, ip_address: str | None = None) -> No
 
     Four eyes: whoever entered the outcome or its evidence does not verify it (issue 13: a
     coordinator recorded an outcome with a 71-byte "evidence" file and verified it
-    themself). Another coordinator of the campus, or a city official, does."""
+    themself). Another coordinator of the campus, or a city official, does. An employment-
+    insurance match verifies under its own reading of the rule: see academy.outcomes.matching."""
     if entered_by(record, by):
         raise OutcomeRefused(
             _l("You entered this outcome or its evidence: another coordinator of the campus or "

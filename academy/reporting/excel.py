@@ -223,6 +223,7 @@ def render_xlsx(
         (_("Quality-job rate (1089)"), f.quality_rate),
         (_("Quality-job rate, including pending"), f.quality_rate_incl_pending),
         (_("Knowledge rate"), f.knowledge_rate),
+        (_("Employment insurance confirmed"), f.insurance_confirmed_share),
     ):
         summary.row([title, rate, rate.numerator, rate.denominator, None])
     for title, value in (
@@ -234,6 +235,7 @@ def render_xlsx(
         (_("Denominator"), f.denominator),
         (_("Employed within 180 days, verified"), c.employed),
         (_("Employed within 180 days, including pending"), c.employed_incl_pending),
+        (_("of whom confirmed by an employment-insurance match"), c.employed_insurance_match),
         (_("Employed within 90 days, verified"), c.employed_90d),
         (_("In a quality job, verified"), c.quality_employed),
         (_("In a quality job, including pending"), c.quality_employed_incl_pending),

@@ -269,6 +269,8 @@ def kpi_json(report: ProgressReport) -> dict:
         "non_completers": c.non_completers,
         "non_completers_employed": c.non_completers_employed,
         "non_completers_employed_incl_pending": c.non_completers_employed_incl_pending,
+        "employed_insurance_match": c.employed_insurance_match,
+        "insurance_confirmed_share": f.insurance_confirmed_share.value,
         "employment_rate": f.employment_rate.value,
         "employment_rate_incl_pending": f.employment_rate_incl_pending.value,
         "employment_rate_90d": f.employment_rate_90d.value,

@@ -92,12 +92,12 @@ def test_every_output_shows_the_same_figures(app, client, runner, login_as, db, 
     values = list(summary.values())
     # The rate rows follow the trainees row, in the order of the PDF's headline table.
     start = next(i for i, v in enumerate(values) if v and v[0] == figures["enrolled"])
-    rates = [v[0] for v in values[start + 1 : start + 8]]
+    rates = [v[0] for v in values[start + 1 : start + 9]]
     assert rates == pytest.approx([figures[k] for k in (
         "completion_rate", "employment_rate", "employment_rate_incl_pending",
         "employment_rate_90d", "quality_rate", "quality_rate_incl_pending",
-        "knowledge_rate")])  # fmt: skip
-    counts = [v[0] for v in values[start + 8 :] if isinstance(v[0], int)]
+        "knowledge_rate", "insurance_confirmed_share")])  # fmt: skip
+    counts = [v[0] for v in values[start + 9 :] if isinstance(v[0], int)]
     assert counts[:6] == [figures["enrolled"], figures["completers"], counts[2],
                           figures["excluded"], figures["employed_at_start"],
                           figures["denominator"]]  # fmt: skip
@@ -112,7 +112,7 @@ def test_the_json_has_exactly_the_documented_keys(client, login_as, db):
         "employed_at_start", "denominator", "employed", "employed_incl_pending",
         "quality_employed", "quality_employed_incl_pending", "unknown", "cancelled",
         "non_completers", "non_completers_employed", "non_completers_employed_incl_pending",
-        "employment_rate",
+        "employed_insurance_match", "insurance_confirmed_share", "employment_rate",
         "employment_rate_incl_pending", "employment_rate_90d", "quality_rate",
         "quality_rate_incl_pending", "knowledge_rate", "maturity",
     ]  # fmt: skip
