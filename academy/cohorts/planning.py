@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from academy.cohorts.seats import promote_waitlisted, seats_taken
 from academy.extensions import db
 from academy.locking import lock_row
 from academy.models import (
@@ -25,7 +26,6 @@ from academy.models import (
     Cohort,
     Course,
     Enrolment,
-    EnrolmentStatus,
     Level,
 )
 
@@ -225,15 +225,6 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def seats_taken(cohort_id: int) -> int:
-    """Places taken on the roster now: enrolled trainees (leavers free their seat)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Enrolment.id)).where(
-            Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-    )
-
-
 def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = None) -> Errors:
     """Every planning rule the cohort breaks, by form field."""
     errors: Errors = {}
@@ -343,8 +334,6 @@ def update_cohort(cohort: Cohort, data: CohortData) -> list[Enrolment]:
     New dates keep the sessions inside them (edits included), drop those outside and add the
     teaching days of any extension.
     """
-    from academy.cohorts.enrolment import promote_waitlisted
-
     lock_row(Cohort, cohort.id)
     if data.classroom_id:
         lock_row(Classroom, data.classroom_id)
