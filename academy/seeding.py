@@ -276,6 +276,7 @@ class WorldBuilder:
         self.password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow: hash once, reuse
         self.person_name: Callable[[], str] = self.fake.name
         self.company_name: Callable[[], str] = self.fake.company
+        self.companies: list[str] = []  # the pool of company names, with use_name_pools
         self.rows: dict[type, list[dict]] = defaultdict(list)
         self.campuses: list[SeedCampus] = read_campuses()
         self.cohorts: list[SeedCohort] = []
@@ -335,15 +336,15 @@ MARK_COLUMNS = ("id", "session_id", "enrolment_id", "mark", "recorded_by_id", "r
 
 
 def _complete(table: sa.Table, rows: list[dict]) -> tuple[list[str], Iterator[tuple]]:
-    """Every column of every row: the Python-side defaults the ORM would have filled."""
-    now = datetime.now()
+    """Every column of every row: the Python-side defaults the ORM would have filled (a
+    callable one, such as utcnow, called once for the whole table)."""
     defaults = {}
     for column in table.columns:
         default = column.default
         if default is None:
             defaults[column.name] = None
         elif default.is_callable:
-            defaults[column.name] = now
+            defaults[column.name] = default.arg(None)
         else:
             defaults[column.name] = default.arg
     names = list(defaults)
