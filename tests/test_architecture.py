@@ -27,12 +27,21 @@ def read_sources(root: Path = ROOT) -> dict[str, str]:
     return sources
 
 
-def imports_of(name: str, source: str, modules: set[str]) -> set[str]:
+def imports_of(name: str, source: str, modules: set[str], typing_too: bool = True) -> set[str]:
     """Every module `name` imports, anywhere in its body; `from package import module` counts as
-    the module, `from module import name` as the module."""
+    the module, `from module import name` as the module. Without `typing_too`, imports under
+    `if TYPE_CHECKING:` (annotations only, never run) are left out."""
     package = name if _is_package_source(name, modules) else name.rpartition(".")[0]
+    tree = ast.parse(source)
+    typing_only = set()
+    if not typing_too:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                typing_only.update(id(inner) for inner in ast.walk(node))
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -99,6 +108,34 @@ def violations(sources: dict[str, str]) -> list[str]:
     return found
 
 
+# Huey's tasks (academy.jobs.queue) call the job services, which enqueue those tasks: the task
+# names are stored in queued messages, so moving the tasks would strand jobs queued at an upgrade.
+KNOWN_CIRCLES = {("academy.jobs.queue", "academy.jobs.services")}
+
+
+def circles(sources: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of modules that import each other, however deep in a function the import hides
+    (imports for annotations only do not run, and do not count); a blueprint package and its own
+    views are the one pattern allowed (bp in __init__, which imports the views that register on
+    it)."""
+    modules = set(sources)
+    blueprints = blueprint_packages(sources)
+    graph = {
+        name: imports_of(name, source, modules, typing_too=False) & modules
+        for name, source in sources.items()
+    }
+    found = []
+    for name, targets in graph.items():
+        for target in targets:
+            if name < target and name in graph[target]:
+                package_and_view = (name in blueprints and target.startswith(name + ".")) or (
+                    target in blueprints and name.startswith(target + ".")
+                )
+                if not package_and_view and (name, target) not in KNOWN_CIRCLES:
+                    found.append((name, target))
+    return sorted(found)
+
+
 def test_the_packages_the_rules_name_exist():
     sources = read_sources()
     for package in ("academy.kpi", "academy.models", "academy.reporting", "academy.exchange"):
@@ -108,6 +145,20 @@ def test_the_packages_the_rules_name_exist():
 
 def test_no_module_imports_across_the_package_map():
     assert violations(read_sources()) == []
+
+
+def test_no_two_modules_import_each_other():
+    assert circles(read_sources()) == []
+
+
+def test_a_circle_hidden_in_a_function_is_caught():
+    sources = read_sources()
+    sources["academy.cohorts.seats"] += "\n\ndef f():\n    from academy.cohorts import planning\n"
+    sources["academy.seeding"] += "\n\ndef g():\n    from academy.cohorts.demo import MARKS\n"
+    assert circles(sources) == [
+        ("academy.cohorts.demo", "academy.seeding"),
+        ("academy.cohorts.planning", "academy.cohorts.seats"),
+    ]
 
 
 @pytest.mark.parametrize(
