@@ -22,7 +22,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-# Workers restart after a thousand requests (jittered, so not all at once): pandas, openpyxl and
+# Workers restart after a thousand requests (jittered, so not all at once): openpyxl and
 # WeasyPrint keep memory they do not give back.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100

@@ -11,4 +11,6 @@ def _cohort_state(cohort):
     return cohort_state(cohort)
 
 
-from academy.cohorts import routes  # noqa: E402,F401
+# The views register on bp when imported; routes imports none of the others (enrol_routes uses
+# its helpers), so the import graph stays one way.
+from academy.cohorts import attendance_routes, enrol_routes, import_routes, routes  # noqa: E402,F401

@@ -21,8 +21,12 @@ from sqlalchemy.exc import IntegrityError
 
 from academy import audit
 from academy.audit import role_change
-from academy.clock import seoul_today
-from academy.cohorts.planning import seats_taken
+from academy.cohorts.seats import (
+    enrolment_date,
+    promote_waitlisted,
+    renumber_waitlist,
+    seats_taken,
+)
 from academy.errors import FieldsRefused
 from academy.extensions import db
 from academy.locking import lock_row
@@ -35,7 +39,6 @@ from academy.models import (
     Trainee,
     User,
     age_on,
-    utcnow,
 )
 
 # Statuses that hold a person to a cohort's dates: the overlap rule looks at these.
@@ -240,13 +243,6 @@ def next_waitlist_position(cohort_id: int) -> int:
     ) + 1
 
 
-def enrolment_date(cohort: Cohort) -> date:
-    """Today for a cohort that has not ended (a late joiner joins today); a cohort entered after
-    its end is recorded as joined on its first day."""
-    today = seoul_today()
-    return today if today <= cohort.ends_on else cohort.starts_on
-
-
 def new_trainee(data: TraineeData) -> Trainee:
     """A trainee's account: no password until they activate it themselves."""
     user = User(email=data.email, name=data.name.strip(), role=Role.TRAINEE, password_hash=None)
@@ -308,40 +304,6 @@ def enrol(cohort: Cohort, data: TraineeData, by: User | None) -> Enrolment:
     return enrolment
 
 
-def _renumber_waitlist(cohort_id: int) -> None:
-    waiting = db.session.scalars(
-        sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.WAITLISTED)
-        .order_by(Enrolment.waitlist_position, Enrolment.id)
-    ).all()
-    for position, enrolment in enumerate(waiting, start=1):
-        if enrolment.waitlist_position != position:
-            enrolment.waitlist_position = position
-
-
-def promote_waitlisted(cohort: Cohort) -> list[Enrolment]:
-    """Fill free seats from the head of the waitlist. The caller holds the cohort's lock."""
-    free = cohort.capacity - seats_taken(cohort.id)
-    if free <= 0:
-        return []
-    promoted = db.session.scalars(
-        sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
-        .order_by(Enrolment.waitlist_position, Enrolment.id)
-        .limit(free)
-    ).all()
-    now, joined = utcnow(), enrolment_date(cohort)
-    for enrolment in promoted:
-        enrolment.status = EnrolmentStatus.ENROLLED
-        enrolment.waitlist_position = None
-        enrolment.promoted_at = now
-        enrolment.enrolled_on = max(joined, enrolment.enrolled_on)
-    db.session.flush()
-    _renumber_waitlist(cohort.id)
-    db.session.flush()
-    return promoted
-
-
 @dataclass(frozen=True)
 class Departure:
     enrolment: Enrolment | None  # None: a waitlist entry, removed
@@ -370,7 +332,7 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
         )  # fmt: skip
         db.session.delete(enrolment)
         db.session.flush()
-        _renumber_waitlist(cohort.id)
+        renumber_waitlist(cohort.id)
         db.session.commit()
         return Departure(None, [])
     if enrolment.status != EnrolmentStatus.ENROLLED:

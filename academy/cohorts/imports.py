@@ -44,7 +44,7 @@ from academy.cohorts.enrolment import (
     people_by_email,
     roster_statuses,
 )
-from academy.cohorts.planning import seats_taken
+from academy.cohorts.seats import seats_taken
 from academy.errors import RuleRefused
 from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow, Problem, UnreadableFile, parse

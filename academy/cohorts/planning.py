@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from academy.cohorts.seats import promote_waitlisted, seats_taken
 from academy.errors import FieldsRefused, RuleRefused
 from academy.extensions import db
 from academy.locking import lock_row
@@ -26,7 +27,6 @@ from academy.models import (
     Cohort,
     Course,
     Enrolment,
-    EnrolmentStatus,
     Level,
 )
 
@@ -219,15 +219,6 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def seats_taken(cohort_id: int) -> int:
-    """Places taken on the roster now: enrolled trainees (leavers free their seat)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Enrolment.id)).where(
-            Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.ENROLLED
-        )
-    )
-
-
 def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = None) -> Errors:
     """Every planning rule the cohort breaks, by form field."""
     errors: Errors = {}
@@ -337,8 +328,6 @@ def update_cohort(cohort: Cohort, data: CohortData) -> list[Enrolment]:
     New dates keep the sessions inside them (edits included), drop those outside and add the
     teaching days of any extension.
     """
-    from academy.cohorts.enrolment import promote_waitlisted
-
     lock_row(Cohort, cohort.id)
     if data.classroom_id:
         lock_row(Classroom, data.classroom_id)

@@ -399,6 +399,3 @@ def override(cohort_id: int, enrolment_id: int):
                  detail={"page": "completion_override"})  # fmt: skip
     return render("cohorts/override.html", "cohorts/override.html", cohort=cohort,
                   enrolment=enrolment, form=form, problem=problem), status  # fmt: skip
-
-
-from academy.cohorts import attendance_routes, enrol_routes, import_routes  # noqa: E402,F401
