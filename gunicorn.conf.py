@@ -110,9 +110,13 @@ class RedactingLogger(Logger):
                 "user_agent": atoms.get("a", "-"),
             }
             self.access_log.info(
-                "%s %s %s %s", atoms["m"], atoms["U"], atoms["H"], atoms.get("s", "-"),
+                "%s %s %s %s",
+                atoms["m"],
+                atoms["U"],
+                atoms["H"],
+                atoms.get("s", "-"),
                 extra={"request_id": request_id, "access": fields},
-            )  # fmt: skip
+            )
         except Exception:
             self.error("access log line not written: %s", type(resp).__name__)
         return None

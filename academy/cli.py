@@ -116,8 +116,9 @@ def campuses(as_json: bool) -> None:
     help="Birth date YYYY-MM-DD (required for a trainee).",
 )
 @with_appcontext
-def create_user(email: str, role: str, campus_name: str | None, name: str | None,
-                birth_date) -> None:  # fmt: skip
+def create_user(
+    email: str, role: str, campus_name: str | None, name: str | None, birth_date
+) -> None:
     """Create an account with what its role needs (an instructor profile, a trainee record);
     prompts for the password once the options are known to be complete."""
     from academy.auth.services import AccountError, find_user
@@ -125,8 +126,10 @@ def create_user(email: str, role: str, campus_name: str | None, name: str | None
 
     role_ = Role(role)
     born = birth_date.date() if birth_date else None
-    missing = {Role.COORDINATOR: (campus_name, "a coordinator needs --campus"),
-               Role.TRAINEE: (born, "a trainee needs --birth-date (YYYY-MM-DD)")}  # fmt: skip
+    missing = {
+        Role.COORDINATOR: (campus_name, "a coordinator needs --campus"),
+        Role.TRAINEE: (born, "a trainee needs --birth-date (YYYY-MM-DD)"),
+    }
     if role_ in missing and not missing[role_][0]:
         _fail(missing[role_][1])
     if find_user(email) is not None:
@@ -165,8 +168,11 @@ def token_create(email: str, name: str, days: int) -> None:
         with force_locale("en"):
             _fail(str(refused.message))
     click.echo(secret)
-    click.echo(f"token {row.name!r} for {user.email}, expires {row.expires_at:%Y-%m-%d} (UTC); "
-               "it is not shown again", err=True)  # fmt: skip
+    click.echo(
+        f"token {row.name!r} for {user.email}, expires {row.expires_at:%Y-%m-%d} (UTC); "
+        "it is not shown again",
+        err=True,
+    )
 
 
 @academy.group("audit")
@@ -175,10 +181,16 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@click.option("--anchor", "anchor", is_flag=False, flag_value="", default=None,
-              metavar="[TARGET]",
-              help="Also check the head anchored outside the database (a file or a redis:// "
-                   "URL; default: AUDIT_ANCHOR).")  # fmt: skip
+@click.option(
+    "--anchor",
+    "anchor",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[TARGET]",
+    help="Also check the head anchored outside the database (a file or a redis:// "
+    "URL; default: AUDIT_ANCHOR).",
+)
 @with_appcontext
 def audit_verify(anchor: str | None) -> None:
     """Check every entry's hash and link; exit 1 at the first broken entry. With --anchor,
@@ -191,8 +203,10 @@ def audit_verify(anchor: str | None) -> None:
 
     broken = verify_chain()
     if broken is not None:
-        _fail(f"access log chain broken at entry {broken.seq} (id {broken.entry_id}): "
-              f"{broken.problem}")  # fmt: skip
+        _fail(
+            f"access log chain broken at entry {broken.seq} (id {broken.entry_id}): "
+            f"{broken.problem}"
+        )
     count = db.session.scalar(db.select(db.func.count(AccessLog.id)))
     if anchor is not None:
         target = anchor or current_app.config.get("AUDIT_ANCHOR")
@@ -207,15 +221,22 @@ def audit_verify(anchor: str | None) -> None:
             _fail(f"no anchor found at {target}: run `flask academy audit anchor` first")
         if problem:
             _fail(f"access log does not match its anchor: {problem}")
-        click.echo(f"access log chain verified: {count} entries, "
-                   f"anchored entry {anchored.seq} present and unchanged")  # fmt: skip
+        click.echo(
+            f"access log chain verified: {count} entries, "
+            f"anchored entry {anchored.seq} present and unchanged"
+        )
         return
     click.echo(f"access log chain verified: {count} entries")
 
 
 @audit_group.command("anchor")
-@click.option("--to", "target", default=None, metavar="TARGET",
-              help="A file path or a redis:// URL (default: AUDIT_ANCHOR).")  # fmt: skip
+@click.option(
+    "--to",
+    "target",
+    default=None,
+    metavar="TARGET",
+    help="A file path or a redis:// URL (default: AUDIT_ANCHOR).",
+)
 @with_appcontext
 def audit_anchor(target: str | None) -> None:
     """Write the log's newest entry (sequence number and hash) outside the database, so that
@@ -280,8 +301,12 @@ def restore(path: Path, yes: bool) -> None:
 
 
 @academy.command()
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="Jobs run at once by this process (WORKER_THREADS, 2 by default).")  # fmt: skip
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Jobs run at once by this process (WORKER_THREADS, 2 by default).",
+)
 @with_appcontext
 def worker(threads: int | None) -> None:
     """Run the background worker: imports, reports, reminders, and the periodic purges."""

@@ -78,8 +78,13 @@ def render_refusal(refused: RuleRefused):
         url, category = back
         flash(message, category)
         return redirect(url, code=303)
-    page = render("errors/error.html", "errors/_refusal.html", code=refused.status,
-                  message=message, refused=True)  # fmt: skip
+    page = render(
+        "errors/error.html",
+        "errors/_refusal.html",
+        code=refused.status,
+        message=message,
+        refused=True,
+    )
     return page, refused.status
 
 

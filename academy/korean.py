@@ -20,8 +20,18 @@ FINALS = (
 )
 
 # How a digit is read in Sino-Korean, and whether that reading ends in a consonant (ㄹ apart).
-DIGIT_FINAL = {"0": "ㅇ", "1": "ㄹ", "2": "", "3": "ㅁ", "4": "", "5": "", "6": "ㄱ",
-               "7": "ㄹ", "8": "ㄹ", "9": ""}  # fmt: skip
+DIGIT_FINAL = {
+    "0": "ㅇ",
+    "1": "ㄹ",
+    "2": "",
+    "3": "ㅁ",
+    "4": "",
+    "5": "",
+    "6": "ㄱ",
+    "7": "ㄹ",
+    "8": "ㄹ",
+    "9": "",
+}
 # The unit a run of trailing zeros is read as: 10 십, 100 백, 1,000 천, 10,000 만, 10⁸ 억, 10¹² 조.
 ZEROS_FINAL = {1: "ㅂ", 2: "ㄱ", 3: "ㄴ", 4: "ㄴ", 8: "ㄱ", 12: ""}
 # Latin letters read one by one (AI, SK, KT): 엘, 엠, 엔, 알 end in a consonant.

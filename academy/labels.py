@@ -192,63 +192,109 @@ class GlossaryTerm:
 
 # One glossary for every KPI term (domain.md, "KPIs"); the methodology page prints it.
 GLOSSARY: list[GlossaryTerm] = [
-    GlossaryTerm(_l("Enrolled"), "등록 인원", _l(
-        "Everyone who took a place on a cohort's roster: those on it at the start and late "
-        "joiners, including those who later left. Not the waitlist, not cancelled places. The "
-        "denominator of the completion rate; it does not mean that they are still in training."
-    )),
-    GlossaryTerm(_l("Registered"), "등록", _l(
-        "A person's status while they hold a place and the cohort has not been closed: before "
-        "the start, during training, and after the end until the coordinator closes the cohort."
-    )),
-    GlossaryTerm(_l("Waitlisted"), "대기", _l(
-        "Waiting for a place: never started, counted nowhere."
-    )),
-    GlossaryTerm(_l("Cancelled"), "취소", _l(
-        "A place cancelled before the start or within the course's grace days after it (3 by "
-        "default): the person never really joined, leaves the enrolled count and every rate, and "
-        "is shown on a line of their own."
-    )),
-    GlossaryTerm(_l("Completers"), "수료자", _l(
-        "Those who met the attendance rule when the cohort was closed (80% by default, per "
-        "course), and those who left early for a job."
-    )),
-    GlossaryTerm(_l("Did not complete"), "미수료", _l(
-        "On the roster at the close but below the attendance rule. Enrolled, not a completer."
-    )),
-    GlossaryTerm(_l("Withdrawn"), "중도 탈락", _l(
-        "Left the cohort after the grace days, not for a job. Stays enrolled, not a completer."
-    )),
-    GlossaryTerm(_l("Non-completers"), "미수료자", _l(
-        "Those who did not complete and those who withdrew. Their jobs are recorded and shown on "
-        "their own line (미수료자 취업), counted in no headline rate."
-    )),
-    GlossaryTerm(_l("Early employment"), "조기취업", _l(
-        "Left before the end for a job: a completer for outcome purposes, on its own line."
-    )),
-    GlossaryTerm(_l("Excluded"), "산정 제외", _l(
-        "A verified X outcome (further study, military service, illness of 3 weeks or more, "
-        "emigration): leaves the denominator, unless a verified job started in the window."
-    )),
-    GlossaryTerm(_l("Employed when the cohort started"), "재직자", _l(
-        "Completers recorded as already employed when the cohort started (재직여부): they leave "
-        "the denominator."
-    )),
-    GlossaryTerm(_l("Outcome unknown"), "결과 미확인", _l(
-        "In the denominator with no outcome, or a U, and no job in the window."
-    )),
-    GlossaryTerm(_l("Job history"), "취업 이력", _l(
-        "Each job a person reports is kept with its own start date, terms, evidence and "
-        "verification; a later job never replaces an earlier one. A correction of a job (the "
-        "same employer) is a new version of that job."
-    )),
-    GlossaryTerm(_l("Provisional"), "잠정", _l(
-        "Figures of cohorts still in training or within 180 days of their end: not final."
-    )),
-    GlossaryTerm(_l("Final"), "확정", _l(
-        "Figures of cohorts that ended 180 days or more before the as-of date."
-    )),
-    GlossaryTerm(_l("Figures as of"), "기준일", _l(
-        "The day the figures describe: today or an earlier day, never a day still to come."
-    )),
-]  # fmt: skip
+    GlossaryTerm(
+        _l("Enrolled"),
+        "등록 인원",
+        _l(
+            "Everyone who took a place on a cohort's roster: those on it at the start and late "
+            "joiners, including those who later left. Not the waitlist, not cancelled places. The "
+            "denominator of the completion rate; it does not mean that they are still in training."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Registered"),
+        "등록",
+        _l(
+            "A person's status while they hold a place and the cohort has not been closed: before "
+            "the start, during training, and after the end until the coordinator closes the cohort."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Waitlisted"), "대기", _l("Waiting for a place: never started, counted nowhere.")
+    ),
+    GlossaryTerm(
+        _l("Cancelled"),
+        "취소",
+        _l(
+            "A place cancelled before the start or within the course's grace days after it (3 by "
+            "default): the person never really joined, leaves the enrolled count and every rate, "
+            "and is shown on a line of their own."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Completers"),
+        "수료자",
+        _l(
+            "Those who met the attendance rule when the cohort was closed (80% by default, per "
+            "course), and those who left early for a job."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Did not complete"),
+        "미수료",
+        _l("On the roster at the close but below the attendance rule. Enrolled, not a completer."),
+    ),
+    GlossaryTerm(
+        _l("Withdrawn"),
+        "중도 탈락",
+        _l("Left the cohort after the grace days, not for a job. Stays enrolled, not a completer."),
+    ),
+    GlossaryTerm(
+        _l("Non-completers"),
+        "미수료자",
+        _l(
+            "Those who did not complete and those who withdrew. Their jobs are recorded and shown "
+            "on their own line (미수료자 취업), counted in no headline rate."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Early employment"),
+        "조기취업",
+        _l("Left before the end for a job: a completer for outcome purposes, on its own line."),
+    ),
+    GlossaryTerm(
+        _l("Excluded"),
+        "산정 제외",
+        _l(
+            "A verified X outcome (further study, military service, illness of 3 weeks or more, "
+            "emigration): leaves the denominator, unless a verified job started in the window."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Employed when the cohort started"),
+        "재직자",
+        _l(
+            "Completers recorded as already employed when the cohort started (재직여부): they "
+            "leave the denominator."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Outcome unknown"),
+        "결과 미확인",
+        _l("In the denominator with no outcome, or a U, and no job in the window."),
+    ),
+    GlossaryTerm(
+        _l("Job history"),
+        "취업 이력",
+        _l(
+            "Each job a person reports is kept with its own start date, terms, evidence and "
+            "verification; a later job never replaces an earlier one. A correction of a job (the "
+            "same employer) is a new version of that job."
+        ),
+    ),
+    GlossaryTerm(
+        _l("Provisional"),
+        "잠정",
+        _l("Figures of cohorts still in training or within 180 days of their end: not final."),
+    ),
+    GlossaryTerm(
+        _l("Final"),
+        "확정",
+        _l("Figures of cohorts that ended 180 days or more before the as-of date."),
+    ),
+    GlossaryTerm(
+        _l("Figures as of"),
+        "기준일",
+        _l("The day the figures describe: today or an earlier day, never a day still to come."),
+    ),
+]

@@ -55,10 +55,24 @@ ILLUSTRATIVE_TIER_LAYOUTS: dict[Tier, tuple[tuple[int, int], ...]] = {
     Tier.LARGE: ((2105, 8), (2240, 10), (2366, 12)),
     Tier.MEDIUM: ((1045, 4), (1160, 5), (1238, 5), (1310, 6), (1402, 7), (1537, 8)),
     Tier.SMALL: (
-        (286, 2), (318, 2), (352, 2), (379, 2), (405, 2), (428, 2), (447, 2), (466, 3),
-        (489, 3), (512, 3), (538, 3), (567, 3), (601, 3), (648, 3), (712, 3), (756, 3),
+        (286, 2),
+        (318, 2),
+        (352, 2),
+        (379, 2),
+        (405, 2),
+        (428, 2),
+        (447, 2),
+        (466, 3),
+        (489, 3),
+        (512, 3),
+        (538, 3),
+        (567, 3),
+        (601, 3),
+        (648, 3),
+        (712, 3),
+        (756, 3),
     ),
-}  # fmt: skip
+}
 
 # 3 in 2025 in Mapo, Jung-gu and Jongno (source). The source names NVIDIA and Oracle among the AI
 # companies that run them; which company runs which campus, the third company, the floor areas
@@ -96,14 +110,26 @@ def _campus_plans() -> list[dict]:
     for district in SEOUL_DISTRICTS:
         area, rooms = next(next_layout[ILLUSTRATIVE_DISTRICT_TIERS[district]])
         plans.append(
-            dict(name=district_campus_name(district), kind=CampusKind.DISTRICT,
-                 district=district, floor_area_m2=area, partner_company=None, rooms=rooms)
-        )  # fmt: skip
+            dict(
+                name=district_campus_name(district),
+                kind=CampusKind.DISTRICT,
+                district=district,
+                floor_area_m2=area,
+                partner_company=None,
+                rooms=rooms,
+            )
+        )
     for name, district, company, area, rooms in BIGTECH_CAMPUSES:
         plans.append(
-            dict(name=name, kind=CampusKind.BIGTECH, district=district, floor_area_m2=area,
-                 partner_company=company, rooms=rooms)
-        )  # fmt: skip
+            dict(
+                name=name,
+                kind=CampusKind.BIGTECH,
+                district=district,
+                floor_area_m2=area,
+                partner_company=company,
+                rooms=rooms,
+            )
+        )
     return plans
 
 

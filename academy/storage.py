@@ -191,9 +191,13 @@ def s3_client(config):
         aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
         aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
         # A store that does not answer fails the upload in seconds, not minutes.
-        config=BotoConfig(connect_timeout=3, read_timeout=20, retries={"max_attempts": 2},
-                          s3={"addressing_style": "path"}),
-    )  # fmt: skip
+        config=BotoConfig(
+            connect_timeout=3,
+            read_timeout=20,
+            retries={"max_attempts": 2},
+            s3={"addressing_style": "path"},
+        ),
+    )
 
 
 class Storage:
@@ -205,8 +209,11 @@ class Storage:
             prefix = f"{prefix}/" if prefix else ""
             self.areas = {a: S3Area(client, config["S3_BUCKET"], f"{prefix}{a}/") for a in AREAS}
         else:
-            folders = {"uploads": "UPLOAD_FOLDER", "staging": "STAGING_FOLDER",
-                       "reports": "REPORT_FOLDER"}  # fmt: skip
+            folders = {
+                "uploads": "UPLOAD_FOLDER",
+                "staging": "STAGING_FOLDER",
+                "reports": "REPORT_FOLDER",
+            }
             self.areas = {a: LocalArea(config[folders[a]]) for a in AREAS}
 
     def ping(self) -> None:
@@ -239,8 +246,14 @@ def send(area_name: str, name: str, mimetype: str, download_name: str):
 
     FileMissing and StorageUnavailable reach the caller before any byte is sent."""
     handle, size = area(area_name).open(name)
-    response = send_file(handle, mimetype=mimetype, as_attachment=True,
-                         download_name=download_name, max_age=0, conditional=False)  # fmt: skip
+    response = send_file(
+        handle,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+        conditional=False,
+    )
     response.content_length = size
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -65,10 +65,24 @@ CONTENT_TYPES = {
 # page events, launching programs, embedded files, forms that submit or fetch, rich media.
 ACTIVE_PDF_NAMES = frozenset(
     name.encode()
-    for name in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile",
-                 "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm", "/ImportData",
-                 "/GoToR", "/GoToE", "/Sound", "/Movie")
-)  # fmt: skip
+    for name in (
+        "/JavaScript",
+        "/JS",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/Sound",
+        "/Movie",
+    )
+)
 _PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
 _HEX_IN_NAME = re.compile(rb"#([0-9A-Fa-f]{2})")
 # Markup a browser would render if the file were ever opened as a page: a PDF that is also an
@@ -79,8 +93,9 @@ MAX_PDF_OBJECTS = 50_000
 
 def _pdf_names(data: bytes) -> set[bytes]:
     """Every name in the raw bytes, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
-    return {_HEX_IN_NAME.sub(lambda m: bytes([int(m.group(1), 16)]), n)
-            for n in _PDF_NAME.findall(data)}  # fmt: skip
+    return {
+        _HEX_IN_NAME.sub(lambda m: bytes([int(m.group(1), 16)]), n) for n in _PDF_NAME.findall(data)
+    }
 
 
 def pdf_problem(data: bytes) -> object | None:
@@ -106,8 +121,9 @@ def pdf_problem(data: bytes) -> object | None:
             if isinstance(obj, DictionaryObject) and any(
                 key.encode() in ACTIVE_PDF_NAMES for key in obj
             ):
-                return _l("This PDF holds scripts or automatic actions. Save it as a plain PDF "
-                          "again.")  # fmt: skip
+                return _l(
+                    "This PDF holds scripts or automatic actions. Save it as a plain PDF again."
+                )
     except Exception:  # pypdf raises many kinds on a broken file: all mean "not a PDF"
         return _l("This file is not a readable PDF. Save the document as a PDF again.")
     return None
@@ -167,8 +183,12 @@ def store_upload(
     except storage.StorageUnavailable as error:
         # Before any row is written: nothing will point at a file that was not kept.
         current_app.logger.error("evidence upload not stored: %s", error)
-        raise UploadRejected(_l("File storage is not answering, so the file was not saved. "
-                                "Wait a moment and send it again.")) from error  # fmt: skip
+        raise UploadRejected(
+            _l(
+                "File storage is not answering, so the file was not saved. "
+                "Wait a moment and send it again."
+            )
+        ) from error
     original = download_name(upload.filename, CONTENT_TYPES[kind])[:255]
     return StoredFile(stored_name, original, CONTENT_TYPES[kind], len(data))
 

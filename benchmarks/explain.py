@@ -100,8 +100,10 @@ def main() -> None:
             top = plan["Plan"]
             scans = seq_scans(top, sizes)
             first = re.sub(r"\s+", " ", statement)[:110]
-            print(f"  {ms:8.2f} ms  {top['Node Type']}, rows {top.get('Actual Rows')}"
-                  + (f"; SEQ SCAN {', '.join(scans)}" if scans else ""))  # fmt: skip
+            print(
+                f"  {ms:8.2f} ms  {top['Node Type']}, rows {top.get('Actual Rows')}"
+                + (f"; SEQ SCAN {', '.join(scans)}" if scans else "")
+            )
             print(f"             {first}")
     print(f"\nall pages: {grand_total:.1f} ms of SQL execution")
 

@@ -136,18 +136,31 @@ def main() -> None:
         )
         db.session.remove()
     today = date.today()
-    dashboard_params = dict(moment=end_of_day_utc(AS_OF), as_of=AS_OF,
-                            first=date(YEAR, 1, 1), last=date(YEAR, 12, 31))  # fmt: skip
+    dashboard_params = dict(
+        moment=end_of_day_utc(AS_OF), as_of=AS_OF, first=date(YEAR, 1, 1), last=date(YEAR, 12, 31)
+    )
     official = signed_in(app, "official@example.com")
     coordinator = signed_in(app, "coordinator@example.com")
     cases = [
-        ("official: citywide dashboard", official, f"/dashboard/?year={YEAR}&as_of={AS_OF}",
-         raw(app, [HAND_WRITTEN], dashboard_params)),
-        ("coordinator: cohort page with attendance", coordinator, f"/cohorts/{cohort}",
-         raw(app, COHORT_SQL, {"cohort": cohort, "today": today})),
-        ("coordinator: trainee record", coordinator, f"/trainees/{trainee}",
-         raw(app, TRAINEE_SQL, {"trainee": trainee, "today": today})),
-    ]  # fmt: skip
+        (
+            "official: citywide dashboard",
+            official,
+            f"/dashboard/?year={YEAR}&as_of={AS_OF}",
+            raw(app, [HAND_WRITTEN], dashboard_params),
+        ),
+        (
+            "coordinator: cohort page with attendance",
+            coordinator,
+            f"/cohorts/{cohort}",
+            raw(app, COHORT_SQL, {"cohort": cohort, "today": today}),
+        ),
+        (
+            "coordinator: trainee record",
+            coordinator,
+            f"/trainees/{trainee}",
+            raw(app, TRAINEE_SQL, {"trainee": trainee, "today": today}),
+        ),
+    ]
     print(f"{'page':42} {'page ms':>9} {'SQL ms':>8} {'ratio':>6}  (medians of {args.runs})")
     worst = 0.0
     for name, client, url, sql in cases:

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 MOTO = Path(sys.executable).with_name("moto_server")
-CREDENTIALS = {"S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing",
-               "S3_REGION": "ap-northeast-2"}  # fmt: skip
+CREDENTIALS = {
+    "S3_ACCESS_KEY_ID": "testing",
+    "S3_SECRET_ACCESS_KEY": "testing",
+    "S3_REGION": "ap-northeast-2",
+}
 
 
 def free_port() -> int:
@@ -28,8 +31,12 @@ def moto_endpoint(tmp_path_factory):
     port = free_port()
     log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    server = subprocess.Popen([str(MOTO), "-H", "127.0.0.1", "-p", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    server = subprocess.Popen(
+        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -50,10 +57,14 @@ def s3_settings(endpoint: str, bucket: str | None = None) -> dict:
     import boto3
 
     bucket = bucket or f"academy-{secrets.token_hex(6)}"
-    boto3.client("s3", endpoint_url=endpoint, region_name=CREDENTIALS["S3_REGION"],
-                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=CREDENTIALS["S3_REGION"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(
         Bucket=bucket,
         CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["S3_REGION"]},
-    )  # fmt: skip
-    return {"S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint, "S3_PREFIX": "academy",
-            **CREDENTIALS}  # fmt: skip
+    )
+    return {"S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint, "S3_PREFIX": "academy", **CREDENTIALS}

@@ -141,23 +141,34 @@ POLICY = {
     "cohorts.override": ("GET", {Role.COORDINATOR}),
 }
 # Endpoints open to everyone or with their own rules, each tested on its own below.
-SEPARATELY_TESTED = {"static", "auth.login", "auth.logout", "auth.set_language", "home.index",
-                     # tests/auth/test_two_factor.py: the steps between password and sign-in
-                     "auth.second_factor", "auth.enrol", "auth.cancel_sign_in",
-                     # tests/accounts, tests/outcomes: a link token, a staged file's token
-                     "accounts.activate", "outcomes.import_problems",
-                     # tests/outcomes/test_insurance_match_routes.py: a kept match file
-                     "outcomes.match_file",
-                     # tests/accounts/test_passwords.py: open to anyone, the link holds the right
-                     "accounts.forgot_password", "accounts.reset_requested",
-                     "accounts.reset_password",
-                     # tests/api/test_tokens.py: a bearer token or a session; 401/403 in JSON
-                     "api.kpi",
-                     # tests/cohorts/test_routes.py: a staged file, reachable by its uploader only
-                     "cohorts.staged_import", "cohorts.commit_import",
-                     "cohorts.import_errors",
-                     # tests/jobs/test_services.py: a report job, seen by its owner only
-                     "reports.job"}  # fmt: skip
+SEPARATELY_TESTED = {
+    "static",
+    "auth.login",
+    "auth.logout",
+    "auth.set_language",
+    "home.index",
+    # tests/auth/test_two_factor.py: the steps between password and sign-in
+    "auth.second_factor",
+    "auth.enrol",
+    "auth.cancel_sign_in",
+    # tests/accounts, tests/outcomes: a link token, a staged file's token
+    "accounts.activate",
+    "outcomes.import_problems",
+    # tests/outcomes/test_insurance_match_routes.py: a kept match file
+    "outcomes.match_file",
+    # tests/accounts/test_passwords.py: open to anyone, the link holds the right
+    "accounts.forgot_password",
+    "accounts.reset_requested",
+    "accounts.reset_password",
+    # tests/api/test_tokens.py: a bearer token or a session; 401/403 in JSON
+    "api.kpi",
+    # tests/cohorts/test_routes.py: a staged file, reachable by its uploader only
+    "cohorts.staged_import",
+    "cohorts.commit_import",
+    "cohorts.import_errors",
+    # tests/jobs/test_services.py: a report job, seen by its owner only
+    "reports.job",
+}
 
 
 @pytest.fixture

@@ -12,8 +12,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLASK = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_migrate", "flask_limiter",
-         "flask_sqlalchemy", "htmx_flask", "werkzeug", "wtforms", "jinja2")  # fmt: skip
+FLASK = (
+    "flask",
+    "flask_babel",
+    "flask_login",
+    "flask_wtf",
+    "flask_migrate",
+    "flask_limiter",
+    "flask_sqlalchemy",
+    "htmx_flask",
+    "werkzeug",
+    "wtforms",
+    "jinja2",
+)
 
 
 def read_sources(root: Path = ROOT) -> dict[str, str]:
@@ -165,21 +176,39 @@ def test_a_circle_hidden_in_a_function_is_caught():
     ("module", "planted", "rule"),
     [
         ("academy.kpi.rules", "from flask import current_app", "academy.kpi imports no Flask"),
-        ("academy.kpi.rules", "def f():\n    from academy.cohorts import services\n",
-         "academy.kpi imports no blueprint or routes"),
+        (
+            "academy.kpi.rules",
+            "def f():\n    from academy.cohorts import services\n",
+            "academy.kpi imports no blueprint or routes",
+        ),
         ("academy.kpi", "import flask_login", "academy.kpi imports no Flask"),
-        ("academy.models.cohorts", "from academy.cohorts.services import cohort_state",
-         "academy.models imports no blueprint or routes"),
-        ("academy.models.cohorts", "def f():\n    from ..cohorts import routes\n",
-         "academy.models imports no blueprint or routes"),
-        ("academy.reporting.pdf", "def f():\n    from academy.reports.routes import bp\n",
-         "reporting and exchange import no routes"),
-        ("academy.exchange.reading", "from academy.cohorts import import_routes",
-         "reporting and exchange import no routes"),
-        ("academy.subsidies.services", "def f():\n    from . import routes\n",
-         "a domain's services import no routes"),
+        (
+            "academy.models.cohorts",
+            "from academy.cohorts.services import cohort_state",
+            "academy.models imports no blueprint or routes",
+        ),
+        (
+            "academy.models.cohorts",
+            "def f():\n    from ..cohorts import routes\n",
+            "academy.models imports no blueprint or routes",
+        ),
+        (
+            "academy.reporting.pdf",
+            "def f():\n    from academy.reports.routes import bp\n",
+            "reporting and exchange import no routes",
+        ),
+        (
+            "academy.exchange.reading",
+            "from academy.cohorts import import_routes",
+            "reporting and exchange import no routes",
+        ),
+        (
+            "academy.subsidies.services",
+            "def f():\n    from . import routes\n",
+            "a domain's services import no routes",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_planted_import_across_a_rule_is_caught(module, planted, rule):
     sources = read_sources()
     assert module in sources

@@ -131,9 +131,11 @@ def test_restore_refuses_what_is_not_a_backup_of_this_database(runner, tmp_path)
     other.write_bytes(b"PGDMP\x01\x0f" if is_sqlite else b"SQLite format 3\x00" + b"\x00" * 84)
     result = runner.invoke(args=["academy", "restore", "--yes", str(other)])
     assert result.exit_code == 1
-    expected = "postgresql backup, but this database is sqlite" if is_sqlite else (
-        "sqlite backup, but this database is postgresql"
-    )  # fmt: skip
+    expected = (
+        "postgresql backup, but this database is sqlite"
+        if is_sqlite
+        else ("sqlite backup, but this database is postgresql")
+    )
     assert expected in result.output
 
 

@@ -38,8 +38,15 @@ def test_campuses_json_lists_every_campus_with_its_capacity(runner, db):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert len(rows) == 28
-    assert set(rows[0]) >= {"name", "kind", "district", "tier", "floor_area_m2", "classrooms",
-                            "capacity_per_year"}  # fmt: skip
+    assert set(rows[0]) >= {
+        "name",
+        "kind",
+        "district",
+        "tier",
+        "floor_area_m2",
+        "classrooms",
+        "capacity_per_year",
+    }
     districts = [r for r in rows if r["kind"] == "district"]
     assert len({r["district"] for r in districts}) == 25
     low = sum(r["capacity_per_year"]["min"] for r in districts)
@@ -52,10 +59,17 @@ def test_create_user_prompts_for_the_password(runner, db):
     reference.load_reference_data()
     campus = db.session.scalar(sa.select(Campus).where(Campus.kind == "district"))
     result = runner.invoke(
-        args=["academy", "create-user", "New.Manager@example.com", "--role", "coordinator",
-              "--campus", campus.name],
+        args=[
+            "academy",
+            "create-user",
+            "New.Manager@example.com",
+            "--role",
+            "coordinator",
+            "--campus",
+            campus.name,
+        ],
         input="a-long-password\na-long-password\n",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "new.manager@example.com"))
     assert user.role == Role.COORDINATOR and user.campus_id == campus.id

@@ -89,8 +89,14 @@ def test_production_links_never_come_from_the_host_header(monkeypatch, tmp_path)
     with app.test_request_context("/", headers={"Host": "evil.example"}):
         with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
             external_url("auth.login")
-    app = create_app(_production(monkeypatch, tmp_path, MAIL_SERVER="smtp.example",
-                                 PUBLIC_BASE_URL="https://academy.example"))  # fmt: skip
+    app = create_app(
+        _production(
+            monkeypatch,
+            tmp_path,
+            MAIL_SERVER="smtp.example",
+            PUBLIC_BASE_URL="https://academy.example",
+        )
+    )
     with app.test_request_context("/", headers={"Host": "evil.example"}):
         assert external_url("auth.login") == "https://academy.example/login"
 

@@ -337,11 +337,12 @@ def test_outcomes_belong_to_completers_and_verified_ones_name_their_verifier(db)
 
 def classroom_timetables(db) -> dict[int, list[tuple[date, date]]]:
     cohorts = db.session.execute(
-        sa.select(Cohort.classroom_id, Cohort.starts_on, Cohort.ends_on, Cohort.capacity,
-                  Classroom.seats)
+        sa.select(
+            Cohort.classroom_id, Cohort.starts_on, Cohort.ends_on, Cohort.capacity, Classroom.seats
+        )
         .join(Classroom, Classroom.id == Cohort.classroom_id)
         .order_by(Cohort.classroom_id, Cohort.starts_on)
-    ).all()  # fmt: skip
+    ).all()
     assert len(cohorts) == count_rows(Cohort)
     assert all(capacity <= seats for *_, capacity, seats in cohorts)
     by_room = defaultdict(list)
@@ -412,12 +413,23 @@ def test_nothing_is_recorded_after_the_load_date(db, today):
     )
     assert marked < today  # today's sheets are still to mark
     for column in (
-        OutcomeRecord.created_at, OutcomeRecord.verified_at, OutcomeRecord.returned_at,
-        SubsidyClaim.applied_on, SubsidyClaim.decided_at, SubsidyClaim.paid_on,
-        ExamAttempt.sat_on, Cohort.closed_on, Cohort.created_at, Enrolment.enrolled_on,
-        Enrolment.left_on, InstructorAssignment.assigned_at, ContactAttempt.attempted_at,
-        AllianceMember.joined_on, FundDonation.received_on, Scholarship.awarded_on,
-    ):  # fmt: skip
+        OutcomeRecord.created_at,
+        OutcomeRecord.verified_at,
+        OutcomeRecord.returned_at,
+        SubsidyClaim.applied_on,
+        SubsidyClaim.decided_at,
+        SubsidyClaim.paid_on,
+        ExamAttempt.sat_on,
+        Cohort.closed_on,
+        Cohort.created_at,
+        Enrolment.enrolled_on,
+        Enrolment.left_on,
+        InstructorAssignment.assigned_at,
+        ContactAttempt.attempted_at,
+        AllianceMember.joined_on,
+        FundDonation.received_on,
+        Scholarship.awarded_on,
+    ):
         assert latest(column) is None or latest(column) <= today, column
     ages = db.session.execute(
         sa.select(Trainee.birth_date, Cohort.starts_on)
@@ -462,9 +474,8 @@ def test_every_demo_login_has_something_to_do_on_the_load_date(db, today):
     # The instructor: a cohort running today at the demo campus, with a sheet nobody marked yet.
     instructor = users["instructor@example.com"].instructor
     running = [
-        a.cohort for a in instructor.assignments
-        if a.cohort.starts_on <= today <= a.cohort.ends_on
-    ]  # fmt: skip
+        a.cohort for a in instructor.assignments if a.cohort.starts_on <= today <= a.cohort.ends_on
+    ]
     assert len(running) == 1
     (cohort,) = running
     assert cohort.campus_id == users["coordinator@example.com"].campus_id

@@ -33,9 +33,13 @@ HOME_BUTTON_KO = "첫 화면으로 이동"  # "Go to my home page": the page is 
 def production_app():
     """The app as production runs it: no TESTING, no DEBUG, exceptions not propagated."""
     app = create_app(
-        config_for(settings.TestConfig.SQLALCHEMY_DATABASE_URI, TESTING=False, DEBUG=False,
-                   PROPAGATE_EXCEPTIONS=False)
-    )  # fmt: skip
+        config_for(
+            settings.TestConfig.SQLALCHEMY_DATABASE_URI,
+            TESTING=False,
+            DEBUG=False,
+            PROPAGATE_EXCEPTIONS=False,
+        )
+    )
 
     @app.get("/boom")
     def boom():
@@ -48,16 +52,24 @@ def production_app():
     @app.get("/database-gone")
     def database_gone():
         raise sa.exc.OperationalError(
-            "UPDATE enrolment SET status=%(status)s", {"status": "completed"},
+            "UPDATE enrolment SET status=%(status)s",
+            {"status": "completed"},
             Exception("terminating connection due to administrator command"),
-        )  # fmt: skip
+        )
 
     return app
 
 
 def assert_clean(body: str) -> None:
-    for leak in ("Traceback", "RuntimeError", "secret internals", "OperationalError",
-                 "terminating connection", "UPDATE enrolment", 'File "'):  # fmt: skip
+    for leak in (
+        "Traceback",
+        "RuntimeError",
+        "secret internals",
+        "OperationalError",
+        "terminating connection",
+        "UPDATE enrolment",
+        'File "',
+    ):
         assert leak not in body
     assert 'lang="ko"' in body and HOME_BUTTON_KO in body
 
@@ -196,18 +208,28 @@ def test_the_logged_traceback_of_a_real_500_carries_no_sql_parameters(caplog):
     The engine hides them (hide_parameters), in production and in the suite alike."""
     assert settings.Config.SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] is True
     app = create_app(
-        config_for(settings.TestConfig.SQLALCHEMY_DATABASE_URI, TESTING=False, DEBUG=False,
-                   PROPAGATE_EXCEPTIONS=False,
-                   SQLALCHEMY_ENGINE_OPTIONS=settings.Config.SQLALCHEMY_ENGINE_OPTIONS)
-    )  # fmt: skip
+        config_for(
+            settings.TestConfig.SQLALCHEMY_DATABASE_URI,
+            TESTING=False,
+            DEBUG=False,
+            PROPAGATE_EXCEPTIONS=False,
+            SQLALCHEMY_ENGINE_OPTIONS=settings.Config.SQLALCHEMY_ENGINE_OPTIONS,
+        )
+    )
 
     @app.get("/bad-statement")
     def bad_statement():
         # A constraint the row breaks, not a lost connection: the plain 500 path.
-        _db.session.execute(sa.text("CREATE TEMPORARY TABLE no_such_person "
-                                    "(x VARCHAR(200) NOT NULL CHECK (length(x) < 3))"))  # fmt: skip
-        _db.session.execute(sa.text("INSERT INTO no_such_person (x) VALUES (:name)"),
-                            {"name": "홍길동비밀 1999-04-13"})  # fmt: skip
+        _db.session.execute(
+            sa.text(
+                "CREATE TEMPORARY TABLE no_such_person "
+                "(x VARCHAR(200) NOT NULL CHECK (length(x) < 3))"
+            )
+        )
+        _db.session.execute(
+            sa.text("INSERT INTO no_such_person (x) VALUES (:name)"),
+            {"name": "홍길동비밀 1999-04-13"},
+        )
 
     with caplog.at_level("ERROR"):
         response = app.test_client().get("/bad-statement")

@@ -41,5 +41,14 @@ def test_the_glossary_and_the_pages_use_one_korean_word_for_each_kpi_term(app):
         assert label_for(EnrolmentStatus.CANCELLED) == "취소"
         # "Enrolled" counts people of finished cohorts too: never "in training"
         assert "수강" not in " ".join(str(e.term) for e in GLOSSARY)
-        assert {"등록 인원", "수료자", "미수료", "중도 탈락", "취소", "조기취업", "산정 제외",
-                "재직자", "결과 미확인"} <= set(shown)  # fmt: skip
+        assert {
+            "등록 인원",
+            "수료자",
+            "미수료",
+            "중도 탈락",
+            "취소",
+            "조기취업",
+            "산정 제외",
+            "재직자",
+            "결과 미확인",
+        } <= set(shown)

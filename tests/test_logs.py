@@ -34,8 +34,9 @@ def test_a_json_line_carries_the_exception_as_one_field(app):
     except ValueError:
         import sys
 
-        record = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, "failed", (),
-                                   sys.exc_info())  # fmt: skip
+        record = logger.makeRecord(
+            logger.name, logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
     line = json.loads(JsonFormatter().format(record))
     assert "ValueError" in line["exception"] and "\n" not in JsonFormatter().format(record)
 

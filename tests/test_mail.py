@@ -54,15 +54,25 @@ def smtp(app, monkeypatch):
     inbox = Inbox()
     port = free_port()
     controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=check_login,
-        auth_required=True, auth_require_tls=False,
-    )  # fmt: skip
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=check_login,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     controller.start()
     settings = dict(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
-        MAIL_USERNAME=USER, MAIL_PASSWORD=PASSWORD, MAIL_SHOW_LINKS=False, MAIL_TIMEOUT=5,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USE_SSL=False,
+        MAIL_USERNAME=USER,
+        MAIL_PASSWORD=PASSWORD,
+        MAIL_SHOW_LINKS=False,
+        MAIL_TIMEOUT=5,
         MAIL_SENDER="청년취업사관학교 <no-reply@example.com>",
-    )  # fmt: skip
+    )
     for key, value in settings.items():
         monkeypatch.setitem(app.config, key, value)
     yield inbox
@@ -97,8 +107,9 @@ def test_an_invitation_arrives_by_smtp_and_its_link_activates_the_account(
     client.post("/logout")
 
     password = "my phone number is secret"
-    done = client.post(link.removeprefix("http://localhost"),
-                       data={"password": password, "confirm": password})  # fmt: skip
+    done = client.post(
+        link.removeprefix("http://localhost"), data={"password": password, "confirm": password}
+    )
 
     assert done.status_code == 303
     assert client.get("/trainees/me").status_code == 200
@@ -109,8 +120,9 @@ def test_an_invitation_arrives_by_smtp_and_its_link_activates_the_account(
 def test_reminders_go_out_by_smtp_and_are_kept_as_contact_attempts(client, login_as, db, smtp):
     campus = factories.CampusFactory()
     ends_on = seoul_today() - timedelta(days=120)
-    cohort = factories.CohortFactory(campus=campus, starts_on=ends_on - timedelta(weeks=20),
-                                     ends_on=ends_on)  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=campus, starts_on=ends_on - timedelta(weeks=20), ends_on=ends_on
+    )
     waiting = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.COMPLETED)
     active = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.COMPLETED)
     active.trainee.user.password_hash = "set"
@@ -130,18 +142,21 @@ def test_reminders_go_out_by_smtp_and_are_kept_as_contact_attempts(client, login
     assert cohort.code in second
     attempts = db.session.scalars(sa.select(ContactAttempt)).all()
     assert {(a.enrolment_id, a.channel.value, a.result) for a in attempts} == {
-        (waiting.id, "email", ContactResult.SENT), (active.id, "email", ContactResult.SENT),
-    }  # fmt: skip
+        (waiting.id, "email", ContactResult.SENT),
+        (active.id, "email", ContactResult.SENT),
+    }
 
 
-def test_a_refused_login_is_reported_and_recorded_as_failed(app, client, login_as, db, smtp,
-                                                            monkeypatch):  # fmt: skip
+def test_a_refused_login_is_reported_and_recorded_as_failed(
+    app, client, login_as, db, smtp, monkeypatch
+):
     monkeypatch.setitem(app.config, "MAIL_PASSWORD", "wrong-password")
     monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)  # aiosmtpd stalls a failed login
     campus = factories.CampusFactory()
     ends_on = seoul_today() - timedelta(days=30)
-    cohort = factories.CohortFactory(campus=campus, starts_on=ends_on - timedelta(weeks=20),
-                                     ends_on=ends_on)  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=campus, starts_on=ends_on - timedelta(weeks=20), ends_on=ends_on
+    )
     enrolment = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.COMPLETED)
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)

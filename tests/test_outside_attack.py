@@ -71,16 +71,25 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
-    def request(self, method: str, path: str, form: dict | None = None, headers=None,
-                body: bytes | None = None, content_type: str | None = None):  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        headers=None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+    ):
         if body is None:
             body = urlencode(form or {}).encode() if method == "POST" else b""
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if method == "POST":
-            lines += [f"Content-Type: {content_type or 'application/x-www-form-urlencoded'}",
-                      f"Content-Length: {len(body)}"]  # fmt: skip
+            lines += [
+                f"Content-Type: {content_type or 'application/x-www-form-urlencoded'}",
+                f"Content-Length: {len(body)}",
+            ]
             if self.csrf:
                 lines.append(f"X-CSRFToken: {self.csrf}")
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
@@ -114,14 +123,23 @@ class Browser:
         boundary = "----attack" + os.urandom(8).hex()
         parts = []
         for name, value in {"csrf_token": self.csrf, **form}.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                         f"\r\n\r\n{value}\r\n".encode())  # fmt: skip
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-                     f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
-                     .encode() + data + b"\r\n")  # fmt: skip
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                f"\r\n\r\n{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
         parts.append(f"--{boundary}--\r\n".encode())
-        return self.request("POST", path, body=b"".join(parts),
-                            content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
+        return self.request(
+            "POST",
+            path,
+            body=b"".join(parts),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
 
     def sign_in(self, email: str, totp_secret: str | None):
         self.get("/login")
@@ -151,37 +169,51 @@ def _seed() -> dict:
     finished cohort at campus 1 (outcome, exam, subsidy claim recorded there); trainee B."""
     campus1, campus2 = factories.CampusFactory(), factories.CampusFactory()
     staff = {}
-    for name, role, campus in (("coordinator1", Role.COORDINATOR, campus1),
-                               ("coordinator2", Role.COORDINATOR, campus2),
-                               ("admin", Role.ADMIN, None)):  # fmt: skip
-        staff[name] = factories.UserFactory(role=role, campus=campus, email=f"{name}@example.com",
-                                            password_hash=hash_password(PASSWORD))  # fmt: skip
+    for name, role, campus in (
+        ("coordinator1", Role.COORDINATOR, campus1),
+        ("coordinator2", Role.COORDINATOR, campus2),
+        ("admin", Role.ADMIN, None),
+    ):
+        staff[name] = factories.UserFactory(
+            role=role,
+            campus=campus,
+            email=f"{name}@example.com",
+            password_hash=hash_password(PASSWORD),
+        )
     finished = factories.CohortFactory(campus=campus1, starts_on=date(2025, 3, 3))
     trainee_a = factories.TraineeFactory(birth_date=date(1999, 4, 13), phone=SECRET_PHONE)
     outcome = factories.OutcomeRecordFactory(
-        enrolment__cohort=finished, enrolment__trainee=trainee_a, code=OutcomeCode.E1,
-        employer=SECRET_EMPLOYER, monthly_pay=4_321_000,
-    )  # fmt: skip
+        enrolment__cohort=finished,
+        enrolment__trainee=trainee_a,
+        code=OutcomeCode.E1,
+        employer=SECRET_EMPLOYER,
+        monthly_pay=4_321_000,
+    )
     certification = factories.CertificationFactory(name=SECRET_CERTIFICATION)
-    attempt = factories.ExamAttemptFactory(trainee=trainee_a, cohort=finished,
-                                           certification=certification)  # fmt: skip
-    factories.SubsidyClaimFactory(exam_attempt=attempt, campus=campus1,
-                                  status=ClaimStatus.SUBMITTED)  # fmt: skip
+    attempt = factories.ExamAttemptFactory(
+        trainee=trainee_a, cohort=finished, certification=certification
+    )
+    factories.SubsidyClaimFactory(
+        exam_attempt=attempt, campus=campus1, status=ClaimStatus.SUBMITTED
+    )
     today = date.today()
-    upcoming = factories.CohortFactory(campus=campus2, starts_on=today + timedelta(days=30),
-                                       capacity=10)  # fmt: skip
-    closed = factories.CohortFactory(campus=campus2, starts_on=date(2024, 3, 4),
-                                     closed_on=date(2024, 8, 30))  # fmt: skip
+    upcoming = factories.CohortFactory(
+        campus=campus2, starts_on=today + timedelta(days=30), capacity=10
+    )
+    closed = factories.CohortFactory(
+        campus=campus2, starts_on=date(2024, 3, 4), closed_on=date(2024, 8, 30)
+    )
     trainee_b = factories.EnrolmentFactory(cohort=upcoming).trainee
     course2 = factories.CourseFactory(campus=campus2)
     ended = date.today() - timedelta(days=60)
     reporting = factories.EnrolmentFactory(
-        cohort=factories.CohortFactory(campus=campus1, starts_on=ended - timedelta(weeks=20),
-                                       ends_on=ended),
+        cohort=factories.CohortFactory(
+            campus=campus1, starts_on=ended - timedelta(weeks=20), ends_on=ended
+        ),
         status=EnrolmentStatus.COMPLETED,
         trainee__user__email="reporter@example.com",
         trainee__user__password_hash=hash_password(PASSWORD),
-    )  # fmt: skip
+    )
     db.session.commit()
     return {
         "totp": {name: user.totp_secret for name, user in staff.items()},
@@ -206,11 +238,17 @@ def served(tmp_path_factory, app):
             db.create_all()
             facts = _seed()
         port = _free_port()
-        env = {**os.environ, "SECRET_KEY": "attack-suite-secret-key-0123456789",
-               "DATABASE_URL": url, "ACADEMY_INSTANCE_DIR": str(tmp), "PORT": str(port),
-               "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "30",
-               "UPLOAD_FOLDER": str(tmp / "uploads"),
-               "STAGING_FOLDER": str(tmp / "staging")}  # fmt: skip
+        env = {
+            **os.environ,
+            "SECRET_KEY": "attack-suite-secret-key-0123456789",
+            "DATABASE_URL": url,
+            "ACADEMY_INSTANCE_DIR": str(tmp),
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_TIMEOUT": "30",
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "STAGING_FOLDER": str(tmp / "staging"),
+        }
         for name in ("ACADEMY_ENV", "MAIL_SERVER", "PUBLIC_BASE_URL", "REDIS_URL"):
             env.pop(name, None)
         log = tmp / "gunicorn.log"
@@ -218,8 +256,11 @@ def served(tmp_path_factory, app):
         with log.open("wb") as out:
             server = subprocess.Popen(
                 [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 deadline = time.monotonic() + 60
                 while b"200 OK" not in _health(port):
@@ -255,16 +296,21 @@ def admin(served):
 
 
 MALFORMED = {
-    "content-length not a number": (b"POST /login HTTP/1.1\r\nHost: x\r\n"
-                                    b"Content-Length: abc\r\n\r\n"),
-    "two content-lengths": (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-                            b"Content-Length: 4\r\n\r\nabcd"),
-    "content-length and chunked": (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                                   b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-    "gzip transfer-encoding": (b"POST /login HTTP/1.1\r\nHost: x\r\n"
-                               b"Transfer-Encoding: gzip\r\n\r\nabc"),
+    "content-length not a number": (
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
+    ),
+    "two content-lengths": (
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"
+    ),
+    "content-length and chunked": (
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    ),
+    "gzip transfer-encoding": (
+        b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc"
+    ),
     "no request line at all": b"\x00\x01\x02 garbage\r\n\r\n",
-}  # fmt: skip
+}
 
 
 def test_malformed_requests_are_refused_and_the_worker_keeps_serving(served):
@@ -305,14 +351,23 @@ def test_hostile_ids_pages_and_filters_are_a_404_or_a_400(served, admin, coordin
     for path in ("/dashboard/?as_of=9999-12-31", "/dashboard/?as_of=0001-01-01"):
         status, _, page = admin.get(path)
         assert status == 200 and "1900" in page, path
-    for path in ("/internships/openings?programme=bogus", "/subsidies/claims?status=bogus",
-                 "/cohorts/?year=99999999999999999999",
-                 "/admin/access-log?since=0001-01-01&until=9999-12-31"):  # fmt: skip
+    for path in (
+        "/internships/openings?programme=bogus",
+        "/subsidies/claims?status=bogus",
+        "/cohorts/?year=99999999999999999999",
+        "/admin/access-log?since=0001-01-01&until=9999-12-31",
+    ):
         assert admin.get(path)[0] == 200, path
     status, _, page = coordinator2.post(
-        "/cohorts/new", {"code": "X-1", "starts_on": "2030-01-01", "ends_on": "9999-12-31",
-                         "capacity": "10", "course_id": ""},
-    )  # fmt: skip
+        "/cohorts/new",
+        {
+            "code": "X-1",
+            "starts_on": "2030-01-01",
+            "ends_on": "9999-12-31",
+            "capacity": "10",
+            "course_id": "",
+        },
+    )
     assert status == 422 and "2100" in page
     assert "exited with code" not in log.read_text()
 
@@ -326,9 +381,14 @@ def test_a_coordinator_reads_nothing_of_another_campus_through_an_enrolment(serv
     cohort = facts["upcoming"]
     assert coordinator2.get(f"/trainees/{trainee_id}")[0] == 404
     coordinator2.get(f"/cohorts/{cohort}/enrol")
-    status, _, _ = coordinator2.post(f"/cohorts/{cohort}/enrol", {
-        "name": "아무개", "birth_date": born.isoformat(), "email": email,
-    })  # fmt: skip
+    status, _, _ = coordinator2.post(
+        f"/cohorts/{cohort}/enrol",
+        {
+            "name": "아무개",
+            "birth_date": born.isoformat(),
+            "email": email,
+        },
+    )
     assert status == 303
     status, _, page = coordinator2.get(f"/trainees/{trainee_id}")
     assert status == 200
@@ -336,13 +396,16 @@ def test_a_coordinator_reads_nothing_of_another_campus_through_an_enrolment(serv
         assert secret not in page, secret
     with seeding.app_context():
         enrolment_id = db.session.scalar(
-            sa.select(Enrolment.id).where(Enrolment.trainee_id == trainee_id,
-                                          Enrolment.cohort_id == cohort)
-        )  # fmt: skip
+            sa.select(Enrolment.id).where(
+                Enrolment.trainee_id == trainee_id, Enrolment.cohort_id == cohort
+            )
+        )
     status, _, leave_page = coordinator2.get(f"/cohorts/{cohort}/enrolments/{enrolment_id}/leave")
     left_on = re.search(r'name="left_on"[^>]*value="([^"]+)"', leave_page).group(1)
-    status, _, _ = coordinator2.post(f"/cohorts/{cohort}/enrolments/{enrolment_id}/leave",
-                                     {"left_on": left_on, "reason": "withdrawn"})  # fmt: skip
+    status, _, _ = coordinator2.post(
+        f"/cohorts/{cohort}/enrolments/{enrolment_id}/leave",
+        {"left_on": left_on, "reason": "withdrawn"},
+    )
     assert status == 303
     with seeding.app_context():
         assert db.session.get(Enrolment, enrolment_id).status == EnrolmentStatus.WITHDRAWN
@@ -352,8 +415,9 @@ def test_a_coordinator_reads_nothing_of_another_campus_through_an_enrolment(serv
 
 
 def _field_check(browser, cohort, field, data):
-    status, _, html = browser.post(f"/cohorts/{cohort}/enrol/check?field={field}", data,
-                                   headers={"HX-Request": "true"})  # fmt: skip
+    status, _, html = browser.post(
+        f"/cohorts/{cohort}/enrol/check?field={field}", data, headers={"HX-Request": "true"}
+    )
     assert status == 200
     return re.sub(r'value="[^"]*"', "", html)  # the echoed input differs by what was typed
 
@@ -367,10 +431,12 @@ def test_enrolment_field_checks_are_no_oracle_and_are_logged(served, coordinator
     coordinator2.get(f"/cohorts/{cohort}/enrol")
     with seeding.app_context():
         before = db.session.scalar(sa.select(sa.func.count()).select_from(AccessLog))
-    right = _field_check(coordinator2, cohort, "birth_date",
-                         {"email": email, "birth_date": born.isoformat()})  # fmt: skip
-    wrong = _field_check(coordinator2, cohort, "birth_date",
-                         {"email": email, "birth_date": "1999-04-14"})  # fmt: skip
+    right = _field_check(
+        coordinator2, cohort, "birth_date", {"email": email, "birth_date": born.isoformat()}
+    )
+    wrong = _field_check(
+        coordinator2, cohort, "birth_date", {"email": email, "birth_date": "1999-04-14"}
+    )
     assert right == wrong
     staff = _field_check(coordinator2, cohort, "email", {"email": "admin@example.com"})
     nobody = _field_check(coordinator2, cohort, "email", {"email": "nobody@example.com"})
@@ -384,7 +450,7 @@ def test_enrolment_field_checks_are_no_oracle_and_are_logged(served, coordinator
     with seeding.app_context():
         logged = db.session.scalars(
             sa.select(AccessLog.detail).order_by(AccessLog.seq).offset(before)
-        ).all()  # fmt: skip
+        ).all()
     assert sum("enrolment_check" in (d or "") for d in logged) >= 4
 
 
@@ -400,10 +466,17 @@ def test_a_cohort_cannot_run_for_decades(served, coordinator2):
     port, facts, _, seeding = served
     coordinator2.get("/cohorts/new")
     started = time.monotonic()
-    status, _, page = coordinator2.post("/cohorts/new", {
-        "code": "LONG-2030", "course_id": str(facts["course2"]), "starts_on": "2030-01-01",
-        "ends_on": "2100-12-31", "capacity": "20", "classroom_id": "",
-    })  # fmt: skip
+    status, _, page = coordinator2.post(
+        "/cohorts/new",
+        {
+            "code": "LONG-2030",
+            "course_id": str(facts["course2"]),
+            "starts_on": "2030-01-01",
+            "ends_on": "2100-12-31",
+            "capacity": "20",
+            "classroom_id": "",
+        },
+    )
     assert status == 422 and "366" in page
     assert time.monotonic() - started < 5
     with seeding.app_context():
@@ -416,17 +489,26 @@ def test_production_with_mail_and_no_public_base_url_does_not_start(tmp_path):
     """Partly: without PUBLIC_BASE_URL the activation link took the request's Host header.
     gunicorn with mail configured and no PUBLIC_BASE_URL never serves."""
     port = _free_port()
-    env = {**os.environ, "SECRET_KEY": "attack-suite-secret-key-0123456789",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}",
-           "ACADEMY_INSTANCE_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1",
-           "MAIL_SERVER": "smtp.example.org"}  # fmt: skip
+    env = {
+        **os.environ,
+        "SECRET_KEY": "attack-suite-secret-key-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}",
+        "ACADEMY_INSTANCE_DIR": str(tmp_path),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "MAIL_SERVER": "smtp.example.org",
+    }
     for name in ("ACADEMY_ENV", "PUBLIC_BASE_URL"):
         env.pop(name, None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.run(
         [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert server.returncode != 0
     assert "PUBLIC_BASE_URL" in server.stdout + server.stderr
 
@@ -439,10 +521,15 @@ SCRIPTED = (
 )
 
 
-@pytest.mark.parametrize(("data", "name"), [(POLYGLOT, "evidence.pdf.html"),
-                                            (SCRIPTED, "evidence.pdf"),
-                                            (b"%PDF-1.7\n" + b"A" * 62, "evidence.pdf")],
-                         ids=["pdf-html", "pdf-javascript", "71-byte-stub"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (POLYGLOT, "evidence.pdf.html"),
+        (SCRIPTED, "evidence.pdf"),
+        (b"%PDF-1.7\n" + b"A" * 62, "evidence.pdf"),
+    ],
+    ids=["pdf-html", "pdf-javascript", "71-byte-stub"],
+)
 def test_evidence_with_active_content_or_no_structure_is_refused(served, data, name):
     """Partly: "%PDF-" + HTML and PDFs with JavaScript were accepted as evidence, and a double
     extension downloaded as evidence.pdf.html."""
@@ -452,10 +539,16 @@ def test_evidence_with_active_content_or_no_structure_is_refused(served, data, n
     url = f"/outcomes/enrolments/{enrolment}/report"
     trainee.get("/trainees/me")
     p = f"e{enrolment}-"
-    form = {p + "situation": "employed", p + "employer": "주식회사 공격", p + "starts_on":
-            (date.today() - timedelta(days=30)).isoformat(), p + "job_kind": "open_ended",
-            p + "insured": "yes", p + "weekly_hours": "40", p + "in_field": "yes",
-            p + "monthly_pay": "3,100,000"}  # fmt: skip
+    form = {
+        p + "situation": "employed",
+        p + "employer": "주식회사 공격",
+        p + "starts_on": (date.today() - timedelta(days=30)).isoformat(),
+        p + "job_kind": "open_ended",
+        p + "insured": "yes",
+        p + "weekly_hours": "40",
+        p + "in_field": "yes",
+        p + "monthly_pay": "3,100,000",
+    }
     status, _, _ = trainee.post_file(url, form, p + "evidence", name, data)
     assert status == 422
     with seeding.app_context():
@@ -475,10 +568,16 @@ def test_the_coordinator_who_entered_an_outcome_cannot_verify_it(served):
     enrolment = facts["reporting_enrolment"]
     p = f"e{enrolment}-"
     coordinator1.get(f"/outcomes/campuses/{facts['campus1']}/queue")
-    form = {p + "situation": "employed", p + "employer": "주식회사 자기확인", p + "starts_on":
-            (date.today() - timedelta(days=30)).isoformat(), p + "job_kind": "open_ended",
-            p + "insured": "yes", p + "weekly_hours": "40", p + "in_field": "yes",
-            p + "monthly_pay": "3,100,000"}  # fmt: skip
+    form = {
+        p + "situation": "employed",
+        p + "employer": "주식회사 자기확인",
+        p + "starts_on": (date.today() - timedelta(days=30)).isoformat(),
+        p + "job_kind": "open_ended",
+        p + "insured": "yes",
+        p + "weekly_hours": "40",
+        p + "in_field": "yes",
+        p + "monthly_pay": "3,100,000",
+    }
     report = f"/outcomes/enrolments/{enrolment}/report"
     status, _, _ = coordinator1.post_file(report, form, p + "evidence", "proof.pdf", EVIDENCE_PDF)
     assert status == 303
@@ -486,9 +585,11 @@ def test_the_coordinator_who_entered_an_outcome_cannot_verify_it(served):
         from academy.models import OutcomeRecord, Verification
 
         record_id = db.session.scalar(
-            sa.select(OutcomeRecord.id).where(OutcomeRecord.enrolment_id == enrolment)
-            .order_by(OutcomeRecord.version.desc()).limit(1)
-        )  # fmt: skip
+            sa.select(OutcomeRecord.id)
+            .where(OutcomeRecord.enrolment_id == enrolment)
+            .order_by(OutcomeRecord.version.desc())
+            .limit(1)
+        )
     status, _, queue = coordinator1.get(f"/outcomes/campuses/{facts['campus1']}/queue")
     assert f"/outcomes/records/{record_id}/verify" not in queue
     coordinator1.post(f"/outcomes/records/{record_id}/verify")

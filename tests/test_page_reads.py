@@ -80,20 +80,26 @@ def cohort_with_history(campus, *, running: bool, trainees: int = 5):
             if session.held_on <= today and (i + j) % 7:
                 mark = Mark.PRESENT if i < 2 else kinds[(i * j) % len(kinds)]
                 db.session.add(AttendanceMark(session=session, enrolment=enrolment, mark=mark))
-    factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WAITLISTED,
-                               waitlist_position=1)  # fmt: skip
-    factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WITHDRAWN,
-                               left_on=starts + timedelta(days=10))  # fmt: skip
+    factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
+    factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WITHDRAWN, left_on=starts + timedelta(days=10)
+    )
     factories.OutcomeRecordFactory(enrolment=enrolments[0])
     for n in range(3):
         instructor = factories.InstructorFactory(campus=campus)
         factories.CareerPeriodFactory(
-            instructor=instructor, field=CareerField.AI, starts_on=starts - timedelta(days=1000),
-            ends_on=starts - timedelta(days=10), verified_at=utcnow(),
-        )  # fmt: skip
+            instructor=instructor,
+            field=CareerField.AI,
+            starts_on=starts - timedelta(days=1000),
+            ends_on=starts - timedelta(days=10),
+            verified_at=utcnow(),
+        )
         if n < 2:
-            db.session.add(InstructorAssignment(cohort=cohort, instructor=instructor,
-                                                role=AssignmentRole.LEAD))  # fmt: skip
+            db.session.add(
+                InstructorAssignment(cohort=cohort, instructor=instructor, role=AssignmentRole.LEAD)
+            )
     db.session.commit()
     return cohort, enrolments
 
@@ -124,8 +130,11 @@ def test_cohort_page_reads_nothing_while_rendering(app, client, login_as, role, 
     viewer = login_as(role, campus=campus if role != Role.OFFICIAL else None)
     cohort, enrolments = cohort_with_history(campus, running=not closed)
     if role == Role.INSTRUCTOR:
-        db.session.add(InstructorAssignment(cohort=cohort, instructor=viewer.instructor,
-                                            role=AssignmentRole.ASSISTANT))  # fmt: skip
+        db.session.add(
+            InstructorAssignment(
+                cohort=cohort, instructor=viewer.instructor, role=AssignmentRole.ASSISTANT
+            )
+        )
         db.session.commit()
     if closed:
         close(cohort, enrolments, factories.UserFactory(role=Role.COORDINATOR, campus=campus))
@@ -152,8 +161,12 @@ def test_trainee_record_reads_nothing_while_rendering(app, client, login_as):
     cohort, enrolments = cohort_with_history(campus, running=False)
     trainee = enrolments[0].trainee
     other = factories.CohortFactory(campus=campus, starts_on=cohort.starts_on - timedelta(days=400))
-    factories.EnrolmentFactory(cohort=other, trainee=trainee, status=EnrolmentStatus.WITHDRAWN,
-                               left_on=other.starts_on + timedelta(days=5))  # fmt: skip
+    factories.EnrolmentFactory(
+        cohort=other,
+        trainee=trainee,
+        status=EnrolmentStatus.WITHDRAWN,
+        left_on=other.starts_on + timedelta(days=5),
+    )
     attempt = factories.ExamAttemptFactory(trainee=trainee)
     factories.SubsidyClaimFactory(trainee=trainee, exam_attempt=attempt, campus=campus)
     factories.InternshipPlacementFactory(trainee=trainee)
@@ -167,9 +180,10 @@ def test_trainee_record_reads_nothing_while_rendering(app, client, login_as):
     assert len(everything) <= CEILINGS["trainee"], everything
     # The view is still recorded: after the page was rendered, in its own commit.
     logged = db.session.scalars(
-        sa.select(AccessLog).where(AccessLog.subject_type == "trainee",
-                                   AccessLog.subject_id == trainee_id)
-    ).all()  # fmt: skip
+        sa.select(AccessLog).where(
+            AccessLog.subject_type == "trainee", AccessLog.subject_id == trainee_id
+        )
+    ).all()
     assert [(e.trainee_id, e.action.value) for e in logged] == [(trainee_id, "view")]
 
 

@@ -227,7 +227,7 @@ PAGES = [
         "attendance sheet (instructor)",
         I,
         lambda s: f"/cohorts/{s.instructor_cohort_id}/attendance",
-    ),  # fmt: skip
+    ),
     Page("session days", C, lambda s: f"/cohorts/{s.cohort_id}/sessions"),
     Page("courses", C, lambda s: "/cohorts/courses"),
     Page("invitations", C, lambda s: f"/accounts/cohorts/{s.cohort_id}/invitations"),
@@ -253,7 +253,7 @@ PAGES = [
         "subsidy ledger export",
         O,
         lambda s: f"/subsidies/programmes/{s.programme_id}/ledger.xlsx?reason=reporting",
-    ),  # fmt: skip
+    ),
     Page("subsidy claim queue", C, lambda s: "/subsidies/claims"),
     Page("subsidy claim", C, lambda s: f"/subsidies/claims/{s.claim_id}"),
     Page("subsidy application", T, lambda s: "/subsidies/apply"),
@@ -266,33 +266,29 @@ PAGES = [
     Page("city dashboard", O, lambda s: "/dashboard/?year=2025"),
     Page(
         "city dashboard results (htmx)", O, lambda s: "/dashboard/?year=2025&tier=small", htmx=True
-    ),  # fmt: skip
+    ),
     Page("campus dashboard", C, lambda s: f"/dashboard/campus/{s.campus_id}?year=2025"),
     Page(
         "campus dashboard results (htmx)",
         C,
         lambda s: f"/dashboard/campus/{s.campus_id}?year=2025",
         htmx=True,
-    ),  # fmt: skip
+    ),
     Page("capacity planner", O, lambda s: "/dashboard/planner"),
     Page(
         "capacity planner result (htmx)", O, lambda s: "/dashboard/planner?add_small=3", htmx=True
-    ),  # fmt: skip
+    ),
     Page("targets", O, lambda s: "/dashboard/targets"),
     Page("methodology", O, lambda s: "/dashboard/methodology"),
     Page("ecosystem", O, lambda s: "/ecosystem/"),
     Page("report archive", O, lambda s: "/reports/"),
-    Page(
-        "citywide PDF report", O, lambda s: "/reports/", form={"format": "pdf", "year": "2025"}
-    ),  # fmt: skip
+    Page("citywide PDF report", O, lambda s: "/reports/", form={"format": "pdf", "year": "2025"}),
     Page(
         "citywide Excel report", O, lambda s: "/reports/", form={"format": "xlsx", "year": "2025"}
-    ),  # fmt: skip
+    ),
     Page("KPI API", O, lambda s: "/api/v1/kpi?year=2025"),
     Page("accounts", A, lambda s: "/admin/accounts"),
-    Page(
-        "account search (htmx)", A, lambda s: "/admin/accounts?role=trainee&q=example", htmx=True
-    ),  # fmt: skip
+    Page("account search (htmx)", A, lambda s: "/admin/accounts?role=trainee&q=example", htmx=True),
 ]
 SIZES = (("small", 0.1, 0), ("large", 0.4, 6))  # demo scale, extra cohorts at the campus
 

@@ -68,11 +68,15 @@ def test_illustrative_tier_assignment_matches_the_floor_areas(db):
 def test_classrooms_per_campus_within_the_tier_range_with_20_to_35_seats(db):
     load_reference_data()
     rooms = db.session.execute(
-        sa.select(Campus, sa.func.count(Classroom.id), sa.func.min(Classroom.seats),
-                  sa.func.max(Classroom.seats))
+        sa.select(
+            Campus,
+            sa.func.count(Classroom.id),
+            sa.func.min(Classroom.seats),
+            sa.func.max(Classroom.seats),
+        )
         .join(Classroom)
         .group_by(Campus.id)
-    ).all()  # fmt: skip
+    ).all()
 
     assert len(rooms) == 28  # every campus has classrooms
     for campus, count, fewest_seats, most_seats in rooms:

@@ -32,11 +32,44 @@ FUZZ = settings(
 )
 
 # Every query parameter a page reads (request.args and the filter forms bound to it).
-QUERY_NAMES = ["page", "year", "status", "programme", "as_of", "cohort", "day", "field",
-               "kind", "tier", "level", "state", "campus", "q", "role", "by", "since", "until",
-               "account", "person", "action", "window", "situation", "attempt", "course",
-               "reason", "reason_other", "add_large", "add_medium", "add_small", "add_bigtech",
-               "add_hub", "next", "v", "format", "lang"]  # fmt: skip
+QUERY_NAMES = [
+    "page",
+    "year",
+    "status",
+    "programme",
+    "as_of",
+    "cohort",
+    "day",
+    "field",
+    "kind",
+    "tier",
+    "level",
+    "state",
+    "campus",
+    "q",
+    "role",
+    "by",
+    "since",
+    "until",
+    "account",
+    "person",
+    "action",
+    "window",
+    "situation",
+    "attempt",
+    "course",
+    "reason",
+    "reason_other",
+    "add_large",
+    "add_medium",
+    "add_small",
+    "add_bigtech",
+    "add_hub",
+    "next",
+    "v",
+    "format",
+    "lang",
+]
 
 HOSTILE_INTS = st.one_of(
     st.sampled_from([0, 2**31 - 1, 2**31, 2**32, 2**63 - 1, 2**63, 2**64, 10**20, 10**30]),
@@ -118,8 +151,13 @@ def test_no_parameter_gives_a_server_error(app, client, login_as, world, endpoin
 
 
 @pytest.mark.parametrize("endpoint", sorted(e for e, (m, _) in POLICY.items() if m == "GET"))
-def test_ids_beyond_the_database_integer_range_are_not_found(app, client, login_as, world,  # noqa: F811
-                                                             endpoint):  # fmt: skip
+def test_ids_beyond_the_database_integer_range_are_not_found(
+    app,
+    client,
+    login_as,
+    world,  # noqa: F811
+    endpoint,
+):
     """Every path id of every route, at 2**31 and 2**63: 404, on PostgreSQL too."""
     allowed = POLICY[endpoint][1]
     role = Role.ADMIN if Role.ADMIN in allowed else sorted(allowed, key=str)[0]
@@ -137,15 +175,33 @@ def test_ids_beyond_the_database_integer_range_are_not_found(app, client, login_
 
 
 REVIEW_INPUTS = [
-    {"page": "99999999999999999999"}, {"page": "0"}, {"page": "-3"}, {"year": "0"},
-    {"year": "99999999999999999999"}, {"year": "-2025"}, {"status": "bogus"},
-    {"programme": "bogus"}, {"as_of": "0001-01-01"}, {"as_of": "9999-12-31"},
-    {"as_of": "1900-01-01"}, {"since": "0001-01-01", "until": "9999-12-31"},
-    {"q": "a\x00b"}, {"account": "\x00"}, {"cohort": "99999999999999999999"},
-    {"campus": "2147483648"}, {"attempt": "2147483648"}, {"course": "9223372036854775808"},
-    {"day": "9999-12-31"}, {"day": "0001-01-01"}, {"window": "bogus"}, {"kind": "bogus"},
-    {"tier": "bogus"}, {"level": "bogus"}, {"state": "bogus"}, {"role": "bogus"},
-]  # fmt: skip
+    {"page": "99999999999999999999"},
+    {"page": "0"},
+    {"page": "-3"},
+    {"year": "0"},
+    {"year": "99999999999999999999"},
+    {"year": "-2025"},
+    {"status": "bogus"},
+    {"programme": "bogus"},
+    {"as_of": "0001-01-01"},
+    {"as_of": "9999-12-31"},
+    {"as_of": "1900-01-01"},
+    {"since": "0001-01-01", "until": "9999-12-31"},
+    {"q": "a\x00b"},
+    {"account": "\x00"},
+    {"cohort": "99999999999999999999"},
+    {"campus": "2147483648"},
+    {"attempt": "2147483648"},
+    {"course": "9223372036854775808"},
+    {"day": "9999-12-31"},
+    {"day": "0001-01-01"},
+    {"window": "bogus"},
+    {"kind": "bogus"},
+    {"tier": "bogus"},
+    {"level": "bogus"},
+    {"state": "bogus"},
+    {"role": "bogus"},
+]
 
 
 def _reviewer(endpoint):
@@ -167,14 +223,20 @@ def test_the_reviews_inputs_give_a_404_or_a_400(app, client, login_as, world, en
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**20])
-def test_oversized_record_ids_in_forms_are_refused_without_a_500(app, client, login_as, world,  # noqa: F811
-                                                                 huge):  # fmt: skip
+def test_oversized_record_ids_in_forms_are_refused_without_a_500(
+    app,
+    client,
+    login_as,
+    world,  # noqa: F811
+    huge,
+):
     """Item 5: "an oversized enrolment_id" in a posted form gave a 500 on PostgreSQL."""
     sign_in(login_as, Role.COORDINATOR, world)
     cohort, campus = world["cohort"], world["campus"]
     invite = client.post(
         f"/accounts/cohorts/{cohort.id}/invitations", data={"enrolment_id": str(huge)}
     )
-    remind = client.post(f"/outcomes/campuses/{campus.id}/reminders",
-                         data={"enrolment_ids": [str(huge)]})  # fmt: skip
+    remind = client.post(
+        f"/outcomes/campuses/{campus.id}/reminders", data={"enrolment_ids": [str(huge)]}
+    )
     assert invite.status_code < 500 and remind.status_code < 500

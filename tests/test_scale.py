@@ -158,8 +158,13 @@ def test_the_data_is_dated_from_the_load_date(db, scaled):
     assert any(s <= AS_OF <= e for s, e in cohorts)
     assert any(s > AS_OF for s, _ in cohorts)
     assert all(AS_OF - timedelta(weeks=52) < e <= AS_OF + timedelta(weeks=26) for _, e in cohorts)
-    for column in (Enrolment.enrolled_on, SubsidyClaim.applied_on, ExamAttempt.sat_on,
-                   Cohort.closed_on, OutcomeRecord.verified_at):  # fmt: skip
+    for column in (
+        Enrolment.enrolled_on,
+        SubsidyClaim.applied_on,
+        ExamAttempt.sat_on,
+        Cohort.closed_on,
+        OutcomeRecord.verified_at,
+    ):
         latest = db.session.scalar(sa.select(sa.func.max(column)))
         latest = latest.date() if isinstance(latest, datetime) else latest
         assert latest is None or latest <= AS_OF, column

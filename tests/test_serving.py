@@ -139,8 +139,11 @@ def gunicorn_serving(tmp_path, **environment):
     with log.open("wb") as out:
         server = subprocess.Popen(
             [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -178,8 +181,9 @@ def test_gunicorn_logs_json_lines_with_the_request_id_and_no_tokens(tmp_path):
     line carries the X-Request-ID the app answered with, and no query string or token."""
     token = "Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4"
     with gunicorn_serving(tmp_path, LOG_FORMAT="json") as (base, output):
-        sent = urllib.request.Request(f"{base}/healthz?token=secret-in-query",
-                                      headers={"X-Request-ID": "proxy-id-0001"})  # fmt: skip
+        sent = urllib.request.Request(
+            f"{base}/healthz?token=secret-in-query", headers={"X-Request-ID": "proxy-id-0001"}
+        )
         with urllib.request.urlopen(sent, timeout=5) as response:
             assert response.headers["X-Request-ID"] == "proxy-id-0001"
         status, headers, _ = get(f"{base}/activate/{token}?next=secret-in-query")

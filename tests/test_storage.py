@@ -31,9 +31,12 @@ def store_on(app, settings: dict):
 @pytest.fixture(params=["local", "s3"])
 def store(request, app, tmp_path):
     if request.param == "local":
-        settings = {"S3_BUCKET": None, "UPLOAD_FOLDER": str(tmp_path / "u"),
-                    "STAGING_FOLDER": str(tmp_path / "s"),
-                    "REPORT_FOLDER": str(tmp_path / "r")}  # fmt: skip
+        settings = {
+            "S3_BUCKET": None,
+            "UPLOAD_FOLDER": str(tmp_path / "u"),
+            "STAGING_FOLDER": str(tmp_path / "s"),
+            "REPORT_FOLDER": str(tmp_path / "r"),
+        }
     else:
         settings = s3_settings(request.getfixturevalue("moto_endpoint"))
     with app.app_context(), store_on(app, settings) as configured:
@@ -77,8 +80,9 @@ def test_evidence_uploaded_to_s3_downloads_through_the_app_byte_for_byte(
 ):
     with store_on(app, s3_settings(moto_endpoint)) as configured:
         user = login_as(Role.INSTRUCTOR)
-        response = client.post("/instructors/me/careers", data=career_form(),
-                               content_type="multipart/form-data")  # fmt: skip
+        response = client.post(
+            "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
+        )
         assert response.status_code == 303
         period = db.session.scalar(sa.select(CareerPeriod))
         assert configured.areas["uploads"].get(period.evidence_path) == PDF
@@ -91,12 +95,17 @@ def test_evidence_uploaded_to_s3_downloads_through_the_app_byte_for_byte(
 def test_object_storage_down_refuses_the_upload_clearly_and_writes_no_row(
     app, client, login_as, db
 ):
-    down = {"S3_BUCKET": "academy", "S3_ENDPOINT_URL": "http://127.0.0.1:9",
-            "S3_ACCESS_KEY_ID": "x", "S3_SECRET_ACCESS_KEY": "x"}  # fmt: skip
+    down = {
+        "S3_BUCKET": "academy",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "S3_ACCESS_KEY_ID": "x",
+        "S3_SECRET_ACCESS_KEY": "x",
+    }
     with store_on(app, down):
         login_as(Role.INSTRUCTOR)
-        response = client.post("/instructors/me/careers", data=career_form(),
-                               content_type="multipart/form-data")  # fmt: skip
+        response = client.post(
+            "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
+        )
         assert response.status_code == 422
         assert "파일 저장소가 응답하지 않아" in response.get_data(as_text=True)
         assert count_rows(CareerPeriod) == 0
@@ -109,13 +118,18 @@ def test_a_file_missing_from_the_store_is_not_found_and_storage_down_is_503(
 ):
     with store_on(app, s3_settings(moto_endpoint)) as configured:
         login_as(Role.INSTRUCTOR)
-        client.post("/instructors/me/careers", data=career_form(),
-                    content_type="multipart/form-data")  # fmt: skip
+        client.post(
+            "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
+        )
         period = db.session.scalar(sa.select(CareerPeriod))
         configured.areas["uploads"].delete(period.evidence_path)
         assert client.get(f"/instructors/careers/{period.id}/evidence").status_code == 404
-    down = {"S3_BUCKET": "academy", "S3_ENDPOINT_URL": "http://127.0.0.1:9",
-            "S3_ACCESS_KEY_ID": "x", "S3_SECRET_ACCESS_KEY": "x"}  # fmt: skip
+    down = {
+        "S3_BUCKET": "academy",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "S3_ACCESS_KEY_ID": "x",
+        "S3_SECRET_ACCESS_KEY": "x",
+    }
     with store_on(app, down):
         response = client.get(f"/instructors/careers/{period.id}/evidence")
         assert response.status_code == 503
@@ -123,9 +137,14 @@ def test_a_file_missing_from_the_store_is_not_found_and_storage_down_is_503(
 
 
 def career_form():
-    return {"employer": "서울데이터랩", "role_title": "데이터 엔지니어", "field": "software",
-            "starts_on": "2021-04-01", "ends_on": "",
-            "evidence": (io.BytesIO(PDF), "경력증명서.pdf")}  # fmt: skip
+    return {
+        "employer": "서울데이터랩",
+        "role_title": "데이터 엔지니어",
+        "field": "software",
+        "starts_on": "2021-04-01",
+        "ends_on": "",
+        "evidence": (io.BytesIO(PDF), "경력증명서.pdf"),
+    }
 
 
 def test_object_storage_down_fails_the_report_job_clearly_and_archives_nothing(
@@ -136,11 +155,16 @@ def test_object_storage_down_fails_the_report_job_clearly_and_archives_nothing(
 
     build_world(db)
     login_as(Role.OFFICIAL)
-    down = {"S3_BUCKET": "academy", "S3_ENDPOINT_URL": "http://127.0.0.1:9",
-            "S3_ACCESS_KEY_ID": "x", "S3_SECRET_ACCESS_KEY": "x"}  # fmt: skip
+    down = {
+        "S3_BUCKET": "academy",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "S3_ACCESS_KEY_ID": "x",
+        "S3_SECRET_ACCESS_KEY": "x",
+    }
     with store_on(app, down):
-        asked = client.post("/reports/", data={"format": "xlsx", "year": "2025",
-                                               "as_of": AS_OF.isoformat()})  # fmt: skip
+        asked = client.post(
+            "/reports/", data={"format": "xlsx", "year": "2025", "as_of": AS_OF.isoformat()}
+        )
         assert asked.status_code == 303
         job = db.session.scalars(sa.select(Job)).one()
         assert job.state == JobState.FAILED and "파일 저장소" in job.message

@@ -37,8 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PDF = EVIDENCE_PDF  # a PDF that parses: evidence is checked by structure
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'type="hidden" name="csrf_token" value="([^"]+)"')  # fmt: skip
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"'
+)
 
 
 def postgres_server() -> str | None:
@@ -68,8 +70,9 @@ def database():
     if server is None or not redis_answers():
         pytest.skip("needs PostgreSQL and Redis (both run on this machine and in CI)")
     name = f"test_two_servers_{os.getpid()}"
-    admin = sa.create_engine(sa.make_url(server).set(database="postgres"),
-                             isolation_level="AUTOCOMMIT")  # fmt: skip
+    admin = sa.create_engine(
+        sa.make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -103,15 +106,19 @@ class Browser:
 
     def post(self, url, page_url=None, data=None, files=None):
         token = csrf_of(self.get(page_url or url).text)
-        return self.session.post(url, data={**(data or {}), "csrf_token": token}, files=files,
-                                 allow_redirects=False, timeout=60)  # fmt: skip
+        return self.session.post(
+            url,
+            data={**(data or {}), "csrf_token": token},
+            files=files,
+            allow_redirects=False,
+            timeout=60,
+        )
 
     def sign_in(self, server, email, secret=None):
         answer = self.post(f"{server}/login", data={"email": email, "password": TEST_PASSWORD})
         assert answer.status_code == 302, answer.text[:500]
         if secret:
-            answer = self.post(f"{server}/login/code",
-                               data={"code": pyotp.TOTP(secret).now()})  # fmt: skip
+            answer = self.post(f"{server}/login/code", data={"code": pyotp.TOTP(secret).now()})
             assert answer.status_code == 303, answer.text[:500]
 
 
@@ -137,7 +144,8 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
     queue_name = f"academy-two-servers-{secrets.token_hex(4)}"
     coordinator_secret, official_secret = pyotp.random_base32(), pyotp.random_base32()
     env = {
-        **os.environ, **s3,
+        **os.environ,
+        **s3,
         "ACADEMY_ENV": "development",  # cookies without Secure: the test speaks plain HTTP
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": database,
@@ -145,12 +153,17 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
         "QUEUE_NAME": queue_name,
         "LOG_FORMAT": "json",
         "WEB_CONCURRENCY": "1",
-    }  # fmt: skip
+    }
     for name in ("UPLOAD_FOLDER", "STAGING_FOLDER", "REPORT_FOLDER", "QUEUE_URL"):
         env.pop(name, None)
-    init = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "academy", "init"], cwd=ROOT,
-                          env={**env, "ACADEMY_INSTANCE_DIR": str(tmp_path / "init")},
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    init = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "academy", "init"],
+        cwd=ROOT,
+        env={**env, "ACADEMY_INSTANCE_DIR": str(tmp_path / "init")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert init.returncode == 0, init.stderr[-2000:]
 
     with preserve_logging():
@@ -161,18 +174,37 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
     with app.app_context():
         campus = db.session.scalar(sa.select(Campus).order_by(Campus.id))
         course = Course(campus=campus, name="AI 기초", level=Level.BEGINNER)
-        cohort = Cohort(code="TWO-2025-01", campus=campus, course=course, capacity=30,
-                        starts_on=date(2025, 3, 3), ends_on=date(2025, 7, 18))  # fmt: skip
+        cohort = Cohort(
+            code="TWO-2025-01",
+            campus=campus,
+            course=course,
+            capacity=30,
+            starts_on=date(2025, 3, 3),
+            ends_on=date(2025, 7, 18),
+        )
         password = hash_password(TEST_PASSWORD)
-        db.session.add_all([
-            cohort,
-            User(email="coordinator@two.example", name="매니저", role=Role.COORDINATOR,
-                 campus=campus, password_hash=password, totp_secret=coordinator_secret,
-                 totp_enrolled_at=datetime(2025, 1, 2)),
-            User(email="official@two.example", name="주무관", role=Role.OFFICIAL,
-                 password_hash=password, totp_secret=official_secret,
-                 totp_enrolled_at=datetime(2025, 1, 2)),
-        ])  # fmt: skip
+        db.session.add_all(
+            [
+                cohort,
+                User(
+                    email="coordinator@two.example",
+                    name="매니저",
+                    role=Role.COORDINATOR,
+                    campus=campus,
+                    password_hash=password,
+                    totp_secret=coordinator_secret,
+                    totp_enrolled_at=datetime(2025, 1, 2),
+                ),
+                User(
+                    email="official@two.example",
+                    name="주무관",
+                    role=Role.OFFICIAL,
+                    password_hash=password,
+                    totp_secret=official_secret,
+                    totp_enrolled_at=datetime(2025, 1, 2),
+                ),
+            ]
+        )
         db.session.commit()
         cohort_id, campus_id = cohort.id, campus.id
         reference.load_reference_data()
@@ -185,16 +217,26 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
             port = free_port()
             logs[label] = (tmp_path / f"server-{label}.log").open("wb")
             instance = tmp_path / f"instance-{label}"
-            processes.append(subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                env={**env, "PORT": str(port), "ACADEMY_INSTANCE_DIR": str(instance)},
-                stdout=logs[label], stderr=subprocess.STDOUT))  # fmt: skip
+            processes.append(
+                subprocess.Popen(
+                    [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                    cwd=ROOT,
+                    env={**env, "PORT": str(port), "ACADEMY_INSTANCE_DIR": str(instance)},
+                    stdout=logs[label],
+                    stderr=subprocess.STDOUT,
+                )
+            )
             servers.append(f"http://127.0.0.1:{port}")
         logs["worker"] = (tmp_path / "worker.log").open("wb")
-        processes.append(subprocess.Popen(
-            [str(BIN / "flask"), "--app", "wsgi", "academy", "worker"], cwd=ROOT,
-            env={**env, "ACADEMY_INSTANCE_DIR": str(tmp_path / "instance-worker")},
-            stdout=logs["worker"], stderr=subprocess.STDOUT))  # fmt: skip
+        processes.append(
+            subprocess.Popen(
+                [str(BIN / "flask"), "--app", "wsgi", "academy", "worker"],
+                cwd=ROOT,
+                env={**env, "ACADEMY_INSTANCE_DIR": str(tmp_path / "instance-worker")},
+                stdout=logs["worker"],
+                stderr=subprocess.STDOUT,
+            )
+        )
         a, b = servers
 
         def up(server):
@@ -210,17 +252,22 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
         # A roster previewed on A is committed on B.
         coordinator = Browser()
         coordinator.sign_in(a, "coordinator@two.example", coordinator_secret)
-        upload = coordinator.post(f"{a}/cohorts/{cohort_id}/roster/import",
-                                  files={"file": ("명단.xlsx", roster(5))})  # fmt: skip
+        upload = coordinator.post(
+            f"{a}/cohorts/{cohort_id}/roster/import", files={"file": ("명단.xlsx", roster(5))}
+        )
         assert upload.status_code == 303, upload.text[:800]
         staged_path = upload.headers["Location"]
-        preview = wait_for(lambda: "/commit" in (page := coordinator.get(b + staged_path).text)
-                           and page, what="the preview on B")  # fmt: skip
+        preview = wait_for(
+            lambda: "/commit" in (page := coordinator.get(b + staged_path).text) and page,
+            what="the preview on B",
+        )
         assert "two4@example.org" in preview
         commit = coordinator.post(f"{b}{staged_path}/commit", page_url=b + staged_path)
         assert commit.status_code == 303
-        wait_for(lambda: "notice--success" in coordinator.get(a + staged_path).text,
-                 what="the commit, seen on A")  # fmt: skip
+        wait_for(
+            lambda: "notice--success" in coordinator.get(a + staged_path).text,
+            what="the commit, seen on A",
+        )
         with app.app_context():
             assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 5
 
@@ -229,17 +276,28 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
         with app.app_context():
             from academy.models import Instructor
 
-            user = User(email="instructor@two.example", name="강사", role=Role.INSTRUCTOR,
-                        campus_id=campus_id, password_hash=password)  # fmt: skip
+            user = User(
+                email="instructor@two.example",
+                name="강사",
+                role=Role.INSTRUCTOR,
+                campus_id=campus_id,
+                password_hash=password,
+            )
             db.session.add_all([user, Instructor(user=user, campus_id=campus_id)])
             db.session.commit()
         instructor.sign_in(a, "instructor@two.example")
         added = instructor.post(
-            f"{a}/instructors/me/careers", page_url=f"{a}/instructors/me",
-            data={"employer": "서울데이터랩", "role_title": "엔지니어", "field": "software",
-                  "starts_on": "2021-04-01", "ends_on": ""},
+            f"{a}/instructors/me/careers",
+            page_url=f"{a}/instructors/me",
+            data={
+                "employer": "서울데이터랩",
+                "role_title": "엔지니어",
+                "field": "software",
+                "starts_on": "2021-04-01",
+                "ends_on": "",
+            },
             files={"evidence": ("경력증명서.pdf", PDF, "application/pdf")},
-        )  # fmt: skip
+        )
         assert added.status_code == 303, added.text[:800]
         with app.app_context():
             from academy.models import CareerPeriod
@@ -254,8 +312,10 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
         asked = official.post(f"{a}/reports/", data={"format": "xlsx", "year": "2025"})
         assert asked.status_code == 303, asked.text[:800]
         job_id = asked.headers["Location"].rsplit("job=", 1)[1]
-        done = wait_for(lambda: (r := official.get(f"{b}/reports/jobs/{job_id}")).status_code
-                        == 303 and r, what="the report")  # fmt: skip
+        done = wait_for(
+            lambda: (r := official.get(f"{b}/reports/jobs/{job_id}")).status_code == 303 and r,
+            what="the report",
+        )
         download = official.get(b + done.headers["Location"])
         assert download.status_code == 200 and download.content[:2] == b"PK"
         with app.app_context():
@@ -277,9 +337,13 @@ def test_two_servers_share_imports_evidence_and_reports(app, database, moto_endp
                 process.kill()
         for log in logs.values():
             log.close()
-        redis.Redis.from_url(REDIS_URL).delete(*[f"huey.redis.{queue_name}",
-                                                 f"huey.results.{queue_name}",
-                                                 f"huey.schedule.{queue_name}"])  # fmt: skip
+        redis.Redis.from_url(REDIS_URL).delete(
+            *[
+                f"huey.redis.{queue_name}",
+                f"huey.results.{queue_name}",
+                f"huey.schedule.{queue_name}",
+            ]
+        )
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

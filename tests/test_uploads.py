@@ -69,15 +69,18 @@ def test_sniffed_types(head, kind):
 def _pdf_with(extra_catalog: bytes) -> bytes:
     """The one-page PDF with more entries in its catalog (offsets need not match: readers,
     pypdf included, rebuild the cross-reference table)."""
-    return PDF.replace(b"<</Type/Catalog/Pages 2 0 R>>",
-                       b"<</Type/Catalog/Pages 2 0 R" + extra_catalog + b">>")  # fmt: skip
+    return PDF.replace(
+        b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Catalog/Pages 2 0 R" + extra_catalog + b">>"
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "why"),
     [
-        (b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>",
-         "web page"),
+        (
+            b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>",
+            "web page",
+        ),
         (PDF + b"\n<!DOCTYPE html><html><script>fetch('/x')</script>", "web page"),
         (_pdf_with(b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>"), "scripts"),
         (_pdf_with(b"/Names<</JavaScript 9 0 R>>"), "scripts"),
@@ -86,9 +89,17 @@ def _pdf_with(extra_catalog: bytes) -> bytes:
         (_pdf_with(b"/Names<</EmbeddedFiles 9 0 R>>"), "scripts"),
         (b"%PDF-1.7\n" + b"A" * 71, "not a readable PDF"),
     ],
-    ids=["pdf-html-polyglot", "html-after-eof", "open-action-js", "names-js", "launch",
-         "hex-escaped-js", "embedded-file", "71-byte-stub"],
-)  # fmt: skip
+    ids=[
+        "pdf-html-polyglot",
+        "html-after-eof",
+        "open-action-js",
+        "names-js",
+        "launch",
+        "hex-escaped-js",
+        "embedded-file",
+        "71-byte-stub",
+    ],
+)
 def test_pdfs_are_checked_by_structure_and_active_content_is_refused(app, data, why):
     """Issue 13: "%PDF-" followed by HTML, PDFs with JavaScript or automatic actions, and a
     71-byte stub were all accepted as evidence."""
@@ -106,10 +117,12 @@ def test_active_content_hidden_in_a_compressed_object_stream_is_found(app):
 
     writer = pypdf.PdfWriter()
     writer.add_blank_page(595, 842)
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
-        NameObject("/S"): NameObject("/JavaScript"),
-        NameObject("/JS"): TextStringObject("app.alert(1)"),
-    })  # fmt: skip
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)

@@ -95,8 +95,13 @@ def reset_password(token: str):
         else:
             passwords.notify_changed(user)
             session.clear()
-            flash(_("Your new password is set, and every device was signed out. Sign in with "
-                    "the new password."), "success")  # fmt: skip
+            flash(
+                _(
+                    "Your new password is set, and every device was signed out. Sign in with "
+                    "the new password."
+                ),
+                "success",
+            )
             return _private(redirect(url_for("auth.login"), code=303))
     status = 422 if form.errors else 200
     page = render_template("accounts/reset_password.html", form=form, user=record.user, link=record)

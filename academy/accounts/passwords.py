@@ -37,16 +37,21 @@ def reset_mail(user: User, token: str, by_admin: bool) -> mail.Mail:
             if by_admin
             else _("Someone, hopefully you, asked to reset the password of this account.")
         )
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.name),
-            why,
-            _("Open the link below and choose a new password:"),
-            url,
-            _("The link works once and for %(minutes)s minutes. When you set the new password, "
-              "every device signed in to your account is signed out. If you did not ask for "
-              "this, ignore this e-mail: your password stays as it is.", minutes=minutes),
-            _("Seoul Youth Employment Academy"),
-        ])  # fmt: skip
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                why,
+                _("Open the link below and choose a new password:"),
+                url,
+                _(
+                    "The link works once and for %(minutes)s minutes. When you set the new "
+                    "password, every device signed in to your account is signed out. If you did "
+                    "not ask for this, ignore this e-mail: your password stays as it is.",
+                    minutes=minutes,
+                ),
+                _("Seoul Youth Employment Academy"),
+            ]
+        )
         subject = _("Reset your Youth Employment Academy password")
     return mail.Mail(user.email, user.name, subject, body)
 
@@ -59,9 +64,14 @@ def request_reset(email: str, ip_address: str | None = None) -> mail.Delivery | 
         return None
     token = issue_link(user, None, purpose=LinkPurpose.PASSWORD_RESET)
     db.session.add(
-        audit.entry(AccessAction.CREATE, subject=("password_reset_link", user.id), by=user,
-                    ip_address=ip_address, detail="requested on the sign-in page")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("password_reset_link", user.id),
+            by=user,
+            ip_address=ip_address,
+            detail="requested on the sign-in page",
+        )
+    )
     db.session.commit()
     (delivery,) = mail.deliver([reset_mail(user, token, by_admin=False)])
     return delivery
@@ -80,9 +90,15 @@ def send_reset(account: User, by: User, reason: str, ip_address: str | None = No
         raise ResetRefused(_l("This account is disabled. Enable it first."))
     token = issue_link(account, by, purpose=LinkPurpose.PASSWORD_RESET)
     db.session.add(
-        audit.entry(AccessAction.CREATE, subject=("password_reset_link", account.id), by=by,
-                    ip_address=ip_address, reason=reason, detail="sent by an administrator")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("password_reset_link", account.id),
+            by=by,
+            ip_address=ip_address,
+            reason=reason,
+            detail="sent by an administrator",
+        )
+    )
     db.session.commit()
     (delivery,) = mail.deliver([reset_mail(account, token, by_admin=True)])
     return delivery
@@ -119,9 +135,14 @@ def change_password(user: User, change: PasswordChange, ip_address: str | None =
     user.password_hash = hash_password(change.new)
     end_all_sessions(user)
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("user", user.id), by=user,
-                    ip_address=ip_address, detail="password changed; other sessions ended")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("user", user.id),
+            by=user,
+            ip_address=ip_address,
+            detail="password changed; other sessions ended",
+        )
+    )
     db.session.commit()
     return user.get_id()
 
@@ -133,15 +154,23 @@ class FieldError(AccountError):
 def changed_mail(user: User) -> mail.Mail:
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Your Youth Employment Academy password was changed")
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.name),
-            _("The password of your account %(email)s was just changed, and every other device "
-              "signed in to it was signed out.", email=user.email),
-            _("If this was not you, choose a new password at once with \"Forgot your password?\" "
-              "on the sign-in page, and tell your campus coordinator or the administrator."),
-            mail.external_url("accounts.forgot_password"),
-            _("Seoul Youth Employment Academy"),
-        ])  # fmt: skip
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                _(
+                    "The password of your account %(email)s was just changed, and every other "
+                    "device signed in to it was signed out.",
+                    email=user.email,
+                ),
+                _(
+                    "If this was not you, choose a new password at once with "
+                    '"Forgot your password?" on the sign-in page, and tell your campus coordinator '
+                    "or the administrator."
+                ),
+                mail.external_url("accounts.forgot_password"),
+                _("Seoul Youth Employment Academy"),
+            ]
+        )
     return mail.Mail(user.email, user.name, subject, body)
 
 

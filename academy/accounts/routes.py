@@ -65,8 +65,12 @@ def invitations(cohort_id: int):
     """The cohort's trainees and their accounts: activated, invited, or not yet."""
     cohort = get_cohort_or_404(cohort_id)
     rows = services.invitation_rows(cohort)
-    audit.record(AccessAction.VIEW, subject=cohort, detail={"page": "invitations"},
-                 trainee_ids=[r.enrolment.trainee_id for r in rows])  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=cohort,
+        detail={"page": "invitations"},
+        trainee_ids=[r.enrolment.trainee_id for r in rows],
+    )
     return render(
         "accounts/invitations.html",
         "accounts/_invitations.html",
@@ -115,10 +119,12 @@ def _report(result: services.InvitationResult) -> None:
         flash(message, "success")
     if result.logged:
         flash(
-            _("Development mode: no mail server is set, so the links were not e-mailed. They are "
-              "shown below and written to the log."),
+            _(
+                "Development mode: no mail server is set, so the links were not e-mailed. They are "
+                "shown below and written to the log."
+            ),
             "warning",
-        )  # fmt: skip
+        )
     if result.failed:
         names = ", ".join(user.name for user, _error in result.failed)
         flash(

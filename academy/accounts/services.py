@@ -160,9 +160,14 @@ def activate(
     end_all_sessions(user)
     done = "account activated" if purpose == LinkPurpose.ACTIVATION else "password reset by link"
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("user", user.id), by=user,
-                    ip_address=ip_address, detail=done)
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("user", user.id),
+            by=user,
+            ip_address=ip_address,
+            detail=done,
+        )
+    )
     db.session.commit()
     return user
 
@@ -184,34 +189,48 @@ def activation_mail(user: User, token: str) -> mail.Mail:
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Activate your Youth Employment Academy account")
         if user.role == Role.TRAINEE:
-            purpose = _("Your account for the Seoul Youth Employment Academy is ready. Open the "
-                        "link below and choose a password. Then you can report your job outcome "
-                        "and see your record from your phone.")  # fmt: skip
+            purpose = _(
+                "Your account for the Seoul Youth Employment Academy is ready. Open the "
+                "link below and choose a password. Then you can report your job outcome "
+                "and see your record from your phone."
+            )
         elif user.role == Role.INSTRUCTOR:
-            purpose = _("Your instructor account for the Seoul Youth Employment Academy is "
-                        "ready. Open the link below and choose a password. Then you can see your "
-                        "cohorts, take attendance and keep your career history.")  # fmt: skip
+            purpose = _(
+                "Your instructor account for the Seoul Youth Employment Academy is "
+                "ready. Open the link below and choose a password. Then you can see your "
+                "cohorts, take attendance and keep your career history."
+            )
         else:
-            purpose = _("An administrator made you a staff account (%(role)s) for the Seoul "
-                        "Youth Employment Academy. Open the link below and choose a password. "
-                        "Then set up two-factor sign-in with an authenticator app on your phone "
-                        "(Google Authenticator, Microsoft Authenticator or any TOTP app).",
-                        role=label_for(user.role))  # fmt: skip
+            purpose = _(
+                "An administrator made you a staff account (%(role)s) for the Seoul "
+                "Youth Employment Academy. Open the link below and choose a password. "
+                "Then set up two-factor sign-in with an authenticator app on your phone "
+                "(Google Authenticator, Microsoft Authenticator or any TOTP app).",
+                role=label_for(user.role),
+            )
         if user.role in STAFF_ROLES:
-            expiry = _("The link works once and for %(hours)s hours. If it has expired, ask the "
-                       "administrator for a new one. If you did not expect this e-mail, you can "
-                       "ignore it.", hours=hours)  # fmt: skip
+            expiry = _(
+                "The link works once and for %(hours)s hours. If it has expired, ask the "
+                "administrator for a new one. If you did not expect this e-mail, you can "
+                "ignore it.",
+                hours=hours,
+            )
         else:
-            expiry = _("The link works once and for %(hours)s hours. If it has expired, ask your "
-                       "campus coordinator for a new one. If you did not expect this e-mail, you "
-                       "can ignore it.", hours=hours)  # fmt: skip
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.name),
-            purpose,
-            url,
-            expiry,
-            _("Seoul Youth Employment Academy"),
-        ])  # fmt: skip
+            expiry = _(
+                "The link works once and for %(hours)s hours. If it has expired, ask your "
+                "campus coordinator for a new one. If you did not expect this e-mail, you "
+                "can ignore it.",
+                hours=hours,
+            )
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                purpose,
+                url,
+                expiry,
+                _("Seoul Youth Employment Academy"),
+            ]
+        )
     return mail.Mail(user.email, user.name, subject, body)
 
 
@@ -234,9 +253,13 @@ def invite(users: Iterable[User], by: User, ip_address: str | None = None) -> In
     for user in targets.values():
         tokens[user.id] = issue_link(user, by)
         db.session.add(
-            audit.entry(AccessAction.CREATE, subject=("activation_link", user.id), by=by,
-                        ip_address=ip_address)
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.CREATE,
+                subject=("activation_link", user.id),
+                by=by,
+                ip_address=ip_address,
+            )
+        )
     db.session.commit()
     mails = {user.id: activation_mail(user, tokens[user.id]) for user in targets.values()}
     deliveries = mail.deliver(list(mails.values()))

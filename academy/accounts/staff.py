@@ -79,8 +79,12 @@ def create_staff(
     if role == Role.COORDINATOR and campus is None:
         raise InvitationRefused(_l("A campus coordinator needs a campus."), "campus")
     email = _address_is_free(email)
-    user = User(email=email, name=name.strip(), role=role,
-                campus=campus if role == Role.COORDINATOR else None)  # fmt: skip
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        campus=campus if role == Role.COORDINATOR else None,
+    )
     _add_account(user, by, reason)
     db.session.commit()
     return user
@@ -108,10 +112,15 @@ def create_instructor(
     db.session.add(instructor)
     for entry in careers:
         db.session.add(
-            CareerPeriod(instructor=instructor, employer=entry.employer.strip(),
-                         role_title=entry.role_title.strip(), field=entry.field,
-                         starts_on=entry.starts_on, ends_on=entry.ends_on)
-        )  # fmt: skip
+            CareerPeriod(
+                instructor=instructor,
+                employer=entry.employer.strip(),
+                role_title=entry.role_title.strip(),
+                field=entry.field,
+                starts_on=entry.starts_on,
+                ends_on=entry.ends_on,
+            )
+        )
     db.session.commit()
     return user
 
@@ -137,12 +146,17 @@ def attach_instructor(email: str, campus: Campus, by: User) -> Instructor:
         raise InvitationRefused(
             _l("%(name)s already teaches at this campus.", name=user.name), "email"
         )
-    db.session.add(InstructorCampus(instructor_id=instructor.id, campus_id=campus.id,
-                                    attached_by_id=by.id))  # fmt: skip
     db.session.add(
-        audit.entry(AccessAction.CREATE, subject=("instructor", instructor.id), by=by,
-                    detail={"attached_to_campus": campus.id, "home_campus": instructor.campus_id})
-    )  # fmt: skip
+        InstructorCampus(instructor_id=instructor.id, campus_id=campus.id, attached_by_id=by.id)
+    )
+    db.session.add(
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("instructor", instructor.id),
+            by=by,
+            detail={"attached_to_campus": campus.id, "home_campus": instructor.campus_id},
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:  # attached at the same moment by a second click

@@ -58,6 +58,11 @@ def revoke_api_token(token_id: int):
     if row is None or row.user_id != current_user.id:
         abort(404)  # another account's token: as if it did not exist
     if ConfirmForm().validate_on_submit() and tokens.revoke(row, by=current_user):
-        flash(_("The token %(name)s was revoked; tools using it are refused from now on.",
-                name=row.name), "success")  # fmt: skip
+        flash(
+            _(
+                "The token %(name)s was revoked; tools using it are refused from now on.",
+                name=row.name,
+            ),
+            "success",
+        )
     return redirect(url_for(".api_tokens"), code=303)

@@ -51,8 +51,11 @@ def access_log():
         trainee_ids=[e.trainee_id for e in page.items if e.trainee_id is not None],
         detail={"filters": {k: str(v) for k, v in vars(filters).items() if v}},
     )
-    args = {name: request.args[name] for name in ("account", "person", "action", "since", "until")
-            if request.args.get(name)}  # fmt: skip
+    args = {
+        name: request.args[name]
+        for name in ("account", "person", "action", "since", "until")
+        if request.args.get(name)
+    }
     return render(
         "admin/access_log.html",
         "admin/_access_log.html",

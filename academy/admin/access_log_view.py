@@ -126,13 +126,13 @@ PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
             done=m[2],
             not_done=m[3],
             early=m[4],
-        ),  # fmt: skip
+        ),
     ),
     (
         re.compile(r"completion override (\w+) -> (\w+)"),
         lambda m: _(
             "Completion changed: %(before)s → %(after)s", before=_status(m[1]), after=_status(m[2])
-        ),  # fmt: skip
+        ),
     ),
     (
         re.compile(r"cohort (\S+): (\d+) enrolled, (\d+) waitlisted, (\d+) new trainees"),
@@ -143,7 +143,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
             seat=m[2],
             waitlist=m[3],
             new=m[4],
-        ),  # fmt: skip
+        ),
     ),
     (
         re.compile(r"cohort (\S+): (\d+) new marks, (\d+) changed"),
@@ -152,7 +152,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
             code=m[1],
             new=m[2],
             changed=m[3],
-        ),  # fmt: skip
+        ),
     ),
     (
         re.compile(r"cohort (\S+): removed from the waitlist"),
@@ -166,7 +166,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
             status=_status(m[2]),
             day=m[3],
             ids=m[4] or "–",
-        ),  # fmt: skip
+        ),
     ),
     (
         re.compile(r"cohort (\S+): (\w+)"),
@@ -179,7 +179,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[..., str]]] = [
             file=m[1],
             new=m[2],
             verified=m[3],
-        ),  # fmt: skip
+        ),
     ),
 ]
 
@@ -197,14 +197,20 @@ def _from_dict(detail: dict) -> list[str]:
             parts.append(_("Page: %(page)s", page=PAGES.get(value, value)))
         elif key in ("trainees", "placed"):
             parts.append(
-                ngettext("%(num)s trainee shown (no. %(ids)s)",
-                         "%(num)s trainees shown (no. %(ids)s)", len(value), ids=_ids(value))
-                if value else _("No trainee shown")
-            )  # fmt: skip
+                ngettext(
+                    "%(num)s trainee shown (no. %(ids)s)",
+                    "%(num)s trainees shown (no. %(ids)s)",
+                    len(value),
+                    ids=_ids(value),
+                )
+                if value
+                else _("No trainee shown")
+            )
         elif key == "filters":
             terms = [f"{FILTERS.get(k, k)} {v}" for k, v in value.items()]
-            parts.append(_("Search: %(terms)s", terms=", ".join(terms)) if terms
-                         else _("Search: everything"))  # fmt: skip
+            parts.append(
+                _("Search: %(terms)s", terms=", ".join(terms)) if terms else _("Search: everything")
+            )
         elif key == "campus_id":
             parts.append(_("Campus no. %(id)s", id=value))
         elif key == "year":

@@ -65,8 +65,9 @@ def _page(account: User, form: AccountAccessForm, problem=None):
 def account(user_id: int):
     """The account with its access, what can be changed, and its access history."""
     account = _account_or_404(user_id)
-    form = _access_form(account, data={"role": account.role.value,
-                                       "campus": str(account.campus_id or "")})  # fmt: skip
+    form = _access_form(
+        account, data={"role": account.role.value, "campus": str(account.campus_id or "")}
+    )
     return _page(account, form)
 
 
@@ -86,8 +87,14 @@ def update_account(user_id: int):
         db.session.rollback()
         return _page(account, form, problem=show_on_form(form, refused)), 422
     if changed:
-        flash(_("The access of %(name)s was changed. Their sessions have ended; they sign in "
-                "again with the new access.", name=account.name), "success")  # fmt: skip
+        flash(
+            _(
+                "The access of %(name)s was changed. Their sessions have ended; they sign in "
+                "again with the new access.",
+                name=account.name,
+            ),
+            "success",
+        )
     else:
         flash(_("Nothing was changed: the role and campus are as they were."), "info")
     return redirect(url_for(".account", user_id=account.id), code=303)
@@ -114,20 +121,27 @@ def account_status(user_id: int):
             if account.active:
                 flash(_("The account of %(name)s was enabled.", name=account.name), "success")
             else:
-                flash(_("The account of %(name)s was disabled and signed out everywhere.",
-                        name=account.name), "success")  # fmt: skip
+                flash(
+                    _(
+                        "The account of %(name)s was disabled and signed out everywhere.",
+                        name=account.name,
+                    ),
+                    "success",
+                )
             return redirect(url_for(".account", user_id=account.id), code=303)
     _log_view(account)
     status = 422 if form.errors or problem else 200
-    return render_template("admin/account_status.html", account=account, form=form,
-                           problem=problem), status  # fmt: skip
+    return render_template(
+        "admin/account_status.html", account=account, form=form, problem=problem
+    ), status
 
 
 def _reason_page(account: User, form: AccountStatusForm, action: str, problem=None):
     _log_view(account)
     status = 422 if form.errors or problem else 200
-    page = render_template("admin/account_action.html", account=account, form=form,
-                           action=action, problem=problem)  # fmt: skip
+    page = render_template(
+        "admin/account_action.html", account=account, form=form, action=action, problem=problem
+    )
     return page, status
 
 
@@ -145,8 +159,9 @@ def reset_two_factor(user_id: int):
         except services.AccessChangeRefused as refused:
             form.reason.errors = [*form.reason.errors, refused.message]
         else:
-            two_factor.reset(account, by=current_user, ip_address=request.remote_addr,
-                             reason=reason)  # fmt: skip
+            two_factor.reset(
+                account, by=current_user, ip_address=request.remote_addr, reason=reason
+            )
             flash(_("Two-factor sign-in of %(name)s was reset.", name=account.name), "success")
             return redirect(url_for(".account", user_id=account.id), code=303)
     return _reason_page(account, form, "two_factor")
@@ -169,10 +184,21 @@ def send_password_reset(user_id: int):
             problem = str(getattr(refused, "message", None) or refused.args[0])
         else:
             if delivery.ok:
-                flash(_("A password reset link was sent to %(email)s. It works for an hour.",
-                        email=account.email), "success")  # fmt: skip
+                flash(
+                    _(
+                        "A password reset link was sent to %(email)s. It works for an hour.",
+                        email=account.email,
+                    ),
+                    "success",
+                )
             else:
-                flash(_("The e-mail to %(email)s could not be sent. Check the address, or try "
-                        "again later.", email=account.email), "danger")  # fmt: skip
+                flash(
+                    _(
+                        "The e-mail to %(email)s could not be sent. Check the address, or try "
+                        "again later.",
+                        email=account.email,
+                    ),
+                    "danger",
+                )
             return redirect(url_for(".account", user_id=account.id), code=303)
     return _reason_page(account, form, "password", problem)

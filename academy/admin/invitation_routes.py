@@ -25,11 +25,19 @@ def report_invitation(result: invitations.InvitationResult, user: User) -> None:
     if result.sent:
         flash(_("An invitation was e-mailed to %(email)s.", email=user.email), "success")
     elif result.logged:
-        flash(_("Development mode: no mail server is set, so the invitation was not e-mailed. "
-                "Its link is shown below and written to the log."), "warning")  # fmt: skip
+        flash(
+            _(
+                "Development mode: no mail server is set, so the invitation was not e-mailed. "
+                "Its link is shown below and written to the log."
+            ),
+            "warning",
+        )
     elif result.failed:
-        message = _("The account was made, but the e-mail to %(email)s could not be sent. Check "
-                    "the address, then send the invitation again.", email=user.email)  # fmt: skip
+        message = _(
+            "The account was made, but the e-mail to %(email)s could not be sent. Check "
+            "the address, then send the invitation again.",
+            email=user.email,
+        )
         flash(message, "danger")
     if result.shown_links:
         session[SHOWN_LINKS_KEY] = result.shown_links
@@ -53,8 +61,14 @@ def invite_staff():
         else:
             try:
                 reason = check_reason(form.reason.data)
-                user = staff.create_staff(form.name.data, form.email.data, Role(form.role.data),
-                                          campus, by=current_user, reason=reason)  # fmt: skip
+                user = staff.create_staff(
+                    form.name.data,
+                    form.email.data,
+                    Role(form.role.data),
+                    campus,
+                    by=current_user,
+                    reason=reason,
+                )
             except AccessChangeRefused as refused:
                 form.reason.errors = [*form.reason.errors, refused.message]
             except staff.InvitationRefused as refused:
@@ -76,8 +90,14 @@ def resend_invitation(user_id: int):
         abort(400)
     back = redirect(url_for(".account", user_id=account.id), code=303)
     if account.password_hash is not None:
-        flash(_("%(name)s has chosen a password already: no invitation is needed. Send a "
-                "password reset link if they forgot it.", name=account.name), "info")  # fmt: skip
+        flash(
+            _(
+                "%(name)s has chosen a password already: no invitation is needed. Send a "
+                "password reset link if they forgot it.",
+                name=account.name,
+            ),
+            "info",
+        )
         return back
     if not account.active:
         flash(_("This account is disabled. Enable it first."), "danger")

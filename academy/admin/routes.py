@@ -17,17 +17,18 @@ def accounts():
     form.validate()
     role = Role(form.role.data) if form.role.data and not form.role.errors else None
     query = form.q.data if not form.q.errors else None
-    page = services.accounts_page(
-        role, query, page_arg(), current_app.config["PAGE_SIZE"]
-    )
+    page = services.accounts_page(role, query, page_arg(), current_app.config["PAGE_SIZE"])
     # The list shows names and e-mails: a view of the trainees on it, logged like any list page.
     audit.record(
         AccessAction.VIEW,
         subject="accounts",
         trainee_ids=services.trainee_ids_of(page.items),
-        detail={"filters": {"role": role.value if role else "", "q": query or ""},
-                "page": page.page, "accounts": [u.id for u in page.items]},
-    )  # fmt: skip
+        detail={
+            "filters": {"role": role.value if role else "", "q": query or ""},
+            "page": page.page,
+            "accounts": [u.id for u in page.items],
+        },
+    )
     return render(
         "admin/accounts.html",
         "admin/_accounts.html",

@@ -170,13 +170,15 @@ def change_access(
     if account.role == Role.ADMIN and role != Role.ADMIN:
         _check_losing_admin(account, by)
     change = "role" if role != account.role else "campus"
-    db.session.add(audit.role_change(AccessAction.ROLE_REVOKE, account, by, reason=reason,
-                                     change=change))  # fmt: skip
+    db.session.add(
+        audit.role_change(AccessAction.ROLE_REVOKE, account, by, reason=reason, change=change)
+    )
     account.role, account.campus_id = role, new_campus_id
     end_all_sessions(account)
     db.session.flush()
-    db.session.add(audit.role_change(AccessAction.ROLE_GRANT, account, by, reason=reason,
-                                     change=change))  # fmt: skip
+    db.session.add(
+        audit.role_change(AccessAction.ROLE_GRANT, account, by, reason=reason, change=change)
+    )
     db.session.commit()
     return True
 
@@ -196,8 +198,11 @@ def set_active(account: User, active: bool, reason: str | None, by: User) -> boo
     account.active = active
     end_all_sessions(account)
     action = AccessAction.ROLE_GRANT if active else AccessAction.ROLE_REVOKE
-    db.session.add(audit.role_change(action, account, by, reason=reason,
-                                     change="enabled" if active else "disabled"))  # fmt: skip
+    db.session.add(
+        audit.role_change(
+            action, account, by, reason=reason, change="enabled" if active else "disabled"
+        )
+    )
     db.session.commit()
     return True
 

@@ -49,13 +49,24 @@ def create_token(
     if not 1 <= days <= longest:
         raise TokenRefused(_l("A token lasts from 1 to %(n)s days.", n=longest), "days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    row = ApiToken(user_id=user.id, name=name[:100], prefix=secret[:PREFIX_SHOWN],
-                   token_hash=token_hash(secret), created_at=now,
-                   expires_at=now + timedelta(days=days))  # fmt: skip
+    row = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        prefix=secret[:PREFIX_SHOWN],
+        token_hash=token_hash(secret),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     db.session.add(row)
     db.session.flush()
-    db.session.add(audit.entry(AccessAction.CREATE, subject=("api_token", row.id), by=user,
-                               detail={"name": row.name, "days": days}))  # fmt: skip
+    db.session.add(
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("api_token", row.id),
+            by=user,
+            detail={"name": row.name, "days": days},
+        )
+    )
     db.session.commit()
     return row, secret
 
@@ -74,8 +85,14 @@ def revoke(token: ApiToken, by: User) -> bool:
         .values(revoked_at=utcnow())
     ).rowcount
     if done:
-        db.session.add(audit.entry(AccessAction.DELETE, subject=("api_token", token.id), by=by,
-                                   detail={"name": token.name}))  # fmt: skip
+        db.session.add(
+            audit.entry(
+                AccessAction.DELETE,
+                subject=("api_token", token.id),
+                by=by,
+                detail={"name": token.name},
+            )
+        )
     db.session.commit()
     return bool(done)
 
@@ -100,6 +117,13 @@ def record_use(row: ApiToken, path: str, ip_address: str | None) -> None:
     """Every use is in the access log under the token's account, and the token shows when it was
     last used. Committed before the figures are computed, so a failing request is logged too."""
     row.last_used_at = utcnow()
-    db.session.add(audit.entry(AccessAction.VIEW, subject=("api_token", row.id), by=row.user,
-                               ip_address=ip_address, detail={"path": path[:200]}))  # fmt: skip
+    db.session.add(
+        audit.entry(
+            AccessAction.VIEW,
+            subject=("api_token", row.id),
+            by=row.user,
+            ip_address=ip_address,
+            detail={"path": path[:200]},
+        )
+    )
     db.session.commit()

@@ -72,9 +72,15 @@ def _audit(
 ) -> None:
     """An entry of the 접속기록 in the same transaction as the change it records."""
     db.session.add(
-        audit.entry(action, subject=("user", user.id), detail=detail, by=by or user,
-                    ip_address=ip_address, reason=reason)
-    )  # fmt: skip
+        audit.entry(
+            action,
+            subject=("user", user.id),
+            detail=detail,
+            by=by or user,
+            ip_address=ip_address,
+            reason=reason,
+        )
+    )
 
 
 # Enrolment

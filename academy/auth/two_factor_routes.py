@@ -73,10 +73,13 @@ def second_factor():
             if check.by_recovery_code:
                 left = check.recovery_codes_left
                 flash(
-                    _("You signed in with a recovery code. %(n)s codes are left; make new ones "
-                      "on the two-factor page if you are running out.", n=left),
+                    _(
+                        "You signed in with a recovery code. %(n)s codes are left; make new ones "
+                        "on the two-factor page if you are running out.",
+                        n=left,
+                    ),
                     "warning",
-                )  # fmt: skip
+                )
             return redirect(target, code=303)
         form.code.errors.append(_wrong_code())
         return render_template("auth/second_factor.html", form=form), 401
@@ -212,8 +215,10 @@ def disable_two_factor():
             # Every other session of the account has ended; this one goes on, renewed.
             start_session()
             login_user(user)
-            flash(_("Two-factor sign-in is off. Only your password protects your account now."),
-                  "info")  # fmt: skip
+            flash(
+                _("Two-factor sign-in is off. Only your password protects your account now."),
+                "info",
+            )
             return redirect(url_for("auth.two_factor_settings"), code=303)
         form.code.errors.append(_wrong_code())
     return _account_page(422, form)

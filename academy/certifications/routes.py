@@ -153,8 +153,9 @@ def attempt_evidence(attempt_id: int):
         abort(404)
     own = current_user.role == Role.TRAINEE
     reason = None if own else audit.require_reason(attempt.trainee_id)
-    audit.record(AccessAction.DOWNLOAD, subject=attempt, trainee_id=attempt.trainee_id,
-                 reason=reason)  # fmt: skip
+    audit.record(
+        AccessAction.DOWNLOAD, subject=attempt, trainee_id=attempt.trainee_id, reason=reason
+    )
     kind = attempt.evidence_path.rsplit(".", 1)[-1]
     return send_upload(
         attempt.evidence_path, attempt.evidence_name or f"evidence.{kind}", CONTENT_TYPES[kind]
@@ -164,8 +165,12 @@ def attempt_evidence(attempt_id: int):
 def _render_cohort(cohort, form: MockExamForm | None = None):
     lines = services.cohort_sheet(cohort)
     catalogue = services.catalogue()
-    audit.record(AccessAction.VIEW, subject=cohort, trainee_ids=[line.trainee.id for line in lines],
-                 detail={"page": "certifications"})  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=cohort,
+        trainee_ids=[line.trainee.id for line in lines],
+        detail={"page": "certifications"},
+    )
     return render(
         "certifications/cohort.html",
         "certifications/_cohort.html",
@@ -173,11 +178,12 @@ def _render_cohort(cohort, form: MockExamForm | None = None):
         lines=lines,
         form=form
         or MockExamForm(
-            trainees=[line.trainee for line in lines], certifications=catalogue,
+            trainees=[line.trainee for line in lines],
+            certifications=catalogue,
             taken_on=seoul_today(),
         ),
         result_form=ResultForm(),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>")

@@ -116,8 +116,9 @@ def daily_sheet(cohort: Cohort, session: ClassSession) -> Sheet:
     return Sheet(session, lines, session.held_on <= seoul_today())
 
 
-def record_mark(session: ClassSession, enrolment: Enrolment, mark: Mark, by: User | None
-                ) -> AttendanceMark:  # fmt: skip
+def record_mark(
+    session: ClassSession, enrolment: Enrolment, mark: Mark, by: User | None
+) -> AttendanceMark:
     """One click on the sheet: the trainee's mark for the day, replacing an earlier one."""
     cohort = session.cohort
     if enrolment.cohort_id != cohort.id:
@@ -151,10 +152,16 @@ def mark_rest_present(cohort: Cohort, session: ClassSession, by: User | None) ->
     if not sheet.held:
         raise MarkRefused(_l("This session has not taken place yet."))
     rows = [
-        {"session_id": session.id, "enrolment_id": line.enrolment.id, "mark": Mark.PRESENT,
-         "recorded_by_id": by.id if by else None, "recorded_at": utcnow()}
-        for line in sheet.lines if line.mark is None
-    ]  # fmt: skip
+        {
+            "session_id": session.id,
+            "enrolment_id": line.enrolment.id,
+            "mark": Mark.PRESENT,
+            "recorded_by_id": by.id if by else None,
+            "recorded_at": utcnow(),
+        }
+        for line in sheet.lines
+        if line.mark is None
+    ]
     if rows:
         db.session.execute(sa.insert(AttendanceMark), rows)
     db.session.commit()
@@ -196,12 +203,16 @@ def mark_counts_held_and_all(
     """mark_counts(cohort_id, until) and mark_counts(cohort_id) from one query."""
     held = ClassSession.held_on <= until
     query = (
-        sa.select(AttendanceMark.enrolment_id, AttendanceMark.mark,
-                  sa.func.count().filter(held), sa.func.count())
+        sa.select(
+            AttendanceMark.enrolment_id,
+            AttendanceMark.mark,
+            sa.func.count().filter(held),
+            sa.func.count(),
+        )
         .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
         .where(ClassSession.cohort_id == cohort_id)
         .group_by(AttendanceMark.enrolment_id, AttendanceMark.mark)
-    )  # fmt: skip
+    )
     so_far: dict[int, dict[Mark, int]] = defaultdict(dict)
     overall: dict[int, dict[Mark, int]] = defaultdict(dict)
     for enrolment_id, mark, n_held, n in db.session.execute(query):
@@ -237,8 +248,9 @@ def attendance_of(cohort: Cohort, statuses=(EnrolmentStatus.ENROLLED,)) -> list[
     return outlooks(enrolments, counts, held, scheduled, rules, spare)
 
 
-def outlooks(enrolments, counts, held: int, scheduled: int, rules, spare: int
-             ) -> list[TraineeAttendance]:  # fmt: skip
+def outlooks(
+    enrolments, counts, held: int, scheduled: int, rules, spare: int
+) -> list[TraineeAttendance]:
     """Where each of the loaded enrolments stands, by name (no query)."""
     lines = [
         TraineeAttendance(e, attendance_outlook(counts[e.id], held, scheduled, rules, spare))

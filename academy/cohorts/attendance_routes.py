@@ -55,10 +55,15 @@ def attendance(cohort_id: int):
     cohort = get_cohort_or_404(cohort_id)
     sessions = sessions_of(cohort.id)
     session = session_for_sheet(sessions, _day(request.args.get("day")))
-    audit.record(AccessAction.VIEW, subject=cohort, detail={"page": "attendance"},
-                 trainee_ids=audit.cohort_trainee_ids(cohort.id))  # fmt: skip
-    return render("cohorts/attendance.html", "cohorts/_sheet.html",
-                  **_context(cohort, session, sessions))  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=cohort,
+        detail={"page": "attendance"},
+        trainee_ids=audit.cohort_trainee_ids(cohort.id),
+    )
+    return render(
+        "cohorts/attendance.html", "cohorts/_sheet.html", **_context(cohort, session, sessions)
+    )
 
 
 @bp.post("/<int:cohort_id>/attendance/<int:session_id>/marks/<int:enrolment_id>")
@@ -83,13 +88,22 @@ def mark(cohort_id: int, session_id: int, enrolment_id: int):
         line = next((line for line in sheet.lines if line.enrolment.id == enrolment.id), None)
         if line is None:
             abort(404)
-        return render("cohorts/_sheet_row.html", "cohorts/_sheet_row.html", cohort=cohort,
-                      sheet=sheet, line=line, marks=list(Mark), can_mark=True, problem=problem,
-                      oob_count=True), 422 if problem else 200  # fmt: skip
+        return render(
+            "cohorts/_sheet_row.html",
+            "cohorts/_sheet_row.html",
+            cohort=cohort,
+            sheet=sheet,
+            line=line,
+            marks=list(Mark),
+            can_mark=True,
+            problem=problem,
+            oob_count=True,
+        ), 422 if problem else 200
     if problem:
         flash(problem, "danger")
-    return redirect(url_for(".attendance", cohort_id=cohort.id, day=session.held_on.isoformat()),
-                    code=303)  # fmt: skip
+    return redirect(
+        url_for(".attendance", cohort_id=cohort.id, day=session.held_on.isoformat()), code=303
+    )
 
 
 @bp.post("/<int:cohort_id>/attendance/<int:session_id>/present")
@@ -107,8 +121,13 @@ def mark_all_present(cohort_id: int, session_id: int):
     else:
         notice = ("success", _("%(n)s trainees marked present.", n=n))
     if request.htmx:
-        return render("cohorts/_sheet.html", "cohorts/_sheet.html", notice=notice,
-                      **_context(cohort, session, sessions_of(cohort.id)))  # fmt: skip
+        return render(
+            "cohorts/_sheet.html",
+            "cohorts/_sheet.html",
+            notice=notice,
+            **_context(cohort, session, sessions_of(cohort.id)),
+        )
     flash(notice[1], notice[0])
-    return redirect(url_for(".attendance", cohort_id=cohort.id, day=session.held_on.isoformat()),
-                    code=303)  # fmt: skip
+    return redirect(
+        url_for(".attendance", cohort_id=cohort.id, day=session.held_on.isoformat()), code=303
+    )

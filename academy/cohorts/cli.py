@@ -50,16 +50,18 @@ def cohort() -> None:
 @click.argument("code")
 @click.option("--campus", "campus_name", required=True, help="Campus name, e.g. 종로캠퍼스.")
 @click.option("--course", "course_title", required=True, help="Course title (created if new).")
-@click.option("--level", type=click.Choice([v.value for v in Level], case_sensitive=False),
-              required=True)  # fmt: skip
+@click.option(
+    "--level", type=click.Choice([v.value for v in Level], case_sensitive=False), required=True
+)
 @click.option("--start", "starts_on", required=True, help="First day, e.g. 2025-03-03.")
 @click.option("--end", "ends_on", required=True, help="Last day.")
 @click.option("--capacity", type=click.IntRange(min=1), required=True)
 @click.option("--classroom", "classroom_name", default=None, help="Classroom name.")
 @click.option("--partner", default=None, help="Partner company of a new course.")
 @with_appcontext
-def create(code, campus_name, course_title, level, starts_on, ends_on, capacity, classroom_name,
-           partner) -> None:  # fmt: skip
+def create(
+    code, campus_name, course_title, level, starts_on, ends_on, capacity, classroom_name, partner
+) -> None:
     """Create a cohort and its sessions (weekdays less public holidays)."""
     from academy.cohorts.planning import (
         CohortData,
@@ -78,22 +80,31 @@ def create(code, campus_name, course_title, level, starts_on, ends_on, capacity,
     )
     try:
         if course is None:
-            course = create_course(campus, CourseData(name=course_title, level=Level(level.lower()),
-                                                      partner_company=partner))  # fmt: skip
+            course = create_course(
+                campus,
+                CourseData(name=course_title, level=Level(level.lower()), partner_company=partner),
+            )
             click.echo(f"created course {course.name} ({course.level.value})")
         room_id = None
         if classroom_name:
             room_id = db.session.scalar(
-                sa.select(Classroom.id).where(Classroom.campus_id == campus.id,
-                                              Classroom.name == classroom_name)
-            )  # fmt: skip
+                sa.select(Classroom.id).where(
+                    Classroom.campus_id == campus.id, Classroom.name == classroom_name
+                )
+            )
             if room_id is None:
                 _fail(f"{campus.name} has no classroom named {classroom_name}")
         created = create_cohort(
             campus,
-            CohortData(code=code, course_id=course.id, starts_on=_day(starts_on),
-                       ends_on=_day(ends_on), capacity=capacity, classroom_id=room_id),
-        )  # fmt: skip
+            CohortData(
+                code=code,
+                course_id=course.id,
+                starts_on=_day(starts_on),
+                ends_on=_day(ends_on),
+                capacity=capacity,
+                classroom_id=room_id,
+            ),
+        )
     except PlanRefused as refused:
         _fail("; ".join(refused.messages()))
     click.echo(
@@ -121,18 +132,21 @@ def cohort_summary(target: Cohort) -> dict:
     trainees = []
     for line in attendance_of(target, statuses=tuple(EnrolmentStatus)):
         enrolment, rate = line.enrolment, line.rate
-        trainees.append({
-            "name": enrolment.trainee.user.name,
-            "email": enrolment.trainee.user.email,
-            "status": enrolment.status.value,
-            "waitlist_position": enrolment.waitlist_position,
-            "attendance_rate": None if rate.rate is None else round(rate.rate, 4),
-            "sessions_attended": float(rate.attended),
-            "sessions_counted": rate.denominator,
-            "outlook": line.outlook.outlook.value
-            if enrolment.status == EnrolmentStatus.ENROLLED else None,
-            "completion_override_reason": enrolment.completion_override_reason,
-        })  # fmt: skip
+        trainees.append(
+            {
+                "name": enrolment.trainee.user.name,
+                "email": enrolment.trainee.user.email,
+                "status": enrolment.status.value,
+                "waitlist_position": enrolment.waitlist_position,
+                "attendance_rate": None if rate.rate is None else round(rate.rate, 4),
+                "sessions_attended": float(rate.attended),
+                "sessions_counted": rate.denominator,
+                "outlook": line.outlook.outlook.value
+                if enrolment.status == EnrolmentStatus.ENROLLED
+                else None,
+                "completion_override_reason": enrolment.completion_override_reason,
+            }
+        )
     summary = {
         "code": target.code,
         "campus": target.campus.name,
@@ -144,8 +158,10 @@ def cohort_summary(target: Cohort) -> dict:
         "classroom": target.classroom.name if target.classroom else None,
         "state": cohort_state(target),
         "closed_on": target.closed_on.isoformat() if target.closed_on else None,
-        "completion_rule": {"threshold_pct": target.course.attendance_threshold_pct,
-                            "lates_per_absence": target.course.lates_per_absence},
+        "completion_rule": {
+            "threshold_pct": target.course.attendance_threshold_pct,
+            "lates_per_absence": target.course.lates_per_absence,
+        },
         # The KPI's "enrolled" (등록 인원): everyone who took a place, leavers included; not
         # the waitlist nor cancelled places. Never zero for a closed cohort that had people.
         "roster_count": sum(n for s, n in counts.items() if s not in NEVER_STARTED),
@@ -158,7 +174,7 @@ def cohort_summary(target: Cohort) -> dict:
         "sessions": {"scheduled": scheduled, "held": held},
         "trainees": trainees,
         "completion": None,
-    }  # fmt: skip
+    }
     if target.closed_on:
         result = completion_of(target)
         summary["completion"] = {
@@ -181,14 +197,18 @@ def show(code: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{summary['code']} {summary['course']} ({summary['level']}) at "
-               f"{summary['campus']}: {summary['starts_on']} to {summary['ends_on']}, "
-               f"{summary['state']}")  # fmt: skip
-    click.echo(f"  capacity {summary['capacity']}: on the roster {summary['roster_count']} "
-               f"(holding a seat {summary['seats_taken']}, withdrawn {summary['withdrawn']}), "
-               f"waitlisted {summary['waitlisted']}, cancelled {summary['cancelled']}; "
-               f"sessions {summary['sessions']['held']} held of "
-               f"{summary['sessions']['scheduled']}")  # fmt: skip
+    click.echo(
+        f"{summary['code']} {summary['course']} ({summary['level']}) at "
+        f"{summary['campus']}: {summary['starts_on']} to {summary['ends_on']}, "
+        f"{summary['state']}"
+    )
+    click.echo(
+        f"  capacity {summary['capacity']}: on the roster {summary['roster_count']} "
+        f"(holding a seat {summary['seats_taken']}, withdrawn {summary['withdrawn']}), "
+        f"waitlisted {summary['waitlisted']}, cancelled {summary['cancelled']}; "
+        f"sessions {summary['sessions']['held']} held of "
+        f"{summary['sessions']['scheduled']}"
+    )
     for t in summary["trainees"]:
         rate = "–" if t["attendance_rate"] is None else f"{t['attendance_rate']:.1%}"
         click.echo(f"  {t['name']}\t{t['email']}\t{t['status']}\t{rate}")
@@ -212,9 +232,11 @@ def close(code: str) -> None:
         result = close_cohort(target, by=None)
     except CompletionRefused as refused:
         _fail(str(refused.args[0]))
-    click.echo(f"closed {target.code}: {len(result.completers)} completed, "
-               f"{len(result.early_employed)} early employment, "
-               f"{len(result.non_completers)} not completed")  # fmt: skip
+    click.echo(
+        f"closed {target.code}: {len(result.completers)} completed, "
+        f"{len(result.early_employed)} early employment, "
+        f"{len(result.non_completers)} not completed"
+    )
 
 
 def _report_problems(problems) -> None:
@@ -274,10 +296,12 @@ def import_roster(file: str, code: str, dry_run: bool, apply_changes: bool) -> N
         state = "corrected" if applied else "differs (--apply-changes corrects it)"
         click.echo(f"row {line.line}: {line.row.values['email']} {state}: {fields}", err=True)
     verb = "would enrol" if dry_run else "enrolled"
-    click.echo(f"{verb} {check.count(place='seat')} in {target.code}, "
-               f"waitlisted {check.count(place='waitlist')}, "
-               f"already on the roster {check.count('on_roster')}; "
-               f"new trainees {check.count('new')}")  # fmt: skip
+    click.echo(
+        f"{verb} {check.count(place='seat')} in {target.code}, "
+        f"waitlisted {check.count(place='waitlist')}, "
+        f"already on the roster {check.count('on_roster')}; "
+        f"new trainees {check.count('new')}"
+    )
 
 
 @click.group()
@@ -309,8 +333,10 @@ def import_attendance(file: str, code: str, dry_run: bool) -> None:
     if check.problems:
         _report_problems(check.problems)
     verb = "would record" if dry_run else "recorded"
-    click.echo(f"{verb} {check.count('new')} new marks and {check.count('changed')} changed in "
-               f"{target.code}; {check.count('unchanged')} unchanged")  # fmt: skip
+    click.echo(
+        f"{verb} {check.count('new')} new marks and {check.count('changed')} changed in "
+        f"{target.code}; {check.count('unchanged')} unchanged"
+    )
 
 
 COMMANDS = (cohort, roster, attendance)

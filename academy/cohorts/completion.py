@@ -58,8 +58,10 @@ def close_problem(cohort: Cohort, today: date) -> object | None:
     if cohort.closed_on:
         return _l("The cohort was closed on %(day)s.", day=cohort.closed_on.isoformat())
     if today < cohort.ends_on:
-        return _l("The cohort ends on %(day)s: it can be closed from that day.",
-                  day=cohort.ends_on.isoformat())  # fmt: skip
+        return _l(
+            "The cohort ends on %(day)s: it can be closed from that day.",
+            day=cohort.ends_on.isoformat(),
+        )
     return None
 
 
@@ -69,11 +71,12 @@ def completion_of(cohort: Cohort) -> Completion:
     rates = final_rates(cohort)
     enrolments = db.session.scalars(
         sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id,
-               Enrolment.status.not_in(NEVER_STARTED))
-        .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
-                 selectinload(Enrolment.completion_overridden_by))
-    ).all()  # fmt: skip
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(NEVER_STARTED))
+        .options(
+            selectinload(Enrolment.trainee).selectinload(Trainee.user),
+            selectinload(Enrolment.completion_overridden_by),
+        )
+    ).all()
     return classify(enrolments, rates, rules_for(cohort))
 
 
@@ -96,8 +99,12 @@ def classify(enrolments, rates: dict[int, AttendanceRate], rules) -> Completion:
             EnrolmentStatus.WITHDRAWN: result.withdrawn,
         }[status]
         target.append((enrolment, rate))
-    for group in (result.completers, result.non_completers, result.early_employed,
-                  result.withdrawn):  # fmt: skip
+    for group in (
+        result.completers,
+        result.non_completers,
+        result.early_employed,
+        result.withdrawn,
+    ):
         group.sort(key=lambda pair: pair[0].trainee.user.name)
     return result
 
@@ -122,17 +129,22 @@ def close_cohort(cohort: Cohort, by: User | None, today: date | None = None) -> 
     cohort.closed_on = today
     cohort.closed_by_id = by.id if by else None
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("cohort", cohort.id), by=by,
-                    detail=f"closed {cohort.code}: {len(result.completers)} completed, "
-                           f"{len(result.non_completers)} not completed, "
-                           f"{len(result.early_employed)} early employment")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("cohort", cohort.id),
+            by=by,
+            detail=f"closed {cohort.code}: {len(result.completers)} completed, "
+            f"{len(result.non_completers)} not completed, "
+            f"{len(result.early_employed)} early employment",
+        )
+    )
     db.session.commit()
     return result
 
 
-def override_completion(enrolment: Enrolment, completed: bool, reason: str, by: User | None
-                        ) -> Enrolment:  # fmt: skip
+def override_completion(
+    enrolment: Enrolment, completed: bool, reason: str, by: User | None
+) -> Enrolment:
     """One trainee's result set by the coordinator, with the reason kept beside it."""
     reason = " ".join((reason or "").split())
     cohort = enrolment.cohort
@@ -141,8 +153,9 @@ def override_completion(enrolment: Enrolment, completed: bool, reason: str, by: 
     db.session.refresh(enrolment)
     if not cohort.closed_on:
         db.session.rollback()
-        raise CompletionRefused(_l("Close the cohort first: the rule decides, then you may "
-                                   "override one result."))  # fmt: skip
+        raise CompletionRefused(
+            _l("Close the cohort first: the rule decides, then you may override one result.")
+        )
     if enrolment.status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED):
         db.session.rollback()
         raise CompletionRefused(_l("Only a completed or not-completed result can be overridden."))
@@ -157,8 +170,12 @@ def override_completion(enrolment: Enrolment, completed: bool, reason: str, by: 
     enrolment.completion_overridden_at = utcnow()
     enrolment.completion_overridden_by_id = by.id if by else None
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("enrolment", enrolment.id), by=by,
-                    detail=f"completion override {before.value} -> {enrolment.status.value}")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("enrolment", enrolment.id),
+            by=by,
+            detail=f"completion override {before.value} -> {enrolment.status.value}",
+        )
+    )
     db.session.commit()
     return enrolment

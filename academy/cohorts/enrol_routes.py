@@ -36,8 +36,13 @@ def _per_coordinator() -> str:
 
 
 def _enrol_page(cohort, form, status=200):
-    return render("cohorts/enrol.html", "cohorts/_enrol_form.html", cohort=cohort, form=form,
-                  seats=services.seat_summary(cohort)), status  # fmt: skip
+    return render(
+        "cohorts/enrol.html",
+        "cohorts/_enrol_form.html",
+        cohort=cohort,
+        form=form,
+        seats=services.seat_summary(cohort),
+    ), status
 
 
 @bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])
@@ -52,10 +57,14 @@ def enrol_one(cohort_id: int):
     cohort = get_cohort_or_404(cohort_id)
     form = EnrolmentForm()
     if form.validate_on_submit():
-        data = TraineeData(name=form.name.data, birth_date=form.birth_date.data,
-                           email=form.email.data, phone=form.phone.data or None,
-                           vulnerable=form.vulnerable.data,
-                           employed_at_start=form.employed_at_start.data)  # fmt: skip
+        data = TraineeData(
+            name=form.name.data,
+            birth_date=form.birth_date.data,
+            email=form.email.data,
+            phone=form.phone.data or None,
+            vulnerable=form.vulnerable.data,
+            employed_at_start=form.employed_at_start.data,
+        )
         try:
             enrolment = enrol(cohort, data, current_user)
         except EnrolmentRefused as refused:
@@ -66,8 +75,14 @@ def enrol_one(cohort_id: int):
         else:
             name = enrolment.trainee.user.name
             if enrolment.status == EnrolmentStatus.WAITLISTED:
-                flash(_("The cohort is full: %(name)s is number %(n)s on the waitlist.",
-                        name=name, n=enrolment.waitlist_position), "warning")  # fmt: skip
+                flash(
+                    _(
+                        "The cohort is full: %(name)s is number %(n)s on the waitlist.",
+                        name=name,
+                        n=enrolment.waitlist_position,
+                    ),
+                    "warning",
+                )
             else:
                 flash(_("%(name)s is enrolled.", name=name), "success")
             if request.form.get("next") == "another":
@@ -104,8 +119,9 @@ def check_enrolment_field(cohort_id: int):
         field.errors = [str(closed)]
     elif not field.errors and name in ("birth_date", "email"):
         field.errors = [str(m) for m in field_problems(cohort, name, field.data)]
-        audit.record(AccessAction.VIEW, subject=cohort,
-                     detail={"page": "enrolment_check", "field": name})  # fmt: skip
+        audit.record(
+            AccessAction.VIEW, subject=cohort, detail={"page": "enrolment_check", "field": name}
+        )
     return render_template("cohorts/_enrol_field.html", cohort=cohort, f=field)
 
 
@@ -125,24 +141,49 @@ def leave_cohort(cohort_id: int, enrolment_id: int):
             if form.reason.data == "cancelled":
                 departure = cancel(enrolment, form.left_on.data, current_user)
             else:
-                departure = leave(enrolment, form.left_on.data,
-                                  form.reason.data == "early_employment", current_user)  # fmt: skip
+                departure = leave(
+                    enrolment,
+                    form.left_on.data,
+                    form.reason.data == "early_employment",
+                    current_user,
+                )
         except EnrolmentRefused as refused:
             apply_errors(form, refused.errors)
         else:
             if departure.enrolment is None:
                 flash(_("%(name)s was taken off the waitlist.", name=name), "success")
             elif departure.enrolment.status == EnrolmentStatus.CANCELLED:
-                flash(_("%(name)s's place was cancelled on %(day)s.", name=name,
-                        day=form.left_on.data.isoformat()), "success")  # fmt: skip
+                flash(
+                    _(
+                        "%(name)s's place was cancelled on %(day)s.",
+                        name=name,
+                        day=form.left_on.data.isoformat(),
+                    ),
+                    "success",
+                )
             else:
-                flash(_("%(name)s left the cohort on %(day)s.", name=name,
-                        day=form.left_on.data.isoformat()), "success")  # fmt: skip
+                flash(
+                    _(
+                        "%(name)s left the cohort on %(day)s.",
+                        name=name,
+                        day=form.left_on.data.isoformat(),
+                    ),
+                    "success",
+                )
             promoted_notice(departure.promoted)
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
-    audit.record(AccessAction.VIEW, subject=enrolment, trainee_id=enrolment.trainee_id,
-                 detail={"page": "leave"})  # fmt: skip
-    return render("cohorts/leave.html", "cohorts/leave.html", cohort=cohort,
-                  enrolment=enrolment, form=form,
-                  cancel_until=cancellation_deadline(enrolment)), status  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=enrolment,
+        trainee_id=enrolment.trainee_id,
+        detail={"page": "leave"},
+    )
+    return render(
+        "cohorts/leave.html",
+        "cohorts/leave.html",
+        cohort=cohort,
+        enrolment=enrolment,
+        form=form,
+        cancel_until=cancellation_deadline(enrolment),
+    ), status

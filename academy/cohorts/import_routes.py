@@ -46,11 +46,20 @@ def _start(staged: staging.StagedImport, step: str) -> int | None:
     """Queue the check or the commit of a staged file; None (with a message shown) when the
     person has too many jobs running or the queue is down: the file stays staged."""
     try:
-        jobs.start("cohort_import", current_user, {"token": staged.token, "step": step},
-                   locale=staged.locale)  # fmt: skip
+        jobs.start(
+            "cohort_import",
+            current_user,
+            {"token": staged.token, "step": step},
+            locale=staged.locale,
+        )
     except jobs.JobLimitReached as limit:
-        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0]), "warning")  # fmt: skip
+        flash(
+            _(
+                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0],
+            ),
+            "warning",
+        )
         return 429
     except jobs.QueueUnavailable:
         flash(jobs.unavailable_message(), "danger")
@@ -65,18 +74,32 @@ def _upload(cohort_id: int, kind: str):
         upload = form.file.data
         # The name is only shown and reused for the error copy: files are stored under tokens.
         name = posixpath.basename((upload.filename or "").replace("\\", "/")) or kind
-        staged = staging.stage(upload.read(), kind, cohort.id, current_user.id, name,
-                               str(get_locale()))  # fmt: skip
+        staged = staging.stage(
+            upload.read(), kind, cohort.id, current_user.id, name, str(get_locale())
+        )
         refused = _start(staged, "check")
         if refused is None:
-            return redirect(url_for(".staged_import", cohort_id=cohort.id, token=staged.token),
-                            code=303)  # fmt: skip
+            return redirect(
+                url_for(".staged_import", cohort_id=cohort.id, token=staged.token), code=303
+            )
         staging.discard_data(staged)
-        return render("cohorts/import_upload.html", "cohorts/import_upload.html", cohort=cohort,
-                      kind=kind, form=form, fmt=FORMATS[kind]), refused  # fmt: skip
+        return render(
+            "cohorts/import_upload.html",
+            "cohorts/import_upload.html",
+            cohort=cohort,
+            kind=kind,
+            form=form,
+            fmt=FORMATS[kind],
+        ), refused
     status = 422 if request.method == "POST" else 200
-    return render("cohorts/import_upload.html", "cohorts/import_upload.html", cohort=cohort,
-                  kind=kind, form=form, fmt=FORMATS[kind]), status  # fmt: skip
+    return render(
+        "cohorts/import_upload.html",
+        "cohorts/import_upload.html",
+        cohort=cohort,
+        kind=kind,
+        form=form,
+        fmt=FORMATS[kind],
+    ), status
 
 
 @bp.route("/<int:cohort_id>/roster/import", methods=["GET", "POST"])
@@ -103,9 +126,17 @@ def staged_import(cohort_id: int, token: str):
         staged.done, staged.total = job.progress_done, job.progress_total
     # The job ended without finishing the record: its worker died, or it failed on the way.
     stopped = staged.running and job is not None and job.state == JobState.FAILED
-    return render("cohorts/import.html", "cohorts/_import_status.html", cohort=cohort,
-                  staged=staged, job=job, stopped=stopped, form=CommitImportForm(),
-                  upload_form=UploadForm(), fmt=FORMATS[staged.kind])  # fmt: skip
+    return render(
+        "cohorts/import.html",
+        "cohorts/_import_status.html",
+        cohort=cohort,
+        staged=staged,
+        job=job,
+        stopped=stopped,
+        form=CommitImportForm(),
+        upload_form=UploadForm(),
+        fmt=FORMATS[staged.kind],
+    )
 
 
 @bp.post("/<int:cohort_id>/imports/<token>/commit")

@@ -76,11 +76,17 @@ def course_problems(campus: Campus, data: CourseData, course: Course | None = No
             _add(errors, "name", _l("This campus already has a course with this title."))
     if not data.partner_company:
         if campus.kind == CampusKind.BIGTECH:
-            _add(errors, "partner_company",
-                 _l("Courses at a big-tech campus name the company that runs them."))  # fmt: skip
+            _add(
+                errors,
+                "partner_company",
+                _l("Courses at a big-tech campus name the company that runs them."),
+            )
         elif data.project_based:
-            _add(errors, "partner_company",
-                 _l("A project-based course names the company that runs the project."))  # fmt: skip
+            _add(
+                errors,
+                "partner_company",
+                _l("A project-based course names the company that runs the project."),
+            )
     if not 1 <= data.attendance_threshold_pct <= 100:
         _add(errors, "attendance_threshold_pct", _l("Enter a percentage from 1 to 100."))
     if data.lates_per_absence < 1:
@@ -151,8 +157,7 @@ def skipped_holidays(first: date, last: date) -> list[tuple[date, str]]:
     """Public holidays on weekdays between the dates, with their names, for the sessions page."""
     language = "ko" if str(get_locale() or "ko") == "ko" else "en_US"
     closed = korean_holidays(first, last, language)
-    return sorted((d, name) for d, name in closed.items()
-                  if first <= d <= last and d.weekday() < 5)  # fmt: skip
+    return sorted((d, name) for d, name in closed.items() if first <= d <= last and d.weekday() < 5)
 
 
 def _add_sessions(cohort: Cohort, days: list[date]) -> None:
@@ -195,9 +200,11 @@ def remove_session(session: ClassSession) -> None:
     )
     if marked:
         raise SessionRefused(
-            _l("Attendance has been recorded on this day (%(n)s marks): it cannot be removed.",
-               n=marked)
-        )  # fmt: skip
+            _l(
+                "Attendance has been recorded on this day (%(n)s marks): it cannot be removed.",
+                n=marked,
+            )
+        )
     db.session.delete(session)
     db.session.commit()
 
@@ -243,8 +250,11 @@ def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = No
         if (data.ends_on - data.starts_on).days + 1 > longest:
             # A course is months, not decades: a 2030–2100 cohort made 17,370 sessions and a
             # 10 MB page (issue 13, item 6). Sessions follow from the dates, so this bounds both.
-            _add(errors, "ends_on", _l("A cohort lasts at most %(days)s days: check the dates.",
-                                       days=longest))  # fmt: skip
+            _add(
+                errors,
+                "ends_on",
+                _l("A cohort lasts at most %(days)s days: check the dates.", days=longest),
+            )
     if data.capacity is None or data.capacity < 1:
         _add(errors, "capacity", _l("Enter how many trainees the cohort takes (1 or more)."))
     classroom = db.session.get(Classroom, data.classroom_id) if data.classroom_id else None
@@ -252,9 +262,15 @@ def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = No
         _add(errors, "classroom_id", _l("Choose one of this campus's classrooms."))
         classroom = None
     if classroom and data.capacity and data.capacity > classroom.seats:
-        _add(errors, "capacity",
-             _l("%(room)s has %(seats)s seats: the capacity cannot be larger.",
-                room=classroom.name, seats=classroom.seats))  # fmt: skip
+        _add(
+            errors,
+            "capacity",
+            _l(
+                "%(room)s has %(seats)s seats: the capacity cannot be larger.",
+                room=classroom.name,
+                seats=classroom.seats,
+            ),
+        )
     if classroom and data.starts_on and data.ends_on and data.ends_on >= data.starts_on:
         clash = db.session.scalars(
             sa.select(Cohort)
@@ -268,10 +284,17 @@ def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = No
             .limit(1)
         ).first()
         if clash:
-            _add(errors, "classroom_id",
-                 _l("%(room)s is taken by cohort %(code)s from %(start)s to %(end)s.",
-                    room=classroom.name, code=clash.code, start=clash.starts_on.isoformat(),
-                    end=clash.ends_on.isoformat()))  # fmt: skip
+            _add(
+                errors,
+                "classroom_id",
+                _l(
+                    "%(room)s is taken by cohort %(code)s from %(start)s to %(end)s.",
+                    room=classroom.name,
+                    code=clash.code,
+                    start=clash.starts_on.isoformat(),
+                    end=clash.ends_on.isoformat(),
+                ),
+            )
     if cohort is not None:
         if cohort.closed_on:
             _add(errors, "code", _l("The cohort is closed: it can no longer be changed."))
@@ -288,13 +311,17 @@ def cohort_problems(campus: Campus, data: CohortData, cohort: Cohort | None = No
                 .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
                 .where(
                     ClassSession.cohort_id == cohort.id,
-                    sa.or_(ClassSession.held_on < data.starts_on,
-                           ClassSession.held_on > data.ends_on),
+                    sa.or_(
+                        ClassSession.held_on < data.starts_on, ClassSession.held_on > data.ends_on
+                    ),
                 )
-            )  # fmt: skip
+            )
             if marked_outside:
-                _add(errors, "starts_on",
-                     _l("Attendance has been recorded on days outside these dates."))  # fmt: skip
+                _add(
+                    errors,
+                    "starts_on",
+                    _l("Attendance has been recorded on days outside these dates."),
+                )
     return errors
 
 
@@ -348,9 +375,8 @@ def update_cohort(cohort: Cohort, data: CohortData) -> list[Enrolment]:
         )
     )
     extension = [
-        d for d in teaching_days(cohort.starts_on, cohort.ends_on)
-        if d < old_start or d > old_end
-    ]  # fmt: skip
+        d for d in teaching_days(cohort.starts_on, cohort.ends_on) if d < old_start or d > old_end
+    ]
     _add_sessions(cohort, extension)
     db.session.flush()
     promoted = promote_waitlisted(cohort)

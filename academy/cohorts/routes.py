@@ -79,8 +79,13 @@ def apply_errors(form, errors: dict) -> None:
 
 def promoted_notice(promoted) -> None:
     for enrolment in promoted:
-        flash(_("%(name)s moved from the waitlist onto the roster.",
-                name=enrolment.trainee.user.name), "success")  # fmt: skip
+        flash(
+            _(
+                "%(name)s moved from the waitlist onto the roster.",
+                name=enrolment.trainee.user.name,
+            ),
+            "success",
+        )
 
 
 @bp.get("/")
@@ -108,8 +113,9 @@ def index():
         page=page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    filters = {name: request.args.get(name, "") for name in ("kind", "tier", "level", "year",
-                                                               "state")}  # fmt: skip
+    filters = {
+        name: request.args.get(name, "") for name in ("kind", "tier", "level", "year", "state")
+    }
     return render(
         "cohorts/index.html",
         "cohorts/_index_results.html",
@@ -174,8 +180,12 @@ def _course_data(form: CourseForm) -> CourseData:
 def courses():
     """The courses of the coordinator's campus, with their completion rules."""
     campus = get_campus_or_404(current_user.campus_id)
-    return render("cohorts/courses.html", "cohorts/courses.html", campus=campus,
-                  courses=campus_courses(campus.id))  # fmt: skip
+    return render(
+        "cohorts/courses.html",
+        "cohorts/courses.html",
+        campus=campus,
+        courses=campus_courses(campus.id),
+    )
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -194,8 +204,13 @@ def new_course():
             flash(_("Course “%(name)s” created.", name=course.name), "success")
             return redirect(url_for(".courses"), code=303)
     status = 422 if request.method == "POST" else 200
-    return render("cohorts/course_form.html", "cohorts/course_form.html", form=form,
-                  campus=campus, course=None), status  # fmt: skip
+    return render(
+        "cohorts/course_form.html",
+        "cohorts/course_form.html",
+        form=form,
+        campus=campus,
+        course=None,
+    ), status
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
@@ -215,8 +230,13 @@ def edit_course(course_id: int):
             flash(_("Course “%(name)s” saved.", name=course.name), "success")
             return redirect(url_for(".courses"), code=303)
     status = 422 if request.method == "POST" else 200
-    return render("cohorts/course_form.html", "cohorts/course_form.html", form=form,
-                  campus=course.campus, course=course), status  # fmt: skip
+    return render(
+        "cohorts/course_form.html",
+        "cohorts/course_form.html",
+        form=form,
+        campus=course.campus,
+        course=course,
+    ), status
 
 
 # Cohorts --------------------------------------------------------------------------------------
@@ -230,9 +250,14 @@ def _cohort_form(campus, **kwargs) -> CohortForm:
 
 
 def _cohort_data(form: CohortForm) -> CohortData:
-    return CohortData(code=form.code.data or "", course_id=form.course_id.data,
-                      starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                      capacity=form.capacity.data, classroom_id=form.classroom_id.data)  # fmt: skip
+    return CohortData(
+        code=form.code.data or "",
+        course_id=form.course_id.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        capacity=form.capacity.data,
+        classroom_id=form.classroom_id.data,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -249,12 +274,24 @@ def new():
         except PlanRefused as refused:
             apply_errors(form, refused.errors)
         else:
-            flash(_("Cohort %(code)s created with %(n)s sessions.", code=cohort.code,
-                    n=len(cohort.sessions)), "success")  # fmt: skip
+            flash(
+                _(
+                    "Cohort %(code)s created with %(n)s sessions.",
+                    code=cohort.code,
+                    n=len(cohort.sessions),
+                ),
+                "success",
+            )
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
-    return render("cohorts/form.html", "cohorts/form.html", form=form, campus=campus,
-                  cohort=None, courses=campus_courses(campus.id)), status  # fmt: skip
+    return render(
+        "cohorts/form.html",
+        "cohorts/form.html",
+        form=form,
+        campus=campus,
+        cohort=None,
+        courses=campus_courses(campus.id),
+    ), status
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
@@ -275,8 +312,14 @@ def edit(cohort_id: int):
             promoted_notice(promoted)
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
-    return render("cohorts/form.html", "cohorts/form.html", form=form, campus=cohort.campus,
-                  cohort=cohort, courses=campus_courses(cohort.campus_id)), status  # fmt: skip
+    return render(
+        "cohorts/form.html",
+        "cohorts/form.html",
+        form=form,
+        campus=cohort.campus,
+        cohort=cohort,
+        courses=campus_courses(cohort.campus_id),
+    ), status
 
 
 # Sessions -------------------------------------------------------------------------------------
@@ -288,11 +331,17 @@ def _sessions_page(cohort, form, status=200):
         .where(ClassSession.cohort_id == cohort.id)
         .order_by(ClassSession.held_on)
     ).all()
-    return render("cohorts/sessions.html", "cohorts/_sessions.html", cohort=cohort,
-                  sessions=sessions, form=form, delete_form=ConfirmForm(),
-                  holidays=skipped_holidays(cohort.starts_on, cohort.ends_on),
-                  manage=current_user.role == Role.COORDINATOR and not cohort.closed_on,
-                  today=seoul_today()), status  # fmt: skip
+    return render(
+        "cohorts/sessions.html",
+        "cohorts/_sessions.html",
+        cohort=cohort,
+        sessions=sessions,
+        form=form,
+        delete_form=ConfirmForm(),
+        holidays=skipped_holidays(cohort.starts_on, cohort.ends_on),
+        manage=current_user.role == Role.COORDINATOR and not cohort.closed_on,
+        today=seoul_today(),
+    ), status
 
 
 @bp.get("/<int:cohort_id>/sessions")
@@ -313,8 +362,9 @@ def add_session_day(cohort_id: int):
         except SessionRefused as refused:
             form.held_on.errors = [str(refused.args[0])]
         else:
-            flash(_("A session on %(day)s was added.", day=form.held_on.data.isoformat()),
-                  "success")  # fmt: skip
+            flash(
+                _("A session on %(day)s was added.", day=form.held_on.data.isoformat()), "success"
+            )
             return redirect(url_for(".sessions", cohort_id=cohort.id), code=303)
     return _sessions_page(cohort, form, 422)
 
@@ -350,20 +400,40 @@ def close(cohort_id: int):
         except CompletionRefused as refused:
             problem = refused.args[0]
         else:
-            flash(_("Cohort %(code)s closed: %(done)s completed (%(early)s of them by early "
-                    "employment), %(not_done)s did not.", code=cohort.code,
-                    done=result.completed_count, early=len(result.early_employed),
-                    not_done=len(result.non_completers)), "success")  # fmt: skip
+            flash(
+                _(
+                    "Cohort %(code)s closed: %(done)s completed (%(early)s of them by early "
+                    "employment), %(not_done)s did not.",
+                    code=cohort.code,
+                    done=result.completed_count,
+                    early=len(result.early_employed),
+                    not_done=len(result.non_completers),
+                ),
+                "success",
+            )
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
     completion = completion_of(cohort)
-    shown = [e.trainee_id for group in (completion.completers, completion.early_employed,
-                                        completion.non_completers, completion.withdrawn)
-             for e, _rate in group]  # fmt: skip
+    shown = [
+        e.trainee_id
+        for group in (
+            completion.completers,
+            completion.early_employed,
+            completion.non_completers,
+            completion.withdrawn,
+        )
+        for e, _rate in group
+    ]
     audit.record(AccessAction.VIEW, subject=cohort, trainee_ids=shown, detail={"page": "close"})
-    return render("cohorts/close.html", "cohorts/close.html", cohort=cohort, form=form,
-                  problem=problem, completion=completion,
-                  rules=services.rules_for(cohort)), status  # fmt: skip
+    return render(
+        "cohorts/close.html",
+        "cohorts/close.html",
+        cohort=cohort,
+        form=form,
+        problem=problem,
+        completion=completion,
+        rules=services.rules_for(cohort),
+    ), status
 
 
 @bp.route("/<int:cohort_id>/enrolments/<int:enrolment_id>/completion", methods=["GET", "POST"])
@@ -375,8 +445,13 @@ def override(cohort_id: int, enrolment_id: int):
         EnrolmentStatus.COMPLETED,
         EnrolmentStatus.NOT_COMPLETED,
     ):
-        flash(_("A result can be changed once the cohort is closed, for a completer or a "
-                "non-completer."), "warning")  # fmt: skip
+        flash(
+            _(
+                "A result can be changed once the cohort is closed, for a completer or a "
+                "non-completer."
+            ),
+            "warning",
+        )
         return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     form = OverrideForm()
     if request.method == "GET":
@@ -386,16 +461,33 @@ def override(cohort_id: int, enrolment_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            override_completion(enrolment, form.result.data == "completed", form.reason.data,
-                                current_user)  # fmt: skip
+            override_completion(
+                enrolment, form.result.data == "completed", form.reason.data, current_user
+            )
         except CompletionRefused as refused:
             problem = refused.args[0]
         else:
-            flash(_("The result of %(name)s is now: %(result)s.", name=enrolment.trainee.user.name,
-                    result=label_for(enrolment.status)), "success")  # fmt: skip
+            flash(
+                _(
+                    "The result of %(name)s is now: %(result)s.",
+                    name=enrolment.trainee.user.name,
+                    result=label_for(enrolment.status),
+                ),
+                "success",
+            )
             return redirect(url_for(".show", cohort_id=cohort.id), code=303)
     status = 422 if request.method == "POST" else 200
-    audit.record(AccessAction.VIEW, subject=enrolment, trainee_id=enrolment.trainee_id,
-                 detail={"page": "completion_override"})  # fmt: skip
-    return render("cohorts/override.html", "cohorts/override.html", cohort=cohort,
-                  enrolment=enrolment, form=form, problem=problem), status  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=enrolment,
+        trainee_id=enrolment.trainee_id,
+        detail={"page": "completion_override"},
+    )
+    return render(
+        "cohorts/override.html",
+        "cohorts/override.html",
+        cohort=cohort,
+        enrolment=enrolment,
+        form=form,
+        problem=problem,
+    ), status

@@ -113,9 +113,13 @@ def roster_lines(
         rate = attendance_rate(counts[e.id], held, rules)
         below = rate.denominator > 0 and not meets_threshold(rate, rules)
         lines.append(RosterLine(e, rate, outcomes.get(e.id), below_threshold=below))
-    lines.sort(key=lambda line: (line.enrolment.status == EnrolmentStatus.WAITLISTED,
-                                 line.enrolment.waitlist_position or 0,
-                                 line.enrolment.trainee.user.name))  # fmt: skip
+    lines.sort(
+        key=lambda line: (
+            line.enrolment.status == EnrolmentStatus.WAITLISTED,
+            line.enrolment.waitlist_position or 0,
+            line.enrolment.trainee.user.name,
+        )
+    )
     return lines
 
 
@@ -205,8 +209,9 @@ def cohort_page(
     elif state == "upcoming":
         query = query.where(Cohort.closed_on.is_(None), Cohort.starts_on > today)
     elif state == "running":
-        query = query.where(Cohort.closed_on.is_(None), Cohort.starts_on <= today,
-                            Cohort.ends_on >= today)  # fmt: skip
+        query = query.where(
+            Cohort.closed_on.is_(None), Cohort.starts_on <= today, Cohort.ends_on >= today
+        )
     elif state == "ended":
         query = query.where(Cohort.closed_on.is_(None), Cohort.ends_on < today)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
@@ -215,9 +220,12 @@ def cohort_page(
         query.order_by(Cohort.starts_on.desc(), Cohort.code)
         .offset((page - 1) * per_page)
         .limit(per_page)
-        .options(contains_eager(Cohort.campus), contains_eager(Cohort.course),
-                 selectinload(Cohort.classroom))
-    ).all()  # fmt: skip
+        .options(
+            contains_eager(Cohort.campus),
+            contains_eager(Cohort.course),
+            selectinload(Cohort.classroom),
+        )
+    ).all()
     counts: dict[int, dict[EnrolmentStatus, int]] = defaultdict(
         lambda: dict.fromkeys(EnrolmentStatus, 0)
     )

@@ -162,8 +162,13 @@ def targets():
 def set_target():
     form = TargetForm()
     if form.validate_on_submit():
-        change = services.set_target(int(form.year.data), TargetMetric(form.metric.data),
-                                     form.value.data, current_user, form.reason.data)  # fmt: skip
+        change = services.set_target(
+            int(form.year.data),
+            TargetMetric(form.metric.data),
+            form.value.data,
+            current_user,
+            form.reason.data,
+        )
         if change is None:
             flash(_("That target is already in force: nothing changed."), "warning")
         else:
@@ -177,10 +182,12 @@ def set_target():
 def set_quality_rule():
     form = QualityRuleForm()
     if form.validate_on_submit():
-        rule = YearRule(form.monthly_pay_floor.data, form.min_weekly_hours.data,
-                        form.min_contract_months.data)  # fmt: skip
-        changes = services.set_quality_rule(int(form.year.data), rule, current_user,
-                                            form.reason.data)  # fmt: skip
+        rule = YearRule(
+            form.monthly_pay_floor.data, form.min_weekly_hours.data, form.min_contract_months.data
+        )
+        changes = services.set_quality_rule(
+            int(form.year.data), rule, current_user, form.reason.data
+        )
         if changes:
             flash(_("Quality rules saved; the change is recorded."), "success")
         else:

@@ -33,8 +33,9 @@ def all_campuses() -> list[progress.CampusInfo]:
     return progress.campus_infos(db.session)
 
 
-def set_target(year: int, metric: TargetMetric, value: int, by: User,
-               reason: str | None = None) -> KpiSettingChange | None:  # fmt: skip
+def set_target(
+    year: int, metric: TargetMetric, value: int, by: User, reason: str | None = None
+) -> KpiSettingChange | None:
     """An official sets a year's target; the old value (set or interpolated) is recorded.
 
     Returns None when the value is already in force: nothing changes, nothing is recorded.
@@ -62,8 +63,9 @@ def set_target(year: int, metric: TargetMetric, value: int, by: User,
     return change
 
 
-def set_quality_rule(year: int, rule: YearRule, by: User,
-                     reason: str | None = None) -> list[KpiSettingChange]:  # fmt: skip
+def set_quality_rule(
+    year: int, rule: YearRule, by: User, reason: str | None = None
+) -> list[KpiSettingChange]:
     """An official sets the quality rules for jobs starting in a year; each changed figure is
     recorded with the value it replaces."""
     old = engine.load_quality_rules(db.session).for_year(year)
@@ -75,7 +77,7 @@ def set_quality_rule(year: int, rule: YearRule, by: User,
             new_value=after,
             reason=reason or None,
             changed_by_id=by.id,
-        )  # fmt: skip
+        )
         for setting, before, after in (
             (KpiSetting.PAY_FLOOR, old.monthly_pay_floor, rule.monthly_pay_floor),
             (KpiSetting.MIN_WEEKLY_HOURS, old.min_weekly_hours, rule.min_weekly_hours),

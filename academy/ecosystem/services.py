@@ -42,16 +42,18 @@ def add_alliance_member(name: str, kind: AllianceKind, joined_on: date) -> Allia
 
 def _trainee_by_email(email: str) -> Trainee:
     trainee = db.session.scalar(
-        sa.select(Trainee).join(User, User.id == Trainee.user_id)
+        sa.select(Trainee)
+        .join(User, User.id == Trainee.user_id)
         .where(User.email == email.strip().lower())
-    )  # fmt: skip
+    )
     if trainee is None:
         raise EcosystemError(_("No trainee has this e-mail address."), "email")
     return trainee
 
 
-def select_for_advanced_track(email: str, year: int, selected_on: date,
-                              programme: str | None) -> AdvancedTrackSelection:  # fmt: skip
+def select_for_advanced_track(
+    email: str, year: int, selected_on: date, programme: str | None
+) -> AdvancedTrackSelection:
     """The advanced track selects from completers: someone who completed a cohort (or left early
     for a job) ending in the year or before; once a year per person."""
     trainee = _trainee_by_email(email)
@@ -72,18 +74,24 @@ def select_for_advanced_track(email: str, year: int, selected_on: date,
         raise EcosystemError(
             _("This trainee is already selected for %(year)s.", year=year), "email"
         )
-    selection = AdvancedTrackSelection(year=year, trainee_id=trainee.id, selected_on=selected_on,
-                                       programme=programme or None)  # fmt: skip
+    selection = AdvancedTrackSelection(
+        year=year, trainee_id=trainee.id, selected_on=selected_on, programme=programme or None
+    )
     db.session.add(selection)
     db.session.commit()
     return selection
 
 
-def add_donation(donor: str, kind: DonationKind, amount: int | None, description: str | None,
-                 received_on: date) -> FundDonation:  # fmt: skip
-    donation = FundDonation(donor=donor.strip(), kind=kind,
-                            amount=amount if kind == DonationKind.MONEY else None,
-                            description=description or None, received_on=received_on)  # fmt: skip
+def add_donation(
+    donor: str, kind: DonationKind, amount: int | None, description: str | None, received_on: date
+) -> FundDonation:
+    donation = FundDonation(
+        donor=donor.strip(),
+        kind=kind,
+        amount=amount if kind == DonationKind.MONEY else None,
+        description=description or None,
+        received_on=received_on,
+    )
     db.session.add(donation)
     db.session.commit()
     return donation
@@ -99,8 +107,7 @@ def fund_balance() -> int:
     return int(donated) - int(paid)
 
 
-def award_scholarship(email: str, amount: int, awarded_on: date,
-                      reason: str | None) -> Scholarship:  # fmt: skip
+def award_scholarship(email: str, amount: int, awarded_on: date, reason: str | None) -> Scholarship:
     """Scholarships go to trainees from vulnerable groups, out of what the fund holds."""
     trainee = _trainee_by_email(email)
     if not trainee.vulnerable:
@@ -110,11 +117,15 @@ def award_scholarship(email: str, amount: int, awarded_on: date,
     balance = fund_balance()
     if amount > balance:
         raise EcosystemError(
-            _("The fund holds %(balance)s won: the scholarship would overdraw it.",
-              balance=f"{balance:,}"), "amount"
-        )  # fmt: skip
-    scholarship = Scholarship(trainee_id=trainee.id, amount=amount, awarded_on=awarded_on,
-                              reason=reason or None)  # fmt: skip
+            _(
+                "The fund holds %(balance)s won: the scholarship would overdraw it.",
+                balance=f"{balance:,}",
+            ),
+            "amount",
+        )
+    scholarship = Scholarship(
+        trainee_id=trainee.id, amount=amount, awarded_on=awarded_on, reason=reason or None
+    )
     db.session.add(scholarship)
     db.session.commit()
     return scholarship

@@ -171,10 +171,12 @@ def read_sheets(data: bytes) -> Iterator[Sheet]:
     if data[:8] == OLE_MAGIC:
         if ENCRYPTED_PACKAGE in data:
             raise UnreadableFile(
-                _l("The file is protected with a password, so it cannot be read. In Excel open "
-                   "it, remove the password (File › Info › Protect Workbook › Encrypt with "
-                   "Password, clear the box), save it and upload it again.")
-            )  # fmt: skip
+                _l(
+                    "The file is protected with a password, so it cannot be read. In Excel open "
+                    "it, remove the password (File › Info › Protect Workbook › Encrypt with "
+                    "Password, clear the box), save it and upload it again."
+                )
+            )
         raise UnreadableFile(
             _l("This is an old .xls file: save it as .xlsx or .csv and upload again.")
         )
@@ -194,10 +196,13 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, int]:
             entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
         ):
             raise UnreadableFile(
-                _l("The Excel file unpacks to %(ratio)s times its size, far more than any list "
-                   "of people: it was not read. Copy the data into a new workbook and upload "
-                   "that.", ratio=f"{entry.file_size // max(entry.compress_size, 1):,}")
-            )  # fmt: skip
+                _l(
+                    "The Excel file unpacks to %(ratio)s times its size, far more than any list "
+                    "of people: it was not read. Copy the data into a new workbook and upload "
+                    "that.",
+                    ratio=f"{entry.file_size // max(entry.compress_size, 1):,}",
+                )
+            )
     if any(e.filename.lower().endswith("vbaproject.bin") for e in entries):
         raise UnreadableFile(_l("Files with macros are not accepted: save it as a plain .xlsx."))
     rows, cells = {}, 0
@@ -215,12 +220,14 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, int]:
                     tail = chunk[-16:]
                     if cells > MAX_CELLS:
                         raise UnreadableFile(
-                            _l("The workbook holds more than %(n)s cells, counting empty cells "
-                               "that carry formatting (borders, colours): it was not read. "
-                               "Delete the empty formatted rows and columns below and beside "
-                               "the list, or copy the list into a new workbook.",
-                               n=f"{MAX_CELLS:,}")
-                        )  # fmt: skip
+                            _l(
+                                "The workbook holds more than %(n)s cells, counting empty cells "
+                                "that carry formatting (borders, colours): it was not read. "
+                                "Delete the empty formatted rows and columns below and beside "
+                                "the list, or copy the list into a new workbook.",
+                                n=f"{MAX_CELLS:,}",
+                            )
+                        )
         except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as error:
             raise UnreadableFile(_l("The file is damaged or not an Excel file.")) from error
         rows[name] = count_rows
@@ -293,8 +300,9 @@ def _read_sheet(workbook, worksheet, rows_held: int | None) -> Sheet:
     rows_read, with_data = 0, 0
     try:
         with worksheet._get_source() as source:
-            parser = _CellReader(source, workbook.shared_strings, workbook.epoch,
-                                 workbook._date_formats)  # fmt: skip
+            parser = _CellReader(
+                source, workbook.shared_strings, workbook.epoch, workbook._date_formats
+            )
             for line, cells in parser.parse():
                 rows_read += 1
                 if parser.row_dimensions.get(str(line), {}).get("hidden") in ("1", "true"):
@@ -305,9 +313,11 @@ def _read_sheet(workbook, worksheet, rows_held: int | None) -> Sheet:
                 with_data += 1
                 if with_data > MAX_ROWS + HEADER_SEARCH_ROWS:
                     raise UnreadableFile(
-                        _l("The file has more than %(n)s rows with data: split it.",
-                           n=f"{MAX_ROWS:,}")
-                    )  # fmt: skip
+                        _l(
+                            "The file has more than %(n)s rows with data: split it.",
+                            n=f"{MAX_ROWS:,}",
+                        )
+                    )
                 while len(sheet.rows) < line - 1:
                     sheet.rows.append([])
                 row = [None] * max(values)
@@ -324,10 +334,14 @@ def _read_sheet(workbook, worksheet, rows_held: int | None) -> Sheet:
         raise UnreadableFile(_l("The file is damaged or not an Excel file.")) from error
     if rows_held is not None and rows_read != rows_held:
         raise UnreadableFile(
-            _l("Only %(read)s of the %(held)s rows of sheet “%(sheet)s” could be read: the file "
-               "may be damaged. Save it again in Excel and upload it.", read=f"{rows_read:,}",
-               held=f"{rows_held:,}", sheet=worksheet.title)
-        )  # fmt: skip
+            _l(
+                "Only %(read)s of the %(held)s rows of sheet “%(sheet)s” could be read: the file "
+                "may be damaged. Save it again in Excel and upload it.",
+                read=f"{rows_read:,}",
+                held=f"{rows_held:,}",
+                sheet=worksheet.title,
+            )
+        )
     return sheet
 
 
@@ -347,9 +361,11 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise UnreadableFile(
-        _l("The file is not text in a known encoding (UTF-8, CP949 or Excel's Unicode text) and "
-           "not an Excel file: in Excel choose Save As › Excel Workbook (.xlsx) and upload that.")
-    )  # fmt: skip
+        _l(
+            "The file is not text in a known encoding (UTF-8, CP949 or Excel's Unicode text) and "
+            "not an Excel file: in Excel choose Save As › Excel Workbook (.xlsx) and upload that."
+        )
+    )
 
 
 def _csv_sheet(data: bytes) -> Sheet:
@@ -372,8 +388,9 @@ def _csv_sheet(data: bytes) -> Sheet:
                 raise UnreadableFile(
                     _l("The file has more than %(n)s rows with data: split it.", n=f"{MAX_ROWS:,}")
                 )
-            sheet.rows.append([sheet.cell(line, position, value)
-                               for position, value in enumerate(row)])  # fmt: skip
+            sheet.rows.append(
+                [sheet.cell(line, position, value) for position, value in enumerate(row)]
+            )
     except csv.Error as error:
         raise UnreadableFile(_l("The file is damaged or not a CSV file.")) from error
     while sheet.rows and not sheet.rows[-1]:
@@ -431,8 +448,11 @@ def _match_rows(rows: list[list[object]], names, top: int, bottom: int) -> Heade
     upper = rows[top] if top != bottom else []
     lower = rows[bottom]
     for position in range(max(len(upper), len(lower))):
-        candidates = [row[position] for row in (lower, upper)
-                      if position < len(row) and not is_blank(row[position])]  # fmt: skip
+        candidates = [
+            row[position]
+            for row in (lower, upper)
+            if position < len(row) and not is_blank(row[position])
+        ]
         if not candidates:
             continue
         if len(candidates) == 2:
@@ -489,19 +509,23 @@ def _missing_header_message(fmt: Format, best: "HeaderMatch | None", sheets: int
                 "Row %(line)s has a resident registration number column (%(dropped)s) but no "
                 "생년월일: the law forbids keeping those numbers, so the date of birth is not read "
                 "from them. Add a 생년월일 column (e.g. 1995-03-10) and delete the other.",
-                line=best.index + 1, dropped=", ".join(best.dropped),
-            )  # fmt: skip
+                line=best.index + 1,
+                dropped=", ".join(best.dropped),
+            )
         return _l(
             "Row %(line)s looks like the header (%(found)s) but has no column for %(missing)s: "
             "add it with that header (the template shows every column).",
-            line=best.index + 1, found=", ".join(best.headers.values()),
+            line=best.index + 1,
+            found=", ".join(best.headers.values()),
             missing=", ".join(f"{c.header} ({c.description})" for c in missing),
-        )  # fmt: skip
+        )
     expected = ", ".join(c.header for c in fmt.columns if c.required)
     return _l(
         "No header row with the required columns (%(columns)s) was found %(where)s. Download "
-        "the template to see the format.", columns=expected, where=where,
-    )  # fmt: skip
+        "the template to see the format.",
+        columns=expected,
+        where=where,
+    )
 
 
 def _locate(data: bytes, fmt: Format) -> tuple[Sheet, HeaderMatch, bool]:
@@ -521,28 +545,40 @@ def _locate(data: bytes, fmt: Format) -> tuple[Sheet, HeaderMatch, bool]:
     raise UnreadableFile(_missing_header_message(fmt, best, count))
 
 
-def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch,
-                      moved: bool) -> None:  # fmt: skip
+def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch, moved: bool) -> None:
     warnings = parsed.warnings
     if moved:
-        warnings.append(_l("The list was read from the sheet “%(sheet)s”: the sheets before it "
-                           "have no header row.", sheet=sheet.name))  # fmt: skip
+        warnings.append(
+            _l(
+                "The list was read from the sheet “%(sheet)s”: the sheets before it "
+                "have no header row.",
+                sheet=sheet.name,
+            )
+        )
     for name in match.dropped:
         warnings.append(
-            _l("Column “%(name)s” was dropped: the law (개인정보 보호법) forbids keeping resident "
-               "registration numbers, so they are neither read nor kept, and are shown back "
-               "masked (950310-1******). The date of birth is enough: delete the column.",
-               name=name)
-        )  # fmt: skip
+            _l(
+                "Column “%(name)s” was dropped: the law (개인정보 보호법) forbids keeping resident "
+                "registration numbers, so they are neither read nor kept, and are shown back "
+                "masked (950310-1******). The date of birth is enough: delete the column.",
+                name=name,
+            )
+        )
     mapped = set(match.mapping)
-    masked_lines = [line for line, positions in sheet.masked.items()
-                    if line > parsed.header_line and positions & mapped]  # fmt: skip
+    masked_lines = [
+        line
+        for line, positions in sheet.masked.items()
+        if line > parsed.header_line and positions & mapped
+    ]
     if masked_lines:
         warnings.append(
-            _l("Rows %(rows)s hold resident registration numbers: they are masked (950310-1******) "
-               "wherever they are shown and never kept. Write the date of birth instead.",
-               rows=_plural_rows(masked_lines))
-        )  # fmt: skip
+            _l(
+                "Rows %(rows)s hold resident registration numbers: they are masked "
+                "(950310-1******) wherever they are shown and never kept. Write the date of birth "
+                "instead.",
+                rows=_plural_rows(masked_lines),
+            )
+        )
     notes = [c for c in sheet.cleaned if c.line > parsed.header_line and c.position in mapped]
     if notes:
         where = "; ".join(
@@ -551,38 +587,56 @@ def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch,
             for note in notes[:5]
         )
         warnings.append(
-            _l("Invisible characters were removed before reading (row, column: character @ "
-               "place in the cell): %(where)s.", where=where)
-        )  # fmt: skip
-    remarked = sorted({
-        row.line for row in parsed.rows
-        if any(DROPPED_OUT.search(text(value))
-               for position, value in enumerate(sheet.rows[row.line - 1])
-               if position not in mapped and isinstance(value, str))
-    })  # fmt: skip
+            _l(
+                "Invisible characters were removed before reading (row, column: character @ "
+                "place in the cell): %(where)s.",
+                where=where,
+            )
+        )
+    remarked = sorted(
+        {
+            row.line
+            for row in parsed.rows
+            if any(
+                DROPPED_OUT.search(text(value))
+                for position, value in enumerate(sheet.rows[row.line - 1])
+                if position not in mapped and isinstance(value, str)
+            )
+        }
+    )
     if remarked:
         warnings.append(
-            _l("Rows %(rows)s have a remark such as 중도포기 or 취소 in a column that is not read: "
-               "they are imported like the others. Delete any that should not be.",
-               rows=_plural_rows(remarked))
-        )  # fmt: skip
+            _l(
+                "Rows %(rows)s have a remark such as 중도포기 or 취소 in a column that is not "
+                "read: they are imported like the others. Delete any that should not be.",
+                rows=_plural_rows(remarked),
+            )
+        )
     hidden = sorted({row.line for row in parsed.rows if row.hidden})
     if hidden:
         warnings.append(
-            _l("Rows %(rows)s are hidden in Excel (by a filter or by hand) and are imported like "
-               "the others: check them in the preview, and delete any that should not be "
-               "imported.", rows=_plural_rows(hidden))
-        )  # fmt: skip
+            _l(
+                "Rows %(rows)s are hidden in Excel (by a filter or by hand) and are imported like "
+                "the others: check them in the preview, and delete any that should not be "
+                "imported.",
+                rows=_plural_rows(hidden),
+            )
+        )
 
 
 def _cell_trouble(raw: object) -> object | None:
     """Why a cell that is not blank holds no value to read, or None."""
     if isinstance(raw, ExcelError):
-        return _l("the cell shows Excel's error %(value)s, not a value: correct the formula or "
-                  "type the value", value=str(raw))  # fmt: skip
+        return _l(
+            "the cell shows Excel's error %(value)s, not a value: correct the formula or "
+            "type the value",
+            value=str(raw),
+        )
     if isinstance(raw, FormulaWithoutResult):
-        return _l("a formula whose result is not saved in the file: open the file in Excel, "
-                  "save it and upload it again (or paste the column as values)")  # fmt: skip
+        return _l(
+            "a formula whose result is not saved in the file: open the file in Excel, "
+            "save it and upload it again (or paste the column as values)"
+        )
     return None
 
 
@@ -600,8 +654,9 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
     seen: dict[object, ParsedRow] = {}
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
-        cells = {column.key: (row[pos] if pos < len(row) else None)
-                 for pos, column in mapping.items()}  # fmt: skip
+        cells = {
+            column.key: (row[pos] if pos < len(row) else None) for pos, column in mapping.items()
+        }
         if all(is_blank(value) for value in cells.values()):
             continue  # blank rows, and rows with only a serial number or a remark
         if is_blank(cells.get(fmt.key)) and any(
@@ -634,15 +689,21 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
             elif fmt.duplicates == "replace":
                 earlier.replaced_by = line.line
                 parsed.warnings.append(
-                    _l("Row %(line)s replaces row %(earlier)s for %(key)s.", line=line.line,
-                       earlier=earlier.line, key=text(identity))
-                )  # fmt: skip
+                    _l(
+                        "Row %(line)s replaces row %(earlier)s for %(key)s.",
+                        line=line.line,
+                        earlier=earlier.line,
+                        key=text(identity),
+                    )
+                )
                 seen[identity] = line
             else:
                 parsed.add_problem(
-                    line, fmt.key, _l("also in row %(line)s of this file", line=earlier.line),
+                    line,
+                    fmt.key,
+                    _l("also in row %(line)s of this file", line=earlier.line),
                     text(identity),
-                )  # fmt: skip
+                )
         parsed.rows.append(line)
     if not parsed.rows:
         raise UnreadableFile(_l("The file has a header but no rows of data."))

@@ -65,14 +65,35 @@ IDENTITY = Format(
     key="email",
     duplicates="allow",
     columns=(
-        Column("email", "이메일", cells.parse_email, False, _l("A trainee on the cohort's roster"),
-               "gildong.hong@example.com", ("이메일주소", "메일", "e-mail", "로그인 ID")),
-        Column("name", "이름", cells.parse_name, False, _l("Full name"), "홍길동",
-               ("성명", "성함", "교육생명", "훈련생명", "훈련생", "교육생")),
-        Column("birth_date", "생년월일", _birth_date, False, _l("Date of birth"), "2000-05-17",
-               ("생일", "출생일", "주민번호앞자리")),
+        Column(
+            "email",
+            "이메일",
+            cells.parse_email,
+            False,
+            _l("A trainee on the cohort's roster"),
+            "gildong.hong@example.com",
+            ("이메일주소", "메일", "e-mail", "로그인 ID"),
+        ),
+        Column(
+            "name",
+            "이름",
+            cells.parse_name,
+            False,
+            _l("Full name"),
+            "홍길동",
+            ("성명", "성함", "교육생명", "훈련생명", "훈련생", "교육생"),
+        ),
+        Column(
+            "birth_date",
+            "생년월일",
+            _birth_date,
+            False,
+            _l("Date of birth"),
+            "2000-05-17",
+            ("생일", "출생일", "주민번호앞자리"),
+        ),
     ),
-)  # fmt: skip
+)
 
 _MONTH_DAY = (
     re.compile(r"^(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$"),  # 03/10, 3.10, 3-10
@@ -182,10 +203,14 @@ def parse_wide(data: bytes, year_for: YearFor) -> ParsedFile:
     parsed = ParsedFile(IDENTITY, index + 1, headers, [], [], sheet.rows, sheet.name)
     parsed.layout = "wide"
     parsed.warnings.append(
-        _l("Read as one row per trainee and one column per session (%(n)s session columns, "
-           "%(first)s to %(last)s).", n=len(dates), first=min(d for d, _ in dates.values()),
-           last=max(d for d, _ in dates.values()))
-    )  # fmt: skip
+        _l(
+            "Read as one row per trainee and one column per session (%(n)s session columns, "
+            "%(first)s to %(last)s).",
+            n=len(dates),
+            first=min(d for d, _ in dates.values()),
+            last=max(d for d, _ in dates.values()),
+        )
+    )
     parsed.warnings += [
         _l("Column “%(name)s” is not part of the format and was ignored.", name=name)
         for name in others

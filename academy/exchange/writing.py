@@ -57,9 +57,13 @@ def template_workbook(fmt: Format) -> bytes:
     for column in fmt.columns:
         _write_row(
             guide,
-            [column.header, column.key, _("Yes") if column.required else _("No"),
-             str(column.description)],
-        )  # fmt: skip
+            [
+                column.header,
+                column.key,
+                _("Yes") if column.required else _("No"),
+                str(column.description),
+            ],
+        )
     for letter, width in zip("ABCD", (16, 20, 10, 70), strict=True):
         guide.column_dimensions[letter].width = width
     return _save(workbook)

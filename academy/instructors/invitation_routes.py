@@ -21,11 +21,16 @@ from academy.web import show_on_form
 
 def _careers(form: InstructorInvitationForm) -> list[staff.CareerEntry]:
     return [
-        staff.CareerEntry(row.employer.data, row.role_title.data, CareerField(row.field.data),
-                          row.starts_on.data, row.ends_on.data)
+        staff.CareerEntry(
+            row.employer.data,
+            row.role_title.data,
+            CareerField(row.field.data),
+            row.starts_on.data,
+            row.ends_on.data,
+        )
         for row in (entry.form for entry in form.careers)
         if row.filled
-    ]  # fmt: skip
+    ]
 
 
 def _page(form, attach, problem=None, status=200):
@@ -51,19 +56,24 @@ def invite():
             problem = str(mail.MailNotConfigured().args[0])
         else:
             try:
-                user = staff.create_instructor(form.name.data, form.email.data, campus,
-                                               _careers(form), by=current_user)  # fmt: skip
+                user = staff.create_instructor(
+                    form.name.data, form.email.data, campus, _careers(form), by=current_user
+                )
             except staff.InvitationRefused as refused:
                 problem = show_on_form(form, refused)
             else:
                 result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
                 if result.failed:
-                    flash(_("The instructor was added, but the e-mail to %(email)s could not be "
+                    flash(
+                        _(
+                            "The instructor was added, but the e-mail to %(email)s could not be "
                             "sent. Check the address, then send the invitation again.",
-                            email=user.email), "danger")  # fmt: skip
+                            email=user.email,
+                        ),
+                        "danger",
+                    )
                 else:
-                    flash(_("%(name)s was added and invited by e-mail.", name=user.name),
-                          "success")  # fmt: skip
+                    flash(_("%(name)s was added and invited by e-mail.", name=user.name), "success")
                 if result.shown_links:
                     session[SHOWN_LINKS_KEY] = result.shown_links
                 return redirect(url_for(".invite"), code=303)
@@ -84,8 +94,10 @@ def attach():
         except staff.InvitationRefused as refused:
             problem = show_on_form(form, refused)
         else:
-            flash(_("%(name)s can now be assigned to this campus's cohorts.",
-                    name=instructor.name), "success")  # fmt: skip
+            flash(
+                _("%(name)s can now be assigned to this campus's cohorts.", name=instructor.name),
+                "success",
+            )
             return redirect(url_for(".show", instructor_id=instructor.id), code=303)
     return _page(InstructorInvitationForm(formdata=None), form, problem, 422)
 
@@ -103,8 +115,10 @@ def resend_invitation(instructor_id: int):
         return back
     user = instructor.user
     if user.password_hash is not None or not user.active:
-        flash(_("%(name)s has chosen a password already: no invitation is needed.",
-                name=user.name), "info")  # fmt: skip
+        flash(
+            _("%(name)s has chosen a password already: no invitation is needed.", name=user.name),
+            "info",
+        )
         return back
     try:
         result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
@@ -112,8 +126,13 @@ def resend_invitation(instructor_id: int):
         flash(str(error.args[0]), "danger")
         return back
     if result.failed:
-        flash(_("The e-mail to %(email)s could not be sent. Check the address, or try again "
-                "later.", email=user.email), "danger")  # fmt: skip
+        flash(
+            _(
+                "The e-mail to %(email)s could not be sent. Check the address, or try again later.",
+                email=user.email,
+            ),
+            "danger",
+        )
     else:
         flash(_("An invitation was e-mailed to %(email)s.", email=user.email), "success")
     if result.shown_links:

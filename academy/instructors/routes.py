@@ -153,8 +153,9 @@ def career_evidence(career_id: int):
     if not period.evidence_path:
         abort(404)
     own = current_user.role == Role.INSTRUCTOR
-    audit.record(AccessAction.DOWNLOAD, subject=period,
-                 reason=None if own else audit.require_reason())  # fmt: skip
+    audit.record(
+        AccessAction.DOWNLOAD, subject=period, reason=None if own else audit.require_reason()
+    )
     kind = period.evidence_path.rsplit(".", 1)[-1]
     return send_upload(
         period.evidence_path, period.evidence_name or f"evidence.{kind}", CONTENT_TYPES[kind]

@@ -131,8 +131,9 @@ def describe_experience(experience: Experience) -> str:
         return length
     if experience.shortfall_days < 31:
         return _("%(length)s, %(days)s days short", length=length, days=experience.shortfall_days)
-    return _("%(length)s, %(months)s months short", length=length,
-             months=experience.shortfall_months)  # fmt: skip
+    return _(
+        "%(length)s, %(months)s months short", length=length, months=experience.shortfall_months
+    )
 
 
 class AssignmentRefused(RuleRefused):
@@ -263,9 +264,14 @@ def verify_career(period: CareerPeriod, by: User, ip_address: str | None = None)
     ).rowcount
     if updated:
         db.session.add(
-            audit.entry(AccessAction.UPDATE, subject=("career_period", period.id), by=by,
-                        ip_address=ip_address, detail="verified")
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.UPDATE,
+                subject=("career_period", period.id),
+                by=by,
+                ip_address=ip_address,
+                detail="verified",
+            )
+        )
     db.session.commit()
     db.session.refresh(period)
     return bool(updated)
@@ -307,11 +313,13 @@ def assignment_panel(cohort: Cohort) -> AssignmentPanel:
     starts = cohort.starts_on
     return AssignmentPanel(
         cohort=cohort,
-        assigned=[Candidate(a.instructor, counted_experience(a.instructor.careers, starts))
-                  for a in assignments],
+        assigned=[
+            Candidate(a.instructor, counted_experience(a.instructor.careers, starts))
+            for a in assignments
+        ],
         assignments=list(assignments),
         candidates=[Candidate(i, counted_experience(i.careers, starts)) for i in others],
-    )  # fmt: skip
+    )
 
 
 def assign_instructor(
@@ -325,9 +333,12 @@ def assign_instructor(
     if not experience.qualified:
         raise NotQualified(instructor, cohort, experience)
     assignment = InstructorAssignment(
-        cohort_id=cohort.id, instructor_id=instructor.id, role=role, assigned_by_id=by.id,
+        cohort_id=cohort.id,
+        instructor_id=instructor.id,
+        role=role,
+        assigned_by_id=by.id,
         assigned_at=utcnow(),
-    )  # fmt: skip
+    )
     db.session.add(assignment)
     try:
         db.session.commit()

@@ -98,9 +98,15 @@ def start(kind: str, owner: User | None, params: dict, locale: str | None = None
         if _active(owner.id) >= limit:
             db.session.rollback()
             raise JobLimitReached(limit)
-    job = Job(kind=kind, owner_id=owner.id if owner else None, params=params,
-              locale=locale or "ko", request_id=current_request_id(),
-              time_limit_seconds=spec.time_limit, state=JobState.QUEUED)  # fmt: skip
+    job = Job(
+        kind=kind,
+        owner_id=owner.id if owner else None,
+        params=params,
+        locale=locale or "ko",
+        request_id=current_request_id(),
+        time_limit_seconds=spec.time_limit,
+        state=JobState.QUEUED,
+    )
     db.session.add(job)
     db.session.commit()
     job_id = job.id
@@ -167,7 +173,7 @@ def purge_finished(days: int = 90) -> int:
     deleted = db.session.execute(
         sa.delete(Job).where(
             Job.state.in_((JobState.DONE, JobState.FAILED)), Job.created_at < cutoff
-        )  # fmt: skip
+        )
     ).rowcount
     db.session.commit()
     return deleted
@@ -284,8 +290,15 @@ class _Heartbeat(threading.Thread):
             pass
 
 
-def _finish(job_id: int, state: JobState, message: str | None = None, result=None,
-            only_from: JobState = JobState.RUNNING, done=None, total=None) -> bool:  # fmt: skip
+def _finish(
+    job_id: int,
+    state: JobState,
+    message: str | None = None,
+    result=None,
+    only_from: JobState = JobState.RUNNING,
+    done=None,
+    total=None,
+) -> bool:
     values = {"state": state, "message": message, "result": result, "finished_at": utcnow()}
     if done is not None:
         values.update(progress_done=done, progress_total=total)
@@ -325,19 +338,31 @@ def run(job_id: int) -> None:
         except JobTimedOut:
             db.session.rollback()
             minutes = max(1, context.time_limit // 60)
-            _finish(job_id, JobState.FAILED, message=_(
-                "This took longer than %(minutes)s minutes and was stopped. Nothing was "
-                "written.", minutes=minutes))  # fmt: skip
+            _finish(
+                job_id,
+                JobState.FAILED,
+                message=_(
+                    "This took longer than %(minutes)s minutes and was stopped. Nothing was "
+                    "written.",
+                    minutes=minutes,
+                ),
+            )
             log.error("job %s (%s) over its time limit", job_id, job.kind)
         except Exception:
             db.session.rollback()
             log.exception("job %s (%s) failed", job_id, job.kind)
-            _finish(job_id, JobState.FAILED, message=_(
-                "Something went wrong while doing this. Nothing was written: please try again, "
-                "and tell the administrator if it happens again."))  # fmt: skip
+            _finish(
+                job_id,
+                JobState.FAILED,
+                message=_(
+                    "Something went wrong while doing this. Nothing was written: please try again, "
+                    "and tell the administrator if it happens again."
+                ),
+            )
         else:
-            _finish(job_id, JobState.DONE, result=result or {}, done=context.done,
-                    total=context.total)  # fmt: skip
+            _finish(
+                job_id, JobState.DONE, result=result or {}, done=context.done, total=context.total
+            )
             log.info("job %s (%s) done in %.1f s", job_id, job.kind, time.monotonic() - started)
         finally:
             heartbeat.stop()

@@ -23,7 +23,10 @@ def run(app: Flask, threads: int | None = None) -> None:
     workers = threads or app.config["WORKER_THREADS"]
     log.info("worker starting: %s threads, %s queue", workers, queue.describe(app.config))
     consumer = queue.huey.create_consumer(
-        workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+        workers=workers,
+        worker_type="thread",
+        periodic=True,
+        check_worker_health=True,
         flush_locks=False,
-    )  # fmt: skip
+    )
     consumer.run()

@@ -20,8 +20,9 @@ def outcomes() -> None:
 @click.option("--campus", "campus_name", help="Only trainees of this campus (its name).")
 @click.option("--by", "by_email", help="The account the import is recorded under.")
 @with_appcontext
-def import_outcomes(file: Path, dry_run: bool, campus_name: str | None,
-                    by_email: str | None) -> None:  # fmt: skip
+def import_outcomes(
+    file: Path, dry_run: bool, campus_name: str | None, by_email: str | None
+) -> None:
     """Import an outcome file (.xlsx or .csv, the outcomes format). Every problem is printed by
     row and column and nothing is written unless the whole file is clean (exit status 1)."""
     import sqlalchemy as sa
@@ -80,12 +81,18 @@ def import_outcomes(file: Path, dry_run: bool, campus_name: str | None,
 @click.option("--campus", "campus_name", help="Match within this campus's trainees (its name).")
 @click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
 @click.option("--by", "by_email", help="The account the match is recorded and verified under.")
-@click.option("--take", "take", type=int, multiple=True,
-              help="A row (as numbered in Excel) whose record is chosen over a disagreeing "
-                   "report; repeat for several.")  # fmt: skip
+@click.option(
+    "--take",
+    "take",
+    type=int,
+    multiple=True,
+    help="A row (as numbered in Excel) whose record is chosen over a disagreeing "
+    "report; repeat for several.",
+)
 @with_appcontext
-def match_outcomes(file: Path, campus_name: str | None, dry_run: bool, by_email: str | None,
-                   take: tuple[int, ...]) -> None:  # fmt: skip
+def match_outcomes(
+    file: Path, campus_name: str | None, dry_run: bool, by_email: str | None, take: tuple[int, ...]
+) -> None:
     """Verify outcomes from an employment-insurance match (.xlsx or .csv): 성명, 생년월일, 사업장명,
     사업자등록번호, 자격취득일, 자격상실일. Rows that match nobody, several people or no cohort are
     listed and not applied; a report that disagrees is listed and kept unless --take names its
@@ -138,8 +145,10 @@ def match_outcomes(file: Path, campus_name: str | None, dry_run: bool, by_email:
             click.echo(f"row {item.row.line}: not applied: {item.reason}")
         elif item.action == MatchAction.CONFLICT:
             chosen = "record chosen" if item.row.line in take else "report kept"
-            click.echo(f"row {item.row.line}: the trainee's report differs in "
-                       f"{', '.join(item.differences)} ({chosen})")  # fmt: skip
+            click.echo(
+                f"row {item.row.line}: the trainee's report differs in "
+                f"{', '.join(item.differences)} ({chosen})"
+            )
     counts = plan.counts
     taken = sum(1 for item in plan.conflicts if item.row.line in take)
     verb = "would verify" if dry_run else "verified"

@@ -118,8 +118,11 @@ class OutcomeDemo:
                 and record["reported_by_id"] == person.user_id
             ):
                 # The demo coordinator finds a few outcomes waiting for them.
-                record.update(verification=Verification.EVIDENCE_ATTACHED, verified_by_id=None,
-                              verified_at=None)  # fmt: skip
+                record.update(
+                    verification=Verification.EVIDENCE_ATTACHED,
+                    verified_by_id=None,
+                    verified_at=None,
+                )
                 state = Verification.EVIDENCE_ATTACHED
                 queued += 1
             if state == Verification.VERIFIED and code.is_employed and self.rng.random() < 0.08:
@@ -174,10 +177,12 @@ class OutcomeDemo:
             kind, name = EvidenceKind.OTHER, "증빙서류.pdf"
         else:
             kind, name = self.rng.choice(
-                ((EvidenceKind.EMPLOYMENT_CERTIFICATE, "재직증명서.pdf"),
-                 (EvidenceKind.INSURANCE_CERTIFICATE, "4대보험_가입확인서.pdf"),
-                 (EvidenceKind.CONTRACT, "근로계약서.pdf"))
-            )  # fmt: skip
+                (
+                    (EvidenceKind.EMPLOYMENT_CERTIFICATE, "재직증명서.pdf"),
+                    (EvidenceKind.INSURANCE_CERTIFICATE, "4대보험_가입확인서.pdf"),
+                    (EvidenceKind.CONTRACT, "근로계약서.pdf"),
+                )
+            )
         number = len(self.b.rows[OutcomeEvidence]) + 1
         stored_name = f"demo-{number:05d}.pdf"
         data = demo_pdf(f"Demo evidence {number}: {kind.value} (illustrative)")
@@ -211,16 +216,25 @@ class OutcomeDemo:
             for _ in range(self.rng.choice((0, 1, 1, 2, 2, 3))):
                 day = ended + timedelta(days=self.rng.randint(30, (last - ended).days))
                 channel = self.rng.choice(
-                    (ContactChannel.PHONE, ContactChannel.PHONE, ContactChannel.EMAIL,
-                     ContactChannel.TEXT)
-                )  # fmt: skip
+                    (
+                        ContactChannel.PHONE,
+                        ContactChannel.PHONE,
+                        ContactChannel.EMAIL,
+                        ContactChannel.TEXT,
+                    )
+                )
                 if channel == ContactChannel.EMAIL:
                     result = ContactResult.SENT
                 else:
                     result = self.rng.choice(
-                        (ContactResult.NO_ANSWER, ContactResult.NO_ANSWER, ContactResult.REACHED,
-                         ContactResult.LEFT_MESSAGE, ContactResult.WRONG_CONTACT)
-                    )  # fmt: skip
+                        (
+                            ContactResult.NO_ANSWER,
+                            ContactResult.NO_ANSWER,
+                            ContactResult.REACHED,
+                            ContactResult.LEFT_MESSAGE,
+                            ContactResult.WRONG_CONTACT,
+                        )
+                    )
                 note = self.rng.choice(CONTACT_NOTES[result]) or None
                 self.b.add(
                     ContactAttempt,

@@ -71,8 +71,12 @@ class FollowUpLine:
         return self.today > self.early_mark
 
 
-def follow_up(campus_id: int, window: Window = Window.ALL, today: date | None = None,
-              cohort_id: int | None = None) -> list[FollowUpLine]:  # fmt: skip
+def follow_up(
+    campus_id: int,
+    window: Window = Window.ALL,
+    today: date | None = None,
+    cohort_id: int | None = None,
+) -> list[FollowUpLine]:
     """Completers of ended cohorts whose outcome is unknown (no record, or U), the fewest days
     left in their 180-day window first; closed windows after, the most recently closed first
     (an outcome as of day 180 can still be learnt later, and it still counts)."""
@@ -133,7 +137,7 @@ def _contact_summary(enrolment_ids: list[int]) -> tuple[dict[int, int], dict[int
                 ContactAttempt.enrolment_id == summary.c.enrolment_id,
                 ContactAttempt.attempted_at == summary.c.at,
             ),
-        )  # fmt: skip
+        )
     )
     for attempt, n in rows:
         counts[attempt.enrolment_id] = n
@@ -246,19 +250,28 @@ def _reminder_mail(line: FollowUpLine, link: str) -> mail.Mail:
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("How are you doing? Tell us about your job search")
         if user.password_hash is None:
-            how = _("First choose a password for your account with this link (it works once "
-                    "and for a limited time):")  # fmt: skip
+            how = _(
+                "First choose a password for your account with this link (it works once "
+                "and for a limited time):"
+            )
         else:
             how = _("Sign in and report your outcome here:")
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.name),
-            _("You completed %(course)s (%(cohort)s) at the Seoul Youth Employment Academy. We "
-              "would like to know how you are doing: did you find a job, start a business, or "
-              "are you still looking? It takes a minute on your phone.",
-              course=cohort.course.name, cohort=cohort.code),
-            f"{how}\n{link}",
-            _("Your answer helps the city improve the programme. If you would like help with "
-              "your job search, contact your campus coordinator."),
-            _("Seoul Youth Employment Academy"),
-        ])  # fmt: skip
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                _(
+                    "You completed %(course)s (%(cohort)s) at the Seoul Youth Employment Academy. "
+                    "We would like to know how you are doing: did you find a job, start a "
+                    "business, or are you still looking? It takes a minute on your phone.",
+                    course=cohort.course.name,
+                    cohort=cohort.code,
+                ),
+                f"{how}\n{link}",
+                _(
+                    "Your answer helps the city improve the programme. If you would like help with "
+                    "your job search, contact your campus coordinator."
+                ),
+                _("Seoul Youth Employment Academy"),
+            ]
+        )
     return mail.Mail(user.email, user.name, subject, body)

@@ -42,18 +42,20 @@ def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
         if item.enrolment is None or item.fields is None or item.action is None:
             continue
         current = item.current
-        rows.append({
-            "line": item.row.line,
-            "enrolment_id": item.enrolment.id,
-            "now_code": current.code.value if current else "U",
-            "now_label": str(label_for(current.verification)) if current else "",
-            "code": item.fields["code"].value,
-            "code_label": str(label_for(item.fields["code"])),
-            "employer": item.fields.get("employer") or "",
-            "verified": item.verified,
-            "action": item.action.value,
-            "notes": [str(note) for note in item.notes],
-        })  # fmt: skip
+        rows.append(
+            {
+                "line": item.row.line,
+                "enrolment_id": item.enrolment.id,
+                "now_code": current.code.value if current else "U",
+                "now_label": str(label_for(current.verification)) if current else "",
+                "code": item.fields["code"].value,
+                "code_label": str(label_for(item.fields["code"])),
+                "employer": item.fields.get("employer") or "",
+                "verified": item.verified,
+                "action": item.action.value,
+                "notes": [str(note) for note in item.notes],
+            }
+        )
     counts = plan.counts
     return {
         "file": filename,
@@ -67,7 +69,7 @@ def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
                 "value": _text(p.value),
             }
             for p in problems[:LISTED]
-        ],  # fmt: skip
+        ],
         "counts": {action.value: counts[action] for action in importing.ImportAction},
         "rows": rows,
     }
@@ -102,11 +104,14 @@ def commit_outcomes(job: JobContext) -> dict:
     by = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(0, 1)
     try:
-        plan = importing.commit_import(staged.data, by, p["campus_id"], staged.filename,
-                                       p.get("ip_address"))  # fmt: skip
+        plan = importing.commit_import(
+            staged.data, by, p["campus_id"], staged.filename, p.get("ip_address")
+        )
     except importing.ImportRejected:
-        changed = _("The file no longer passes the check (the data changed since the preview). "
-                    "Nothing was saved: upload it again to see why.")  # fmt: skip
+        changed = _(
+            "The file no longer passes the check (the data changed since the preview). "
+            "Nothing was saved: upload it again to see why."
+        )
         raise JobFailed(changed) from None
     staging.discard(p["token"])
     counts = plan.counts

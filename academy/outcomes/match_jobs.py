@@ -38,10 +38,13 @@ def preview_of(plan: matching.MatchPlan, filename: str) -> dict:
     for item in plan.rows[:LISTED]:
         if item.action is None:
             continue
-        row = {"line": item.row.line, "action": item.action.value,
-               "enrolment_id": item.enrolment.id if item.enrolment else None,
-               "reason": str(item.reason) if item.reason else "",
-               "differences": list(item.differences)}  # fmt: skip
+        row = {
+            "line": item.row.line,
+            "action": item.action.value,
+            "enrolment_id": item.enrolment.id if item.enrolment else None,
+            "reason": str(item.reason) if item.reason else "",
+            "differences": list(item.differences),
+        }
         if item.enrolment is None:
             row["masked_name"] = mask_name(item.row.values.get("name") or "")
         if item.fields is not None:
@@ -64,7 +67,7 @@ def preview_of(plan: matching.MatchPlan, filename: str) -> dict:
                 "value": _text(p.value),
             }
             for p in problems[:LISTED]
-        ],  # fmt: skip
+        ],
         "counts": {action.value: plan.counts[action] for action in matching.MatchAction},
         "rows": rows,
     }
@@ -99,13 +102,19 @@ def apply_match(job: JobContext) -> dict:
         raise _gone() from None
     by = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(0, 1)
-    changed = _("The file no longer passes the check, or an outcome changed while it was "
-                "applied. Nothing was saved: upload it again to see why.")  # fmt: skip
+    changed = _(
+        "The file no longer passes the check, or an outcome changed while it was "
+        "applied. Nothing was saved: upload it again to see why."
+    )
     try:
         plan, match = matching.apply_match(
-            staged.data, by, p["campus_id"], staged.filename, set(p.get("take") or ()),
+            staged.data,
+            by,
+            p["campus_id"],
+            staged.filename,
+            set(p.get("take") or ()),
             p.get("ip_address"),
-        )  # fmt: skip
+        )
     except (matching.MatchRejected, matching.MatchChanged):
         raise JobFailed(changed) from None
     staging.discard(p["token"])

@@ -42,8 +42,13 @@ def _start(kind: str, params: dict):
     try:
         return jobs.start(kind, current_user, params, locale=jobs.request_locale()), 200
     except jobs.JobLimitReached as limit:
-        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0]), "warning")  # fmt: skip
+        flash(
+            _(
+                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0],
+            ),
+            "warning",
+        )
         return None, 429
     except jobs.QueueUnavailable:
         flash(jobs.unavailable_message(), "danger")
@@ -70,22 +75,31 @@ def _preview(job) -> dict:
         sa.select(Enrolment)
         .join(Enrolment.cohort)
         .where(Enrolment.id.in_(ids))
-        .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
-                 selectinload(Enrolment.cohort))
-    )  # fmt: skip
+        .options(
+            selectinload(Enrolment.trainee).selectinload(Trainee.user),
+            selectinload(Enrolment.cohort),
+        )
+    )
     if _scope() is not None:
         query = query.where(Cohort.campus_id == _scope())
     enrolments = {e.id: e for e in db.session.scalars(query)}
-    audit.record(AccessAction.VIEW, subject="insurance_match", detail={"page": "match_preview"},
-                 trainee_ids=[e.trainee_id for e in enrolments.values()])  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject="insurance_match",
+        detail={"page": "match_preview"},
+        trainee_ids=[e.trainee_id for e in enrolments.values()],
+    )
     form = MatchApplyForm(formdata=None, token=job.params["token"])
     form.take.choices = _conflict_lines(preview)
     return {"preview": preview, "enrolments": enrolments, "apply_form": form}
 
 
 def _conflict_lines(preview: dict) -> list[tuple[int, str]]:
-    return [(row["line"], str(row["line"])) for row in preview.get("rows", [])
-            if row["action"] == matching.MatchAction.CONFLICT.value]  # fmt: skip
+    return [
+        (row["line"], str(row["line"]))
+        for row in preview.get("rows", [])
+        if row["action"] == matching.MatchAction.CONFLICT.value
+    ]
 
 
 def _campus():
@@ -107,16 +121,21 @@ def match():
         else:
             filename = Path(upload.filename or "").name[:200]
             token = staging.stage(upload.read(), current_user.id, filename, PURPOSE)
-            job, status = _start("insurance_match_check", {"token": token,
-                                                           "campus_id": _scope()})  # fmt: skip
+            job, status = _start("insurance_match_check", {"token": token, "campus_id": _scope()})
             if job is not None:
                 return redirect(url_for(".match", job=job.id), code=303)
             staging.discard(token)
     elif request.method == "POST":
         status = 422
     job = _own_job(request.args.get("job", type=int))
-    page = render("outcomes/match.html", "outcomes/_match_job.html", campus=_campus(), form=form,
-                  job=job, **_preview(job))  # fmt: skip
+    page = render(
+        "outcomes/match.html",
+        "outcomes/_match_job.html",
+        campus=_campus(),
+        form=form,
+        job=job,
+        **_preview(job),
+    )
     return page, 422 if form.file.errors else status
 
 
@@ -135,8 +154,12 @@ def match_apply():
     except staging.StagedFileMissing:
         flash(_("The file is no longer waiting to be applied: upload it again."), "warning")
         return again
-    params = {"token": form.token.data, "campus_id": _scope(), "take": list(form.take.data or []),
-              "ip_address": request.remote_addr}  # fmt: skip
+    params = {
+        "token": form.token.data,
+        "campus_id": _scope(),
+        "take": list(form.take.data or []),
+        "ip_address": request.remote_addr,
+    }
     job, _status = _start("insurance_match_apply", params)
     if job is None:
         return again
@@ -151,11 +174,14 @@ def _check_job_for(token: str | None):
 
     candidates = db.session.scalars(
         sa.select(Job)
-        .where(Job.owner_id == current_user.id, Job.kind == "insurance_match_check",
-               Job.state == JobState.DONE)
+        .where(
+            Job.owner_id == current_user.id,
+            Job.kind == "insurance_match_check",
+            Job.state == JobState.DONE,
+        )
         .order_by(Job.id.desc())
         .limit(20)
-    )  # fmt: skip
+    )
     for job in candidates:
         if (job.params or {}).get("token") == token and job.params.get("campus_id") == _scope():
             return job
@@ -181,7 +207,8 @@ def match_file(match_id: int):
     reason = audit.require_reason()
     audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason)
     try:
-        return storage.send("uploads", item.stored_name, matching.content_type(item),
-                            item.original_name)  # fmt: skip
+        return storage.send(
+            "uploads", item.stored_name, matching.content_type(item), item.original_name
+        )
     except storage.FileMissing:
         abort(404)

@@ -148,9 +148,11 @@ def _resident_number_problems(data: bytes, parsed: ParsedFile) -> list[Problem]:
     row and column and without the number."""
     found = []
     header = parsed.raw[parsed.header_line - 1] if parsed.header_line else []
-    message = _l("a resident registration number: the file is kept as evidence and the law "
-                 "forbids keeping these numbers, so it is refused. Delete them (the date of birth "
-                 "is enough) and upload it again.")  # fmt: skip
+    message = _l(
+        "a resident registration number: the file is kept as evidence and the law "
+        "forbids keeping these numbers, so it is refused. Delete them (the date of birth "
+        "is enough) and upload it again."
+    )
     for sheet in read_sheets(data):
         for line, positions in sorted(sheet.masked.items()):
             for position in sorted(positions):
@@ -190,33 +192,45 @@ def _check_rows(parsed: ParsedFile) -> None:
                 values[key] = None  # reported by _resident_number_problems
         acquired, lost = values.get("acquired_on"), values.get("lost_on")
         if acquired and not EARLIEST_START <= acquired <= today:
-            parsed.add_problem(row, "acquired_on", _l("not a plausible date of acquisition: it "
-                                                      "is in the future or before 2000"),
-                               acquired.isoformat())  # fmt: skip
+            parsed.add_problem(
+                row,
+                "acquired_on",
+                _l("not a plausible date of acquisition: it is in the future or before 2000"),
+                acquired.isoformat(),
+            )
         if lost and lost > today + timedelta(days=1):
-            parsed.add_problem(row, "lost_on", _l("the date of loss is in the future"),
-                               lost.isoformat())  # fmt: skip
+            parsed.add_problem(
+                row, "lost_on", _l("the date of loss is in the future"), lost.isoformat()
+            )
         if acquired and lost and lost <= acquired:
-            parsed.add_problem(row, "lost_on",
-                               _l("lost on or before the day it was acquired (%(acquired)s): "
-                                  "check both dates", acquired=acquired.isoformat()),
-                               lost.isoformat())  # fmt: skip
+            parsed.add_problem(
+                row,
+                "lost_on",
+                _l(
+                    "lost on or before the day it was acquired (%(acquired)s): check both dates",
+                    acquired=acquired.isoformat(),
+                ),
+                lost.isoformat(),
+            )
         employer = values.get("employer")
         if employer and len(employer) > 150:
             parsed.add_problem(row, "employer", _l("longer than 150 characters"))
         hours, pay = values.get("weekly_hours"), values.get("monthly_pay")
         if hours is not None and not 0 < hours <= 168:
-            parsed.add_problem(row, "weekly_hours", _l("hours a week between 1 and 168"),
-                               str(hours))  # fmt: skip
+            parsed.add_problem(
+                row, "weekly_hours", _l("hours a week between 1 and 168"), str(hours)
+            )
         if pay is not None and pay < 0:
             parsed.add_problem(row, "monthly_pay", _l("cannot be negative"), str(pay))
         name, birth = values.get("name"), values.get("birth_date")
         if name and birth and acquired and values.get("business_number"):
             key = (_person_key(name, birth), values["business_number"], acquired)
             if key in seen:
-                parsed.add_problem(row, "acquired_on",
-                                   _l("the same insured job as row %(line)s: delete one",
-                                      line=seen[key]))  # fmt: skip
+                parsed.add_problem(
+                    row,
+                    "acquired_on",
+                    _l("the same insured job as row %(line)s: delete one", line=seen[key]),
+                )
             else:
                 seen[key] = row.line
 
@@ -274,9 +288,10 @@ def _place(enrolments: list[Enrolment], acquired: date, lost: date | None):
     if inside:
         return min(inside, key=lambda e: (e.cohort.ends_on, e.id)), MatchAction.ADD
     at_start = [
-        e for e in enrolments if acquired <= e.cohort.starts_on and (lost is None or
-                                                                    lost > e.cohort.starts_on)
-    ]  # fmt: skip
+        e
+        for e in enrolments
+        if acquired <= e.cohort.starts_on and (lost is None or lost > e.cohort.starts_on)
+    ]
     if at_start:
         return max(at_start, key=lambda e: (e.cohort.starts_on, e.id)), MatchAction.AT_START
     return None
@@ -347,8 +362,9 @@ def _same_job(states: dict[int, OutcomeRecord], fields: dict) -> OutcomeRecord |
     return max(unverified, key=lambda s: s.version) if unverified else None
 
 
-def plan_match(data: bytes, campus_id: int | None, by: User | None = None,
-               progress=None) -> MatchPlan:  # fmt: skip
+def plan_match(
+    data: bytes, campus_id: int | None, by: User | None = None, progress=None
+) -> MatchPlan:
     """Read and check the whole file and decide what each row would do; writes nothing.
     UnreadableFile if it cannot be read at all."""
     parsed = parse(data, INSURANCE_MATCH)
@@ -378,21 +394,28 @@ def plan_match(data: bytes, campus_id: int | None, by: User | None = None,
         trainees = {e.trainee_id for e in found}
         if not trainees:
             item.action = MatchAction.NOT_APPLIED
-            item.reason = (_l("no trainee of your campus has this name and date of birth")
-                           if campus_id is not None else
-                           _l("no trainee has this name and date of birth"))  # fmt: skip
+            item.reason = (
+                _l("no trainee of your campus has this name and date of birth")
+                if campus_id is not None
+                else _l("no trainee has this name and date of birth")
+            )
             continue
         if len(trainees) > 1:
             item.action = MatchAction.NOT_APPLIED
-            item.reason = _l("%(n)s trainees have this name and date of birth: verify their "
-                             "outcomes one by one", n=len(trainees))  # fmt: skip
+            item.reason = _l(
+                "%(n)s trainees have this name and date of birth: verify their outcomes one by one",
+                n=len(trainees),
+            )
             continue
         placed = _place(found, values["acquired_on"], values.get("lost_on"))
         if placed is None:
             item.action = MatchAction.NOT_APPLIED
-            item.reason = _l("outside every cohort of this person: the job started before the "
-                             "cohort (and ended before its first day) or more than %(days)s "
-                             "days after its end", days=WINDOW_DAYS)  # fmt: skip
+            item.reason = _l(
+                "outside every cohort of this person: the job started before the "
+                "cohort (and ended before its first day) or more than %(days)s "
+                "days after its end",
+                days=WINDOW_DAYS,
+            )
             continue
         item.enrolment, action = placed
         if action == MatchAction.AT_START:
@@ -408,16 +431,21 @@ def plan_match(data: bytes, campus_id: int | None, by: User | None = None,
                 taken[duplicate] = row.line
             continue
         jobs = states.get(item.enrolment.id, {})
-        current = _same_job(jobs, {"employer": values["employer"],
-                                   "starts_on": values["acquired_on"]})  # fmt: skip
+        current = _same_job(
+            jobs, {"employer": values["employer"], "starts_on": values["acquired_on"]}
+        )
         item.current = current
         item.fields = outcome_from(values, current.in_field if current else None)
-        claim = (item.enrolment.id, f"job{current.job}" if current else
-                 _employer_key(values["employer"]))  # fmt: skip
+        claim = (
+            item.enrolment.id,
+            f"job{current.job}" if current else _employer_key(values["employer"]),
+        )
         if claim in taken:
             item.action = MatchAction.NOT_APPLIED
-            item.reason = _l("row %(line)s is about the same job of this person and is the one "
-                             "applied", line=taken[claim])  # fmt: skip
+            item.reason = _l(
+                "row %(line)s is about the same job of this person and is the one applied",
+                line=taken[claim],
+            )
             continue
         taken[claim] = row.line
         if current is None:
@@ -431,8 +459,10 @@ def plan_match(data: bytes, campus_id: int | None, by: User | None = None,
             item.reason = _l("verified already")
         elif by is not None and entered_by(current, by):
             item.action = MatchAction.NOT_APPLIED
-            item.reason = _l("you entered this outcome or its evidence: another coordinator of "
-                             "the campus or a city official verifies it")  # fmt: skip
+            item.reason = _l(
+                "you entered this outcome or its evidence: another coordinator of "
+                "the campus or a city official verifies it"
+            )
         else:
             item.action = MatchAction.VERIFY
     if progress is not None:
@@ -470,14 +500,20 @@ def apply_match(
     stored_name, _type = _keep_file(data)
     now = utcnow()
     by_id = by.id if by else None
-    verified_values = dict(verification=Verification.VERIFIED, verified_by_id=by_id,
-                           verified_at=now)  # fmt: skip
+    verified_values = dict(
+        verification=Verification.VERIFIED, verified_by_id=by_id, verified_at=now
+    )
     try:
         match = InsuranceMatch(
-            campus_id=campus_id, stored_name=stored_name, original_name=filename[:255] or "match",
-            size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=by_id,
-            applied_at=now, rows_read=len(plan.rows),
-        )  # fmt: skip
+            campus_id=campus_id,
+            stored_name=stored_name,
+            original_name=filename[:255] or "match",
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by_id=by_id,
+            applied_at=now,
+            rows_read=len(plan.rows),
+        )
         db.session.add(match)
         db.session.flush()
         verified = added = at_start = 0
@@ -486,11 +522,13 @@ def apply_match(
             if item.action == MatchAction.VERIFY:
                 done = db.session.execute(
                     sa.update(OutcomeRecord)
-                    .where(OutcomeRecord.id == item.current.id,
-                           OutcomeRecord.verification.in_(VERIFIABLE))
+                    .where(
+                        OutcomeRecord.id == item.current.id,
+                        OutcomeRecord.verification.in_(VERIFIABLE),
+                    )
                     .values(insurance_match_id=match.id, **verified_values)
                     .execution_options(synchronize_session=False)
-                )  # fmt: skip
+                )
                 if done.rowcount != 1:
                     raise MatchChanged(item.row.line)
                 verified += 1
@@ -498,8 +536,14 @@ def apply_match(
                 item.action == MatchAction.CONFLICT and item.row.line in take
             ):
                 job = {"job": item.current.job} if item.current is not None else {}
-                add_version(item.enrolment.id, item.fields, reported_by_id=by_id,
-                            insurance_match_id=match.id, **job, **verified_values)  # fmt: skip
+                add_version(
+                    item.enrolment.id,
+                    item.fields,
+                    reported_by_id=by_id,
+                    insurance_match_id=match.id,
+                    **job,
+                    **verified_values,
+                )
                 db.session.flush()
                 added += 1
             elif item.action == MatchAction.AT_START:
@@ -510,11 +554,20 @@ def apply_match(
             touched.add(item.enrolment.trainee_id)
         match.verified, match.added, match.at_start = verified, added, at_start
         db.session.add(
-            audit.entry(AccessAction.CREATE, subject=match, by=by, ip_address=ip_address,
-                        trainee_ids=touched,
-                        detail={"file": filename[:200], "verified": verified, "added": added,
-                                "at_start": at_start})
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.CREATE,
+                subject=match,
+                by=by,
+                ip_address=ip_address,
+                trainee_ids=touched,
+                detail={
+                    "file": filename[:200],
+                    "verified": verified,
+                    "added": added,
+                    "at_start": at_start,
+                },
+            )
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -562,8 +615,11 @@ def purge_expired_matches(now: datetime | None = None) -> int:
         match.stored_name, match.purged_at = None, now
     if expired:
         db.session.add(
-            audit.entry(AccessAction.PURGE, subject="insurance_match",
-                        detail={"files": len(expired), "ids": [m.id for m in expired]})
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.PURGE,
+                subject="insurance_match",
+                detail={"files": len(expired), "ids": [m.id for m in expired]},
+            )
+        )
     db.session.commit()
     return len(expired)

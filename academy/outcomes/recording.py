@@ -50,9 +50,16 @@ COMPLETERS = (EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED)
 PENDING = (Verification.SELF_REPORTED, Verification.EVIDENCE_ATTACHED)
 # CIRR: evidence for every positive outcome; domain.md: an exclusion needs evidence too.
 NEEDS_EVIDENCE = frozenset(
-    {OutcomeCode.E1, OutcomeCode.E2, OutcomeCode.E3, OutcomeCode.E4, OutcomeCode.E5,
-     OutcomeCode.E6, OutcomeCode.X}
-)  # fmt: skip
+    {
+        OutcomeCode.E1,
+        OutcomeCode.E2,
+        OutcomeCode.E3,
+        OutcomeCode.E4,
+        OutcomeCode.E5,
+        OutcomeCode.E6,
+        OutcomeCode.X,
+    }
+)
 FIELDS = (
     "code",
     "employer",
@@ -158,8 +165,12 @@ def answer_from(record: OutcomeRecord | None) -> OutcomeAnswer | None:
         return None
     code = record.code
     if code == OutcomeCode.E5:
-        return OutcomeAnswer(Situation.FOUNDED, employer=record.employer,
-                             starts_on=record.starts_on, in_field=record.in_field)  # fmt: skip
+        return OutcomeAnswer(
+            Situation.FOUNDED,
+            employer=record.employer,
+            starts_on=record.starts_on,
+            in_field=record.in_field,
+        )
     if code.is_employed:
         if code == OutcomeCode.E3:
             kind = JobKind.INTERNSHIP
@@ -172,11 +183,16 @@ def answer_from(record: OutcomeRecord | None) -> OutcomeAnswer | None:
         else:
             kind = JobKind.OPEN_ENDED if record.contract_months is None else JobKind.FIXED_TERM
         return OutcomeAnswer(
-            Situation.EMPLOYED, employer=record.employer, starts_on=record.starts_on,
-            job_kind=kind, contract_months=record.contract_months, insured=record.insured,
-            weekly_hours=record.weekly_hours, monthly_pay=record.monthly_pay,
+            Situation.EMPLOYED,
+            employer=record.employer,
+            starts_on=record.starts_on,
+            job_kind=kind,
+            contract_months=record.contract_months,
+            insured=record.insured,
+            weekly_hours=record.weekly_hours,
+            monthly_pay=record.monthly_pay,
             in_field=record.in_field,
-        )  # fmt: skip
+        )
     if code == OutcomeCode.X:
         return OutcomeAnswer(Situation.EXCLUDED, exclusion_reason=record.exclusion_reason)
     return OutcomeAnswer(Situation.SEEKING if code == OutcomeCode.S1 else Situation.NOT_SEEKING)
@@ -194,12 +210,19 @@ def default_evidence_kind(code: OutcomeCode) -> EvidenceKind:
     return EvidenceKind.OTHER
 
 
-def log_access(by: User | None, action: AccessAction, subject: str, subject_id: int | None,
-         ip_address: str | None, detail: str | None = None) -> None:  # fmt: skip
+def log_access(
+    by: User | None,
+    action: AccessAction,
+    subject: str,
+    subject_id: int | None,
+    ip_address: str | None,
+    detail: str | None = None,
+) -> None:
     db.session.add(
-        audit.entry(action, subject=(subject, subject_id), by=by, ip_address=ip_address,
-                    detail=detail)
-    )  # fmt: skip
+        audit.entry(
+            action, subject=(subject, subject_id), by=by, ip_address=ip_address, detail=detail
+        )
+    )
 
 
 def _max_version(enrolment_id: int) -> int:
@@ -291,9 +314,11 @@ def report_outcome(
     """
     if enrolment.status not in REPORTABLE:
         raise OutcomeRefused(
-            _l("An outcome can be reported only for a cohort its trainee started: this place "
-               "was on the waitlist or cancelled before the start.")
-        )  # fmt: skip
+            _l(
+                "An outcome can be reported only for a cohort its trainee started: this place "
+                "was on the waitlist or cancelled before the start."
+            )
+        )
     fields = outcome_fields(answer)
     enrolment_id = enrolment.id
     state = Verification.EVIDENCE_ATTACHED if evidence else Verification.SELF_REPORTED
@@ -318,8 +343,14 @@ def report_outcome(
                     )
                 )
             db.session.flush()
-            log_access(by, AccessAction.CREATE, "outcome_record", record.id, ip_address,
-                 f"version {record.version}: {record.code.value}")  # fmt: skip
+            log_access(
+                by,
+                AccessAction.CREATE,
+                "outcome_record",
+                record.id,
+                ip_address,
+                f"version {record.version}: {record.code.value}",
+            )
             db.session.commit()
             return record
         except IntegrityError:

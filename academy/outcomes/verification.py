@@ -66,16 +66,21 @@ def verify(record: OutcomeRecord, by: User, ip_address: str | None = None) -> No
     insurance match verifies under its own reading of the rule: see academy.outcomes.matching."""
     if entered_by(record, by):
         raise OutcomeRefused(
-            _l("You entered this outcome or its evidence: another coordinator of the campus or "
-               "a city official verifies it.")
-        )  # fmt: skip
+            _l(
+                "You entered this outcome or its evidence: another coordinator of the campus or "
+                "a city official verifies it."
+            )
+        )
     if record.code in NEEDS_EVIDENCE and not record.evidence:
         raise OutcomeRefused(
-            _l("This outcome has no evidence yet. Send it back and ask for a document, or import "
-               "it from an employment-insurance match.")
-        )  # fmt: skip
-    _decide(record, dict(verification=Verification.VERIFIED, verified_by_id=by.id,
-                         verified_at=utcnow()))  # fmt: skip
+            _l(
+                "This outcome has no evidence yet. Send it back and ask for a document, or import "
+                "it from an employment-insurance match."
+            )
+        )
+    _decide(
+        record, dict(verification=Verification.VERIFIED, verified_by_id=by.id, verified_at=utcnow())
+    )
     log_access(by, AccessAction.UPDATE, "outcome_record", record.id, ip_address, "verified")
     db.session.commit()
     db.session.refresh(record)
@@ -86,8 +91,15 @@ def send_back(record: OutcomeRecord, reason: str, by: User, ip_address: str | No
     reason = " ".join(reason.split())
     if not reason:
         raise OutcomeRefused(_l("Say what the trainee should change."))
-    _decide(record, dict(verification=Verification.RETURNED, returned_reason=reason[:500],
-                         returned_by_id=by.id, returned_at=utcnow()))  # fmt: skip
+    _decide(
+        record,
+        dict(
+            verification=Verification.RETURNED,
+            returned_reason=reason[:500],
+            returned_by_id=by.id,
+            returned_at=utcnow(),
+        ),
+    )
     log_access(by, AccessAction.UPDATE, "outcome_record", record.id, ip_address, "sent back")
     db.session.commit()
     db.session.refresh(record)
@@ -131,7 +143,7 @@ def verification_queue(campus_id: int, cohort_id: int | None = None) -> Queue:
                 OutcomeRecord.enrolment_id == latest.c.enrolment_id,
                 OutcomeRecord.version == latest.c.v,
             ),
-        )  # fmt: skip
+        )
         .where(
             OutcomeRecord.verification.in_([*PENDING, Verification.RETURNED]),
             OutcomeRecord.code != OutcomeCode.U,
@@ -166,8 +178,9 @@ def verification_queue(campus_id: int, cohort_id: int | None = None) -> Queue:
         key=lambda r: (r.enrolment.cohort.code, r.returned_at or r.created_at),
     )
     coordinators = db.session.scalar(
-        sa.select(sa.func.count()).where(User.role == Role.COORDINATOR,
-                                         User.campus_id == campus_id, User.active.is_(True))
-    )  # fmt: skip
+        sa.select(sa.func.count()).where(
+            User.role == Role.COORDINATOR, User.campus_id == campus_id, User.active.is_(True)
+        )
+    )
     enrolments = list({r.enrolment_id: r.enrolment for r in pending}.values())
     return Queue(pending, returned, cohorts, coordinators, job_histories(enrolments))

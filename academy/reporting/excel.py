@@ -199,9 +199,11 @@ def render_xlsx(
     c = f.counts
 
     summary = _Sheet(
-        wb, _("Summary"),
-        [_("Figure"), _("Value"), _("Numerator"), _("Denominator"), _("Target")], first=True,
-    )  # fmt: skip
+        wb,
+        _("Summary"),
+        [_("Figure"), _("Value"), _("Numerator"), _("Denominator"), _("Target")],
+        first=True,
+    )
     scope = report.campus.name if report.campus else _("All of Seoul")
     if report.scope.tier:
         scope += f" · {label_for(report.scope.tier)}"
@@ -247,9 +249,11 @@ def render_xlsx(
         (_("Cancelled before the start or in the first days"), c.cancelled),
         (_("Non-completers (withdrew or below the attendance rule)"), c.non_completers),
         (_("Non-completers employed within 180 days, verified"), c.non_completers_employed),
-        (_("Non-completers employed within 180 days, including pending"),
-         c.non_completers_employed_incl_pending),
-    ):  # fmt: skip
+        (
+            _("Non-completers employed within 180 days, including pending"),
+            c.non_completers_employed_incl_pending,
+        ),
+    ):
         summary.row([title, value])
     summary.finish()
 
@@ -260,13 +264,30 @@ def render_xlsx(
 
     if report.scope.is_city:
         capacity = _Sheet(
-            wb, _("Capacity gap"),
-            [_("Year"), _("Target"), _("Capacity of classrooms"), _("Tier range, low"),
-             _("Tier range, high"), _("Places in planned cohorts"), _("Gap")],
-        )  # fmt: skip
+            wb,
+            _("Capacity gap"),
+            [
+                _("Year"),
+                _("Target"),
+                _("Capacity of classrooms"),
+                _("Tier range, low"),
+                _("Tier range, high"),
+                _("Places in planned cohorts"),
+                _("Gap"),
+            ],
+        )
         for r in report.capacity.years:
-            capacity.row([Year(r.year), r.target, r.classroom_capacity, r.tier_range.low,
-                          r.tier_range.high, r.planned_cohorts, r.gap])  # fmt: skip
+            capacity.row(
+                [
+                    Year(r.year),
+                    r.target,
+                    r.classroom_capacity,
+                    r.tier_range.low,
+                    r.tier_range.high,
+                    r.planned_cohorts,
+                    r.gap,
+                ]
+            )
         capacity.finish()
 
     tiers = _Sheet(wb, _("By size tier"), [_("Tier"), *_figure_columns()])
@@ -277,35 +298,71 @@ def render_xlsx(
 
     campuses = _Sheet(wb, _("By campus"), [_("Campus"), _("Kind"), _("Tier"), *_figure_columns()])
     for row in report.campus_rows:
-        campuses.row([row.campus.name, label_for(row.campus.kind), label_for(row.campus.tier),
-                      *_figure_values(row.figures)])  # fmt: skip
+        campuses.row(
+            [
+                row.campus.name,
+                label_for(row.campus.kind),
+                label_for(row.campus.tier),
+                *_figure_values(row.figures),
+            ]
+        )
     campuses.finish()
 
     cohorts = _Sheet(
-        wb, _("By cohort"),
-        [_("Cohort"), _("Campus"), _("Course"), _("Level"), _("Starts"), _("Ends"),
-         *_figure_columns()[1:]],
-    )  # fmt: skip
+        wb,
+        _("By cohort"),
+        [
+            _("Cohort"),
+            _("Campus"),
+            _("Course"),
+            _("Level"),
+            _("Starts"),
+            _("Ends"),
+            *_figure_columns()[1:],
+        ],
+    )
     for co in report.snapshot.cohorts:
-        cohorts.row([co.code, co.campus_name, co.course_name, label_for(co.level),
-                     co.starts_on, co.ends_on, *_figure_values(co.figures)[1:]])  # fmt: skip
+        cohorts.row(
+            [
+                co.code,
+                co.campus_name,
+                co.course_name,
+                label_for(co.level),
+                co.starts_on,
+                co.ends_on,
+                *_figure_values(co.figures)[1:],
+            ]
+        )
     cohorts.finish()
 
     certs = _Sheet(
-        wb, _("Certifications"),
-        [_("Certification"), _("Issuer"), _("Sat"), _("Passed"), _("Pass rate"),
-         _("Did not sit"), _("Awaiting result")],
-    )  # fmt: skip
+        wb,
+        _("Certifications"),
+        [
+            _("Certification"),
+            _("Issuer"),
+            _("Sat"),
+            _("Passed"),
+            _("Pass rate"),
+            _("Did not sit"),
+            _("Awaiting result"),
+        ],
+    )
     for r in report.certifications:
-        certs.row([r.name, r.issuer, r.sat, r.passed, r.pass_rate, r.attempts.absent,
-                   r.attempts.pending])  # fmt: skip
+        certs.row(
+            [r.name, r.issuer, r.sat, r.passed, r.pass_rate, r.attempts.absent, r.attempts.pending]
+        )
     certs.finish()
 
     other = _Sheet(wb, _("Internships and subsidy"), [_("Figure"), _("Value")])
     for programme, n in report.internships.items():
         other.row([label_for(programme), n])
-    other.row([_("Internship placement (completers who started an internship)"),
-               report.snapshot.internship_placement()])  # fmt: skip
+    other.row(
+        [
+            _("Internship placement (completers who started an internship)"),
+            report.snapshot.internship_placement(),
+        ]
+    )
     s = report.subsidy
     cost = s.cost_per_pass
     other.row([_("Subsidy approved"), Won(s.approved)])
@@ -339,13 +396,24 @@ def render_xlsx(
     targets.finish()
 
     rules = _Sheet(
-        wb, _("Quality rules"),
-        [_("Year the job started"), _("Monthly pay floor"), _("Minimum weekly hours"),
-         _("Minimum fixed-term contract (months)")],
-    )  # fmt: skip
+        wb,
+        _("Quality rules"),
+        [
+            _("Year the job started"),
+            _("Monthly pay floor"),
+            _("Minimum weekly hours"),
+            _("Minimum fixed-term contract (months)"),
+        ],
+    )
     for year, rule in sorted(report.rules.by_year.items()):
-        rules.row([Year(year), Won(rule.monthly_pay_floor), rule.min_weekly_hours,
-                   rule.min_contract_months])  # fmt: skip
+        rules.row(
+            [
+                Year(year),
+                Won(rule.monthly_pay_floor),
+                rule.min_weekly_hours,
+                rule.min_contract_months,
+            ]
+        )
     rules.finish()
 
     for title, rows in (personal or {}).items():

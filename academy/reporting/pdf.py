@@ -39,8 +39,9 @@ class StaticOnlyFetcher(URLFetcher):
             path = Path(url2pathname(urlsplit(url).path)).resolve()
             if self.static_dir in path.parents and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=path.read_bytes(),
-                                          headers={"Content-Type": kind})  # fmt: skip
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": kind}
+                )
         raise ValueError(f"the report may only use the app's static files: {url}")
 
 
@@ -77,8 +78,12 @@ def html_to_pdf(html: str) -> bytes:
     """WeasyPrint with the print CSS, the app's fonts and the restricted fetcher."""
     fetcher = StaticOnlyFetcher(static_dir())
     fonts = FontConfiguration()
-    css = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), base_url=static_base_url(),
-              url_fetcher=fetcher, font_config=fonts)  # fmt: skip
+    css = CSS(
+        string=PRINT_CSS.read_text(encoding="utf-8"),
+        base_url=static_base_url(),
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[css], font_config=fonts)
 

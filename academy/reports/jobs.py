@@ -17,8 +17,14 @@ REPORT_TIME_LIMIT = 15 * 60
 @handler("report", time_limit=REPORT_TIME_LIMIT)
 def generate_report(job: JobContext) -> dict:
     p = job.params
-    params = resolve(db.session, year=p.get("year"), campus=p.get("campus"), tier=p.get("tier"),
-                     kind=p.get("kind"), as_of=p.get("as_of"))  # fmt: skip
+    params = resolve(
+        db.session,
+        year=p.get("year"),
+        campus=p.get("campus"),
+        tier=p.get("tier"),
+        kind=p.get("kind"),
+        as_of=p.get("as_of"),
+    )
     owner = db.session.get(User, job.owner_id)
     job.progress(1, 3)
     try:
@@ -32,7 +38,11 @@ def generate_report(job: JobContext) -> dict:
             before_store=lambda: job.progress(2, 3),
         )
     except storage.StorageUnavailable:
-        raise JobFailed(_("File storage is not answering, so the report was not kept. Try "
-                          "again in a few minutes.")) from None  # fmt: skip
+        raise JobFailed(
+            _(
+                "File storage is not answering, so the report was not kept. Try "
+                "again in a few minutes."
+            )
+        ) from None
     job.progress(3, 3)
     return {"report_id": row.id}

@@ -82,9 +82,13 @@ def create():
     try:
         job = jobs.start("report", current_user, job_params, locale=jobs.request_locale())
     except jobs.JobLimitReached as limit:
-        form.format.errors = [*form.format.errors, _(
-            "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-            n=limit.args[0])]  # fmt: skip
+        form.format.errors = [
+            *form.format.errors,
+            _(
+                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0],
+            ),
+        ]
         return _archive(form, 429)
     except jobs.QueueUnavailable:
         flash(jobs.unavailable_message(), "danger")
@@ -128,8 +132,13 @@ def download(report_id: int):
         if row.storage_key:
             response = storage.send("reports", row.storage_key, mimetype, row.filename)
         else:  # archived before the report store: the bytes are in the row
-            response = send_file(BytesIO(row.content), mimetype=mimetype, as_attachment=True,
-                                 download_name=row.filename, max_age=0)  # fmt: skip
+            response = send_file(
+                BytesIO(row.content),
+                mimetype=mimetype,
+                as_attachment=True,
+                download_name=row.filename,
+                max_age=0,
+            )
             response.headers["Cache-Control"] = "no-store"
     except storage.FileMissing:
         abort(404)

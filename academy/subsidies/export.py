@@ -43,14 +43,29 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], 
 
 
 def _line_header(first: str) -> list[str]:
-    return [first, _("Approved (won)"), _("Paid (won)"), _("People supported"),
-            _("Claims approved"), _("Claims awaiting a decision"), _("Amount awaiting (won)"),
-            _("Claims rejected")]  # fmt: skip
+    return [
+        first,
+        _("Approved (won)"),
+        _("Paid (won)"),
+        _("People supported"),
+        _("Claims approved"),
+        _("Claims awaiting a decision"),
+        _("Amount awaiting (won)"),
+        _("Claims rejected"),
+    ]
 
 
 def _line_row(label: str, t) -> list:
-    return [label, t.approved, t.paid, t.people, t.claims_approved, t.claims_pending,
-            t.pending_amount, t.claims_rejected]  # fmt: skip
+    return [
+        label,
+        t.approved,
+        t.paid,
+        t.people,
+        t.claims_approved,
+        t.claims_pending,
+        t.pending_amount,
+        t.claims_rejected,
+    ]
 
 
 def ledger_workbook(ledger: Ledger, campus_id: int | None) -> io.BytesIO:
@@ -74,8 +89,12 @@ def ledger_workbook(ledger: Ledger, campus_id: int | None) -> io.BytesIO:
         (_("Applications closed early on"), programme.closed_early_on, day_format),
         (_("As of"), ledger.as_of, day_format),
     ]
-    sheet = _sheet(workbook, _("Summary"), [_("Ledger figure"), _("Ledger value")],
-                   [[label, value] for label, value, _format in summary])  # fmt: skip
+    sheet = _sheet(
+        workbook,
+        _("Summary"),
+        [_("Ledger figure"), _("Ledger value")],
+        [[label, value] for label, value, _format in summary],
+    )
     for row, (_label, _value, number_format) in enumerate(summary, start=2):
         if number_format:
             sheet.cell(row=row, column=2).number_format = number_format
@@ -108,16 +127,36 @@ def ledger_workbook(ledger: Ledger, campus_id: int | None) -> io.BytesIO:
     if campus_id is not None:
         query = query.where(SubsidyClaim.campus_id == campus_id)
     claims = [
-        [c.applied_on, c.campus.name if c.campus else None, mask_name(c.trainee.user.name),
-         c.exam_attempt.certification.name, c.exam_attempt.sat_on,
-         label_for(c.exam_attempt.result), c.amount_requested, c.amount_approved,
-         label_for(c.status), c.paid_on, label_for(c.payment_method) if c.payment_method else None,
-         c.decision_reason]
+        [
+            c.applied_on,
+            c.campus.name if c.campus else None,
+            mask_name(c.trainee.user.name),
+            c.exam_attempt.certification.name,
+            c.exam_attempt.sat_on,
+            label_for(c.exam_attempt.result),
+            c.amount_requested,
+            c.amount_approved,
+            label_for(c.status),
+            c.paid_on,
+            label_for(c.payment_method) if c.payment_method else None,
+            c.decision_reason,
+        ]
         for c in db.session.scalars(query)
-    ]  # fmt: skip
-    header = [_("Applied on"), _("Campus"), _("Name (masked)"), _("Certification"),
-              _("Exam date"), _("Result"), _("Asked (won)"), _("Approved (won)"), _("Status"),
-              _("Paid on"), _("Payment method"), _("Reason")]  # fmt: skip
+    ]
+    header = [
+        _("Applied on"),
+        _("Campus"),
+        _("Name (masked)"),
+        _("Certification"),
+        _("Exam date"),
+        _("Result"),
+        _("Asked (won)"),
+        _("Approved (won)"),
+        _("Status"),
+        _("Paid on"),
+        _("Payment method"),
+        _("Reason"),
+    ]
     sheet = _sheet(workbook, _("Claims"), header, claims, money=(7, 8))
     for column in ("A", "E", "J"):
         for cell in sheet[column][1:]:

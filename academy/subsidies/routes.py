@@ -129,8 +129,9 @@ def close_programme(programme_id: int):
     programme = get_programme_or_404(programme_id)
     if ConfirmForm().validate_on_submit():
         services.close_early(programme, seoul_today(), current_user)
-        flash(_("Applications to the %(year)s programme are closed.", year=programme.year),
-              "success")  # fmt: skip
+        flash(
+            _("Applications to the %(year)s programme are closed.", year=programme.year), "success"
+        )
     return redirect(url_for(".ledger", programme_id=programme.id), code=303)
 
 
@@ -186,11 +187,17 @@ def claims():
     )
     year = (form.year.data or None) if not form.year.errors else None
     page = services.claims_page(
-        own_campus_id(), status, year, page_arg(),
+        own_campus_id(),
+        status,
+        year,
+        page_arg(),
         current_app.config["PAGE_SIZE"],
-    )  # fmt: skip
-    audit.record(AccessAction.VIEW, subject="subsidy_claims",
-                 trainee_ids=[claim.trainee_id for claim in page.items])  # fmt: skip
+    )
+    audit.record(
+        AccessAction.VIEW,
+        subject="subsidy_claims",
+        trainee_ids=[claim.trainee_id for claim in page.items],
+    )
     return render(
         "subsidies/claims.html",
         "subsidies/_claims.html",
@@ -204,9 +211,10 @@ def _render_claim(claim, approve_form=None, reject_form=None):
     review = services.review(claim)
     if approve_form is None:
         approve_form = ApproveForm(
-            amount=review.payable, paid_on=seoul_today(),
+            amount=review.payable,
+            paid_on=seoul_today(),
             payment_method=claim.programme.payment_method.value,
-        )  # fmt: skip
+        )
     return render(
         "subsidies/claim.html",
         "subsidies/claim.html",
@@ -234,9 +242,13 @@ def approve(claim_id: int):
     if form.validate_on_submit():
         try:
             approved = services.approve(
-                claim.id, current_user.id, form.amount.data, form.paid_on.data,
-                PaymentMethod(form.payment_method.data), request.remote_addr,
-            )  # fmt: skip
+                claim.id,
+                current_user.id,
+                form.amount.data,
+                form.paid_on.data,
+                PaymentMethod(form.payment_method.data),
+                request.remote_addr,
+            )
         except services.AlreadyDecided as decided:
             flash(str(decided), "info")
             return redirect(url_for(".claim", claim_id=claim_id), code=303)
@@ -244,11 +256,14 @@ def approve(claim_id: int):
             form.amount.errors = [str(refused)]
         else:
             flash(
-                _("Approved: %(amount)s to %(name)s by %(method)s.",
-                  amount=won(approved.amount_approved), name=approved.trainee.name,
-                  method=label_for(approved.payment_method)),
+                _(
+                    "Approved: %(amount)s to %(name)s by %(method)s.",
+                    amount=won(approved.amount_approved),
+                    name=approved.trainee.name,
+                    method=label_for(approved.payment_method),
+                ),
                 "success",
-            )  # fmt: skip
+            )
             return redirect(url_for(".claims"), code=303)
     return _render_claim(db.session.get(SubsidyClaim, claim_id), approve_form=form), 422
 
@@ -278,8 +293,9 @@ def receipt(claim_id: int):
     reason = audit.require_reason(claim.trainee_id) if current_user.role != Role.TRAINEE else None
     audit.record(AccessAction.DOWNLOAD, subject=claim, trainee_id=claim.trainee_id, reason=reason)
     kind = claim.receipt_path.rsplit(".", 1)[-1]
-    return send_upload(claim.receipt_path, claim.receipt_name or f"receipt.{kind}",
-                       CONTENT_TYPES[kind])  # fmt: skip
+    return send_upload(
+        claim.receipt_path, claim.receipt_name or f"receipt.{kind}", CONTENT_TYPES[kind]
+    )
 
 
 # The trainee applies ----------------------------------------------------------------------------
@@ -337,10 +353,18 @@ def submit_application():
             else:
                 payable = services.review(claim).payable
                 if payable < requested:
-                    flash(_("Your claim is submitted. Up to %(payable)s can be paid: the rest of "
-                            "your yearly limit.", payable=won(payable)), "warning")  # fmt: skip
+                    flash(
+                        _(
+                            "Your claim is submitted. Up to %(payable)s can be paid: the rest of "
+                            "your yearly limit.",
+                            payable=won(payable),
+                        ),
+                        "warning",
+                    )
                 else:
-                    flash(_("Your claim is submitted. Your campus coordinator will decide it."),
-                          "success")  # fmt: skip
+                    flash(
+                        _("Your claim is submitted. Your campus coordinator will decide it."),
+                        "success",
+                    )
                 return redirect(url_for(".apply"), code=303)
     return _render_apply(view, form, eligibility), 422

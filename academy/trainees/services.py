@@ -68,11 +68,13 @@ def trainee_record(trainee: Trainee, campus_id: int | None = None) -> TraineeRec
     held = dict(
         db.session.execute(
             sa.select(ClassSession.cohort_id, sa.func.count())
-            .where(ClassSession.cohort_id.in_([e.cohort_id for e in enrolments]),
-                   ClassSession.held_on <= today)
+            .where(
+                ClassSession.cohort_id.in_([e.cohort_id for e in enrolments]),
+                ClassSession.held_on <= today,
+            )
             .group_by(ClassSession.cohort_id)
         ).all()
-    )  # fmt: skip
+    )
     marks: dict[int, dict[Mark, int]] = defaultdict(dict)
     for enrolment_id, mark, n in db.session.execute(
         sa.select(AttendanceMark.enrolment_id, AttendanceMark.mark, sa.func.count())

@@ -86,8 +86,9 @@ def test_a_short_password_leaves_the_link_unused(app, db, trainee):
     assert services.link_state(token)[0] == LinkState.VALID
 
 
-def test_opening_the_link_changes_nothing_and_setting_the_password_signs_in(app, client, db,
-                                                                             trainee):  # fmt: skip
+def test_opening_the_link_changes_nothing_and_setting_the_password_signs_in(
+    app, client, db, trainee
+):
     token = new_link(app, trainee)
 
     page = client.get(f"/activate/{token}")
@@ -112,9 +113,12 @@ def test_opening_the_link_changes_nothing_and_setting_the_password_signs_in(app,
 
 @pytest.mark.parametrize(
     ("how", "status", "text"),
-    [("wrong", 404, "올바른 링크가 아닙니다"), ("used", 410, "이미 사용한 링크"),
-     ("expired", 410, "유효 기간이 지났습니다")],
-)  # fmt: skip
+    [
+        ("wrong", 404, "올바른 링크가 아닙니다"),
+        ("used", 410, "이미 사용한 링크"),
+        ("expired", 410, "유효 기간이 지났습니다"),
+    ],
+)
 def test_refused_links_say_why_in_korean(app, client, db, trainee, how, status, text):
     if how == "expired":
         token = new_link(app, trainee, now=utcnow() - timedelta(days=4))
@@ -164,14 +168,14 @@ def test_a_coordinator_cannot_invite_another_campuses_trainees(client, login_as,
 
     assert client.get(f"/accounts/cohorts/{other.id}/invitations").status_code == 404
     assert client.post(f"/accounts/cohorts/{other.id}/invitations").status_code == 404
-    sneaky = client.post(f"/accounts/cohorts/{own.id}/invitations",
-                         data={"enrolment_id": str(stranger.id)})  # fmt: skip
+    sneaky = client.post(
+        f"/accounts/cohorts/{own.id}/invitations", data={"enrolment_id": str(stranger.id)}
+    )
     assert sneaky.status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(ActivationToken.id))) == 0
 
 
-def test_production_without_a_mail_server_refuses_to_invite(app, client, login_as, db,
-                                                            monkeypatch):  # fmt: skip
+def test_production_without_a_mail_server_refuses_to_invite(app, client, login_as, db, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SHOW_LINKS", False)
     monkeypatch.setitem(app.config, "MAIL_SERVER", None)
     cohort = factories.CohortFactory()

@@ -163,18 +163,24 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
     page = client.get("/account/password")
     assert page.status_code == 200 and "인증 앱" not in page.get_data(as_text=True)
 
-    wrong = client.post("/account/password", data={"current": "not my password",
-                        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+    wrong = client.post(
+        "/account/password",
+        data={"current": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert wrong.status_code == 422 and "현재 비밀번호가 맞지 않습니다" in wrong.get_data(
         as_text=True
     )
-    common = client.post("/account/password", data={"current": TEST_PASSWORD,
-                         "password": "qwertyuiop", "confirm": "qwertyuiop"})  # fmt: skip
+    common = client.post(
+        "/account/password",
+        data={"current": TEST_PASSWORD, "password": "qwertyuiop", "confirm": "qwertyuiop"},
+    )
     assert common.status_code == 422
     assert verify_password(fresh(user).password_hash, TEST_PASSWORD)
 
-    done = client.post("/account/password", data={"current": TEST_PASSWORD,
-                       "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+    done = client.post(
+        "/account/password",
+        data={"current": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
 
     assert done.status_code == 303
     assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
@@ -208,8 +214,9 @@ def test_an_admin_sends_a_reset_link_by_mail_and_never_sees_it(client, login_as,
 
     assert client.post(url, data={"reason": ""}).status_code == 422
     assert smtp.messages == []
-    sent = client.post(url, data={"reason": "forgot it, called the help desk"},
-                       follow_redirects=True)  # fmt: skip
+    sent = client.post(
+        url, data={"reason": "forgot it, called the help desk"}, follow_redirects=True
+    )
 
     assert sent.status_code == 200 and "/password/reset/" not in sent.get_data(as_text=True)
     (message,) = smtp.messages
@@ -225,8 +232,9 @@ def test_an_admin_sends_a_reset_link_by_mail_and_never_sees_it(client, login_as,
 def test_an_admin_cannot_send_a_reset_link_to_a_disabled_account(client, login_as, db, smtp):
     login_as(Role.ADMIN)
     user = account(active=False)
-    response = client.post(f"/admin/accounts/{user.id}/password-reset",
-                           data={"reason": "wants to come back"})  # fmt: skip
+    response = client.post(
+        f"/admin/accounts/{user.id}/password-reset", data={"reason": "wants to come back"}
+    )
     assert response.status_code == 422 and smtp.messages == []
     assert db.session.scalar(sa.select(sa.func.count(ActivationToken.id))) == 0
 

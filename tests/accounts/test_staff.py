@@ -56,9 +56,16 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_then_enrols_the_seco
     db.session.commit()
     assert "/admin/accounts/new" in client.get("/admin/accounts").get_data(as_text=True)
 
-    response = client.post("/admin/accounts/new", data={
-        "name": "박매니저", "email": " New.Manager@Example.com ", "role": "coordinator",
-        "campus": str(campus.id), "reason": "new coordinator from 2026-01"})  # fmt: skip
+    response = client.post(
+        "/admin/accounts/new",
+        data={
+            "name": "박매니저",
+            "email": " New.Manager@Example.com ",
+            "role": "coordinator",
+            "campus": str(campus.id),
+            "reason": "new coordinator from 2026-01",
+        },
+    )
 
     assert response.status_code == 303
     user = user_by("new.manager@example.com")
@@ -91,8 +98,15 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_then_enrols_the_seco
 
 def test_resending_an_invitation_replaces_the_old_link(client, login_as, db, smtp):
     login_as(Role.ADMIN)
-    client.post("/admin/accounts/new", data={"name": "시청 담당", "email": "city@example.com",
-                                             "role": "official", "reason": "new team"})  # fmt: skip
+    client.post(
+        "/admin/accounts/new",
+        data={
+            "name": "시청 담당",
+            "email": "city@example.com",
+            "role": "official",
+            "reason": "new team",
+        },
+    )
     user = user_by("city@example.com")
     first = activation_path(smtp.messages[0]).rsplit("/", 1)[1]
 
@@ -106,9 +120,15 @@ def test_resending_an_invitation_replaces_the_old_link(client, login_as, db, smt
 
 def test_development_shows_the_invitation_link_once(client, login_as, db):
     login_as(Role.ADMIN)
-    response = client.post("/admin/accounts/new", data={"name": "개발 관리자",
-                           "email": "dev.admin@example.com", "role": "admin",
-                           "reason": "second admin"})  # fmt: skip
+    response = client.post(
+        "/admin/accounts/new",
+        data={
+            "name": "개발 관리자",
+            "email": "dev.admin@example.com",
+            "role": "admin",
+            "reason": "second admin",
+        },
+    )
     first = client.get(response.headers["Location"]).get_data(as_text=True)
     assert first.count('class="dev-link"') == 1
     assert "/activate/" not in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -146,8 +166,9 @@ def test_bad_staff_invitations_change_nothing(client, login_as, db, smtp, data, 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICIAL, Role.INSTRUCTOR, Role.TRAINEE])
 def test_only_administrators_create_staff(client, login_as, db, role):
     login_as(role)
-    response = client.post("/admin/accounts/new", data={"name": "몰래", "role": "admin",
-                                                        "email": "sneaky@example.com"})  # fmt: skip
+    response = client.post(
+        "/admin/accounts/new", data={"name": "몰래", "role": "admin", "email": "sneaky@example.com"}
+    )
     assert response.status_code == 403
     assert user_by("sneaky@example.com") is None
 
@@ -158,12 +179,16 @@ def test_a_coordinator_adds_an_instructor_with_careers_who_activates_and_lands_h
     campus = factories.CampusFactory()
     coordinator = login_as(Role.COORDINATOR, campus=campus)
     form = {
-        "name": "이강사", "email": "Lee.Teacher@example.com",
-        "careers-0-employer": "에이아이랩", "careers-0-role_title": "ML 엔지니어",
-        "careers-0-field": "ai", "careers-0-starts_on": "2019-03-01",
+        "name": "이강사",
+        "email": "Lee.Teacher@example.com",
+        "careers-0-employer": "에이아이랩",
+        "careers-0-role_title": "ML 엔지니어",
+        "careers-0-field": "ai",
+        "careers-0-starts_on": "2019-03-01",
         "careers-0-ends_on": "2022-02-28",
-        "careers-1-employer": "", "careers-1-field": "ai",
-    }  # fmt: skip
+        "careers-1-employer": "",
+        "careers-1-field": "ai",
+    }
 
     response = client.post("/instructors/new", data=form)
 
@@ -186,9 +211,15 @@ def test_a_coordinator_adds_an_instructor_with_careers_who_activates_and_lands_h
 
 def test_a_half_filled_career_row_is_refused_and_nothing_is_made(client, login_as, db, smtp):
     login_as(Role.COORDINATOR)
-    response = client.post("/instructors/new", data={
-        "name": "반쪽", "email": "half@example.com", "careers-0-employer": "회사",
-        "careers-0-field": "ai"})  # fmt: skip
+    response = client.post(
+        "/instructors/new",
+        data={
+            "name": "반쪽",
+            "email": "half@example.com",
+            "careers-0-employer": "회사",
+            "careers-0-field": "ai",
+        },
+    )
     assert response.status_code == 422
     assert user_by("half@example.com") is None and smtp.messages == []
 
@@ -197,14 +228,17 @@ def test_a_coordinator_cannot_create_staff_or_accounts_that_exist(client, login_
     login_as(Role.COORDINATOR)
     factories.UserFactory(email="official@example.com", role=Role.OFFICIAL, name="시 담당자")
     db.session.commit()
-    taken = client.post("/instructors/new", data={"name": "가로채기",
-                                                  "email": "official@example.com"})  # fmt: skip
+    taken = client.post(
+        "/instructors/new", data={"name": "가로채기", "email": "official@example.com"}
+    )
     assert taken.status_code == 422 and "이미 있습니다" in taken.get_data(as_text=True)
     refreshed = user_by("official@example.com")
     assert refreshed.role == Role.OFFICIAL and refreshed.name == "시 담당자"
     # No form field chooses a role or a campus: extra fields are ignored.
-    client.post("/instructors/new", data={"name": "관리자?", "email": "x@example.com",
-                                          "role": "admin", "campus": "999"})  # fmt: skip
+    client.post(
+        "/instructors/new",
+        data={"name": "관리자?", "email": "x@example.com", "role": "admin", "campus": "999"},
+    )
     made = user_by("x@example.com")
     assert made.role == Role.INSTRUCTOR and made.campus_id is None
 
@@ -225,9 +259,10 @@ def test_an_instructor_of_another_campus_is_attached_without_a_second_account(cl
     assert count(User) == accounts_before and count(InstructorCampus) == 1
     assert client.get(f"/instructors/{instructor.id}").status_code == 200
     assert instructor.user.name in client.get("/instructors/").get_data(as_text=True)
-    assigned = client.post(f"/instructors/cohorts/{cohort.id}",
-                           data={"cohort_id": cohort.id, "instructor_id": instructor.id,
-                                 "role": "lead"})  # fmt: skip
+    assigned = client.post(
+        f"/instructors/cohorts/{cohort.id}",
+        data={"cohort_id": cohort.id, "instructor_id": instructor.id, "role": "lead"},
+    )
     assert assigned.status_code == 303
     twice = client.post("/instructors/attach", data={"email": instructor.user.email})
     assert twice.status_code == 422 and count(InstructorCampus) == 1
@@ -249,8 +284,10 @@ def test_only_instructor_accounts_can_be_attached(client, login_as, db, who):
 @pytest.mark.parametrize("role", [Role.OFFICIAL, Role.ADMIN, Role.INSTRUCTOR, Role.TRAINEE])
 def test_only_coordinators_add_instructors(client, login_as, db, role):
     login_as(role)
-    assert client.post("/instructors/new", data={"name": "x", "email": "y@example.com"}
-                       ).status_code == 403  # fmt: skip
+    assert (
+        client.post("/instructors/new", data={"name": "x", "email": "y@example.com"}).status_code
+        == 403
+    )
     assert user_by("y@example.com") is None
 
 
@@ -283,7 +320,14 @@ def test_without_a_mail_server_no_account_is_made_that_nobody_could_activate(
     monkeypatch.setitem(app.config, "MAIL_SHOW_LINKS", False)
     monkeypatch.setitem(app.config, "MAIL_SERVER", None)
     login_as(Role.ADMIN)
-    response = client.post("/admin/accounts/new", data={"name": "메일 없음", "role": "official",
-                           "email": "nomail@example.com", "reason": "new team"})  # fmt: skip
+    response = client.post(
+        "/admin/accounts/new",
+        data={
+            "name": "메일 없음",
+            "role": "official",
+            "email": "nomail@example.com",
+            "reason": "new team",
+        },
+    )
     assert response.status_code == 422 and "MAIL_SERVER" in response.get_data(as_text=True)
     assert user_by("nomail@example.com") is None and count(ActivationToken) == 0

@@ -55,9 +55,15 @@ def test_the_admin_reads_labels_not_table_names_or_json(client, login_as, db):
     cohort = factories.CohortFactory(code="JONGNO-2026-01")
     enrolments = factories.EnrolmentFactory.create_batch(2, cohort=cohort)
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=cohort.campus)
-    db.session.add(audit.entry(AccessAction.VIEW, subject=cohort, by=coordinator,
-                               detail={"page": "attendance"},
-                               trainee_ids=[e.trainee_id for e in enrolments]))  # fmt: skip
+    db.session.add(
+        audit.entry(
+            AccessAction.VIEW,
+            subject=cohort,
+            by=coordinator,
+            detail={"page": "attendance"},
+            trainee_ids=[e.trainee_id for e in enrolments],
+        )
+    )
     db.session.commit()
     login_as(Role.ADMIN)
     html = client.get("/admin/access-log").get_data(as_text=True)

@@ -43,9 +43,10 @@ def test_changing_the_role_signs_the_person_out_at_once(app, client, login_as, d
     campus = factories.CampusFactory()
     db.session.commit()
     login_as(Role.ADMIN)
-    response = client.post(f"/admin/accounts/{official.id}",
-                           data={"role": "coordinator", "campus": str(campus.id),
-                                 "reason": "성동 캠퍼스 매니저 발령"})  # fmt: skip
+    response = client.post(
+        f"/admin/accounts/{official.id}",
+        data={"role": "coordinator", "campus": str(campus.id), "reason": "성동 캠퍼스 매니저 발령"},
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/admin/accounts/{official.id}"
     user = db.session.get(User, official.id)
@@ -61,13 +62,15 @@ def test_a_refused_change_is_explained_in_the_form(client, login_as, db):
     db.session.commit()
     login_as(Role.ADMIN)
     url = f"/admin/accounts/{official.id}"
-    no_campus = client.post(url, data={"role": "coordinator", "campus": "",
-                                       "reason": "매니저 발령"})  # fmt: skip
+    no_campus = client.post(
+        url, data={"role": "coordinator", "campus": "", "reason": "매니저 발령"}
+    )
     assert no_campus.status_code == 422
     html = no_campus.get_data(as_text=True)
     assert 'id="campus-error"' in html and 'aria-invalid="true"' in html
-    no_reason = client.post(url, data={"role": "admin", "campus": ""},
-                            headers={"HX-Request": "true"})  # fmt: skip
+    no_reason = client.post(
+        url, data={"role": "admin", "campus": ""}, headers={"HX-Request": "true"}
+    )
     assert no_reason.status_code == 422
     fragment = no_reason.get_data(as_text=True)
     assert "<html" not in fragment and 'id="reason-error"' in fragment
@@ -94,11 +97,16 @@ def test_a_trainee_account_page_offers_no_role_change_and_is_logged(client, logi
     page = client.get(f"/admin/accounts/{trainee.user_id}").get_data(as_text=True)
     assert 'name="role"' not in page
     assert f'href="/admin/accounts/{trainee.user_id}/status"' in page
-    entry = db.session.scalars(sa.select(AccessLog).where(
-        AccessLog.action == AccessAction.VIEW, AccessLog.subject_type == "user")).one()  # fmt: skip
+    entry = db.session.scalars(
+        sa.select(AccessLog).where(
+            AccessLog.action == AccessAction.VIEW, AccessLog.subject_type == "user"
+        )
+    ).one()
     assert entry.trainee_id == trainee.id
-    forced = client.post(f"/admin/accounts/{trainee.user_id}",
-                         data={"role": "admin", "campus": "", "reason": "권한 상승"})  # fmt: skip
+    forced = client.post(
+        f"/admin/accounts/{trainee.user_id}",
+        data={"role": "admin", "campus": "", "reason": "권한 상승"},
+    )
     assert forced.status_code == 422
     db.session.refresh(trainee.user)
     assert trainee.user.role == Role.TRAINEE
@@ -124,8 +132,9 @@ def test_disabling_asks_first_then_signs_the_person_out(app, client, login_as, d
     assert not instructor.active
     assert signed_out(their_browser)
     # A second password sign-in is refused too.
-    again = their_browser.post("/login", data={"email": instructor.email,
-                                               "password": TEST_PASSWORD})  # fmt: skip
+    again = their_browser.post(
+        "/login", data={"email": instructor.email, "password": TEST_PASSWORD}
+    )
     assert again.status_code != 302
 
     enabled = client.post(url, data={"reason": "계약 갱신으로 재활성화"})
@@ -144,8 +153,9 @@ def test_changes_need_the_csrf_token(app, client, login_as, db):
     try:
         grant = {"role": "admin", "campus": "", "reason": "권한 부여"}
         changed = client.post(f"/admin/accounts/{official.id}", data=grant)
-        disabled = client.post(f"/admin/accounts/{official.id}/status",
-                               data={"reason": "비활성화 처리"})  # fmt: skip
+        disabled = client.post(
+            f"/admin/accounts/{official.id}/status", data={"reason": "비활성화 처리"}
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert changed.status_code in (400, 422) and disabled.status_code in (400, 422)

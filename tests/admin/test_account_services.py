@@ -26,10 +26,13 @@ def account(role: Role, **fields) -> User:
 def role_entries(db, user: User) -> list[AccessLog]:
     return db.session.scalars(
         sa.select(AccessLog)
-        .where(AccessLog.subject_type == "user", AccessLog.subject_id == user.id,
-               AccessLog.action.in_(audit.ROLE_ACTIONS))
+        .where(
+            AccessLog.subject_type == "user",
+            AccessLog.subject_id == user.id,
+            AccessLog.action.in_(audit.ROLE_ACTIONS),
+        )
         .order_by(AccessLog.seq)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def test_an_official_made_coordinator_gets_the_campus_new_sessions_and_two_role_entries(db):
@@ -46,8 +49,12 @@ def test_an_official_made_coordinator_gets_the_campus_new_sessions_and_two_role_
     revoke, grant = role_entries(db, official)
     assert revoke.action == AccessAction.ROLE_REVOKE and grant.action == AccessAction.ROLE_GRANT
     assert json.loads(revoke.detail)["role"] == "official"
-    assert json.loads(grant.detail) == {"email": official.email, "role": "coordinator",
-                                        "campus_id": campus.id, "change": "role"}  # fmt: skip
+    assert json.loads(grant.detail) == {
+        "email": official.email,
+        "role": "coordinator",
+        "campus_id": campus.id,
+        "change": "role",
+    }
     assert grant.reason == revoke.reason == "마포 캠퍼스 배치"
     assert grant.actor_email == admin.email
     assert grant.keep_until == audit.keep_until(AccessAction.ROLE_GRANT, grant.at)
@@ -143,8 +150,12 @@ def test_trainee_and_instructor_accounts_keep_their_role(db):
     assert services.allowed_roles(trainee) == [Role.TRAINEE]
     assert services.allowed_roles(instructor) == [Role.INSTRUCTOR]
     assert services.allowed_roles(official) == [Role.OFFICIAL, Role.COORDINATOR, Role.ADMIN]
-    for user, role in [(trainee, Role.OFFICIAL), (instructor, Role.ADMIN),
-                       (official, Role.TRAINEE), (official, Role.INSTRUCTOR)]:  # fmt: skip
+    for user, role in [
+        (trainee, Role.OFFICIAL),
+        (instructor, Role.ADMIN),
+        (official, Role.TRAINEE),
+        (official, Role.INSTRUCTOR),
+    ]:
         with pytest.raises(AccessChangeRefused) as refused:
             services.change_access(user, role, None, "역할 변경 시도", by=admin)
         assert refused.value.field == "role"

@@ -16,16 +16,19 @@ def names_on(page: str, candidates) -> set[str]:
 def test_search_finds_names_and_e_mails_by_their_start(client, login_as, db):
     login_as(Role.ADMIN)
     people = {
-        "김민준": "minjun.kim@example.com", "김민서": "minseo@example.com",
-        "Alice Park": "alice@example.org", "이서연": "100%_real@example.com",
-    }  # fmt: skip
+        "김민준": "minjun.kim@example.com",
+        "김민서": "minseo@example.com",
+        "Alice Park": "alice@example.org",
+        "이서연": "100%_real@example.com",
+    }
     for name, email in people.items():
         factories.TraineeFactory(user__name=name, user__email=email)
     db.session.commit()
 
     def found(q):
-        return names_on(client.get("/admin/accounts", query_string={"q": q}).get_data(
-            as_text=True), people)  # fmt: skip
+        return names_on(
+            client.get("/admin/accounts", query_string={"q": q}).get_data(as_text=True), people
+        )
 
     assert found("김민") == {"김민준", "김민서"}
     assert found("김민준") == {"김민준"}
@@ -62,9 +65,10 @@ def test_viewing_the_list_is_logged_with_the_trainees_it_showed(client, login_as
     client.get("/admin/accounts", query_string={"q": "shown"})
 
     entry = db.session.scalar(
-        sa.select(AccessLog).where(AccessLog.subject_type == "accounts",
-                                   AccessLog.action == AccessAction.VIEW)
-    )  # fmt: skip
+        sa.select(AccessLog).where(
+            AccessLog.subject_type == "accounts", AccessLog.action == AccessAction.VIEW
+        )
+    )
     assert entry.user_id == admin.id and entry.trainee_id == shown.id
     detail = json.loads(entry.detail)
     assert detail["trainees"] == [shown.id] and hidden.id not in detail["trainees"]

@@ -66,9 +66,14 @@ def test_an_official_makes_a_token_sees_it_once_and_a_tool_reads_the_kpis(app, c
 
 @pytest.mark.parametrize(
     "header",
-    [None, "Bearer", "Bearer yea_forged-token-that-was-never-issued", "Basic dXNlcjpwdw==",
-     "Bearer " + "yea_" + "x" * 500],
-)  # fmt: skip
+    [
+        None,
+        "Bearer",
+        "Bearer yea_forged-token-that-was-never-issued",
+        "Basic dXNlcjpwdw==",
+        "Bearer " + "yea_" + "x" * 500,
+    ],
+)
 def test_without_a_valid_token_the_answer_is_a_json_401_never_a_login_page(client, db, header):
     response = client.get("/api/v1/kpi", headers={"Authorization": header} if header else {})
     assert response.status_code == 401
@@ -107,8 +112,7 @@ def test_an_invalid_token_is_not_rescued_by_a_session_and_other_roles_get_403(cl
     assert refused.status_code == 403 and refused.is_json
 
 
-def test_token_requests_are_rate_limited_per_token_with_a_json_answer(app, client, db,
-                                                                      monkeypatch):  # fmt: skip
+def test_token_requests_are_rate_limited_per_token_with_a_json_answer(app, client, db, monkeypatch):
     monkeypatch.setitem(app.config, "API_TOKEN_RATE_LIMIT", "3 per minute")
     _row, first = tokens.create_token(official(), "하나", 10)
     _row, second = tokens.create_token(official(), "둘", 10)
@@ -119,8 +123,10 @@ def test_token_requests_are_rate_limited_per_token_with_a_json_answer(app, clien
     assert client.get("/api/v1/kpi", headers=bearer(second)).status_code == 200
 
 
-@pytest.mark.parametrize(("days", "ok"), [("0", False), ("366", False), ("-5", False),
-                                          ("abc", False), ("365", True), ("1", True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("days", "ok"),
+    [("0", False), ("366", False), ("-5", False), ("abc", False), ("365", True), ("1", True)],
+)
 def test_a_token_lasts_at_most_a_year(client, login_as, days, ok):
     login_as(Role.OFFICIAL)
     response = client.post("/account/api-tokens", data={"name": "기간", "days": days})
@@ -151,8 +157,18 @@ def test_the_command_prints_a_working_token_for_officials_and_admins_only(app, r
     factories.UserFactory(role=Role.TRAINEE, email="trainee@example.com")
     db.session.commit()
 
-    made = runner.invoke(args=["academy", "token", "create", "Stats@Example.com",
-                               "--name", "야간 집계", "--days", "7"])  # fmt: skip
+    made = runner.invoke(
+        args=[
+            "academy",
+            "token",
+            "create",
+            "Stats@Example.com",
+            "--name",
+            "야간 집계",
+            "--days",
+            "7",
+        ]
+    )
 
     assert made.exit_code == 0, made.output
     secret = made.stdout.strip().splitlines()[0]

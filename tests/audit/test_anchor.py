@@ -85,8 +85,11 @@ def test_an_entry_rewritten_after_anchoring_is_found(runner, db, tmp_path):
     with TriggersDropped(), db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE access_log SET reason = 'rewritten' WHERE seq = 3")
         row = conn.execute(sa.select(*AccessLog.__table__.c).where(AccessLog.seq == 3)).one()
-        conn.execute(sa.update(AccessLog.__table__).where(AccessLog.seq == 3)
-                     .values(entry_hash=audit.compute_hash(row)))  # fmt: skip
+        conn.execute(
+            sa.update(AccessLog.__table__)
+            .where(AccessLog.seq == 3)
+            .values(entry_hash=audit.compute_hash(row))
+        )
     assert runner.invoke(args=["academy", "audit", "verify"]).exit_code == 0
     result = runner.invoke(args=["academy", "audit", "verify", "--anchor", target])
     assert result.exit_code == 1 and "no longer has the hash" in result.output
@@ -94,8 +97,9 @@ def test_an_entry_rewritten_after_anchoring_is_found(runner, db, tmp_path):
 
 def test_an_unreadable_or_absent_anchor_is_an_error_not_a_pass(runner, db, tmp_path):
     write(1)
-    missing = runner.invoke(args=["academy", "audit", "verify", "--anchor",
-                                  str(tmp_path / "none.json")])  # fmt: skip
+    missing = runner.invoke(
+        args=["academy", "audit", "verify", "--anchor", str(tmp_path / "none.json")]
+    )
     assert missing.exit_code == 1 and "no anchor found" in missing.output
     garbage = tmp_path / "garbage.json"
     garbage.write_text("not json")

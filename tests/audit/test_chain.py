@@ -70,7 +70,10 @@ def test_entries_form_a_chain_from_the_genesis_hash(db):
     assert first.prev_hash == audit.GENESIS_HASH
     assert second.prev_hash == first.entry_hash and third.prev_hash == second.entry_hash
     assert (first.actor_email, first.actor_role, first.ip_address) == (
-        user.email, "coordinator", "10.0.0.7")  # fmt: skip
+        user.email,
+        "coordinator",
+        "10.0.0.7",
+    )
     assert audit.compute_hash(first) == first.entry_hash
     assert audit.verify_chain() is None
 
@@ -85,8 +88,9 @@ def test_a_list_is_one_entry_naming_everyone_shown(db):
 def test_entries_built_by_hand_are_chained_and_get_the_account_snapshot(db):
     user = factories.UserFactory(role=Role.ADMIN)
     db.session.commit()
-    db.session.add(AccessLog(user_id=user.id, action=AccessAction.VIEW, subject_type="trainee",
-                             subject_id=12))  # fmt: skip
+    db.session.add(
+        AccessLog(user_id=user.id, action=AccessAction.VIEW, subject_type="trainee", subject_id=12)
+    )
     db.session.commit()
     (entry,) = entries()
     assert (entry.actor_email, entry.actor_role, entry.trainee_id) == (user.email, "admin", 12)
@@ -102,13 +106,18 @@ def test_retention_is_two_years_and_three_for_role_changes():
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE access_log SET reason = 'x'", "DELETE FROM access_log",
-     "UPDATE access_log_anchor SET purged = 0", "DELETE FROM access_log_anchor"],
-)  # fmt: skip
+    [
+        "UPDATE access_log SET reason = 'x'",
+        "DELETE FROM access_log",
+        "UPDATE access_log_anchor SET purged = 0",
+        "DELETE FROM access_log_anchor",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_entries(db, statement):
     write(2)
-    db.session.add(AccessLogAnchor(first_seq=1, prev_hash="0" * 64, purged=0,
-                                   purged_before=date(2020, 1, 1)))  # fmt: skip
+    db.session.add(
+        AccessLogAnchor(first_seq=1, prev_hash="0" * 64, purged=0, purged_before=date(2020, 1, 1))
+    )
     db.session.commit()
     with pytest.raises(sa.exc.DatabaseError, match="append-only"):
         db.session.execute(sa.text(statement))

@@ -27,8 +27,12 @@ def tamper(db, seq: int) -> None:
 
 
 def status_notice(html: str) -> str:
-    match = re.search(r'<div class="notice notice--(?:success|danger)" role="(?:status|alert)">'
-                      r"(.*?)</div>", html, re.S)  # fmt: skip
+    match = re.search(
+        r'<div class="notice notice--(?:success|danger)" role="(?:status|alert)">'
+        r"(.*?)</div>",
+        html,
+        re.S,
+    )
     assert match, "the page shows the chain's status"
     return match.group(1)
 

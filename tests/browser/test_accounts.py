@@ -63,11 +63,19 @@ def live_server(tmp_path_factory, inbox):
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     database = tmp_path_factory.mktemp("browser-accounts") / "academy.sqlite"
-    app = create_app(config_for(
-        f"sqlite:///{database}", WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME=None,
-        MAIL_SHOW_LINKS=False, MAIL_TIMEOUT=5,
-    ))  # fmt: skip
+    app = create_app(
+        config_for(
+            f"sqlite:///{database}",
+            WTF_CSRF_ENABLED=True,
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=port,
+            MAIL_USE_TLS=False,
+            MAIL_USE_SSL=False,
+            MAIL_USERNAME=None,
+            MAIL_SHOW_LINKS=False,
+            MAIL_TIMEOUT=5,
+        )
+    )
     with preserve_logging():
         result = app.test_cli_runner().invoke(args=["academy", "init"])
     assert result.exit_code == 0, result.output

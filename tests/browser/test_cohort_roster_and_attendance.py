@@ -80,18 +80,25 @@ def test_coordinator_imports_a_roster_then_marks_attendance(page, viewport, tmp_
     # Upload the roster with two bad rows.
     page.locator("a[href$='/roster/import']").first.click()
     page.wait_for_load_state()
-    page.set_input_files("input[name='file']", files=[{
-        "name": "3기_명단.xlsx", "mimeType": XLSX,
-        "buffer": roster_with_two_bad_rows(viewport.name),
-    }])  # fmt: skip
+    page.set_input_files(
+        "input[name='file']",
+        files=[
+            {
+                "name": "3기_명단.xlsx",
+                "mimeType": XLSX,
+                "buffer": roster_with_two_bad_rows(viewport.name),
+            }
+        ],
+    )
     with page.expect_navigation():
         page.locator("form[enctype='multipart/form-data'] button[type='submit']").click()
 
     # Every problem, by row and column, in Korean; nothing can be imported yet.
     rows = page.locator("table.problems tbody tr")
     assert rows.count() == 2
-    cells = [[c.inner_text().strip() for c in rows.nth(i).locator("th, td").all()]
-             for i in range(2)]  # fmt: skip
+    cells = [
+        [c.inner_text().strip() for c in rows.nth(i).locator("th, td").all()] for i in range(2)
+    ]
     assert [(c[0], c[1]) for c in cells] == [("6", "생년월일"), ("8", "이메일")]
     assert all(has_hangul(c[3]) for c in cells), cells
     assert page.locator("form[action$='/commit']").count() == 0
@@ -148,6 +155,8 @@ def test_coordinator_imports_a_roster_then_marks_attendance(page, viewport, tmp_
     assert_accessible_and_fits(page, viewport)
 
     page.reload()
-    assert page.locator("tr:has-text('김가람') button[value='late']").get_attribute(
-        "aria-pressed") == "true"  # fmt: skip
+    assert (
+        page.locator("tr:has-text('김가람') button[value='late']").get_attribute("aria-pressed")
+        == "true"
+    )
     assert page.errors == []

@@ -55,11 +55,21 @@ def _set_up_applicant_and_programme() -> None:
     cohort = db.session.scalar(
         sa.select(Cohort).where(Cohort.campus_id == coordinator.campus_id).order_by(Cohort.id)
     )
-    user = User(email=APPLICANT, name="한별빛", role=Role.TRAINEE,
-                password_hash=hash_password(DEMO_PASSWORD))  # fmt: skip
+    user = User(
+        email=APPLICANT,
+        name="한별빛",
+        role=Role.TRAINEE,
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
     trainee = Trainee(user=user, birth_date=date(today.year - 25, 3, 1), phone="010-0000-0425")
-    db.session.add(Enrolment(cohort=cohort, trainee=trainee, enrolled_on=cohort.starts_on,
-                             status=EnrolmentStatus.COMPLETED))  # fmt: skip
+    db.session.add(
+        Enrolment(
+            cohort=cohort,
+            trainee=trainee,
+            enrolled_on=cohort.starts_on,
+            status=EnrolmentStatus.COMPLETED,
+        )
+    )
     # The demo's programme of this year takes applications today: nothing to reopen.
     programme = db.session.scalar(
         sa.select(SubsidyProgramme).where(SubsidyProgramme.year == today.year)
@@ -142,9 +152,11 @@ def test_trainee_applies_on_a_phone_coordinator_approves_and_the_ledger_updates(
 
     # The coordinator, on a desktop: the ledger before, the claim approved, the ledger after.
     desk = browser.new_context(
-        base_url=live_server, viewport={"width": DESKTOP.width, "height": DESKTOP.height},
-        locale="ko-KR", timezone_id="Asia/Seoul",
-    )  # fmt: skip
+        base_url=live_server,
+        viewport={"width": DESKTOP.width, "height": DESKTOP.height},
+        locale="ko-KR",
+        timezone_id="Asia/Seoul",
+    )
     coordinator = desk.new_page()
     try:
         sign_in(coordinator, DEMO_LOGINS["coordinator"])

@@ -54,17 +54,30 @@ def _set_up_trainees() -> date:
     )
     enrolments = {}
     for name, email in ((NEW_JOB, "match.new@example.com"), (DISAGREES, "match.other@example.com")):
-        trainee = Trainee(user=User(email=email, name=name, role=Role.TRAINEE), birth_date=BIRTH,
-                          phone="010-0000-0419")  # fmt: skip
-        enrolments[name] = Enrolment(cohort=cohort, trainee=trainee, enrolled_on=cohort.starts_on,
-                                     status=EnrolmentStatus.COMPLETED)  # fmt: skip
+        trainee = Trainee(
+            user=User(email=email, name=name, role=Role.TRAINEE),
+            birth_date=BIRTH,
+            phone="010-0000-0419",
+        )
+        enrolments[name] = Enrolment(
+            cohort=cohort,
+            trainee=trainee,
+            enrolled_on=cohort.starts_on,
+            status=EnrolmentStatus.COMPLETED,
+        )
         db.session.add(enrolments[name])
     db.session.flush()
     db.session.add(
-        OutcomeRecord(enrolment_id=enrolments[DISAGREES].id, version=1, code=OutcomeCode.E1,
-                      employer="가온랩", starts_on=cohort.ends_on + timedelta(days=20),
-                      insured=True, verification=Verification.SELF_REPORTED)
-    )  # fmt: skip
+        OutcomeRecord(
+            enrolment_id=enrolments[DISAGREES].id,
+            version=1,
+            code=OutcomeCode.E1,
+            employer="가온랩",
+            starts_on=cohort.ends_on + timedelta(days=20),
+            insured=True,
+            verification=Verification.SELF_REPORTED,
+        )
+    )
     db.session.commit()
     return cohort.ends_on
 
@@ -99,8 +112,18 @@ def live_server(tmp_path_factory, ended):
 def match_file(ends_on: date) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["성명", "생년월일", "사업장명", "사업자등록번호", "자격취득일", "자격상실일",
-                  "주소정근로시간", "월평균보수"])  # fmt: skip
+    sheet.append(
+        [
+            "성명",
+            "생년월일",
+            "사업장명",
+            "사업자등록번호",
+            "자격취득일",
+            "자격상실일",
+            "주소정근로시간",
+            "월평균보수",
+        ]
+    )
     start = ends_on + timedelta(days=10)
     sheet.append([NEW_JOB, BIRTH, "한빛소프트", "220-81-62517", start, None, 40, 3_100_000])
     sheet.append([DISAGREES, BIRTH, "누리데이터", "120-81-12342", start, None, 40, 2_900_000])
@@ -123,9 +146,10 @@ def test_coordinator_uploads_previews_chooses_and_applies_a_match(page, viewport
     assert page.locator("h1").inner_text() == "고용보험 대조로 취업 결과 검증"
     assert_accessible(page)
 
-    page.set_input_files("input[name='file']", files=[
-        {"name": "고용보험_대조.xlsx", "mimeType": XLSX, "buffer": match_file(ended["on"])}
-    ])  # fmt: skip
+    page.set_input_files(
+        "input[name='file']",
+        files=[{"name": "고용보험_대조.xlsx", "mimeType": XLSX, "buffer": match_file(ended["on"])}],
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="파일 확인").click()
     preview = page.locator("#match-job")

@@ -28,9 +28,13 @@ def viewport():
 def coordinator_page(browser, live_server):
     """A second person on a second phone: the coordinator."""
     context = browser.new_context(
-        base_url=live_server, viewport={"width": PHONE.width, "height": PHONE.height},
-        is_mobile=True, has_touch=True, locale="ko-KR", timezone_id="Asia/Seoul",
-    )  # fmt: skip
+        base_url=live_server,
+        viewport={"width": PHONE.width, "height": PHONE.height},
+        is_mobile=True,
+        has_touch=True,
+        locale="ko-KR",
+        timezone_id="Asia/Seoul",
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.errors = []

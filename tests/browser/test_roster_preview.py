@@ -22,8 +22,16 @@ def roster(tag: str, rows) -> bytes:
     sheet = workbook.active
     sheet.append([*corpus.HEADER, "취약계층", "비고"])
     for index, (name, born, email, phone) in enumerate(rows):
-        sheet.append([name, born, email.replace("@", f"+{tag}@"), phone, "N",
-                      "중도포기" if index == 1 else None])  # fmt: skip
+        sheet.append(
+            [
+                name,
+                born,
+                email.replace("@", f"+{tag}@"),
+                phone,
+                "N",
+                "중도포기" if index == 1 else None,
+            ]
+        )
     sheet.auto_filter.ref = f"A1:F{len(rows) + 1}"
     sheet.row_dimensions[3].hidden = True
     return corpus.workbook_bytes(workbook)

@@ -20,17 +20,25 @@ def test_trainee_records_an_exam_and_updates_its_result(client, login_as, db):
     db.session.commit()
     page = client.get("/certifications/mine").get_data(as_text=True)
     assert "시험 기록" in page and "ADsP" in page
-    response = client.post("/certifications/mine", data={
-        "certification_id": certification.id, "sat_on": "2025-05-17", "fee_paid": "",
-        "result": "pending"})  # fmt: skip
+    response = client.post(
+        "/certifications/mine",
+        data={
+            "certification_id": certification.id,
+            "sat_on": "2025-05-17",
+            "fee_paid": "",
+            "result": "pending",
+        },
+    )
     assert response.status_code == 303
     attempt = db.session.scalar(sa.select(ExamAttempt))
     assert (attempt.fee_paid, attempt.result) == (50_000, ExamResult.PENDING)
     assert attempt.cohort_id == user.trainee.enrolments[0].cohort_id
 
-    response = client.post(f"/certifications/attempts/{attempt.id}/result",
-                           data={"result": "passed", "evidence": (io.BytesIO(PDF), "합격증.pdf")},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/certifications/attempts/{attempt.id}/result",
+        data={"result": "passed", "evidence": (io.BytesIO(PDF), "합격증.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     db.session.refresh(attempt)
     assert attempt.result == ExamResult.PASSED and attempt.evidence_name == "합격증.pdf"
@@ -45,9 +53,15 @@ def test_a_future_exam_cannot_have_a_result_yet(client, login_as, db):
     certification = factories.CertificationFactory()
     db.session.commit()
     future = date(seoul_today().year + 1, 1, 1).isoformat()
-    response = client.post("/certifications/mine", data={
-        "certification_id": certification.id, "sat_on": future, "fee_paid": "1000",
-        "result": "passed"})  # fmt: skip
+    response = client.post(
+        "/certifications/mine",
+        data={
+            "certification_id": certification.id,
+            "sat_on": future,
+            "fee_paid": "1000",
+            "result": "passed",
+        },
+    )
     assert response.status_code == 422 and count_rows(ExamAttempt) == 0
 
 
@@ -56,14 +70,22 @@ def test_another_trainee_cannot_reach_an_attempt(client, login_as, db):
     db.session.commit()
     login_as(Role.TRAINEE)
     assert client.get(f"/certifications/attempts/{attempt.id}/evidence").status_code == 404
-    assert client.post(f"/certifications/attempts/{attempt.id}/result",
-                       data={"result": "failed"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/certifications/attempts/{attempt.id}/result", data={"result": "failed"}
+        ).status_code
+        == 404
+    )
 
 
 def test_official_adds_a_certification_and_a_duplicate_is_refused(client, login_as, db):
     login_as(Role.OFFICIAL)
-    data = {"name": "NVIDIA-Certified Associate", "issuer": "NVIDIA", "kind": "ai_company",
-            "exam_fee": "190000"}  # fmt: skip
+    data = {
+        "name": "NVIDIA-Certified Associate",
+        "issuer": "NVIDIA",
+        "kind": "ai_company",
+        "exam_fee": "190000",
+    }
     assert client.post("/certifications/", data=data).status_code == 303
     again = client.post("/certifications/", data=data)
     assert again.status_code == 422 and "이미 자격증 목록에 있습니다" in again.get_data(
@@ -77,8 +99,9 @@ def test_pass_rates_by_cohort_are_a_full_page_and_a_fragment(client, login_as, d
     cohort = factories.CohortFactory(campus=campus, code="JONGNO-2025-01")
     for result in (ExamResult.PASSED, ExamResult.FAILED, ExamResult.PASSED, ExamResult.PASSED):
         enrolment = factories.EnrolmentFactory(cohort=cohort)
-        factories.ExamAttemptFactory(trainee=enrolment.trainee, cohort=cohort, result=result,
-                                     sat_on=date(2025, 6, 1))  # fmt: skip
+        factories.ExamAttemptFactory(
+            trainee=enrolment.trainee, cohort=cohort, result=result, sat_on=date(2025, 6, 1)
+        )
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
     html = client.get("/certifications/?by=cohort&year=2025").get_data(as_text=True)
@@ -103,13 +126,21 @@ def test_coordinator_records_a_mock_exam_for_their_cohort_only(client, login_as,
     elsewhere = factories.CohortFactory()
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
-    data = {"trainee_id": enrolment.trainee_id, "certification_id": certification.id,
-            "taken_on": "2025-05-02", "score": "77"}  # fmt: skip
+    data = {
+        "trainee_id": enrolment.trainee_id,
+        "certification_id": certification.id,
+        "taken_on": "2025-05-02",
+        "score": "77",
+    }
     assert (
         client.post(f"/certifications/cohorts/{cohort.id}/mock-exams", data=data).status_code == 303
     )
-    assert client.post(f"/certifications/cohorts/{cohort.id}/mock-exams",
-                       data={**data, "score": "101"}).status_code == 422  # fmt: skip
+    assert (
+        client.post(
+            f"/certifications/cohorts/{cohort.id}/mock-exams", data={**data, "score": "101"}
+        ).status_code
+        == 422
+    )
     assert client.get(f"/certifications/cohorts/{elsewhere.id}").status_code == 404
     assert db.session.scalar(sa.select(MockExam.score)) == 77
     assert ">77<" in client.get(f"/certifications/cohorts/{cohort.id}").get_data(as_text=True)
@@ -122,14 +153,23 @@ def test_certification_pages_do_not_grow_with_the_attempts(client, login_as, db)
     def more():
         enrolment = factories.EnrolmentFactory(cohort=cohort)
         factories.ExamAttemptFactory(trainee=enrolment.trainee, cohort=cohort)
-        db.session.add(MockExam(trainee=enrolment.trainee, taken_on=date(2025, 5, 1), score=70,
-                                certification=factories.CertificationFactory()))  # fmt: skip
+        db.session.add(
+            MockExam(
+                trainee=enrolment.trainee,
+                taken_on=date(2025, 5, 1),
+                score=70,
+                certification=factories.CertificationFactory(),
+            )
+        )
         db.session.commit()
 
     more()
     login_as(Role.COORDINATOR, campus=campus)
-    urls = ["/certifications/?by=cohort&year=2025", "/certifications/?year=2025",
-            f"/certifications/cohorts/{cohort.id}"]  # fmt: skip
+    urls = [
+        "/certifications/?by=cohort&year=2025",
+        "/certifications/?year=2025",
+        f"/certifications/cohorts/{cohort.id}",
+    ]
     small = [queries_for(client, url) for url in urls]
     for _ in range(6):
         more()

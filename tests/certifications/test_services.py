@@ -22,8 +22,13 @@ def test_pass_rate_is_passed_over_sat_leaving_out_absent_and_pending():
 
 def sat(certification, cohort, result, sat_on=date(2025, 6, 1)):
     enrolment = factories.EnrolmentFactory(cohort=cohort)
-    return factories.ExamAttemptFactory(certification=certification, trainee=enrolment.trainee,
-                                        cohort=cohort, result=result, sat_on=sat_on)  # fmt: skip
+    return factories.ExamAttemptFactory(
+        certification=certification,
+        trainee=enrolment.trainee,
+        cohort=cohort,
+        result=result,
+        sat_on=sat_on,
+    )
 
 
 @pytest.fixture
@@ -71,16 +76,18 @@ def test_a_coordinator_counts_only_their_campus(attempts):
 def test_an_attempt_belongs_to_the_cohort_the_trainee_was_in_on_the_exam_day(app, db):
     trainee = factories.TraineeFactory()
     first = factories.EnrolmentFactory(
-        trainee=trainee, status=EnrolmentStatus.COMPLETED,
+        trainee=trainee,
+        status=EnrolmentStatus.COMPLETED,
         cohort=factories.CohortFactory(starts_on=date(2024, 9, 2)),
-    )  # fmt: skip
+    )
     second = factories.EnrolmentFactory(
         trainee=trainee, cohort=factories.CohortFactory(starts_on=date(2025, 3, 3))
     )
     certification = factories.CertificationFactory(exam_fee=19_400)
     db.session.commit()
-    data = dict(certification_id=certification.id, sat_on=date(2025, 1, 10), fee_paid=None,
-                result="passed")  # fmt: skip
+    data = dict(
+        certification_id=certification.id, sat_on=date(2025, 1, 10), fee_paid=None, result="passed"
+    )
     with app.test_request_context():
         early = services.record_attempt(trainee, data, None)
         late = services.record_attempt(trainee, {**data, "sat_on": date(2025, 5, 2)}, None)
@@ -93,8 +100,9 @@ def test_evidence_must_be_a_document_or_a_photo(app, db):
     certification = factories.CertificationFactory()
     db.session.commit()
     fake = FileStorage(stream=io.BytesIO(b"MZ\x90\x00 not a pdf"), filename="result.pdf")
-    data = dict(certification_id=certification.id, sat_on=date(2025, 1, 10), fee_paid=1000,
-                result="passed")  # fmt: skip
+    data = dict(
+        certification_id=certification.id, sat_on=date(2025, 1, 10), fee_paid=1000, result="passed"
+    )
     with app.test_request_context(), pytest.raises(UploadRejected):
         services.record_attempt(trainee, data, fake)
 

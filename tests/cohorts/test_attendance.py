@@ -48,8 +48,9 @@ def test_one_click_records_a_mark_and_a_second_click_replaces_it(db):
 
 def test_a_session_still_to_come_cannot_be_marked(db):
     today = seoul_today()
-    cohort, sessions = cohort_with_sessions(db, [today - timedelta(days=1),
-                                                 today + timedelta(days=1)])  # fmt: skip
+    cohort, sessions = cohort_with_sessions(
+        db, [today - timedelta(days=1), today + timedelta(days=1)]
+    )
     enrolment = factories.EnrolmentFactory(cohort=cohort)
     db.session.commit()
     with pytest.raises(MarkRefused):
@@ -61,10 +62,12 @@ def test_the_sheet_lists_the_roster_of_that_day(db):
     days = weekdays(date(2025, 3, 4), 4)
     cohort, sessions = cohort_with_sessions(db, days)
     staying = factories.EnrolmentFactory(cohort=cohort)
-    left = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WITHDRAWN,
-                                      left_on=days[2])  # fmt: skip
-    factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WAITLISTED,
-                               waitlist_position=1)  # fmt: skip
+    left = factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WITHDRAWN, left_on=days[2]
+    )
+    factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
     db.session.commit()
     before = {line.enrolment.id for line in daily_sheet(cohort, sessions[1]).lines}
     after = {line.enrolment.id for line in daily_sheet(cohort, sessions[2]).lines}

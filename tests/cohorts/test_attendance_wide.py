@@ -27,9 +27,11 @@ def cohort(db):
     db.session.add_all([ClassSession(cohort=cohort, held_on=day) for day in corpus.SESSIONS])
     for name, born, email in corpus.WIDE_ROSTER:
         factories.EnrolmentFactory(
-            cohort=cohort, trainee__birth_date=born, trainee__user__name=name,
+            cohort=cohort,
+            trainee__birth_date=born,
+            trainee__user__name=name,
             trainee__user__email=email,
-        )  # fmt: skip
+        )
     db.session.commit()
     return cohort
 
@@ -76,8 +78,9 @@ def test_a_wide_sheet_warns_about_its_totals_and_says_how_it_was_read(db, cohort
 def test_a_trainee_not_in_this_cohort_is_not_matched_by_name(db, cohort):
     """Someone with the same name and birth date in another cohort is not this cohort's."""
     other = factories.CohortFactory(starts_on=date(2025, 3, 10))
-    factories.EnrolmentFactory(cohort=other, trainee__birth_date=date(2001, 1, 1),
-                               trainee__user__name="정마루")  # fmt: skip
+    factories.EnrolmentFactory(
+        cohort=other, trainee__birth_date=date(2001, 1, 1), trainee__user__name="정마루"
+    )
     db.session.commit()
     data = corpus.xlsx(
         [["성명", "생년월일", "3/10", "3/11"], ["정마루", "2001-01-01", "출석", "출석"]]
@@ -89,9 +92,11 @@ def test_a_trainee_not_in_this_cohort_is_not_matched_by_name(db, cohort):
 def test_a_wide_sheet_is_previewed_and_imported_through_the_pages(client, login_as, db, cohort):
     login_as(Role.COORDINATOR, campus=cohort.campus)
     data = corpus.wide_by_name_and_birth_date().data
-    response = client.post(f"/cohorts/{cohort.id}/attendance/import",
-                           data={"file": (io.BytesIO(data), "출결.xlsx")},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/cohorts/{cohort.id}/attendance/import",
+        data={"file": (io.BytesIO(data), "출결.xlsx")},
+        content_type="multipart/form-data",
+    )
     location = response.headers["Location"]
     html = client.get(location).get_data(as_text=True)
     assert "수업일 열 3개" in html and "garam@example.org" in html and "/commit" in html

@@ -27,8 +27,9 @@ def cohort_starting(days_from_today: int, grace: int = 3, capacity: int = 25):
 
 
 def place(cohort, enrolled_on=None, **kwargs):
-    return factories.EnrolmentFactory(cohort=cohort, enrolled_on=enrolled_on or cohort.starts_on,
-                                      **kwargs)  # fmt: skip
+    return factories.EnrolmentFactory(
+        cohort=cohort, enrolled_on=enrolled_on or cohort.starts_on, **kwargs
+    )
 
 
 def test_a_place_is_cancelled_before_the_start(db):
@@ -43,8 +44,7 @@ def test_a_place_is_cancelled_before_the_start(db):
     ("started_days_ago", "grace", "allowed"),
     [(2, 3, True), (3, 3, True), (4, 3, False), (5, 3, False), (5, 7, True), (1, 0, False)],
 )
-def test_in_the_first_days_only_as_long_as_the_course_allows(db, started_days_ago, grace,
-                                                             allowed):  # fmt: skip
+def test_in_the_first_days_only_as_long_as_the_course_allows(db, started_days_ago, grace, allowed):
     cohort = cohort_starting(-started_days_ago, grace=grace)
     enrolment = place(cohort)
     db.session.commit()
@@ -111,8 +111,10 @@ def test_the_coordinator_cancels_from_the_leave_page(client, login_as, db):
     assert refused.status_code == 422
     assert "중도 탈락으로 처리하세요" in refused.get_data(as_text=True)
     statuses = dict(db.session.execute(sa.select(Enrolment.id, Enrolment.status)).all())
-    assert statuses == {on_time.id: EnrolmentStatus.CANCELLED,
-                        too_late.id: EnrolmentStatus.ENROLLED}  # fmt: skip
+    assert statuses == {
+        on_time.id: EnrolmentStatus.CANCELLED,
+        too_late.id: EnrolmentStatus.ENROLLED,
+    }
 
 
 def test_another_campus_cannot_cancel_a_place(client, login_as, db):
@@ -141,16 +143,26 @@ def test_cohort_show_names_the_roster_count_and_the_status_counts(runner, db):
     db.session.commit()
     summary = json.loads(runner.invoke(args=["cohort", "show", "CLOSED-2025-01", "--json"]).output)
     assert (summary["roster_count"], summary["seats_taken"], summary["cancelled"]) == (20, 0, 1)
-    assert summary["status_counts"] == {"enrolled": 0, "waitlisted": 0, "withdrawn": 1,
-                                        "completed": 17, "not_completed": 2,
-                                        "early_employed": 0, "cancelled": 1}  # fmt: skip
+    assert summary["status_counts"] == {
+        "enrolled": 0,
+        "waitlisted": 0,
+        "withdrawn": 1,
+        "completed": 17,
+        "not_completed": 2,
+        "early_employed": 0,
+        "cancelled": 1,
+    }
     assert "enrolled" not in summary  # the ambiguous key is gone
 
 
 def test_the_grace_days_are_set_per_course(client, login_as, db):
     coordinator = login_as(Role.COORDINATOR)
-    base = {"level": "beginner", "field": "AI", "attendance_threshold_pct": "80",
-            "lates_per_absence": "3"}  # fmt: skip
+    base = {
+        "level": "beginner",
+        "field": "AI",
+        "attendance_threshold_pct": "80",
+        "lates_per_absence": "3",
+    }
     seven = client.post(
         "/cohorts/courses/new", data={**base, "name": "AI 실무", "cancellation_grace_days": "7"}
     )

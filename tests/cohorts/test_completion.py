@@ -20,8 +20,9 @@ DAYS = [date(2025, 3, 3) + timedelta(days=d) for d in range(14) if d % 7 < 5]  #
 @pytest.fixture
 def cohort(db):
     course = factories.CourseFactory(attendance_threshold_pct=80, lates_per_absence=3)
-    cohort = factories.CohortFactory(campus=course.campus, course=course, starts_on=DAYS[0],
-                                     ends_on=DAYS[-1], capacity=10)  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=course.campus, course=course, starts_on=DAYS[0], ends_on=DAYS[-1], capacity=10
+    )
     db.session.add_all([ClassSession(cohort=cohort, held_on=d) for d in DAYS])
     db.session.commit()
     return cohort
@@ -57,12 +58,13 @@ def test_closing_applies_the_rule_exactly_80_percent_completes(db, cohort):
 
 
 def test_early_employment_is_a_completer_on_its_own_line_and_leavers_stay(db, cohort):
-    early = trainee(db, cohort, "조기취", [P] * 3, status=EnrolmentStatus.EARLY_EMPLOYED,
-                    left_on=DAYS[3])  # fmt: skip
-    gone = trainee(db, cohort, "중도탈", [P] * 2, status=EnrolmentStatus.WITHDRAWN,
-                   left_on=DAYS[2])  # fmt: skip
-    waiting = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.WAITLISTED,
-                                         waitlist_position=1)  # fmt: skip
+    early = trainee(
+        db, cohort, "조기취", [P] * 3, status=EnrolmentStatus.EARLY_EMPLOYED, left_on=DAYS[3]
+    )
+    gone = trainee(db, cohort, "중도탈", [P] * 2, status=EnrolmentStatus.WITHDRAWN, left_on=DAYS[2])
+    waiting = factories.EnrolmentFactory(
+        cohort=cohort, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
     trainee(db, cohort, "수료생", [P] * 10)
 
     result = close_cohort(cohort, by=None, today=cohort.ends_on)
@@ -111,7 +113,7 @@ def test_an_override_keeps_its_reason_who_and_when(db, cohort):
             AccessLog.subject_id == enrolment.id, AccessLog.subject_type == "enrolment"
         )
     )
-    assert "not_completed -> completed" in logged.detail  # fmt: skip
+    assert "not_completed -> completed" in logged.detail
 
 
 def test_an_override_needs_a_reason_and_a_closed_cohort(db, cohort):

@@ -49,9 +49,14 @@ def test_two_coordinators_taking_the_last_seat_exactly_one_gets_it(own_database,
     with app.app_context():
         campus = Campus(name="동시캠퍼스", kind="district", district="동시구", floor_area_m2=500)
         course = Course(campus=campus, name="AI 기초", level=Level.BEGINNER)
-        cohort = Cohort(code="RACE-2025-01", campus=campus, course=course,
-                        capacity=1, starts_on=date(2025, 3, 3),
-                        ends_on=date(2025, 7, 18))  # fmt: skip
+        cohort = Cohort(
+            code="RACE-2025-01",
+            campus=campus,
+            course=course,
+            capacity=1,
+            starts_on=date(2025, 3, 3),
+            ends_on=date(2025, 7, 18),
+        )
         db.session.add(cohort)
         for n in range(2):  # known people: nothing is inserted before the seats are counted
             user = User(email=f"racer{n}@example.com", name=f"경쟁자{n}", role=Role.TRAINEE)
@@ -84,8 +89,9 @@ def test_two_coordinators_taking_the_last_seat_exactly_one_gets_it(own_database,
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=coordinator, args=(f"racer{n}@example.com",))
-               for n in range(2)]  # fmt: skip
+    threads = [
+        threading.Thread(target=coordinator, args=(f"racer{n}@example.com",)) for n in range(2)
+    ]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -101,8 +107,10 @@ def test_two_coordinators_taking_the_last_seat_exactly_one_gets_it(own_database,
         assert db.engine.dialect.name == dialect
 
 
-@pytest.mark.skipif("not __import__('os').environ.get('DATABASE_URL')",
-                    reason="the PostgreSQL run proves it with PostgreSQL's row locks")  # fmt: skip
+@pytest.mark.skipif(
+    "not __import__('os').environ.get('DATABASE_URL')",
+    reason="the PostgreSQL run proves it with PostgreSQL's row locks",
+)
 def test_the_concurrent_test_runs_on_postgresql_when_the_suite_does(own_database):
     with own_database.app_context():
         assert db.engine.dialect.name == "postgresql"

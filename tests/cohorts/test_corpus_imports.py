@@ -33,8 +33,9 @@ def korean(app, db):
 
 @pytest.fixture
 def cohort(db):
-    cohort = factories.CohortFactory(starts_on=date(2025, 3, 10), ends_on=date(2025, 7, 25),
-                                     capacity=100)  # fmt: skip
+    cohort = factories.CohortFactory(
+        starts_on=date(2025, 3, 10), ends_on=date(2025, 7, 25), capacity=100
+    )
     db.session.commit()
     return cohort
 
@@ -44,9 +45,13 @@ def stored(db, email: str) -> dict:
     assert user is not None, f"{email} was not stored"
     trainee = db.session.scalar(sa.select(Trainee).where(Trainee.user_id == user.id))
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.trainee_id == trainee.id))
-    return {"name": user.name, "birth_date": trainee.birth_date, "phone": trainee.phone,
-            "vulnerable": trainee.vulnerable,
-            "employed_at_start": enrolment.employed_at_start}  # fmt: skip
+    return {
+        "name": user.name,
+        "birth_date": trainee.birth_date,
+        "phone": trainee.phone,
+        "vulnerable": trainee.vulnerable,
+        "employed_at_start": enrolment.employed_at_start,
+    }
 
 
 @pytest.mark.parametrize("make", ROSTER_CASES, ids=lambda make: make.__name__)
@@ -88,14 +93,18 @@ def known_trainee(db, cohort, **fields):
 
 
 def correcting_file() -> bytes:
-    return corpus.xlsx([
-        ["이름", "생년월일", "이메일", "휴대전화", "취약계층"],
-        ["김가람", "1998-05-14", "garam@example.org", "", ""],  # blanks correct nothing
-        ["이나래", "1996-11-02", "narae@example.org", "010-2222-2222", "N"],
-    ]), corpus.xlsx([
-        ["이름", "생년월일", "이메일", "휴대전화", "취약계층"],
-        ["김가람람", "1998-05-14", "garam@example.org", "010-9999-9999", "Y"],
-    ])  # fmt: skip
+    return corpus.xlsx(
+        [
+            ["이름", "생년월일", "이메일", "휴대전화", "취약계층"],
+            ["김가람", "1998-05-14", "garam@example.org", "", ""],  # blanks correct nothing
+            ["이나래", "1996-11-02", "narae@example.org", "010-2222-2222", "N"],
+        ]
+    ), corpus.xlsx(
+        [
+            ["이름", "생년월일", "이메일", "휴대전화", "취약계층"],
+            ["김가람람", "1998-05-14", "garam@example.org", "010-9999-9999", "Y"],
+        ]
+    )
 
 
 def test_a_known_trainees_new_name_and_phone_are_shown_and_applied_only_when_asked(db, cohort):
@@ -103,10 +112,13 @@ def test_a_known_trainees_new_name_and_phone_are_shown_and_applied_only_when_ask
     same, different = correcting_file()
     assert check_roster(cohort, same).changed == []  # a blank phone erases nothing
     check = check_roster(cohort, different)
-    assert [line.changes for line in check.changed] == [{
-        "name": ("김가람", "김가람람"), "phone": ("010-1111-1111", "010-9999-9999"),
-        "vulnerable": (False, True),
-    }]  # fmt: skip
+    assert [line.changes for line in check.changed] == [
+        {
+            "name": ("김가람", "김가람람"),
+            "phone": ("010-1111-1111", "010-9999-9999"),
+            "vulnerable": (False, True),
+        }
+    ]
     commit_roster(cohort, different, by=None)
     db.session.refresh(trainee)
     assert (trainee.user.name, trainee.phone, trainee.vulnerable) == (
@@ -156,9 +168,11 @@ def test_the_cli_names_differences_and_masks_resident_numbers(db, cohort, runner
 
 
 def upload(client, cohort, data, name="명단.xlsx"):
-    response = client.post(f"/cohorts/{cohort.id}/roster/import",
-                           data={"file": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/cohorts/{cohort.id}/roster/import",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     return response.headers["Location"]
 

@@ -27,8 +27,11 @@ def test_ended_cohorts_are_closed_and_the_rule_decided_who_completed(db):
     # Those waiting are still enrolled: the close decides who completes.
     statuses = {e.status for e in waiting[0].enrolments}
     assert EnrolmentStatus.ENROLLED in statuses and EnrolmentStatus.COMPLETED not in statuses
-    held = dict(db.session.execute(sa.select(ClassSession.cohort_id, sa.func.count())
-                                   .group_by(ClassSession.cohort_id)).all())  # fmt: skip
+    held = dict(
+        db.session.execute(
+            sa.select(ClassSession.cohort_id, sa.func.count()).group_by(ClassSession.cohort_id)
+        ).all()
+    )
     marks: dict[int, Counter] = defaultdict(Counter)
     for enrolment_id, mark, n in db.session.execute(
         sa.select(AttendanceMark.enrolment_id, AttendanceMark.mark, sa.func.count()).group_by(
@@ -66,4 +69,4 @@ def test_cohorts_with_a_waitlist_have_no_leavers(db):
             )
         )
     )
-    assert waiting and left and not waiting & left  # fmt: skip
+    assert waiting and left and not waiting & left

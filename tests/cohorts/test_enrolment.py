@@ -69,8 +69,9 @@ def test_the_youth_age_range_comes_from_the_configuration(app, db, cohort):
 
 
 def test_a_new_person_gets_an_account_without_a_password(db, cohort):
-    enrolment = enrol(cohort, person(email=" New.Person@Example.com ", phone="010-1111-2222"),
-                      by=None)  # fmt: skip
+    enrolment = enrol(
+        cohort, person(email=" New.Person@Example.com ", phone="010-1111-2222"), by=None
+    )
     user = enrolment.trainee.user
     assert user.email == "new.person@example.com"
     assert user.role == Role.TRAINEE and user.password_hash is None
@@ -83,8 +84,9 @@ def test_an_existing_trainee_is_found_by_e_mail_and_keeps_one_record(db, cohort)
     earlier = factories.CohortFactory(starts_on=date(2024, 3, 4))
     known = factories.EnrolmentFactory(cohort=earlier, status=EnrolmentStatus.COMPLETED)
     db.session.commit()
-    enrolment = enrol(cohort, person(email=known.trainee.user.email,
-                                     born=known.trainee.birth_date), by=None)  # fmt: skip
+    enrolment = enrol(
+        cohort, person(email=known.trainee.user.email, born=known.trainee.birth_date), by=None
+    )
     assert enrolment.trainee_id == known.trainee_id
     assert count_rows(Trainee) == 1
 
@@ -105,27 +107,30 @@ def test_a_staff_e_mail_or_another_birth_date_is_refused_alike(db, cohort):
 
 
 def test_someone_active_in_an_overlapping_cohort_is_refused_with_the_reason(db, cohort):
-    other = factories.CohortFactory(code="JUNG-2025-01", starts_on=date(2025, 1, 6),
-                                    ends_on=date(2025, 3, 7), campus=cohort.campus)  # fmt: skip
+    other = factories.CohortFactory(
+        code="JUNG-2025-01",
+        starts_on=date(2025, 1, 6),
+        ends_on=date(2025, 3, 7),
+        campus=cohort.campus,
+    )
     busy = factories.EnrolmentFactory(cohort=other)
     db.session.commit()
     with pytest.raises(EnrolmentRefused) as refused:
-        enrol(cohort, person(email=busy.trainee.user.email, born=busy.trainee.birth_date),
-              by=None)  # fmt: skip
+        enrol(cohort, person(email=busy.trainee.user.email, born=busy.trainee.birth_date), by=None)
     reason = str(refused.value.errors["email"][0])
     assert "JUNG-2025-01" in reason and "2025-01-06" in reason and "2025-03-07" in reason
 
 
 def test_an_overlap_at_another_campus_is_refused_without_naming_that_cohort(db, cohort):
     """What a person does at another campus is not this campus's to know (issue 13)."""
-    elsewhere = factories.CohortFactory(code="GURO-2025-01", starts_on=date(2025, 1, 6),
-                                        ends_on=date(2025, 3, 7))  # fmt: skip
+    elsewhere = factories.CohortFactory(
+        code="GURO-2025-01", starts_on=date(2025, 1, 6), ends_on=date(2025, 3, 7)
+    )
     assert elsewhere.campus_id != cohort.campus_id
     busy = factories.EnrolmentFactory(cohort=elsewhere)
     db.session.commit()
     with pytest.raises(EnrolmentRefused) as refused:
-        enrol(cohort, person(email=busy.trainee.user.email, born=busy.trainee.birth_date),
-              by=None)  # fmt: skip
+        enrol(cohort, person(email=busy.trainee.user.email, born=busy.trainee.birth_date), by=None)
     reason = str(refused.value.errors["email"][0])
     assert "another campus" in reason
     assert "GURO" not in reason and "2025-01-06" not in reason
@@ -133,17 +138,23 @@ def test_an_overlap_at_another_campus_is_refused_without_naming_that_cohort(db, 
 
 def test_overlap_counts_the_waitlist_but_not_those_who_left(db, cohort):
     other = factories.CohortFactory(starts_on=date(2025, 2, 3), campus=cohort.campus)
-    waiting = factories.EnrolmentFactory(cohort=other, status=EnrolmentStatus.WAITLISTED,
-                                         waitlist_position=1)  # fmt: skip
-    left = factories.EnrolmentFactory(cohort=other, status=EnrolmentStatus.WITHDRAWN,
-                                      left_on=date(2025, 2, 20))  # fmt: skip
+    waiting = factories.EnrolmentFactory(
+        cohort=other, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
+    left = factories.EnrolmentFactory(
+        cohort=other, status=EnrolmentStatus.WITHDRAWN, left_on=date(2025, 2, 20)
+    )
     db.session.commit()
     with pytest.raises(EnrolmentRefused) as refused:
-        enrol(cohort, person(email=waiting.trainee.user.email, born=waiting.trainee.birth_date),
-              by=None)  # fmt: skip
+        enrol(
+            cohort,
+            person(email=waiting.trainee.user.email, born=waiting.trainee.birth_date),
+            by=None,
+        )
     assert "waitlist" in str(refused.value.errors["email"][0])
-    enrolment = enrol(cohort, person(email=left.trainee.user.email,
-                                     born=left.trainee.birth_date), by=None)  # fmt: skip
+    enrolment = enrol(
+        cohort, person(email=left.trainee.user.email, born=left.trainee.birth_date), by=None
+    )
     assert enrolment.status == EnrolmentStatus.ENROLLED
 
 
@@ -209,9 +220,14 @@ def test_a_larger_capacity_promotes_from_the_waitlist(db, cohort):
         enrol(cohort, person(email=f"p{n}@example.com"), by=None)
     promoted = update_cohort(
         cohort,
-        CohortData(code=cohort.code, course_id=cohort.course_id, starts_on=cohort.starts_on,
-                   ends_on=cohort.ends_on, capacity=3),
-    )  # fmt: skip
+        CohortData(
+            code=cohort.code,
+            course_id=cohort.course_id,
+            starts_on=cohort.starts_on,
+            ends_on=cohort.ends_on,
+            capacity=3,
+        ),
+    )
     assert [e.trainee.user.email for e in promoted] == ["p2@example.com"]
     assert statuses(cohort)[3] == ("p3@example.com", EnrolmentStatus.WAITLISTED, 1)
 

@@ -31,8 +31,16 @@ def big_roster(n: int) -> bytes:
     sheet = workbook.create_sheet()
     sheet.append(["연번", "이름", "생년월일", "이메일", "휴대전화", "취약계층"])
     for i in range(n):
-        sheet.append([i + 1, f"교육생{i:05d}", date(1995 + i % 10, 1 + i % 12, 1 + i % 28),
-                      f"trainee{i:05d}@example.org", f"010{i:08d}", "N"])  # fmt: skip
+        sheet.append(
+            [
+                i + 1,
+                f"교육생{i:05d}",
+                date(1995 + i % 10, 1 + i % 12, 1 + i % 28),
+                f"trainee{i:05d}@example.org",
+                f"010{i:08d}",
+                "N",
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -46,16 +54,31 @@ def own_app(app, tmp_path):
         app.config["DATABASE_URL_FOR_WORKER"] = url
         with app.app_context():
             db.create_all()
-            campus = Campus(name="대용량캠퍼스", kind="district", district="대용량구",
-                            floor_area_m2=2237)  # fmt: skip
+            campus = Campus(
+                name="대용량캠퍼스", kind="district", district="대용량구", floor_area_m2=2237
+            )
             course = Course(campus=campus, name="AI 기초", level=Level.BEGINNER)
-            db.session.add_all([
-                Cohort(code="BIG-2025-01", campus=campus, course=course,
-                       starts_on=date(2025, 3, 3), ends_on=date(2025, 7, 18), capacity=ROWS),
-                User(email="coordinator@example.com", name="매니저", role=Role.COORDINATOR,
-                     campus=campus, password_hash=hash_password(TEST_PASSWORD),
-                     totp_secret=TOTP_SECRET, totp_enrolled_at=datetime(2025, 1, 2)),
-            ])  # fmt: skip
+            db.session.add_all(
+                [
+                    Cohort(
+                        code="BIG-2025-01",
+                        campus=campus,
+                        course=course,
+                        starts_on=date(2025, 3, 3),
+                        ends_on=date(2025, 7, 18),
+                        capacity=ROWS,
+                    ),
+                    User(
+                        email="coordinator@example.com",
+                        name="매니저",
+                        role=Role.COORDINATOR,
+                        campus=campus,
+                        password_hash=hash_password(TEST_PASSWORD),
+                        totp_secret=TOTP_SECRET,
+                        totp_enrolled_at=datetime(2025, 1, 2),
+                    ),
+                ]
+            )
             db.session.commit()
         try:
             with worker(url, tmp_path):
@@ -81,16 +104,19 @@ def follow(client, url, seen: list[str], timeout: float = 120) -> str:
 
 def test_a_10000_row_roster_shows_progress_and_completes(own_app):
     client = own_app.test_client()
-    login = client.post("/login", data={"email": "coordinator@example.com",
-                                        "password": TEST_PASSWORD})  # fmt: skip
+    login = client.post(
+        "/login", data={"email": "coordinator@example.com", "password": TEST_PASSWORD}
+    )
     assert login.status_code == 302
     code = client.post("/login/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
     assert code.status_code == 303
     with own_app.app_context():
         cohort_id = db.session.scalar(sa.select(Cohort.id))
-    uploaded = client.post(f"/cohorts/{cohort_id}/roster/import",
-                           data={"file": (io.BytesIO(big_roster(ROWS)), "명단_1만명.xlsx")},
-                           content_type="multipart/form-data")  # fmt: skip
+    uploaded = client.post(
+        f"/cohorts/{cohort_id}/roster/import",
+        data={"file": (io.BytesIO(big_roster(ROWS)), "명단_1만명.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert uploaded.status_code == 303
     url = uploaded.headers["Location"]
     seen: list[str] = []

@@ -38,7 +38,7 @@ def cohort_data(course, room=None, **changes) -> CohortData:
         classroom_id=room.id if room else None,
     )
     values.update(changes)
-    return CohortData(**values)  # fmt: skip
+    return CohortData(**values)
 
 
 def test_sessions_are_weekdays_less_korean_public_holidays():
@@ -68,8 +68,14 @@ def test_a_new_cohort_gets_its_sessions_and_an_upper_case_code(db, campus):
 def test_a_classroom_holds_one_cohort_at_a_time(db, campus):
     course = factories.CourseFactory(campus=campus)
     room = factories.ClassroomFactory(campus=campus, name="강의실 A", seats=30)
-    factories.CohortFactory(campus=campus, course=course, classroom=room, code="JONGNO-2025-01",
-                            starts_on=date(2025, 1, 6), ends_on=date(2025, 3, 4))  # fmt: skip
+    factories.CohortFactory(
+        campus=campus,
+        course=course,
+        classroom=room,
+        code="JONGNO-2025-01",
+        starts_on=date(2025, 1, 6),
+        ends_on=date(2025, 3, 4),
+    )
     db.session.commit()
     with pytest.raises(PlanRefused) as refused:
         create_cohort(campus, cohort_data(course, room))
@@ -93,8 +99,9 @@ def test_every_problem_of_a_cohort_is_reported_at_once(db, campus):
     other_campus_course = factories.CourseFactory()
     db.session.commit()
     with pytest.raises(PlanRefused) as refused:
-        create_cohort(campus, cohort_data(other_campus_course, code=" ", capacity=0,
-                                          ends_on=date(2025, 1, 1)))  # fmt: skip
+        create_cohort(
+            campus, cohort_data(other_campus_course, code=" ", capacity=0, ends_on=date(2025, 1, 1))
+        )
     assert set(refused.value.errors) == {"code", "course_id", "ends_on", "capacity"}
 
 
@@ -105,8 +112,9 @@ def test_courses_at_big_tech_campuses_and_project_courses_name_their_partner(db)
     course = create_course(bigtech, CourseData(name="LLM 심화", level=Level.ADVANCED))
     assert course.partner_company == "NVIDIA"
     with pytest.raises(PlanRefused) as refused:
-        create_course(district, CourseData(name="현장 프로젝트", level=Level.INTERMEDIATE,
-                                           project_based=True))  # fmt: skip
+        create_course(
+            district, CourseData(name="현장 프로젝트", level=Level.INTERMEDIATE, project_based=True)
+        )
     assert "partner_company" in refused.value.errors
     with pytest.raises(PlanRefused):
         create_course(
@@ -123,10 +131,16 @@ def test_changing_the_dates_keeps_edited_sessions_and_adds_the_extension(db, cam
     cohort = create_cohort(campus, cohort_data(course))
     add_session(cohort, date(2025, 3, 8))  # a make-up Saturday
     remove_session(next(s for s in cohort.sessions if s.held_on == date(2025, 3, 7)))
-    update_cohort(cohort, cohort_data(course, code=cohort.code, starts_on=date(2025, 3, 5),
-                                      ends_on=date(2025, 3, 18)))  # fmt: skip
-    days = [s.held_on.day for s in ClassSession.query.filter_by(cohort_id=cohort.id)
-            .order_by(ClassSession.held_on)]  # fmt: skip
+    update_cohort(
+        cohort,
+        cohort_data(
+            course, code=cohort.code, starts_on=date(2025, 3, 5), ends_on=date(2025, 3, 18)
+        ),
+    )
+    days = [
+        s.held_on.day
+        for s in ClassSession.query.filter_by(cohort_id=cohort.id).order_by(ClassSession.held_on)
+    ]
     assert days == [5, 6, 8, 10, 11, 12, 13, 14, 17, 18]
 
 
@@ -154,9 +168,16 @@ def test_the_capacity_cannot_drop_below_those_enrolled(db, campus):
         factories.EnrolmentFactory(cohort=cohort)
     db.session.commit()
     with pytest.raises(PlanRefused) as refused:
-        update_cohort(cohort, CohortData(code=cohort.code, course_id=course.id,
-                                         starts_on=cohort.starts_on, ends_on=cohort.ends_on,
-                                         capacity=2))  # fmt: skip
+        update_cohort(
+            cohort,
+            CohortData(
+                code=cohort.code,
+                course_id=course.id,
+                starts_on=cohort.starts_on,
+                ends_on=cohort.ends_on,
+                capacity=2,
+            ),
+        )
     assert "3" in str(refused.value.errors["capacity"][0])
 
 
@@ -175,6 +196,7 @@ def test_a_cohort_longer_than_a_year_is_refused_before_any_session_is_made(
     assert "366" in str(refused.value.errors["ends_on"][0])
     assert db.session.query(ClassSession).count() == 0
     # A year to the day is a course that can be.
-    year = create_cohort(campus, cohort_data(course, starts_on=date(2025, 3, 3),
-                                             ends_on=date(2026, 3, 3)))  # fmt: skip
+    year = create_cohort(
+        campus, cohort_data(course, starts_on=date(2025, 3, 3), ends_on=date(2026, 3, 3))
+    )
     assert 200 < len(year.sessions) < 262

@@ -15,10 +15,12 @@ def running(db):
     """A cohort in training, with sessions held and to come."""
     today = seoul_today()
     campus = factories.CampusFactory()
-    cohort = factories.CohortFactory(campus=campus, starts_on=today - timedelta(days=10),
-                                     ends_on=today + timedelta(days=10))  # fmt: skip
-    sessions = [ClassSession(cohort=cohort, held_on=today - timedelta(days=d))
-                for d in range(-5, 10)]  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=campus, starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10)
+    )
+    sessions = [
+        ClassSession(cohort=cohort, held_on=today - timedelta(days=d)) for d in range(-5, 10)
+    ]
     db.session.add_all(sessions)
     db.session.commit()
     return cohort, sessions
@@ -36,7 +38,7 @@ def grow(db, cohort, sessions, n):
             for session in sessions[:8]:
                 mark = Mark.ABSENT if i % 2 else Mark.PRESENT
                 db.session.add(AttendanceMark(session=session, enrolment=enrolment, mark=mark))
-    db.session.commit()  # fmt: skip
+    db.session.commit()
 
 
 @pytest.mark.parametrize("page", ["", "/attendance", "/sessions"])

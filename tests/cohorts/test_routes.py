@@ -12,12 +12,19 @@ def test_roster_shows_attendance_rate_and_current_outcome(client, login_as, db):
     for day, mark in zip(range(3, 8), [Mark.PRESENT] * 4 + [Mark.ABSENT], strict=True):
         session = ClassSession(cohort=cohort, held_on=date(2025, 3, day))
         db.session.add(AttendanceMark(session=session, enrolment=enrolment, mark=mark))
-    db.session.add_all([
-        OutcomeRecord(enrolment=enrolment, version=1, code=OutcomeCode.S1),
-        OutcomeRecord(enrolment=enrolment, version=2, code=OutcomeCode.E1,
-                      starts_on=date(2025, 9, 1), employer="테스트주식회사",
-                      verified_at=datetime(2025, 9, 10)),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            OutcomeRecord(enrolment=enrolment, version=1, code=OutcomeCode.S1),
+            OutcomeRecord(
+                enrolment=enrolment,
+                version=2,
+                code=OutcomeCode.E1,
+                starts_on=date(2025, 9, 1),
+                employer="테스트주식회사",
+                verified_at=datetime(2025, 9, 10),
+            ),
+        ]
+    )
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
     html = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
@@ -82,8 +89,9 @@ def xlsx_bytes(rows) -> bytes:
 
 
 def upload(client, url, data, name="명단.xlsx"):
-    return client.post(url, data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture
@@ -125,17 +133,31 @@ def test_a_coordinator_lists_only_their_campus(client, coordinator, campus, db):
     assert "JONGNO-2025-01" in page and "OTHER-2025-01" not in page
 
 
-def test_a_coordinator_creates_a_course_and_a_cohort_with_its_sessions(client, coordinator,
-                                                                     campus, db):  # fmt: skip
+def test_a_coordinator_creates_a_course_and_a_cohort_with_its_sessions(
+    client, coordinator, campus, db
+):
     room = factories.ClassroomFactory(campus=campus, name="강의실 1", seats=24)
     db.session.commit()
-    response = client.post("/cohorts/courses/new", data={
-        "name": "AI 기초", "level": "beginner", "field": "AI", "attendance_threshold_pct": "80",
-        "lates_per_absence": "3"})  # fmt: skip
+    response = client.post(
+        "/cohorts/courses/new",
+        data={
+            "name": "AI 기초",
+            "level": "beginner",
+            "field": "AI",
+            "attendance_threshold_pct": "80",
+            "lates_per_absence": "3",
+        },
+    )
     assert response.status_code == 303
     course_id = campus.courses[0].id
-    form = {"code": "jongno-2025-09", "course_id": course_id, "classroom_id": room.id,
-            "starts_on": "2025-03-03", "ends_on": "2025-03-14", "capacity": "30"}  # fmt: skip
+    form = {
+        "code": "jongno-2025-09",
+        "course_id": course_id,
+        "classroom_id": room.id,
+        "starts_on": "2025-03-03",
+        "ends_on": "2025-03-14",
+        "capacity": "30",
+    }
     refused = client.post("/cohorts/new", data=form)
     assert refused.status_code == 422
     assert "24" in text_of(refused) and 'value="jongno-2025-09"' in text_of(refused)
@@ -156,16 +178,18 @@ def test_an_instructor_cannot_create_or_edit(client, login_as, db):
     assert client.post(f"/cohorts/{cohort.id}/edit", data={}).status_code == 403
 
 
-def test_the_enrolment_form_shows_every_problem_at_once_beside_its_field(client, coordinator,
-                                                                        campus, db):  # fmt: skip
+def test_the_enrolment_form_shows_every_problem_at_once_beside_its_field(
+    client, coordinator, campus, db
+):
     """The age rule is not held back until the other fields are right: a missing name, a bad
     phone, a 15-year-old and an e-mail already on the roster are all shown on the first try."""
     cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 3))
     on_roster = factories.EnrolmentFactory(cohort=cohort, trainee__user__email="kim@example.com")
     db.session.commit()
-    refused = client.post(f"/cohorts/{cohort.id}/enrol",
-                          data={"name": " ", "birth_date": "2010-01-01",
-                                "email": "Kim@Example.com", "phone": "12"})  # fmt: skip
+    refused = client.post(
+        f"/cohorts/{cohort.id}/enrol",
+        data={"name": " ", "birth_date": "2010-01-01", "email": "Kim@Example.com", "phone": "12"},
+    )
     assert refused.status_code == 422
     html = text_of(refused)
     for name in ("name", "birth_date", "email", "phone"):
@@ -180,23 +204,26 @@ def test_the_enrolment_form_shows_every_problem_at_once_beside_its_field(client,
     assert count_rows(Enrolment) == 1 and on_roster.cohort_id == cohort.id
 
     # A person who is right but too old: only the age is wrong, and it says so.
-    old = client.post(f"/cohorts/{cohort.id}/enrol",
-                      data={"name": "박원로", "birth_date": "1980-01-01",
-                            "email": "park@example.com"})  # fmt: skip
+    old = client.post(
+        f"/cohorts/{cohort.id}/enrol",
+        data={"name": "박원로", "birth_date": "1980-01-01", "email": "park@example.com"},
+    )
     html = text_of(old)
     assert old.status_code == 422 and 'id="birth_date-error"' in html
     assert 'id="name-error"' not in html and "1개 항목을 고쳐야" in html
 
 
-def test_enrolment_form_checks_each_field_inline_and_keeps_the_data(client, coordinator,
-                                                                  campus, db):  # fmt: skip
+def test_enrolment_form_checks_each_field_inline_and_keeps_the_data(
+    client, coordinator, campus, db
+):
     cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 3), capacity=1)
     other = factories.CohortFactory(code="GURO-2025-01", starts_on=date(2025, 2, 3))
     busy = factories.EnrolmentFactory(cohort=other, trainee__user__email="busy@example.com")
     db.session.commit()
     url = f"/cohorts/{cohort.id}/enrol"
-    young = client.post(f"{url}/check?field=birth_date", headers=HX,
-                        data={"birth_date": "2010-01-01"})  # fmt: skip
+    young = client.post(
+        f"{url}/check?field=birth_date", headers=HX, data={"birth_date": "2010-01-01"}
+    )
     assert young.status_code == 200
     html = text_of(young)
     assert "<html" not in html and 'aria-invalid="true"' in html and "15" in html
@@ -210,16 +237,23 @@ def test_enrolment_form_checks_each_field_inline_and_keeps_the_data(client, coor
     # The inline check says nothing about other people's records (issue 13, item 2); the
     # submitted form is refused, without naming the other campus's cohort.
     assert "GURO-2025-01" not in overlap and 'aria-invalid="true"' not in overlap
-    clash = client.post(url, data={"name": "바쁨", "email": "busy@example.com",
-                                   "birth_date": busy.trainee.birth_date.isoformat()})  # fmt: skip
+    clash = client.post(
+        url,
+        data={
+            "name": "바쁨",
+            "email": "busy@example.com",
+            "birth_date": busy.trainee.birth_date.isoformat(),
+        },
+    )
     assert clash.status_code == 422 and "GURO-2025-01" not in text_of(clash)
     assert 'aria-invalid="true"' in text_of(clash)
     fine = text_of(
         client.post(f"{url}/check?field=email", headers=HX, data={"email": "new@example.com"})
     )
     assert "aria-invalid" not in fine
-    refused = client.post(url, data={"name": "김어림", "birth_date": "2010-01-01",
-                                     "email": "young@example.com"})  # fmt: skip
+    refused = client.post(
+        url, data={"name": "김어림", "birth_date": "2010-01-01", "email": "young@example.com"}
+    )
     assert refused.status_code == 422
     assert 'value="김어림"' in text_of(refused) and count_rows(Enrolment) == 1
     done = client.post(
@@ -254,19 +288,25 @@ def test_a_withdrawal_shows_the_coordinator_who_was_promoted(client, coordinator
     db.session.commit()
     url = f"/cohorts/{cohort.id}/enrolments/{leaving.id}/leave"
     assert client.get(url).status_code == 200
-    response = client.post(url, data={"left_on": "2025-04-01", "reason": "withdrawn"},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        url, data={"left_on": "2025-04-01", "reason": "withdrawn"}, follow_redirects=True
+    )
     html = text_of(response)
     assert "대기일번" in html and "notice--success" in html
     assert Enrolment.query.filter_by(status=EnrolmentStatus.WAITLISTED).count() == 0
-    assert db.session.scalar(db.select(Enrolment.promoted_at).where(
-        Enrolment.status == EnrolmentStatus.ENROLLED)) is not None  # fmt: skip
+    assert (
+        db.session.scalar(
+            db.select(Enrolment.promoted_at).where(Enrolment.status == EnrolmentStatus.ENROLLED)
+        )
+        is not None
+    )
 
 
 def sheet_world(db, campus):
     today = seoul_today()
-    cohort = factories.CohortFactory(campus=campus, starts_on=today - timedelta(days=3),
-                                     ends_on=today + timedelta(days=30))  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=campus, starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=30)
+    )
     from academy.models import ClassSession
 
     session = ClassSession(cohort=cohort, held_on=today - timedelta(days=1))
@@ -319,8 +359,11 @@ def test_a_future_session_is_refused_in_the_users_words(client, coordinator, cam
     later = ClassSession(cohort=cohort, held_on=seoul_today() + timedelta(days=2))
     db.session.add(later)
     db.session.commit()
-    response = client.post(f"/cohorts/{cohort.id}/attendance/{later.id}/marks/{enrolment.id}",
-                           data={"mark": "present"}, headers=HX)  # fmt: skip
+    response = client.post(
+        f"/cohorts/{cohort.id}/attendance/{later.id}/marks/{enrolment.id}",
+        data={"mark": "present"},
+        headers=HX,
+    )
     assert response.status_code == 422 or response.status_code == 404
 
 
@@ -331,9 +374,11 @@ def roster_file(*rows) -> bytes:
 def test_roster_upload_preview_error_copy_then_commit(client, coordinator, campus, db):
     cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 10), capacity=2)
     db.session.commit()
-    bad = roster_file(["김가람", "1998-05-14", "garam@example.com"],
-                      ["", "1998-13-01", "nobody"],
-                      ["이나래", "2010-01-01", "narae@example.com"])  # fmt: skip
+    bad = roster_file(
+        ["김가람", "1998-05-14", "garam@example.com"],
+        ["", "1998-13-01", "nobody"],
+        ["이나래", "2010-01-01", "narae@example.com"],
+    )
     uploaded = upload(client, f"/cohorts/{cohort.id}/roster/import", bad)
     assert uploaded.status_code == 303
     preview = client.get(uploaded.headers["Location"])
@@ -347,9 +392,11 @@ def test_roster_upload_preview_error_copy_then_commit(client, coordinator, campu
     marked = {row[0].row: row[-1].value for row in sheet.iter_rows() if row[-1].value}
     assert set(marked) == {1, 3, 4} and "생년월일" in marked[3]
 
-    good = roster_file(["김가람", "1998-05-14", "garam@example.com"],
-                       ["박다솜", "2000-07-07", "dasom@example.com"],
-                       ["이나래", "2001-01-01", "narae@example.com"])  # fmt: skip
+    good = roster_file(
+        ["김가람", "1998-05-14", "garam@example.com"],
+        ["박다솜", "2000-07-07", "dasom@example.com"],
+        ["이나래", "2001-01-01", "narae@example.com"],
+    )
     again = upload(client, f"/cohorts/{cohort.id}/roster/import", good)
     preview = text_of(client.get(again.headers["Location"]))
     assert "/commit" in preview and "narae@example.com" in preview
@@ -367,9 +414,11 @@ def test_a_staged_file_is_only_for_the_person_who_uploaded_it(client, login_as, 
     cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 10))
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
-    location = upload(client, f"/cohorts/{cohort.id}/roster/import",
-                      roster_file(["김가람", "1998-05-14", "garam@example.com"])
-                      ).headers["Location"]  # fmt: skip
+    location = upload(
+        client,
+        f"/cohorts/{cohort.id}/roster/import",
+        roster_file(["김가람", "1998-05-14", "garam@example.com"]),
+    ).headers["Location"]
     assert client.get(location).status_code == 200
     client.post("/logout")
     login_as(Role.COORDINATOR, campus=campus)  # a colleague at the same campus
@@ -388,17 +437,20 @@ def test_templates_download_as_excel(client, coordinator):
     assert client.get("/cohorts/templates/secrets.xlsx").status_code == 404
 
 
-def test_closing_and_an_override_with_its_reason_on_the_cohort_page(client, coordinator, campus,
-                                                                   db):  # fmt: skip
+def test_closing_and_an_override_with_its_reason_on_the_cohort_page(
+    client, coordinator, campus, db
+):
     from academy.models import AttendanceMark, ClassSession, Mark
 
-    cohort = factories.CohortFactory(campus=campus, starts_on=date(2025, 3, 3),
-                                     ends_on=date(2025, 3, 7))  # fmt: skip
+    cohort = factories.CohortFactory(
+        campus=campus, starts_on=date(2025, 3, 3), ends_on=date(2025, 3, 7)
+    )
     sessions = [ClassSession(cohort=cohort, held_on=date(2025, 3, d)) for d in range(3, 8)]
     db.session.add_all(sessions)
     low = factories.EnrolmentFactory(cohort=cohort, trainee__user__name="출석부족")
-    db.session.add_all([AttendanceMark(session=s, enrolment=low, mark=Mark.PRESENT)
-                        for s in sessions[:3]])  # fmt: skip
+    db.session.add_all(
+        [AttendanceMark(session=s, enrolment=low, mark=Mark.PRESENT) for s in sessions[:3]]
+    )
     db.session.commit()
     preview = text_of(client.get(f"/cohorts/{cohort.id}/close"))
     assert "출석부족" in preview and "60" in preview

@@ -40,8 +40,9 @@ def test_filters_update_in_place_and_stay_in_the_url(client, login_as, db):
     fragment = client.get(url, headers=HTMX).get_data(as_text=True)
     assert "<html" not in fragment and "<form" in fragment  # the downloads keep their forms
     assert world["large"].name in fragment and world["small"].name not in fragment
-    by_campus = client.get(f"/dashboard/?year=2025&campus={world['small'].id}",
-                           headers=HTMX).get_data(as_text=True)  # fmt: skip
+    by_campus = client.get(
+        f"/dashboard/?year=2025&campus={world['small'].id}", headers=HTMX
+    ).get_data(as_text=True)
     assert "JONGNO" not in by_campus or world["small"].name in by_campus
     assert world["large"].name not in by_campus
 
@@ -80,8 +81,9 @@ def test_the_planner_recalculates_from_the_query_string(client, login_as, db):
     login_as(Role.OFFICIAL)
     full = client.get("/dashboard/planner").get_data(as_text=True)
     assert 'hx-get="/dashboard/planner"' in full and 'data-plan="verdict"' in full
-    more = client.get("/dashboard/planner?add_large=40&cohorts_per_classroom=2",
-                      headers=HTMX).get_data(as_text=True)  # fmt: skip
+    more = client.get(
+        "/dashboard/planner?add_large=40&cohorts_per_classroom=2", headers=HTMX
+    ).get_data(as_text=True)
     assert "<html" not in more and "plan-verdict--ok" in more
     fewer = client.get("/dashboard/planner?cohorts_per_classroom=1", headers=HTMX)
     assert "plan-verdict--short" in fewer.get_data(as_text=True)
@@ -98,8 +100,13 @@ def test_the_planner_shows_every_wrong_value_beside_its_field_and_no_stale_resul
 ):
     build_world(db)
     login_as(Role.OFFICIAL)
-    bad = {"add_large": "-3", "add_small": "abc", "add_medium": "2", "cohorts_per_classroom": "9",
-           "opens_in": "1999"}  # fmt: skip
+    bad = {
+        "add_large": "-3",
+        "add_small": "abc",
+        "add_medium": "2",
+        "cohorts_per_classroom": "9",
+        "opens_in": "1999",
+    }
     fragment = client.get("/dashboard/planner", query_string=bad, headers=HTMX)
     html = fragment.get_data(as_text=True)
     assert "<html" not in html
@@ -130,16 +137,19 @@ def test_an_official_changes_a_target_and_the_change_is_recorded(client, login_a
     data = {"year": "2027", "metric": "trainees", "value": "6500", "reason": "예산 증액"}
     response = client.post("/dashboard/targets", data=data)
     assert response.status_code == 303
-    target = db.session.scalars(sa.select(YearlyTarget).where(
-        YearlyTarget.year == 2027, YearlyTarget.metric == TargetMetric.TRAINEES)).one()  # fmt: skip
+    target = db.session.scalars(
+        sa.select(YearlyTarget).where(
+            YearlyTarget.year == 2027, YearlyTarget.metric == TargetMetric.TRAINEES
+        )
+    ).one()
     assert (target.value, target.from_source, target.set_by_id) == (6500, False, official.id)
     change = db.session.scalars(sa.select(KpiSettingChange)).one()
-    assert (change.setting, change.old_value, change.new_value) == (KpiSetting.TRAINEES, 5980,
-                                                                    6500)  # fmt: skip
+    assert (change.setting, change.old_value, change.new_value) == (KpiSetting.TRAINEES, 5980, 6500)
     page = client.get("/dashboard/targets").get_data(as_text=True)
     assert "6,500" in page and "예산 증액" in page
-    bad = client.post("/dashboard/targets", data={"year": "2027", "metric": "trainees",
-                                                   "value": "-5"})  # fmt: skip
+    bad = client.post(
+        "/dashboard/targets", data={"year": "2027", "metric": "trainees", "value": "-5"}
+    )
     assert bad.status_code == 422 and 'value="-5"' in bad.get_data(as_text=True)
 
 
@@ -147,9 +157,16 @@ def test_an_official_raises_the_pay_floor_and_the_quality_rate_follows(client, l
     build_world(db)
     login_as(Role.OFFICIAL)
     before = client.get(f"/api/v1/kpi?year=2025&as_of={AS_OF}").get_json()["quality_employed"]
-    response = client.post("/dashboard/quality-rules", data={
-        "year": "2025", "monthly_pay_floor": "2600000", "min_weekly_hours": "35",
-        "min_contract_months": "12", "reason": "서울형 생활임금 반영"})  # fmt: skip
+    response = client.post(
+        "/dashboard/quality-rules",
+        data={
+            "year": "2025",
+            "monthly_pay_floor": "2600000",
+            "min_weekly_hours": "35",
+            "min_contract_months": "12",
+            "reason": "서울형 생활임금 반영",
+        },
+    )
     assert response.status_code == 303
     assert db.session.scalars(sa.select(QualityRule)).one().monthly_pay_floor == 2_600_000
     assert db.session.scalar(sa.select(sa.func.count(KpiSettingChange.id))) == 1
@@ -160,8 +177,12 @@ def test_an_official_raises_the_pay_floor_and_the_quality_rate_follows(client, l
 def test_admin_sees_targets_but_cannot_change_them(client, login_as, db):
     login_as(Role.ADMIN)
     assert client.get("/dashboard/targets").status_code == 200
-    assert client.post("/dashboard/targets", data={"year": "2027", "metric": "trainees",
-                                                    "value": "1"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/dashboard/targets", data={"year": "2027", "metric": "trainees", "value": "1"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_campus_without_cohorts_still_renders(client, login_as, db):

@@ -15,9 +15,12 @@ _COMMON = dict(
     database=None,
     # The tests reuse the function-scoped `db` fixture across examples on purpose: rows that
     # earlier examples wrote are part of the state the next file meets.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 settings.register_profile("academy", max_examples=30, **_COMMON)
 settings.register_profile("ci", max_examples=30, derandomize=True, **_COMMON)
 settings.register_profile("thorough", max_examples=1000, **_COMMON)

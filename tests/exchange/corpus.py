@@ -124,33 +124,63 @@ def mac_decomposed_text() -> Case:
     rows = people(3, 20)
     nfd = [[unicodedata.normalize("NFD", row[0]), *row[1:]] for row in rows]
     header = [unicodedata.normalize("NFD", h) for h in HEADER]
-    return Case("mac_decomposed_text", "roster", xlsx([header, *nfd]), rows=3,
-                stored=stored_of(rows))  # fmt: skip
+    return Case(
+        "mac_decomposed_text", "roster", xlsx([header, *nfd]), rows=3, stored=stored_of(rows)
+    )
 
 
 def full_width_and_invisible() -> Case:
     """A Korean keyboard's full-width digits and letters, a zero-width space and NBSPs."""
     header = [*HEADER, "취약계층", "재직여부"]
     rows = [
-        ["홍길동\u00a0", "２０００－０７－３１", "ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｏｒｇ",
-         "010-８９４７-9947", "○", "×"],
-        ["김\u200b철수", "1999.1.9", "chulsoo\u200b@example.org", "+82 10-1111-2222", "Ｙ",
-         "N"],
-        ["이영희", "95.03.10", "\u00a0younghee@example.org\u00a0", "010\u00a02222\u00a03333",
-         "해당", "비해당"],
-    ]  # fmt: skip
+        [
+            "홍길동\u00a0",
+            "２０００－０７－３１",
+            "ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｏｒｇ",
+            "010-８９４７-9947",
+            "○",
+            "×",
+        ],
+        ["김\u200b철수", "1999.1.9", "chulsoo\u200b@example.org", "+82 10-1111-2222", "Ｙ", "N"],
+        [
+            "이영희",
+            "95.03.10",
+            "\u00a0younghee@example.org\u00a0",
+            "010\u00a02222\u00a03333",
+            "해당",
+            "비해당",
+        ],
+    ]
     stored = {
-        "hong@example.org": {"name": "홍길동", "birth_date": date(2000, 7, 31),
-                             "phone": "010-8947-9947", "vulnerable": True,
-                             "employed_at_start": False},
-        "chulsoo@example.org": {"name": "김철수", "birth_date": date(1999, 1, 9),
-                                "phone": "010-1111-2222", "vulnerable": True},
-        "younghee@example.org": {"name": "이영희", "birth_date": date(1995, 3, 10),
-                                 "phone": "010-2222-3333", "vulnerable": True,
-                                 "employed_at_start": False},
-    }  # fmt: skip
-    return Case("full_width_and_invisible", "roster", csv_bytes([header, *rows]), rows=3,
-                stored=stored, warnings=("U+200B ZERO WIDTH SPACE",))  # fmt: skip
+        "hong@example.org": {
+            "name": "홍길동",
+            "birth_date": date(2000, 7, 31),
+            "phone": "010-8947-9947",
+            "vulnerable": True,
+            "employed_at_start": False,
+        },
+        "chulsoo@example.org": {
+            "name": "김철수",
+            "birth_date": date(1999, 1, 9),
+            "phone": "010-1111-2222",
+            "vulnerable": True,
+        },
+        "younghee@example.org": {
+            "name": "이영희",
+            "birth_date": date(1995, 3, 10),
+            "phone": "010-2222-3333",
+            "vulnerable": True,
+            "employed_at_start": False,
+        },
+    }
+    return Case(
+        "full_width_and_invisible",
+        "roster",
+        csv_bytes([header, *rows]),
+        rows=3,
+        stored=stored,
+        warnings=("U+200B ZERO WIDTH SPACE",),
+    )
 
 
 def hidden_by_filter() -> Case:
@@ -165,9 +195,15 @@ def hidden_by_filter() -> Case:
     sheet.auto_filter.add_filter_column(4, ["(빈 셀)"], blank=True)
     for line in (3, 6):
         sheet.row_dimensions[line].hidden = True
-    return Case("hidden_by_filter", "roster", workbook_bytes(workbook), rows=6, hidden=(3, 6),
-                stored=stored_of(rows),
-                warnings=("3, 6행은 Excel에서", "3, 6행에 중도포기"))  # fmt: skip
+    return Case(
+        "hidden_by_filter",
+        "roster",
+        workbook_bytes(workbook),
+        rows=6,
+        hidden=(3, 6),
+        stored=stored_of(rows),
+        warnings=("3, 6행은 Excel에서", "3, 6행에 중도포기"),
+    )
 
 
 def formatted_empty_rows(first: int, last: int, columns: str = "ABCDEF") -> str:
@@ -224,8 +260,9 @@ def password_protected() -> Case:
 
 
 def old_xls() -> Case:
-    return Case("old_xls", "roster", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
-                refused=".xls")  # fmt: skip
+    return Case(
+        "old_xls", "roster", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, refused=".xls"
+    )
 
 
 def date_cells_as_coordinators_type_them() -> Case:
@@ -255,8 +292,12 @@ def formulas_and_errors() -> Case:
     sheet.append([*HEADER, "성", "명"])
     sheet.append(["=E2&F2", "1999-01-01", "a@example.org", None, "김", "가람"])
     sheet.append(["이나래", "1999-01-01", "#N/A", None, "이", "나래"])
-    return Case("formulas_and_errors", "roster", workbook_bytes(workbook),
-                problems={(2, "이름"), (3, "이메일")})  # fmt: skip
+    return Case(
+        "formulas_and_errors",
+        "roster",
+        workbook_bytes(workbook),
+        problems={(2, "이름"), (3, "이메일")},
+    )
 
 
 def two_row_header() -> Case:
@@ -274,8 +315,9 @@ def two_row_header() -> Case:
     rows = people(3, 160)
     for name, born, email, phone in rows:
         sheet.append([name, born, phone, email, None])
-    return Case("two_row_header", "roster", workbook_bytes(workbook), rows=3,
-                stored=stored_of(rows))  # fmt: skip
+    return Case(
+        "two_row_header", "roster", workbook_bytes(workbook), rows=3, stored=stored_of(rows)
+    )
 
 
 def data_on_the_second_sheet() -> Case:
@@ -287,8 +329,14 @@ def data_on_the_second_sheet() -> Case:
     sheet.append(HEADER)
     for row in rows:
         sheet.append(row)
-    return Case("data_on_the_second_sheet", "roster", workbook_bytes(workbook), rows=3,
-                stored=stored_of(rows), warnings=("명단",))  # fmt: skip
+    return Case(
+        "data_on_the_second_sheet",
+        "roster",
+        workbook_bytes(workbook),
+        rows=3,
+        stored=stored_of(rows),
+        warnings=("명단",),
+    )
 
 
 def headers_with_hints() -> Case:
@@ -300,8 +348,13 @@ def headers_with_hints() -> Case:
         "취약계층 여부(Y/N)",
     ]
     rows = people(2, 200)
-    return Case("headers_with_hints", "roster", xlsx([header, *[[*r, "N"] for r in rows]]), rows=2,
-                stored=stored_of(rows, vulnerable=False))  # fmt: skip
+    return Case(
+        "headers_with_hints",
+        "roster",
+        xlsx([header, *[[*r, "N"] for r in rows]]),
+        rows=2,
+        stored=stored_of(rows, vulnerable=False),
+    )
 
 
 def resident_numbers() -> Case:
@@ -312,9 +365,14 @@ def resident_numbers() -> Case:
         ["이나래", "961102-2345678", "961102-2345678", "narae@example.org", None],
         ["박다솜", "0007074123456", "2000-07-07", "dasom@example.org", "주민번호 000707-4123456"],
     ]
-    return Case("resident_numbers", "roster", xlsx([header, *rows]), problems={(3, "생년월일")},
-                warnings=("주민등록번호", "950310-1******"),
-                never_echoed=("1234567", "2345678", "4123456"))  # fmt: skip
+    return Case(
+        "resident_numbers",
+        "roster",
+        xlsx([header, *rows]),
+        problems={(3, "생년월일")},
+        warnings=("주민등록번호", "950310-1******"),
+        never_echoed=("1234567", "2345678", "4123456"),
+    )
 
 
 def too_many_cells() -> Case:
@@ -327,8 +385,12 @@ def compression_bomb() -> Case:
     def change(xml: str) -> str:
         return xml.replace("</worksheet>", " " * (60 * 1024 * 1024) + "</worksheet>")
 
-    return Case("compression_bomb", "roster", rewrite_sheet(xlsx([HEADER, *people(1)]), change),
-                refused="배")  # fmt: skip
+    return Case(
+        "compression_bomb",
+        "roster",
+        rewrite_sheet(xlsx([HEADER, *people(1)]), change),
+        refused="배",
+    )
 
 
 def yes_no_marks() -> Case:
@@ -341,12 +403,21 @@ def yes_no_marks() -> Case:
 
 
 def the_sample() -> Case:
-    return Case("coordinator_sample", "roster", SAMPLE.read_bytes(), rows=5, stored={
-        "garam.kim@example.org": {"name": "김가람", "birth_date": date(1998, 5, 14),
-                                  "phone": "010-1234-5678"},
-        "narae.lee@example.org": {"name": "이나래", "phone": "010-2345-6789"},
-        "maru.jung@example.org": {"phone": None},
-    })  # fmt: skip
+    return Case(
+        "coordinator_sample",
+        "roster",
+        SAMPLE.read_bytes(),
+        rows=5,
+        stored={
+            "garam.kim@example.org": {
+                "name": "김가람",
+                "birth_date": date(1998, 5, 14),
+                "phone": "010-1234-5678",
+            },
+            "narae.lee@example.org": {"name": "이나래", "phone": "010-2345-6789"},
+            "maru.jung@example.org": {"phone": None},
+        },
+    )
 
 
 def outcomes_as_typed() -> Case:
@@ -361,8 +432,14 @@ def outcomes_as_typed() -> Case:
         "40시간",
         "280만원",
     ]
-    stored = {"kim@example.org": {"start_date": date(2025, 9, 1), "insured": True,
-                                  "weekly_hours": 40, "monthly_pay": 2_800_000}}  # fmt: skip
+    stored = {
+        "kim@example.org": {
+            "start_date": date(2025, 9, 1),
+            "insured": True,
+            "weekly_hours": 40,
+            "monthly_pay": 2_800_000,
+        }
+    }
     return Case("outcomes_as_typed", "outcomes", xlsx([header, row]), rows=1, stored=stored)
 
 
@@ -390,21 +467,35 @@ class WideCase:
 def wide_by_name_and_birth_date() -> WideCase:
     """An HRD-Net style export: 성명 and a masked resident number's front for the birth date,
     dates without the year and with the weekday, symbols and words, totals at the end."""
-    data = xlsx([
-        ["훈련생 출결 현황"],
-        ["연번", "성명", "생년월일", "03/10(월)", "03/11(화)", "03/12(수)", "출석일수", "출석률"],
-        [1, "김가람", "980514-1******", "○", "지각", "×", 1, "66%"],
-        [2, "이나래", "1996-11-02", "출석", "-", "공가", 1, "50%"],
-        [3, "박다솜", "000707", "△", "▲", "결", 0, "0%"],
-        [None, "합계", None, None, None, None, 2, None],
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            ["훈련생 출결 현황"],
+            [
+                "연번",
+                "성명",
+                "생년월일",
+                "03/10(월)",
+                "03/11(화)",
+                "03/12(수)",
+                "출석일수",
+                "출석률",
+            ],
+            [1, "김가람", "980514-1******", "○", "지각", "×", 1, "66%"],
+            [2, "이나래", "1996-11-02", "출석", "-", "공가", 1, "50%"],
+            [3, "박다솜", "000707", "△", "▲", "결", 0, "0%"],
+            [None, "합계", None, None, None, None, 2, None],
+        ]
+    )
     marks = {
-        ("garam@example.org", SESSIONS[0]): "present", ("garam@example.org", SESSIONS[1]): "late",
-        ("garam@example.org", SESSIONS[2]): "absent", ("narae@example.org", SESSIONS[0]): "present",
-        ("narae@example.org", SESSIONS[2]): "excused", ("dasom@example.org", SESSIONS[0]): "late",
+        ("garam@example.org", SESSIONS[0]): "present",
+        ("garam@example.org", SESSIONS[1]): "late",
+        ("garam@example.org", SESSIONS[2]): "absent",
+        ("narae@example.org", SESSIONS[0]): "present",
+        ("narae@example.org", SESSIONS[2]): "excused",
+        ("dasom@example.org", SESSIONS[0]): "late",
         ("dasom@example.org", SESSIONS[1]): "early_leave",
         ("dasom@example.org", SESSIONS[2]): "absent",
-    }  # fmt: skip
+    }
     return WideCase("wide_by_name_and_birth_date", data, marks)
 
 
@@ -447,29 +538,51 @@ def wide_under_a_month_row() -> WideCase:
 def wide_with_people_it_cannot_tell_apart() -> WideCase:
     """Two 최하늘 born the same day and no e-mail: refused at that row, as is a name not on the
     roster and a mark that is not one."""
-    data = xlsx([
-        ["성명", "생년월일", "3/10", "3/11"],
-        ["최하늘", "1999-01-09", "출석", "출석"],
-        ["홍길동", "1999-01-09", "출석", "출석"],
-        ["김가람", "1998-05-14", "출석", "놀이"],
-    ])  # fmt: skip
-    return WideCase("wide_with_people_it_cannot_tell_apart", data,
-                    problems={(2, "성명"), (3, "성명"), (4, "3/11")})  # fmt: skip
+    data = xlsx(
+        [
+            ["성명", "생년월일", "3/10", "3/11"],
+            ["최하늘", "1999-01-09", "출석", "출석"],
+            ["홍길동", "1999-01-09", "출석", "출석"],
+            ["김가람", "1998-05-14", "출석", "놀이"],
+        ]
+    )
+    return WideCase(
+        "wide_with_people_it_cannot_tell_apart",
+        data,
+        problems={(2, "성명"), (3, "성명"), (4, "3/11")},
+    )
 
 
 WIDE_CASES = (
-    wide_by_name_and_birth_date, wide_by_email_with_excel_dates, wide_under_a_month_row,
+    wide_by_name_and_birth_date,
+    wide_by_email_with_excel_dates,
+    wide_under_a_month_row,
     wide_with_people_it_cannot_tell_apart,
-)  # fmt: skip
+)
 
 
 CASES = (
-    the_sample, stale_dimension, mac_decomposed_text, full_width_and_invisible, hidden_by_filter,
-    borders_to_row_25000, csv_with_trailing_blank_lines, excel_unicode_text, password_protected,
-    old_xls, date_cells_as_coordinators_type_them, formulas_and_errors, two_row_header,
-    data_on_the_second_sheet, headers_with_hints, resident_numbers, too_many_cells,
-    compression_bomb, yes_no_marks, outcomes_as_typed,
-)  # fmt: skip
+    the_sample,
+    stale_dimension,
+    mac_decomposed_text,
+    full_width_and_invisible,
+    hidden_by_filter,
+    borders_to_row_25000,
+    csv_with_trailing_blank_lines,
+    excel_unicode_text,
+    password_protected,
+    old_xls,
+    date_cells_as_coordinators_type_them,
+    formulas_and_errors,
+    two_row_header,
+    data_on_the_second_sheet,
+    headers_with_hints,
+    resident_numbers,
+    too_many_cells,
+    compression_bomb,
+    yes_no_marks,
+    outcomes_as_typed,
+)
 
 
 def main(folder: str) -> None:

@@ -49,15 +49,54 @@ CLASS_DAYS = [date(2025, 3, 10), date(2025, 3, 11), date(2025, 3, 12)]
 
 PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"))
 HANGUL = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1, max_size=12)
-LONG_TEXT = st.builds(lambda s, n: s * n, st.text(PRINTABLE, min_size=1, max_size=4),
-                      st.integers(60, 3000))  # fmt: skip
+LONG_TEXT = st.builds(
+    lambda s, n: s * n, st.text(PRINTABLE, min_size=1, max_size=4), st.integers(60, 3000)
+)
 FORMULAS = st.sampled_from(["=1+1", "=A1", "=SUM(A1:A9)", "=TODAY()", "=1/0", "@SUM(1)", "-1"])
-WORDS = st.sampled_from([
-    "Y", "N", "예", "아니오", "O", "X", "ㅇ", "합계", "합계 5명", "total", "E1", "E2", "E5", "U",
-    "S1", "X", "취업", "창업", "제외", "출석", "지각", "공가", "present", "진학", "군입대",
-    "2025-03-10", "2025.03.11", "20250312", "2025년 3월 10일", "1e999999999", "-1e999999999",
-    "Infinity", "NaN", "sNaN", "-0", "1,000원", "99999999999999999999", "0x10", "이메일", "name",
-])  # fmt: skip
+WORDS = st.sampled_from(
+    [
+        "Y",
+        "N",
+        "예",
+        "아니오",
+        "O",
+        "X",
+        "ㅇ",
+        "합계",
+        "합계 5명",
+        "total",
+        "E1",
+        "E2",
+        "E5",
+        "U",
+        "S1",
+        "X",
+        "취업",
+        "창업",
+        "제외",
+        "출석",
+        "지각",
+        "공가",
+        "present",
+        "진학",
+        "군입대",
+        "2025-03-10",
+        "2025.03.11",
+        "20250312",
+        "2025년 3월 10일",
+        "1e999999999",
+        "-1e999999999",
+        "Infinity",
+        "NaN",
+        "sNaN",
+        "-0",
+        "1,000원",
+        "99999999999999999999",
+        "0x10",
+        "이메일",
+        "name",
+    ]
+)
 NUMBERS = st.one_of(
     st.integers(-(2**80), 2**80),
     st.integers(0, 200),
@@ -67,21 +106,39 @@ MOMENTS = st.one_of(
     st.dates(date(1900, 3, 1), date(9999, 12, 31)),
     st.datetimes(datetime(1900, 3, 1), datetime(9999, 12, 31)),
 )
-ANY_CELL = st.one_of(st.none(), st.text(PRINTABLE, max_size=40), HANGUL, LONG_TEXT, FORMULAS, WORDS,
-                     NUMBERS, MOMENTS, st.booleans())  # fmt: skip
+ANY_CELL = st.one_of(
+    st.none(),
+    st.text(PRINTABLE, max_size=40),
+    HANGUL,
+    LONG_TEXT,
+    FORMULAS,
+    WORDS,
+    NUMBERS,
+    MOMENTS,
+    st.booleans(),
+)
 # CSV carries any text, control characters included; an .xlsx cannot hold those.
 ANY_CSV_CELL = st.one_of(
     ANY_CELL, st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 )
 
 EMAILS = st.one_of(
-    st.sampled_from([
-        "kim@example.com", "lee@example.com", " Kim@Example.com ", "new1@example.com",
-        "new2@example.com", "NEW3@EXAMPLE.COM", "staff@example.com", "out1@example.com",
-        "out2@example.com", "waiting@example.com",
-    ]),
+    st.sampled_from(
+        [
+            "kim@example.com",
+            "lee@example.com",
+            " Kim@Example.com ",
+            "new1@example.com",
+            "new2@example.com",
+            "NEW3@EXAMPLE.COM",
+            "staff@example.com",
+            "out1@example.com",
+            "out2@example.com",
+            "waiting@example.com",
+        ]
+    ),
     st.emails(),
-)  # fmt: skip
+)
 YES_NO = st.sampled_from(["Y", "N", "예", "아니오", "O", "X", True, False, None])
 ADULT_BIRTHS = st.dates(date(1985, 1, 1), date(2007, 12, 31))
 BIRTH_DATES = st.one_of(ADULT_BIRTHS, ADULT_BIRTHS.map(lambda d: d.isoformat()))
@@ -91,9 +148,13 @@ PHONES = st.one_of(
 RECENT = st.dates(date(2022, 1, 1), date(2026, 12, 31))
 
 ROSTER_COLUMNS = {
-    "이름": HANGUL, "생년월일": BIRTH_DATES, "이메일": EMAILS, "휴대전화": PHONES,
-    "취약계층": YES_NO, "재직여부": YES_NO,
-}  # fmt: skip
+    "이름": HANGUL,
+    "생년월일": BIRTH_DATES,
+    "이메일": EMAILS,
+    "휴대전화": PHONES,
+    "취약계층": YES_NO,
+    "재직여부": YES_NO,
+}
 ATTENDANCE_COLUMNS = {
     "이메일": EMAILS,
     "날짜": st.one_of(st.sampled_from(CLASS_DAYS), RECENT),
@@ -160,11 +221,14 @@ def sheets(draw, columns: dict, csv_cells: bool, clean: bool) -> list[list[objec
         sheet.append(["2025년 명단", None, None])
     sheet.append(header)
     for _ in range(draw(st.integers(1, 2 if clean else 6))):
-        plausible = (lambda name: columns[name]) if clean else (
-            lambda name: st.one_of(columns[name], any_cell)
-        )  # fmt: skip
-        sheet.append([draw(plausible(name)) if name in columns else draw(any_cell)
-                      for name in header])  # fmt: skip
+        plausible = (
+            (lambda name: columns[name])
+            if clean
+            else (lambda name: st.one_of(columns[name], any_cell))
+        )
+        sheet.append(
+            [draw(plausible(name)) if name in columns else draw(any_cell) for name in header]
+        )
     return sheet
 
 
@@ -202,17 +266,20 @@ def world(app, db):
         for email in ("kim@example.com", "lee@example.com"):
             factories.EnrolmentFactory(cohort=cohort, trainee__user__email=email)
         factories.EnrolmentFactory(
-            cohort=cohort, trainee__user__email="waiting@example.com",
-            status=EnrolmentStatus.WAITLISTED, waitlist_position=1,
-        )  # fmt: skip
+            cohort=cohort,
+            trainee__user__email="waiting@example.com",
+            status=EnrolmentStatus.WAITLISTED,
+            waitlist_position=1,
+        )
         factories.UserFactory(email="staff@example.com", role=Role.COORDINATOR, campus=campus)
         ended = seoul_today() - timedelta(days=120)
         earlier = factories.CohortFactory(
             campus=campus, starts_on=ended - timedelta(weeks=20), ends_on=ended
         )
         for email in ("out1@example.com", "out2@example.com"):
-            factories.EnrolmentFactory(cohort=earlier, trainee__user__email=email,
-                                       status=EnrolmentStatus.COMPLETED)  # fmt: skip
+            factories.EnrolmentFactory(
+                cohort=earlier, trainee__user__email=email, status=EnrolmentStatus.COMPLETED
+            )
         db.session.commit()
         yield cohort
 
@@ -355,8 +422,10 @@ TYPED_ROSTER_COLUMNS = {
 }
 
 
-@given(sheet=sheets(TYPED_ROSTER_COLUMNS, csv_cells=False, clean=True),
-       kind=st.sampled_from(["xlsx", "csv", "csv-bom"]))  # fmt: skip
+@given(
+    sheet=sheets(TYPED_ROSTER_COLUMNS, csv_cells=False, clean=True),
+    kind=st.sampled_from(["xlsx", "csv", "csv-bom"]),
+)
 def test_a_roster_as_any_keyboard_types_it_is_stored_as_people_read_it(world, sheet, kind):
     """Whatever NFD, full-width or invisible characters the cells carry, what is stored is the
     composed name, a plain lower-case ASCII login and a 010-0000-0000 phone: never the bytes."""
@@ -378,10 +447,28 @@ def test_a_roster_as_any_keyboard_types_it_is_stored_as_people_read_it(world, sh
         assert phone is None or re.fullmatch(r"010-\d{4}-\d{4}", phone)
 
 
-MARK_CELLS = st.sampled_from([
-    "출석", "지각", "조퇴", "결석", "공가", "출", "결", "○", "△", "▲", "×", "O", "X", "-",
-    None, "?", "#N/A", "=A1",
-])  # fmt: skip
+MARK_CELLS = st.sampled_from(
+    [
+        "출석",
+        "지각",
+        "조퇴",
+        "결석",
+        "공가",
+        "출",
+        "결",
+        "○",
+        "△",
+        "▲",
+        "×",
+        "O",
+        "X",
+        "-",
+        None,
+        "?",
+        "#N/A",
+        "=A1",
+    ]
+)
 DATE_HEADERS = st.sampled_from(
     [*CLASS_DAYS, "03/10", "3/11(화)", "3월 12일", "2025-03-10", "03/13", "02/30"]
 )
@@ -398,8 +485,11 @@ def wide_sheets(draw) -> bytes:
     people = {"성명": HANGUL, "이름": HANGUL, "생년월일": BIRTH_DATES, "이메일": EMAILS}
     rows = [header]
     for _ in range(draw(st.integers(1, 4))):
-        rows.append([draw(people[name]) for name in identity]
-                    + [draw(MARK_CELLS) for _ in dates] + [draw(st.integers(0, 9))])  # fmt: skip
+        rows.append(
+            [draw(people[name]) for name in identity]
+            + [draw(MARK_CELLS) for _ in dates]
+            + [draw(st.integers(0, 9))]
+        )
     return encode(rows, draw(st.sampled_from(["xlsx", "csv"])))
 
 

@@ -43,11 +43,19 @@ def test_the_roster_coordinators_really_keep_reads_without_complaint():
     values = [row.values for row in parsed.rows]
     assert [v["name"] for v in values] == ["김가람", "이나래", "박다솜", "최라온", "정마루"]
     assert [v["birth_date"] for v in values] == [
-        date(1998, 5, 14), date(1996, 11, 2), date(2000, 7, 7), date(1999, 1, 9), date(2001, 2, 28),
-    ]  # fmt: skip
+        date(1998, 5, 14),
+        date(1996, 11, 2),
+        date(2000, 7, 7),
+        date(1999, 1, 9),
+        date(2001, 2, 28),
+    ]
     assert [v["phone"] for v in values] == [
-        "010-1234-5678", "010-2345-6789", "010-3456-7890", "010-4567-8901", None,
-    ]  # fmt: skip
+        "010-1234-5678",
+        "010-2345-6789",
+        "010-3456-7890",
+        "010-4567-8901",
+        None,
+    ]
     assert values[2]["email"] == "dasom.park@example.org"
     assert values[1]["email"] == "narae.lee@example.org"
     assert [row.line for row in parsed.rows] == [5, 6, 7, 8, 9]
@@ -63,12 +71,14 @@ def test_english_aliases_in_any_order_and_csv_encodings():
 
 
 def test_every_problem_is_listed_by_row_and_column():
-    data = xlsx([
-        ["이름", "생년월일", "이메일", "취약계층"],
-        ["김하나", "2000-13-40", "not-an-email", "maybe"],
-        ["", "1999-01-01", "b@example.com", "Y"],
-        ["박셋", "1999-01-01", "B@Example.com ", "N"],
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            ["이름", "생년월일", "이메일", "취약계층"],
+            ["김하나", "2000-13-40", "not-an-email", "maybe"],
+            ["", "1999-01-01", "b@example.com", "Y"],
+            ["박셋", "1999-01-01", "B@Example.com ", "N"],
+        ]
+    )
     parsed = parse(data, ROSTER)
     found = {(p.line, p.column, str(p.message)) for p in parsed.problems}
     assert found == {
@@ -118,9 +128,17 @@ def test_dates_in_every_form_coordinators_write(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Y", True), ("예", True), ("O", True), ("true", True), (" n ", False), ("아니오", False),
-     ("X", False), ("FALSE", False)],
-)  # fmt: skip
+    [
+        ("Y", True),
+        ("예", True),
+        ("O", True),
+        ("true", True),
+        (" n ", False),
+        ("아니오", False),
+        ("X", False),
+        ("FALSE", False),
+    ],
+)
 def test_yes_no_cells(raw, expected):
     assert cells.parse_yes_no(raw) is expected
 
@@ -140,8 +158,15 @@ def test_templates_read_back_as_their_own_format():
 
 
 def test_the_error_copy_keeps_every_row_and_marks_the_bad_ones():
-    data = xlsx([["명단"], [], ["이름", "생년월일", "이메일"], ["김", "bad", "a@example.com"],
-                 ["@SUM(A1)", "2000-01-01", "b@example.com"]])  # fmt: skip
+    data = xlsx(
+        [
+            ["명단"],
+            [],
+            ["이름", "생년월일", "이메일"],
+            ["김", "bad", "a@example.com"],
+            ["@SUM(A1)", "2000-01-01", "b@example.com"],
+        ]
+    )
     parsed = parse(data, ROSTER)
     sheet = openpyxl.load_workbook(io.BytesIO(annotated_workbook(parsed))).active
     assert sheet.cell(row=3, column=4).value == "Problems found"
@@ -174,8 +199,15 @@ def test_macros_old_xls_and_zip_bombs_are_refused():
 
 def test_total_and_blank_rows_are_skipped_but_not_rows_with_data():
     parsed = parse(
-        xlsx([["이름", "생년월일", "이메일"], ["김", "2000-01-01", "a@example.com"], [None],
-              ["합계 1명", None, None], ["Total", "2000-01-01", "t@example.com"]]),
+        xlsx(
+            [
+                ["이름", "생년월일", "이메일"],
+                ["김", "2000-01-01", "a@example.com"],
+                [None],
+                ["합계 1명", None, None],
+                ["Total", "2000-01-01", "t@example.com"],
+            ]
+        ),
         ROSTER,
-    )  # fmt: skip
+    )
     assert [row.values["email"] for row in parsed.rows] == ["a@example.com", "t@example.com"]

@@ -35,8 +35,9 @@ def career_form(**overrides):
 
 def test_instructor_adds_a_period_with_evidence_and_it_awaits_verification(client, login_as, db):
     user = login_as(Role.INSTRUCTOR)
-    response = client.post("/instructors/me/careers", data=career_form(),
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
+    )
     assert response.status_code == 303
     period = db.session.scalar(sa.select(CareerPeriod))
     assert period.instructor_id == user.instructor.id and period.ends_on is None
@@ -55,8 +56,7 @@ def test_a_period_without_evidence_or_with_a_fake_file_is_refused_and_the_form_k
     assert response.status_code == 422
     assert "경력증명서를 첨부하세요" in response.get_data(as_text=True)
     fake = career_form(evidence=(io.BytesIO(b"<html>nope</html>"), "cv.pdf"))
-    response = client.post("/instructors/me/careers", data=fake,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post("/instructors/me/careers", data=fake, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="서울데이터랩"' in html
@@ -66,9 +66,10 @@ def test_a_period_without_evidence_or_with_a_fake_file_is_refused_and_the_form_k
 def test_end_before_start_is_refused(client, login_as, db):
     login_as(Role.INSTRUCTOR)
     response = client.post(
-        "/instructors/me/careers", data=career_form(ends_on="2020-01-01"),
+        "/instructors/me/careers",
+        data=career_form(ends_on="2020-01-01"),
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert count_rows(CareerPeriod) == 0
 
@@ -76,8 +77,9 @@ def test_end_before_start_is_refused(client, login_as, db):
 def test_coordinator_verifies_a_period_of_their_campus_and_it_counts(client, login_as, db):
     campus = factories.CampusFactory()
     instructor = factories.InstructorFactory(campus=campus)
-    period = factories.CareerPeriodFactory(instructor=instructor, verified_at=None,
-                                           starts_on=date(2018, 1, 1), ends_on=None)  # fmt: skip
+    period = factories.CareerPeriodFactory(
+        instructor=instructor, verified_at=None, starts_on=date(2018, 1, 1), ends_on=None
+    )
     db.session.commit()
     coordinator = login_as(Role.COORDINATOR, campus=campus)
     before = client.get(f"/instructors/{instructor.id}").get_data(as_text=True)
@@ -109,8 +111,7 @@ def test_evidence_downloads_as_an_attachment_for_the_owner_and_their_coordinator
     client, login_as, db, app
 ):
     user = login_as(Role.INSTRUCTOR)
-    client.post("/instructors/me/careers", data=career_form(),
-                content_type="multipart/form-data")  # fmt: skip
+    client.post("/instructors/me/careers", data=career_form(), content_type="multipart/form-data")
     period = db.session.scalar(sa.select(CareerPeriod))
     own = client.get(f"/instructors/careers/{period.id}/evidence")
     assert own.status_code == 200 and own.data == PDF
@@ -148,8 +149,9 @@ def cohort_with_candidates(db):
     qualified = factories.InstructorFactory(campus=campus)
     factories.CareerPeriodFactory(instructor=qualified, starts_on=date(2019, 1, 1), ends_on=None)
     short = factories.InstructorFactory(campus=campus)
-    factories.CareerPeriodFactory(instructor=short, starts_on=date(2023, 8, 1),
-                                  ends_on=date(2025, 2, 28))  # fmt: skip
+    factories.CareerPeriodFactory(
+        instructor=short, starts_on=date(2023, 8, 1), ends_on=date(2025, 2, 28)
+    )
     db.session.commit()
     return cohort, qualified, short
 
@@ -169,9 +171,10 @@ def test_assigning_an_unqualified_instructor_is_refused_with_the_shortfall(
 ):
     cohort, _, short = cohort_with_candidates
     login_as(Role.COORDINATOR, campus=cohort.campus)
-    response = client.post(f"/instructors/cohorts/{cohort.id}",
-                           data={"cohort_id": cohort.id, "instructor_id": short.id,
-                                 "role": "lead"})  # fmt: skip
+    response = client.post(
+        f"/instructors/cohorts/{cohort.id}",
+        data={"cohort_id": cohort.id, "instructor_id": short.id, "role": "lead"},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "1년 7개월, 5개월 부족" in html and "배정할 수 없습니다" in html

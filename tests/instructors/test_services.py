@@ -20,9 +20,13 @@ VERIFIED = datetime(2025, 1, 1)
 
 def period(start, end, field=CareerField.AI, verified=True):
     return CareerPeriod(
-        employer="회사", role_title="개발자", field=field, starts_on=start, ends_on=end,
+        employer="회사",
+        role_title="개발자",
+        field=field,
+        starts_on=start,
+        ends_on=end,
         verified_at=VERIFIED if verified else None,
-    )  # fmt: skip
+    )
 
 
 def test_overlapping_periods_count_once():
@@ -151,8 +155,9 @@ def test_a_few_days_short_is_said_in_days(app):
 def test_unqualified_instructor_cannot_be_assigned(app, db):
     cohort = factories.CohortFactory(starts_on=date(2025, 3, 3))
     instructor = factories.InstructorFactory(campus=cohort.campus)
-    factories.CareerPeriodFactory(instructor=instructor, starts_on=date(2023, 8, 1),
-                                  ends_on=date(2025, 2, 28))  # fmt: skip
+    factories.CareerPeriodFactory(
+        instructor=instructor, starts_on=date(2023, 8, 1), ends_on=date(2025, 2, 28)
+    )
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=cohort.campus)
     db.session.commit()
 

@@ -18,9 +18,11 @@ def test_a_placement_takes_a_seat_and_its_status_follows_the_dates(app, db):
         placement = services.place(opening.id, trainee.id, campus.id, PLACE)
     assert placement.campus_id == campus.id and placement.weekly_hours == opening.weekly_hours
     assert services.initial_status(date(2025, 9, 1), None, date(2025, 8, 1)) == (
-        PlacementStatus.PLANNED)  # fmt: skip
+        PlacementStatus.PLANNED
+    )
     assert services.initial_status(date(2025, 9, 1), date(2025, 10, 1), date(2025, 12, 1)) == (
-        PlacementStatus.COMPLETED)  # fmt: skip
+        PlacementStatus.COMPLETED
+    )
     assert services.seats_taken([opening.id]) == {opening.id: 1}
 
 
@@ -70,11 +72,13 @@ def test_counts_by_programme_campus_and_year(app, db):
     )
     company = factories.InternshipOpeningFactory(programme=InternshipProgramme.COMPANY_LINKED)
     city = factories.InternshipOpeningFactory(programme=InternshipProgramme.CITY_ADMIN_LINKED)
-    camp = factories.InternshipOpeningFactory(programme=InternshipProgramme.YOUTH_JOB_CAMP,
-                                              starts_on=date(2024, 7, 1))  # fmt: skip
+    camp = factories.InternshipOpeningFactory(
+        programme=InternshipProgramme.YOUTH_JOB_CAMP, starts_on=date(2024, 7, 1)
+    )
     factories.InternshipPlacementFactory(opening=company, campus=north)
-    factories.InternshipPlacementFactory(opening=company, campus=south,
-                                         status=PlacementStatus.ONGOING)  # fmt: skip
+    factories.InternshipPlacementFactory(
+        opening=company, campus=south, status=PlacementStatus.ONGOING
+    )
     factories.InternshipPlacementFactory(opening=city, campus=north)
     factories.InternshipPlacementFactory(opening=camp, campus=north)  # 2024
     db.session.commit()
@@ -88,5 +92,9 @@ def test_counts_by_programme_campus_and_year(app, db):
     campuses = {name: total for name, _, total in year.by_campus}
     assert campuses == {"북캠퍼스": 2, "남캠퍼스": 1}
     assert north_only.total == 2
-    assert services.counts(2024).by_programme[InternshipProgramme.YOUTH_JOB_CAMP][
-        PlacementStatus.PLANNED] == 1  # fmt: skip
+    assert (
+        services.counts(2024).by_programme[InternshipProgramme.YOUTH_JOB_CAMP][
+            PlacementStatus.PLANNED
+        ]
+        == 1
+    )

@@ -51,8 +51,9 @@ def report_form(**fields):
     return {"format": "xlsx", "year": "2025", "as_of": AS_OF.isoformat(), **fields}
 
 
-def test_a_report_is_made_by_a_job_and_lands_in_the_archive_and_the_store(app, client, login_as,
-                                                                          db):  # fmt: skip
+def test_a_report_is_made_by_a_job_and_lands_in_the_archive_and_the_store(
+    app, client, login_as, db
+):
     build_world(db)
     official = login_as(Role.OFFICIAL)
     created = client.post("/reports/", data=report_form())
@@ -71,9 +72,17 @@ def test_a_report_is_made_by_a_job_and_lands_in_the_archive_and_the_store(app, c
 
 def test_the_job_page_shows_progress_and_keeps_the_button_disabled(client, login_as, db):
     official = login_as(Role.OFFICIAL)
-    job = Job(kind="report", owner_id=official.id, params={}, time_limit_seconds=60,
-              state=JobState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
-              progress_done=1, progress_total=3)  # fmt: skip
+    job = Job(
+        kind="report",
+        owner_id=official.id,
+        params={},
+        time_limit_seconds=60,
+        state=JobState.RUNNING,
+        started_at=utcnow(),
+        heartbeat_at=utcnow(),
+        progress_done=1,
+        progress_total=3,
+    )
     db.session.add(job)
     db.session.commit()
     page = client.get("/reports/").get_data(as_text=True)
@@ -89,8 +98,14 @@ def test_the_job_page_shows_progress_and_keeps_the_button_disabled(client, login
 def test_only_the_owner_sees_a_report_job(client, login_as, db):
     other = factories.UserFactory(role=Role.OFFICIAL)
     db.session.flush()
-    job = Job(kind="report", owner_id=other.id, params={}, time_limit_seconds=60,
-              state=JobState.DONE, result={"report_id": 1})  # fmt: skip
+    job = Job(
+        kind="report",
+        owner_id=other.id,
+        params={},
+        time_limit_seconds=60,
+        state=JobState.DONE,
+        result={"report_id": 1},
+    )
     db.session.add(job)
     db.session.commit()
     login_as(Role.OFFICIAL)
@@ -109,8 +124,15 @@ def test_one_person_cannot_run_more_jobs_than_the_limit(app, client, login_as, d
     build_world(db)
     official = login_as(Role.OFFICIAL)
     for _ in range(app.config["JOBS_PER_USER"]):
-        db.session.add(Job(kind="report", owner_id=official.id, params={},
-                           time_limit_seconds=60, state=JobState.QUEUED))  # fmt: skip
+        db.session.add(
+            Job(
+                kind="report",
+                owner_id=official.id,
+                params={},
+                time_limit_seconds=60,
+                state=JobState.QUEUED,
+            )
+        )
     db.session.commit()
     refused = client.post("/reports/", data=report_form())
     assert refused.status_code == 429
@@ -124,12 +146,21 @@ def test_finished_and_dead_jobs_do_not_count_against_the_limit(app, db):
     db.session.commit()
     long_ago = utcnow() - timedelta(minutes=5)
     for state in (JobState.DONE, JobState.FAILED):
-        db.session.add(Job(kind="report", owner_id=owner.id, params={}, time_limit_seconds=60,
-                           state=state))  # fmt: skip
+        db.session.add(
+            Job(kind="report", owner_id=owner.id, params={}, time_limit_seconds=60, state=state)
+        )
     for _ in range(app.config["JOBS_PER_USER"]):  # running, but their worker died long ago
-        db.session.add(Job(kind="test_count", owner_id=owner.id, params={},
-                           state=JobState.RUNNING, started_at=long_ago, heartbeat_at=long_ago,
-                           time_limit_seconds=600))  # fmt: skip
+        db.session.add(
+            Job(
+                kind="test_count",
+                owner_id=owner.id,
+                params={},
+                state=JobState.RUNNING,
+                started_at=long_ago,
+                heartbeat_at=long_ago,
+                time_limit_seconds=600,
+            )
+        )
     db.session.commit()
     job = services.start("test_count", db.session.get(User, owner.id), {"tag": "limit"})
     assert job.state == JobState.DONE
@@ -163,10 +194,23 @@ def test_a_job_over_its_time_limit_is_stopped_and_rolled_back(db):
 
 def test_a_dead_workers_job_is_seen_as_failed_within_a_minute(app, db):
     silent_since = utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 1)
-    dead = Job(kind="report", params={}, time_limit_seconds=600, state=JobState.RUNNING,
-               started_at=silent_since, heartbeat_at=silent_since, locale="ko")  # fmt: skip
-    alive = Job(kind="report", params={}, time_limit_seconds=600, state=JobState.RUNNING,
-                started_at=utcnow(), heartbeat_at=utcnow())  # fmt: skip
+    dead = Job(
+        kind="report",
+        params={},
+        time_limit_seconds=600,
+        state=JobState.RUNNING,
+        started_at=silent_since,
+        heartbeat_at=silent_since,
+        locale="ko",
+    )
+    alive = Job(
+        kind="report",
+        params={},
+        time_limit_seconds=600,
+        state=JobState.RUNNING,
+        started_at=utcnow(),
+        heartbeat_at=utcnow(),
+    )
     db.session.add_all([dead, alive])
     db.session.commit()
     assert app.config["JOB_STALE_SECONDS"] < 60
@@ -178,8 +222,14 @@ def test_a_dead_workers_job_is_seen_as_failed_within_a_minute(app, db):
 
 def test_a_live_heartbeat_in_the_queue_keeps_an_old_job_alive(app, db):
     old = utcnow() - timedelta(minutes=5)
-    job = Job(kind="report", params={}, time_limit_seconds=600, state=JobState.RUNNING,
-              started_at=old, heartbeat_at=old)  # fmt: skip
+    job = Job(
+        kind="report",
+        params={},
+        time_limit_seconds=600,
+        state=JobState.RUNNING,
+        started_at=old,
+        heartbeat_at=old,
+    )
     db.session.add(job)
     db.session.commit()
     import time
@@ -207,8 +257,7 @@ def queue_down(app):
     queue.configure(app)
 
 
-def test_redis_down_the_page_says_background_work_is_unavailable(queue_down, client, login_as,
-                                                                 db):  # fmt: skip
+def test_redis_down_the_page_says_background_work_is_unavailable(queue_down, client, login_as, db):
     build_world(db)
     login_as(Role.OFFICIAL)
     response = client.post("/reports/", data=report_form())
@@ -221,8 +270,7 @@ def test_redis_down_the_page_says_background_work_is_unavailable(queue_down, cli
     assert health.get_json()["queue"] == "unreachable"
 
 
-def test_redis_down_pages_that_start_work_say_so_before_the_click(queue_down, client, login_as,
-                                                                  db):  # fmt: skip
+def test_redis_down_pages_that_start_work_say_so_before_the_click(queue_down, client, login_as, db):
     login_as(Role.OFFICIAL)
     page = client.get("/reports/").get_data(as_text=True)
     assert 'data-background-work="unavailable"' in page and "백그라운드 작업" in page
@@ -259,8 +307,14 @@ def test_the_periodic_purge_removes_staged_files_past_their_time_only(app, db):
 
 def test_the_periodic_reaper_fails_dead_workers_jobs(app, db):
     long_ago = utcnow() - timedelta(minutes=3)
-    job = Job(kind="report", params={}, time_limit_seconds=600, state=JobState.RUNNING,
-              started_at=long_ago, heartbeat_at=long_ago)  # fmt: skip
+    job = Job(
+        kind="report",
+        params={},
+        time_limit_seconds=600,
+        state=JobState.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
     db.session.add(job)
     db.session.commit()
     queue.reap_stale_jobs.call_local()
@@ -270,9 +324,15 @@ def test_the_periodic_reaper_fails_dead_workers_jobs(app, db):
 
 def test_finished_jobs_past_ninety_days_are_purged_and_nothing_else(db):
     old = utcnow() - timedelta(days=91)
-    rows = [Job(kind="report", params={}, time_limit_seconds=60, state=state, created_at=when)
-            for state, when in [(JobState.DONE, old), (JobState.FAILED, old),
-                                (JobState.RUNNING, old), (JobState.DONE, utcnow())]]  # fmt: skip
+    rows = [
+        Job(kind="report", params={}, time_limit_seconds=60, state=state, created_at=when)
+        for state, when in [
+            (JobState.DONE, old),
+            (JobState.FAILED, old),
+            (JobState.RUNNING, old),
+            (JobState.DONE, utcnow()),
+        ]
+    ]
     db.session.add_all(rows)
     db.session.commit()
     queue.purge_finished_jobs.call_local()

@@ -28,15 +28,30 @@ def world(app, tmp_path):
         app = shared_app(url, tmp_path)
         with app.app_context():
             db.create_all()
-            campus = Campus(name="작업캠퍼스", kind="district", district="작업구",
-                            floor_area_m2=900)  # fmt: skip
+            campus = Campus(
+                name="작업캠퍼스", kind="district", district="작업구", floor_area_m2=900
+            )
             course = Course(campus=campus, name="AI 기초", level=Level.BEGINNER)
-            db.session.add_all([
-                Cohort(code="KILL-01", campus=campus, course=course, starts_on=date(2025, 3, 3),
-                       ends_on=date(2025, 7, 18), capacity=ROWS),
-                Cohort(code="KILL-02", campus=campus, course=course, starts_on=date(2025, 3, 3),
-                       ends_on=date(2025, 7, 18), capacity=10),
-            ])  # fmt: skip
+            db.session.add_all(
+                [
+                    Cohort(
+                        code="KILL-01",
+                        campus=campus,
+                        course=course,
+                        starts_on=date(2025, 3, 3),
+                        ends_on=date(2025, 7, 18),
+                        capacity=ROWS,
+                    ),
+                    Cohort(
+                        code="KILL-02",
+                        campus=campus,
+                        course=course,
+                        starts_on=date(2025, 3, 3),
+                        ends_on=date(2025, 7, 18),
+                        capacity=10,
+                    ),
+                ]
+            )
             db.session.commit()
         try:
             yield app, url, tmp_path
@@ -60,25 +75,36 @@ def test_killing_the_worker_mid_commit_leaves_nothing_written_and_a_new_worker_g
 
     with app.app_context():
         campus = db.session.scalar(sa.select(Campus))
-        coordinator = User(email="coordinator@example.com", name="매니저", role=Role.COORDINATOR,
-                           campus=campus, password_hash=hash_password(TEST_PASSWORD),
-                           totp_secret=TOTP_SECRET,
-                           totp_enrolled_at=datetime(2025, 1, 2))  # fmt: skip
+        coordinator = User(
+            email="coordinator@example.com",
+            name="매니저",
+            role=Role.COORDINATOR,
+            campus=campus,
+            password_hash=hash_password(TEST_PASSWORD),
+            totp_secret=TOTP_SECRET,
+            totp_enrolled_at=datetime(2025, 1, 2),
+        )
         db.session.add(coordinator)
         db.session.commit()
         cohorts = db.session.scalars(sa.select(Cohort.id).order_by(Cohort.id)).all()
         users_before = db.session.scalar(sa.select(sa.func.count(User.id)))
         client = app.test_client()
-    assert client.post("/login", data={"email": "coordinator@example.com",
-                                       "password": TEST_PASSWORD}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            "/login", data={"email": "coordinator@example.com", "password": TEST_PASSWORD}
+        ).status_code
+        == 302
+    )
     code = client.post("/login/code", data={"code": pyotp.TOTP(TOTP_SECRET).now()})
     assert code.status_code == 303
 
     first = start_worker(url, tmp, "first-worker.log")
     try:
-        uploaded = client.post(f"/cohorts/{cohorts[0]}/roster/import",
-                               data={"file": (io.BytesIO(big_roster(ROWS)), "명단.xlsx")},
-                               content_type="multipart/form-data")  # fmt: skip
+        uploaded = client.post(
+            f"/cohorts/{cohorts[0]}/roster/import",
+            data={"file": (io.BytesIO(big_roster(ROWS)), "명단.xlsx")},
+            content_type="multipart/form-data",
+        )
         assert uploaded.status_code == 303
         page = uploaded.headers["Location"]
         token = page.rsplit("/", 1)[1]
@@ -104,9 +130,11 @@ def test_killing_the_worker_mid_commit_leaves_nothing_written_and_a_new_worker_g
         stop(first)
 
     # A job queued while no worker runs: it waits, and is not lost.
-    second_upload = client.post(f"/cohorts/{cohorts[1]}/roster/import",
-                                data={"file": (io.BytesIO(big_roster(3)), "작은명단.xlsx")},
-                                content_type="multipart/form-data")  # fmt: skip
+    second_upload = client.post(
+        f"/cohorts/{cohorts[1]}/roster/import",
+        data={"file": (io.BytesIO(big_roster(3)), "작은명단.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert second_upload.status_code == 303
     with app.app_context():
         queued_id = db.session.scalar(sa.select(sa.func.max(Job.id)))
@@ -115,8 +143,9 @@ def test_killing_the_worker_mid_commit_leaves_nothing_written_and_a_new_worker_g
     # Within a minute (4 s of silence in this test's settings) the commit is seen as failed.
     state, message, _ = wait_for(
         lambda: (s := job_state(app, commit_id))[0] == JobState.FAILED and s,
-        timeout=60, what="the dead worker's job to fail",
-    )  # fmt: skip
+        timeout=60,
+        what="the dead worker's job to fail",
+    )
     assert "중단" in message and "저장되지 않았" in message
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 0

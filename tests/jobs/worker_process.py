@@ -34,8 +34,9 @@ def folders(tmp: Path) -> dict[str, str]:
 
 def shared_app(database_url: str, tmp: Path, **settings):
     """An app on `database_url` whose jobs go to the queue the worker reads."""
-    config = config_for(database_url, QUEUE_IMMEDIATE=False, JOB_STALE_SECONDS=4,
-                        **folders(tmp), **settings)  # fmt: skip
+    config = config_for(
+        database_url, QUEUE_IMMEDIATE=False, JOB_STALE_SECONDS=4, **folders(tmp), **settings
+    )
     app = create_app(config)
     app.test_client_class = IsolatedClient
     return app
@@ -69,8 +70,9 @@ def start_worker(database_url: str, tmp: Path, log_name: str = "worker.log", **e
     environment.pop("REDIS_URL", None)
     log = (tmp / log_name).open("ab")
     command = [str(FLASK), "--app", "wsgi", "academy", "worker", "--threads", "2"]
-    return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,
-                            stderr=subprocess.STDOUT)  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def stop(process, sig=signal.SIGTERM) -> None:

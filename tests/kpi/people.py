@@ -7,8 +7,9 @@ from tests import factories
 
 ENDS = date(2025, 6, 30)  # end + 180 days = 2025-12-27, end + 90 days = 2025-09-28
 FINAL = date(2026, 3, 1)  # 244 days after the end: the cohort's figures are final
-QUALITY_JOB = dict(insured=True, weekly_hours=40, contract_months=None, in_field=True,
-                   monthly_pay=2_500_000)  # fmt: skip
+QUALITY_JOB = dict(
+    insured=True, weekly_hours=40, contract_months=None, in_field=True, monthly_pay=2_500_000
+)
 
 
 def make_cohort(db, ends_on=ENDS, area=494, **campus):
@@ -46,9 +47,17 @@ def person(
     return enrolment
 
 
-def add_version(enrolment: Enrolment, code, verification=Verification.VERIFIED, start=30,
-                created=None, verified_at=None, number=1, returned_at=None,
-                **job):  # fmt: skip
+def add_version(
+    enrolment: Enrolment,
+    code,
+    verification=Verification.VERIFIED,
+    start=30,
+    created=None,
+    verified_at=None,
+    number=1,
+    returned_at=None,
+    **job,
+):
     from academy.extensions import db
 
     version = 1 + max((o.version for o in enrolment.outcomes), default=0)
@@ -90,15 +99,19 @@ def build_world(db) -> dict:
     from academy.models import Campus, CampusKind
 
     reference.load_reference_data()
-    campuses = {c.name: c for c in db.session.scalars(
-        sa.select(Campus).where(Campus.kind == CampusKind.DISTRICT))}  # fmt: skip
+    campuses = {
+        c.name: c
+        for c in db.session.scalars(sa.select(Campus).where(Campus.kind == CampusKind.DISTRICT))
+    }
     small, large = campuses["종로캠퍼스"], campuses["강남캠퍼스"]
     cohort = factories.CohortFactory
     c1 = cohort(campus=small, code="JONGNO-2025-01", starts_on=date(2025, 2, 3), ends_on=ENDS)
-    c2 = cohort(campus=large, code="GANGNAM-2025-01", starts_on=date(2025, 1, 6),
-                ends_on=date(2025, 5, 30))  # fmt: skip
-    c3 = cohort(campus=large, code="GANGNAM-2025-02", starts_on=date(2025, 7, 7),
-                ends_on=date(2025, 11, 28))  # fmt: skip
+    c2 = cohort(
+        campus=large, code="GANGNAM-2025-01", starts_on=date(2025, 1, 6), ends_on=date(2025, 5, 30)
+    )
+    c3 = cohort(
+        campus=large, code="GANGNAM-2025-02", starts_on=date(2025, 7, 7), ends_on=date(2025, 11, 28)
+    )
     E1, S1, X, U = OutcomeCode.E1, OutcomeCode.S1, OutcomeCode.X, OutcomeCode.U
     for _ in range(6):
         person(c1, E1)

@@ -56,6 +56,7 @@ def test_outlook_leaves_excused_sessions_out_of_the_final_denominator():
     from academy.kpi.attendance import Outlook, attendance_outlook
 
     # 10 sessions, 5 excused: 4 of the other 5 are needed. Present 2, absent 1, 2 to come.
-    outlook = attendance_outlook({Mark.EXCUSED: 5, Mark.PRESENT: 2, Mark.ABSENT: 1}, 8, 10,
-                                 RULES, 0)  # fmt: skip
+    outlook = attendance_outlook(
+        {Mark.EXCUSED: 5, Mark.PRESENT: 2, Mark.ABSENT: 1}, 8, 10, RULES, 0
+    )
     assert outlook.spare_absences == 0 and outlook.outlook == Outlook.AT_RISK

@@ -28,8 +28,9 @@ def test_a_rate_over_nobody_is_none_and_small_under_ten():
 
 
 def test_denominator_and_rates_from_counts():
-    c = OutcomeCounts(enrolled=30, completers=25, excluded=2, employed_at_start=3, employed=16,
-                      unknown=4)  # fmt: skip
+    c = OutcomeCounts(
+        enrolled=30, completers=25, excluded=2, employed_at_start=3, employed=16, unknown=4
+    )
     assert denominator(c) == 20
     assert employment_rate(c) == Rate(16, 20)
     assert knowledge_rate(c) == Rate(16, 20)
@@ -96,8 +97,15 @@ def plants():
 
 def test_capacity_counts_classrooms_seats_and_cohorts_per_classroom():
     targets = {2025: 1_000, 2026: 1_500, 2030: 2_500}
-    plan = plan_capacity(plants(), Plan(cohorts_per_classroom=Fraction(2)), targets,
-                         {2025: 900}, {2025: 950}, goal=2_500, goal_year=2030)  # fmt: skip
+    plan = plan_capacity(
+        plants(),
+        Plan(cohorts_per_classroom=Fraction(2)),
+        targets,
+        {2025: 900},
+        {2025: 950},
+        goal=2_500,
+        goal_year=2030,
+    )
     first = plan.years[0]
     assert first.classroom_capacity == 500 * 2  # 20 rooms × 25 seats × 2 cohorts
     assert (first.tier_range.low, first.tier_range.high) == (1_000, 1_500)
@@ -111,9 +119,15 @@ def test_capacity_counts_classrooms_seats_and_cohorts_per_classroom():
 
 def test_added_campuses_count_from_the_year_they_open():
     targets = {2025: 1_000, 2026: 1_000, 2027: 1_200}
-    plan = plan_capacity(plants(), Plan(add_large=1, opens_in=2026,
-                                        cohorts_per_classroom=Fraction(2)),
-                         targets, {}, {}, goal=1_200, goal_year=2027)  # fmt: skip
+    plan = plan_capacity(
+        plants(),
+        Plan(add_large=1, opens_in=2026, cohorts_per_classroom=Fraction(2)),
+        targets,
+        {},
+        {},
+        goal=1_200,
+        goal_year=2027,
+    )
     capacity = [r.classroom_capacity for r in plan.years]
     assert capacity == [1_000, 1_500, 1_500]  # a large campus adds 10 rooms × 25 seats × 2
     assert plan.first_year_on_target == 2025

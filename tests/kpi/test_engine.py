@@ -184,8 +184,11 @@ def test_the_citys_quality_rules_replace_the_defaults(db):
     c = make_cohort(db)
     person(c, E1, monthly_pay=2_500_000, weekly_hours=38)
     assert counts(db).quality_employed == 1
-    db.session.add(QualityRule(year=2025, monthly_pay_floor=2_600_000, min_weekly_hours=35,
-                               min_contract_months=12))  # fmt: skip
+    db.session.add(
+        QualityRule(
+            year=2025, monthly_pay_floor=2_600_000, min_weekly_hours=35, min_contract_months=12
+        )
+    )
     assert counts(db).quality_employed == 0
     rule = db.session.query(QualityRule).one()
     rule.monthly_pay_floor, rule.min_weekly_hours = 2_000_000, 40
@@ -253,8 +256,9 @@ def test_small_numbers_are_flagged(db):
 def test_campus_tier_and_city_are_sums_of_their_cohorts(db):
     small = make_cohort(db, area=494)  # small
     large = make_cohort(db, area=2237)  # large
-    factories.CohortFactory(campus=small.campus, starts_on=date(2025, 2, 3),
-                            ends_on=date(2025, 7, 4))  # fmt: skip
+    factories.CohortFactory(
+        campus=small.campus, starts_on=date(2025, 2, 3), ends_on=date(2025, 7, 4)
+    )
     person(small, E1)
     person(small, OutcomeCode.S1)
     person(large, E1)

@@ -123,8 +123,13 @@ def test_an_outcome_sent_back_after_the_as_of_date_was_pending_on_that_date(db):
     pending 2). As of 2026-03-01: the verified one counts, the sent-back one in neither (1, 1)."""
     c = make_cohort(db)
     sent_back = person(c)
-    add_version(sent_back, E1, Verification.RETURNED, created=datetime(2025, 8, 1),
-                returned_at=datetime(2026, 2, 1, 3))  # fmt: skip
+    add_version(
+        sent_back,
+        E1,
+        Verification.RETURNED,
+        created=datetime(2025, 8, 1),
+        returned_at=datetime(2026, 2, 1, 3),
+    )
     late = person(c)
     add_version(late, E1, created=datetime(2025, 8, 1), verified_at=datetime(2026, 2, 10, 3))
     before = figures(db, as_of=date(2026, 1, 15)).counts

@@ -44,18 +44,26 @@ def test_a_coordinator_must_belong_to_a_campus(db):
 
 
 def test_one_district_campus_per_district(db):
-    db.session.add(Campus(name="종로캠퍼스", kind=CampusKind.DISTRICT, district="종로구",
-                          floor_area_m2=494))  # fmt: skip
-    db.session.add(Campus(name="종로 빅테크캠퍼스", kind=CampusKind.BIGTECH, district="종로구",
-                          floor_area_m2=1500))  # fmt: skip
+    db.session.add(
+        Campus(name="종로캠퍼스", kind=CampusKind.DISTRICT, district="종로구", floor_area_m2=494)
+    )
+    db.session.add(
+        Campus(
+            name="종로 빅테크캠퍼스", kind=CampusKind.BIGTECH, district="종로구", floor_area_m2=1500
+        )
+    )
     db.session.flush()
-    refused(Campus(name="제2종로캠퍼스", kind=CampusKind.DISTRICT, district="종로구",
-                   floor_area_m2=800))  # fmt: skip
+    refused(
+        Campus(name="제2종로캠퍼스", kind=CampusKind.DISTRICT, district="종로구", floor_area_m2=800)
+    )
 
 
 def test_cohort_cannot_end_before_it_starts(db):
-    refused(factories.CohortFactory.build(starts_on=date(2025, 3, 1), ends_on=date(2025, 2, 1),
-                                          campus=factories.CampusFactory()))  # fmt: skip
+    refused(
+        factories.CohortFactory.build(
+            starts_on=date(2025, 3, 1), ends_on=date(2025, 2, 1), campus=factories.CampusFactory()
+        )
+    )
 
 
 def test_waitlist_position_only_for_waitlisted_enrolments(db):
@@ -107,5 +115,8 @@ def test_emails_are_stored_lower_case(db):
 def test_a_money_donation_needs_an_amount(db):
     from academy.models import DonationKind, FundDonation
 
-    refused(FundDonation(donor="기부자", kind=DonationKind.MONEY, amount=None,
-                         received_on=date(2025, 5, 1)))  # fmt: skip
+    refused(
+        FundDonation(
+            donor="기부자", kind=DonationKind.MONEY, amount=None, received_on=date(2025, 5, 1)
+        )
+    )

@@ -62,5 +62,6 @@ def test_the_demo_coordinator_finds_outcomes_waiting(db):
     attached = [r for r in queue.pending if r.verification == Verification.EVIDENCE_ATTACHED]
     assert attached and all(r.evidence for r in attached)
     assert {r.enrolment.status for r in queue.pending} <= {
-        EnrolmentStatus.COMPLETED, EnrolmentStatus.EARLY_EMPLOYED,
-    }  # fmt: skip
+        EnrolmentStatus.COMPLETED,
+        EnrolmentStatus.EARLY_EMPLOYED,
+    }

@@ -14,8 +14,19 @@ from academy.models import EnrolmentStatus, OutcomeCode, OutcomeRecord, Role, Ve
 from academy.outcomes.importing import ImportAction, ImportRejected, commit_import, plan_import
 from tests import factories
 
-HEADER = ["이메일", "결과", "시작일", "기관명", "고용보험", "주당근로시간", "계약기간(개월)",
-          "분야일치", "월기본급", "제외사유", "검증"]  # fmt: skip
+HEADER = [
+    "이메일",
+    "결과",
+    "시작일",
+    "기관명",
+    "고용보험",
+    "주당근로시간",
+    "계약기간(개월)",
+    "분야일치",
+    "월기본급",
+    "제외사유",
+    "검증",
+]
 
 
 def xlsx(rows, header=HEADER) -> bytes:
@@ -30,8 +41,19 @@ def xlsx(rows, header=HEADER) -> bytes:
     return buffer.getvalue()
 
 
-def row(email, code, start=None, employer=None, insured=None, hours=None, months=None,
-        in_field=None, pay=None, reason=None, verified=None):  # fmt: skip
+def row(
+    email,
+    code,
+    start=None,
+    employer=None,
+    insured=None,
+    hours=None,
+    months=None,
+    in_field=None,
+    pay=None,
+    reason=None,
+    verified=None,
+):
     return [email, code, start, employer, insured, hours, months, in_field, pay, reason, verified]
 
 
@@ -66,12 +88,24 @@ def test_a_clean_file_is_written_and_verified_rows_become_verified(db, campus, e
     park = trainee_at(campus, "park@example.com")
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
     db.session.commit()
-    data = xlsx([
-        row("Kim@Example.com ", "E1", "2025-09-01", "한빛소프트", "Y", 40, None, "Y", "3,100,000",
-            verified="Y"),
-        row("lee@example.com", "구직 중"),
-        row("park@example.com", "X", reason="군입대", verified="예"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            row(
+                "Kim@Example.com ",
+                "E1",
+                "2025-09-01",
+                "한빛소프트",
+                "Y",
+                40,
+                None,
+                "Y",
+                "3,100,000",
+                verified="Y",
+            ),
+            row("lee@example.com", "구직 중"),
+            row("park@example.com", "X", reason="군입대", verified="예"),
+        ]
+    )
 
     plan = commit_import(data, coordinator, campus.id, "hrd.xlsx")
 
@@ -94,15 +128,17 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, campus
     trainee_at(campus, "choi@example.com")
     trainee_at(factories.CampusFactory(), "other@example.com")
     db.session.commit()
-    data = xlsx([
-        row("kim@example.com", "E1", "2025-09-01", "한빛소프트", "Y", 40, verified="Y"),  # fine
-        row("nobody@example.com", "E1", "2025-09-01", "한빛소프트"),
-        row("other@example.com", "S1"),
-        row("lee@example.com", "E9"),
-        row("choi@example.com", "E2", None, None, "N", 200),
-        row("kim@example.com", "X", reason="여행"),
-        row("lee@example.com", "E1", "2025-13-01", "가온", "Y", 40, 12, "Y", "-5"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            row("kim@example.com", "E1", "2025-09-01", "한빛소프트", "Y", 40, verified="Y"),  # fine
+            row("nobody@example.com", "E1", "2025-09-01", "한빛소프트"),
+            row("other@example.com", "S1"),
+            row("lee@example.com", "E9"),
+            row("choi@example.com", "E2", None, None, "N", 200),
+            row("kim@example.com", "X", reason="여행"),
+            row("lee@example.com", "E1", "2025-13-01", "가온", "Y", 40, 12, "Y", "-5"),
+        ]
+    )
 
     with pytest.raises(ImportRejected) as rejected:
         commit_import(data, None, campus.id)
@@ -116,24 +152,33 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, campus
         (7, "기관명", "required for E1–E6"),
         (7, "주당근로시간", "hours a week between 1 and 168"),
         (7, "계약기간(개월)", "E2 is a fixed term: give its length in months"),
-        (7, "고용보험", "E1 and E2 are insured jobs: use E4 for a job without employment "
-                        "insurance"),
+        (
+            7,
+            "고용보험",
+            "E1 and E2 are insured jobs: use E4 for a job without employment insurance",
+        ),
         (8, "제외사유", "not a reason: write 진학, 군입대, 질병 or 이민"),
-        (9, "시작일", "no such day in the calendar (the month runs 1–12, the day to the month's "
-                     "last): write it as 2025-03-10"),
+        (
+            9,
+            "시작일",
+            "no such day in the calendar (the month runs 1–12, the day to the month's "
+            "last): write it as 2025-03-10",
+        ),
         (9, "계약기간(개월)", "E1 is open-ended: leave this blank, or use E2 for a fixed term"),
         (9, "월기본급", "cannot be negative"),
-    }  # fmt: skip
+    }
     assert records(db) == []
 
 
 def test_a_later_row_for_the_same_person_replaces_an_earlier_one(db, campus, english):
     kim = trainee_at(campus, "kim@example.com")
     db.session.commit()
-    data = xlsx([
-        row("kim@example.com", "S1"),
-        row("kim@example.com", "E4", "2025-10-01", "누리상사", "N", 20, None, "Y"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            row("kim@example.com", "S1"),
+            row("kim@example.com", "E4", "2025-10-01", "누리상사", "N", 20, None, "Y"),
+        ]
+    )
 
     plan = plan_import(data, campus.id)
     assert [p.action for p in plan.rows] == [ImportAction.REPLACED, ImportAction.NEW]
@@ -148,21 +193,45 @@ def test_the_same_outcome_marked_verified_verifies_the_current_version(db, campu
     kim = trainee_at(campus, "kim@example.com")
     lee = trainee_at(campus, "lee@example.com")
     factories.OutcomeRecordFactory(
-        enrolment=kim, version=1, code=OutcomeCode.E1, employer="한빛소프트",
-        starts_on=date(2025, 9, 1), insured=True, weekly_hours=40, in_field=True,
+        enrolment=kim,
+        version=1,
+        code=OutcomeCode.E1,
+        employer="한빛소프트",
+        starts_on=date(2025, 9, 1),
+        insured=True,
+        weekly_hours=40,
+        in_field=True,
         monthly_pay=None,
-    )  # fmt: skip
+    )
     factories.OutcomeRecordFactory(
-        enrolment=lee, version=1, code=OutcomeCode.S1, employer=None, starts_on=None,
-        insured=None, weekly_hours=None, in_field=None, monthly_pay=None,
+        enrolment=lee,
+        version=1,
+        code=OutcomeCode.S1,
+        employer=None,
+        starts_on=None,
+        insured=None,
+        weekly_hours=None,
+        in_field=None,
+        monthly_pay=None,
         verification=Verification.VERIFIED,
-    )  # fmt: skip
+    )
     db.session.commit()
-    data = xlsx([
-        row("kim@example.com", "E1", date(2025, 9, 1), "한빛소프트", "Y", 40, None, "Y",
-            verified="Y"),
-        row("lee@example.com", "E1", "2025-11-03", "솔빛", "Y", 40, None, "Y"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            row(
+                "kim@example.com",
+                "E1",
+                date(2025, 9, 1),
+                "한빛소프트",
+                "Y",
+                40,
+                None,
+                "Y",
+                verified="Y",
+            ),
+            row("lee@example.com", "E1", "2025-11-03", "솔빛", "Y", 40, None, "Y"),
+        ]
+    )
 
     plan = commit_import(data, None, campus.id)
 
@@ -197,8 +266,7 @@ def test_english_aliases_korean_labels_and_csv(db, campus, english):
 
 def test_waitlisted_people_and_unknown_e_mails_are_told_apart(db, english):
     campus = factories.CampusFactory()
-    trainee_at(campus, "wait@example.com", status=EnrolmentStatus.WAITLISTED,
-               waitlist_position=1)  # fmt: skip
+    trainee_at(campus, "wait@example.com", status=EnrolmentStatus.WAITLISTED, waitlist_position=1)
     db.session.commit()
     plan = plan_import(xlsx([row("wait@example.com", "S1"), row("x@example.com", "S1")]), None)
 
@@ -231,8 +299,10 @@ def test_cli_import_writes_the_file(runner, db, campus, tmp_path):
     trainee_at(campus, "kim@example.com")
     admin = factories.UserFactory(role=Role.ADMIN, email="ops@example.com")
     db.session.commit()
-    path = write_file(tmp_path, xlsx([row("kim@example.com", "E5", "2025-08-01", "새솔랩",
-                                          in_field="Y", verified="Y")]))  # fmt: skip
+    path = write_file(
+        tmp_path,
+        xlsx([row("kim@example.com", "E5", "2025-08-01", "새솔랩", in_field="Y", verified="Y")]),
+    )
 
     result = runner.invoke(args=["outcomes", "import", path, "--by", "ops@example.com"])
 
@@ -245,8 +315,16 @@ def test_cli_import_writes_the_file(runner, db, campus, tmp_path):
 def test_cli_problems_print_by_row_and_exit_1_with_nothing_written(runner, db, campus, tmp_path):
     trainee_at(campus, "kim@example.com")
     db.session.commit()
-    path = write_file(tmp_path, xlsx([row("kim@example.com", "S1"), row("kim@example.com", "ZZ"),
-                                      row("ghost@example.com", "S1")]))  # fmt: skip
+    path = write_file(
+        tmp_path,
+        xlsx(
+            [
+                row("kim@example.com", "S1"),
+                row("kim@example.com", "ZZ"),
+                row("ghost@example.com", "S1"),
+            ]
+        ),
+    )
 
     result = runner.invoke(args=["outcomes", "import", path])
 

@@ -32,8 +32,18 @@ from academy.outcomes.matching import (
 )
 from tests import factories
 
-HEADER = ["성명", "생년월일", "사업장명", "사업자등록번호", "자격취득일", "자격상실일",
-          "주소정근로시간", "월평균보수", "직종", "계약직여부"]  # fmt: skip
+HEADER = [
+    "성명",
+    "생년월일",
+    "사업장명",
+    "사업자등록번호",
+    "자격취득일",
+    "자격상실일",
+    "주소정근로시간",
+    "월평균보수",
+    "직종",
+    "계약직여부",
+]
 NAVER = "220-81-62517"  # a real number whose check digit is right
 OTHER = "120-81-12342"
 STARTS, ENDS = date(2025, 3, 3), date(2025, 8, 29)
@@ -51,8 +61,18 @@ def xlsx(rows, header=HEADER) -> bytes:
     return buffer.getvalue()
 
 
-def match_row(name, birth, employer, number, acquired, lost=None, hours=None, pay=None,
-              occupation=None, fixed=None):  # fmt: skip
+def match_row(
+    name,
+    birth,
+    employer,
+    number,
+    acquired,
+    lost=None,
+    hours=None,
+    pay=None,
+    occupation=None,
+    fixed=None,
+):
     return [name, birth, employer, number, acquired, lost, hours, pay, occupation, fixed]
 
 
@@ -70,8 +90,9 @@ def world(db):
 
     def completer(name, birth=date(2000, 5, 17), at=cohort):
         trainee = factories.TraineeFactory(user__name=name, birth_date=birth)
-        return factories.EnrolmentFactory(cohort=at, trainee=trainee,
-                                          status=EnrolmentStatus.COMPLETED)  # fmt: skip
+        return factories.EnrolmentFactory(
+            cohort=at, trainee=trainee, status=EnrolmentStatus.COMPLETED
+        )
 
     people = {
         "kim": completer("김하늘"),
@@ -85,37 +106,63 @@ def world(db):
     other_cohort = factories.CohortFactory(campus=other_campus, starts_on=STARTS, ends_on=ENDS)
     people["yoon_other"] = completer("윤겨울", at=other_cohort)
     # kim reported the job the record shows (pay within 10%); lee another employer and date.
-    factories.OutcomeRecordFactory(enrolment=people["kim"], version=1, employer="한빛소프트",
-                                   starts_on=date(2025, 10, 1), monthly_pay=3_000_000)  # fmt: skip
-    factories.OutcomeRecordFactory(enrolment=people["lee"], version=1, employer="가온랩",
-                                   starts_on=date(2025, 11, 1))  # fmt: skip
+    factories.OutcomeRecordFactory(
+        enrolment=people["kim"],
+        version=1,
+        employer="한빛소프트",
+        starts_on=date(2025, 10, 1),
+        monthly_pay=3_000_000,
+    )
+    factories.OutcomeRecordFactory(
+        enrolment=people["lee"], version=1, employer="가온랩", starts_on=date(2025, 11, 1)
+    )
     # seo's job was verified by hand, with a certificate.
     seo = factories.OutcomeEvidenceFactory(outcome__enrolment=people["seo"], outcome__version=1)
     seo.outcome.verification = Verification.VERIFIED
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
     official = factories.UserFactory(role=Role.OFFICIAL)
     db.session.commit()
-    return {"campus": campus, "cohort": cohort, "coordinator": coordinator,
-            "official": official, "other_campus": other_campus, **people}  # fmt: skip
+    return {
+        "campus": campus,
+        "cohort": cohort,
+        "coordinator": coordinator,
+        "official": official,
+        "other_campus": other_campus,
+        **people,
+    }
 
 
 def the_match():
-    return xlsx([
-        match_row("김하늘", "2000-05-17", "한빛소프트", NAVER, "2025-10-01", None, 40,
-                  "3,100,000", "응용 소프트웨어 개발자"),
-        match_row("이바다", "2000.05.17", "누리데이터", OTHER, "2025-09-15", None, 40, 3_300_000),
-        match_row("박구름", "19980102", "동네마트", OTHER, "2024-06-01"),
-        match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01", "2025-12-15"),
-        match_row("정없음", "2000-05-17", "어딘가", NAVER, "2025-10-01"),
-        match_row("윤겨울", "2000-05-17", "누리데이터", NAVER, "2025-10-01"),
-    ])  # fmt: skip
+    return xlsx(
+        [
+            match_row(
+                "김하늘",
+                "2000-05-17",
+                "한빛소프트",
+                NAVER,
+                "2025-10-01",
+                None,
+                40,
+                "3,100,000",
+                "응용 소프트웨어 개발자",
+            ),
+            match_row(
+                "이바다", "2000.05.17", "누리데이터", OTHER, "2025-09-15", None, 40, 3_300_000
+            ),
+            match_row("박구름", "19980102", "동네마트", OTHER, "2024-06-01"),
+            match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01", "2025-12-15"),
+            match_row("정없음", "2000-05-17", "어딘가", NAVER, "2025-10-01"),
+            match_row("윤겨울", "2000-05-17", "누리데이터", NAVER, "2025-10-01"),
+        ]
+    )
 
 
 def figures(db, campus):
     rules = engine.load_quality_rules(db.session)
     # As of today: the records are written now, and the cohort's figures are final.
-    snapshot = engine.cohort_outcomes(db.session, 2025, seoul_today(), rules,
-                                      engine.Scope(campus_id=campus.id))  # fmt: skip
+    snapshot = engine.cohort_outcomes(
+        db.session, 2025, seoul_today(), rules, engine.Scope(campus_id=campus.id)
+    )
     return snapshot.figures()
 
 
@@ -165,7 +212,10 @@ def test_applying_the_match_changes_the_kpi_as_worked_out_by_hand(db, world, eng
     before = figures(db, world["campus"])
     # six completers in the denominator; seo verified by hand; kim and lee pending
     assert (before.denominator, before.counts.employed, before.counts.employed_incl_pending) == (
-        6, 1, 3)  # fmt: skip
+        6,
+        1,
+        3,
+    )
     assert before.insurance_confirmed_share.numerator == 0
 
     plan, match = apply_match(the_match(), world["coordinator"], world["campus"].id, "hrd.xlsx")
@@ -178,13 +228,17 @@ def test_applying_the_match_changes_the_kpi_as_worked_out_by_hand(db, world, eng
     # lee's conflict was not chosen: the report stays as it was, pending
     lee = current_jobs(db, world["lee"])
     assert [(r.employer, r.verification) for r in lee.values()] == [
-        ("가온랩", Verification.SELF_REPORTED)]  # fmt: skip
+        ("가온랩", Verification.SELF_REPORTED)
+    ]
     db.session.refresh(world["park"])
     assert world["park"].employed_at_start is True
     # choi's short job, lost before the window's end, still counts
     choi = current_jobs(db, world["choi"])[1]
     assert (choi.code, choi.starts_on, choi.verification) == (
-        OutcomeCode.E1, date(2025, 10, 1), Verification.VERIFIED)  # fmt: skip
+        OutcomeCode.E1,
+        date(2025, 10, 1),
+        Verification.VERIFIED,
+    )
     assert choi.reported_by_id == world["coordinator"].id
     assert current_jobs(db, world["yoon_other"]) == {}
     assert (match.verified, match.added, match.at_start) == (1, 1, 1)
@@ -192,7 +246,10 @@ def test_applying_the_match_changes_the_kpi_as_worked_out_by_hand(db, world, eng
     after = figures(db, world["campus"])
     # park leaves the denominator (employed at the start); kim and choi join seo as verified
     assert (after.denominator, after.counts.employed, after.counts.employed_incl_pending) == (
-        5, 3, 4)  # fmt: skip
+        5,
+        3,
+        4,
+    )
     share = after.insurance_confirmed_share
     assert (share.numerator, share.denominator) == (2, 3)
     # the quality rate is unchanged for choi: the record does not say the job is in the field
@@ -208,15 +265,19 @@ def test_choosing_the_record_over_a_disagreeing_report(db, world, english):
     lee = current_jobs(db, world["lee"])
     assert list(lee) == [1]  # a correction of the reported job, not a second job
     assert (lee[1].employer, lee[1].starts_on, lee[1].verification) == (
-        "누리데이터", date(2025, 9, 15), Verification.VERIFIED)  # fmt: skip
+        "누리데이터",
+        date(2025, 9, 15),
+        Verification.VERIFIED,
+    )
     after = figures(db, world["campus"])
     assert (after.counts.employed, after.insurance_confirmed_share.numerator) == (4, 3)
 
 
 def test_the_match_file_is_kept_and_the_access_log_names_everyone_it_touched(db, world, english):
     data = the_match()
-    _plan, match = apply_match(data, world["coordinator"], world["campus"].id, "hrd.xlsx",
-                               ip_address="10.0.0.7")  # fmt: skip
+    _plan, match = apply_match(
+        data, world["coordinator"], world["campus"].id, "hrd.xlsx", ip_address="10.0.0.7"
+    )
 
     assert storage.area("uploads").get(match.stored_name) == data
     assert match.original_name == "hrd.xlsx" and match.campus_id == world["campus"].id
@@ -254,8 +315,9 @@ def test_what_the_uploader_entered_is_not_verified_by_their_own_match(db, world,
 
 def test_two_people_with_the_same_name_and_birth_date_are_listed_not_applied(db, world, english):
     twin = factories.TraineeFactory(user__name="김하늘", birth_date=date(2000, 5, 17))
-    factories.EnrolmentFactory(cohort=world["cohort"], trainee=twin,
-                               status=EnrolmentStatus.COMPLETED)  # fmt: skip
+    factories.EnrolmentFactory(
+        cohort=world["cohort"], trainee=twin, status=EnrolmentStatus.COMPLETED
+    )
     db.session.commit()
 
     plan = plan_match(the_match(), world["campus"].id, world["coordinator"])
@@ -269,11 +331,13 @@ def test_withdrawn_people_and_jobs_outside_every_window_are_not_applied(db, worl
     world["han"].status = EnrolmentStatus.WITHDRAWN
     world["han"].left_on = date(2025, 4, 1)
     db.session.commit()
-    data = xlsx([
-        match_row("한여름", "2000-05-17", "한빛소프트", NAVER, "2025-10-01"),
-        match_row("서가을", "2000-05-17", "먼미래", NAVER, "2026-05-01"),  # after end + 180
-        match_row("최들판", "2000-05-17", "옛직장", NAVER, "2020-01-01", "2021-01-01"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            match_row("한여름", "2000-05-17", "한빛소프트", NAVER, "2025-10-01"),
+            match_row("서가을", "2000-05-17", "먼미래", NAVER, "2026-05-01"),  # after end + 180
+            match_row("최들판", "2000-05-17", "옛직장", NAVER, "2020-01-01", "2021-01-01"),
+        ]
+    )
 
     plan = plan_match(data, world["campus"].id, world["coordinator"])
 
@@ -285,15 +349,17 @@ def test_withdrawn_people_and_jobs_outside_every_window_are_not_applied(db, worl
 
 
 def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, world, english):
-    data = xlsx([
-        match_row("김하늘", "2000-05-17", "한빛소프트", "220-81-62518", "2025-10-01"),
-        match_row("이바다", "2000-05-17", "누리데이터", OTHER, "2025-12-01", "2025-11-01"),
-        match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01"),
-        match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01"),
-        match_row("박구름", "1998-01-02", "동네마트", "12345", "2099-01-01", None, 200, -5),
-        match_row(None, None, None, None, None),
-        match_row("서가을", "2000-05-17", "가온", NAVER, "2025-13-01"),
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            match_row("김하늘", "2000-05-17", "한빛소프트", "220-81-62518", "2025-10-01"),
+            match_row("이바다", "2000-05-17", "누리데이터", OTHER, "2025-12-01", "2025-11-01"),
+            match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01"),
+            match_row("최들판", "2000-05-17", "단기상사", NAVER, "2025-10-01"),
+            match_row("박구름", "1998-01-02", "동네마트", "12345", "2099-01-01", None, 200, -5),
+            match_row(None, None, None, None, None),
+            match_row("서가을", "2000-05-17", "가온", NAVER, "2025-13-01"),
+        ]
+    )
 
     kept_before = kept_matches()
     with pytest.raises(MatchRejected) as rejected:
@@ -301,19 +367,33 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, world,
 
     found = {(p.line, p.column, str(p.message)) for p in rejected.value.plan.problems}
     assert found == {
-        (3, "사업자등록번호", "not a valid business registration number: its check digit is "
-                             "wrong (a typing mistake?)"),
-        (4, "자격상실일", "lost on or before the day it was acquired (2025-12-01): check both "
-                         "dates"),
+        (
+            3,
+            "사업자등록번호",
+            "not a valid business registration number: its check digit is "
+            "wrong (a typing mistake?)",
+        ),
+        (
+            4,
+            "자격상실일",
+            "lost on or before the day it was acquired (2025-12-01): check both dates",
+        ),
         (6, "자격취득일", "the same insured job as row 5: delete one"),
         (7, "사업자등록번호", "not a business registration number: ten digits, as 123-45-67890"),
-        (7, "자격취득일", "not a plausible date of acquisition: it is in the future or before "
-                         "2000"),
+        (
+            7,
+            "자격취득일",
+            "not a plausible date of acquisition: it is in the future or before 2000",
+        ),
         (7, "주소정근로시간", "hours a week between 1 and 168"),
         (7, "월평균보수", "cannot be negative"),
-        (9, "자격취득일", "no such day in the calendar (the month runs 1–12, the day to the "
-                         "month's last): write it as 2025-03-10"),
-    }  # fmt: skip
+        (
+            9,
+            "자격취득일",
+            "no such day in the calendar (the month runs 1–12, the day to the "
+            "month's last): write it as 2025-03-10",
+        ),
+    }
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
     assert current_jobs(db, world["kim"])[1].verification == Verification.SELF_REPORTED
     assert kept_matches() == kept_before
@@ -321,18 +401,35 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, world,
 
 def test_resident_registration_numbers_refuse_the_file_and_are_never_shown(db, world, english):
     data = xlsx(
-        [["김하늘", "000517-3123456", "한빛소프트", NAVER, "2025-10-01", None, None, None, None,
-          None, "0005173123456"],
-         ["950310-1234567", "1995-03-10", "950310 1234567", NAVER, "2025-10-01"]],
+        [
+            [
+                "김하늘",
+                "000517-3123456",
+                "한빛소프트",
+                NAVER,
+                "2025-10-01",
+                None,
+                None,
+                None,
+                None,
+                None,
+                "0005173123456",
+            ],
+            ["950310-1234567", "1995-03-10", "950310 1234567", NAVER, "2025-10-01"],
+        ],
         header=[*HEADER, "주민등록번호"],
-    )  # fmt: skip
+    )
 
     with pytest.raises(MatchRejected) as rejected:
         apply_match(data, world["coordinator"], world["campus"].id, "rrn.xlsx")
 
     problems = rejected.value.plan.problems
     assert {(p.line, p.column) for p in problems} >= {
-        (3, "생년월일"), (3, "주민등록번호"), (4, "성명"), (4, "사업장명")}  # fmt: skip
+        (3, "생년월일"),
+        (3, "주민등록번호"),
+        (4, "성명"),
+        (4, "사업장명"),
+    }
     shown = " ".join(f"{p.column} {p.message} {p.value}" for p in problems)
     shown += " ".join(str(w) for w in rejected.value.plan.parsed.warnings)
     assert "3123456" not in shown and "000517-3" not in shown and "1234567" not in shown
@@ -353,8 +450,13 @@ def test_a_cp949_csv_with_english_headers_is_read(db, world, english):
 
 def test_a_report_changed_after_the_preview_is_checked_again(db, world, english):
     """The preview said verify; the trainee then changed the report: apply sees the conflict."""
-    factories.OutcomeRecordFactory(enrolment=world["kim"], version=2, employer="한빛소프트",
-                                   starts_on=date(2025, 10, 1), monthly_pay=2_000_000)  # fmt: skip
+    factories.OutcomeRecordFactory(
+        enrolment=world["kim"],
+        version=2,
+        employer="한빛소프트",
+        starts_on=date(2025, 10, 1),
+        monthly_pay=2_000_000,
+    )
     db.session.commit()
 
     plan, match = apply_match(the_match(), world["coordinator"], world["campus"].id, "hrd.xlsx")
@@ -383,16 +485,19 @@ def test_cli_dry_run_within_a_campus_writes_nothing(runner, db, world, tmp_path)
         result.output
     )
     assert "row 8: not applied" in result.output  # the other campus's trainee
-    assert ("would verify 1 reports, 1 jobs from the record, 1 employed at the start; "
-            "1 disagreeing reports kept, 2 rows not applied") in result.output  # fmt: skip
+    assert (
+        "would verify 1 reports, 1 jobs from the record, 1 employed at the start; "
+        "1 disagreeing reports kept, 2 rows not applied"
+    ) in result.output
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
 
 
 def test_cli_applies_citywide_and_takes_the_chosen_rows(runner, db, world, tmp_path):
     path = write(tmp_path, the_match())
 
-    result = runner.invoke(args=["outcomes", "match", path, "--by", world["official"].email,
-                                 "--take", "4"])  # fmt: skip
+    result = runner.invoke(
+        args=["outcomes", "match", path, "--by", world["official"].email, "--take", "4"]
+    )
 
     assert result.exit_code == 0, result.output
     match = db.session.scalar(sa.select(InsuranceMatch))
@@ -404,8 +509,17 @@ def test_cli_applies_citywide_and_takes_the_chosen_rows(runner, db, world, tmp_p
 def test_cli_a_coordinator_cannot_match_another_campus(runner, db, world, tmp_path):
     path = write(tmp_path, the_match())
 
-    result = runner.invoke(args=["outcomes", "match", path, "--by", world["coordinator"].email,
-                                 "--campus", world["other_campus"].name])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "outcomes",
+            "match",
+            path,
+            "--by",
+            world["coordinator"].email,
+            "--campus",
+            world["other_campus"].name,
+        ]
+    )
 
     assert result.exit_code == 1
     assert "coordinator of another campus" in result.output
@@ -413,8 +527,9 @@ def test_cli_a_coordinator_cannot_match_another_campus(runner, db, world, tmp_pa
 
 
 def test_cli_problems_print_by_row_and_exit_1(runner, db, world, tmp_path):
-    path = write(tmp_path, xlsx([match_row("김하늘", "2000-05-17", "한빛", "220-81-62518",
-                                           "2025-10-01")]))  # fmt: skip
+    path = write(
+        tmp_path, xlsx([match_row("김하늘", "2000-05-17", "한빛", "220-81-62518", "2025-10-01")])
+    )
 
     result = runner.invoke(args=["outcomes", "match", path])
 
@@ -432,10 +547,12 @@ def test_the_check_does_not_grow_with_the_file(db, world, english):
         for i in range(n):
             name = f"{tag}{i:03d}"
             trainee = factories.TraineeFactory(user__name=name, birth_date=date(2000, 5, 17))
-            enrolment = factories.EnrolmentFactory(cohort=world["cohort"], trainee=trainee,
-                                                   status=EnrolmentStatus.COMPLETED)  # fmt: skip
-            factories.OutcomeRecordFactory(enrolment=enrolment, version=1, employer=f"회사{i}",
-                                           starts_on=date(2025, 10, 1))  # fmt: skip
+            enrolment = factories.EnrolmentFactory(
+                cohort=world["cohort"], trainee=trainee, status=EnrolmentStatus.COMPLETED
+            )
+            factories.OutcomeRecordFactory(
+                enrolment=enrolment, version=1, employer=f"회사{i}", starts_on=date(2025, 10, 1)
+            )
             rows.append(match_row(name, "2000-05-17", f"회사{i}", NAVER, "2025-10-01"))
         db.session.commit()
         return xlsx(rows)
@@ -451,8 +568,9 @@ def test_the_check_does_not_grow_with_the_file(db, world, english):
     assert counts[0] == counts[1]
 
 
-def test_match_files_past_their_retention_are_deleted_and_their_record_kept(app, db, world,
-                                                                            english):  # fmt: skip
+def test_match_files_past_their_retention_are_deleted_and_their_record_kept(
+    app, db, world, english
+):
     from datetime import timedelta
 
     from academy.jobs import queue
@@ -479,7 +597,8 @@ def test_match_files_past_their_retention_are_deleted_and_their_record_kept(app,
     assert recent.stored_name == recent_file and storage.area("uploads").exists(recent_file)
     assert purge_expired_matches() == 0  # nothing left to purge
     purged = db.session.scalar(
-        sa.select(AccessLog).where(AccessLog.subject_type == "insurance_match",
-                                   AccessLog.action == "purge")
-    )  # fmt: skip
+        sa.select(AccessLog).where(
+            AccessLog.subject_type == "insurance_match", AccessLog.action == "purge"
+        )
+    )
     assert purged is not None and str(old.id) in purged.detail

@@ -18,8 +18,11 @@ from tests.outcomes.test_insurance_match import current_jobs, the_match, world  
 
 
 def check(client, data: bytes, name="hrd.xlsx"):
-    posted = client.post("/outcomes/match", data={"file": (io.BytesIO(data), name)},
-                         content_type="multipart/form-data")  # fmt: skip
+    posted = client.post(
+        "/outcomes/match",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert posted.status_code == 303 and "?job=" in posted.headers["Location"], posted.data
     return client.get(posted.headers["Location"])
 
@@ -58,8 +61,9 @@ def test_coordinator_previews_then_applies_choosing_one_record(app, db, world): 
     assert (match.verified, match.added, match.at_start) == (1, 2, 1)
     assert current_jobs(db, world["lee"])[1].employer == "누리데이터"
     # the token works once
-    again = client.post("/outcomes/match/apply", data={"token": token_in(html)},
-                        follow_redirects=True)  # fmt: skip
+    again = client.post(
+        "/outcomes/match/apply", data={"token": token_in(html)}, follow_redirects=True
+    )
     assert "다시 올려" in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 1
 
@@ -68,8 +72,9 @@ def test_a_choice_that_is_not_a_conflict_is_refused(app, db, world):  # noqa: F8
     client = signed_in(app, world["coordinator"])
     html = check(client, the_match()).get_data(as_text=True)
 
-    applied = client.post("/outcomes/match/apply", data={"token": token_in(html), "take": "3"},
-                          follow_redirects=True)  # fmt: skip
+    applied = client.post(
+        "/outcomes/match/apply", data={"token": token_in(html), "take": "3"}, follow_redirects=True
+    )
 
     assert "다시 올려" in applied.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
@@ -80,8 +85,9 @@ def test_another_persons_token_applies_nothing(app, db, world):  # noqa: F811
     colleague = factories.UserFactory(role=Role.COORDINATOR, campus=world["campus"])
     db.session.commit()
 
-    response = signed_in(app, colleague).post("/outcomes/match/apply",
-                                              data={"token": token_in(html)})  # fmt: skip
+    response = signed_in(app, colleague).post(
+        "/outcomes/match/apply", data={"token": token_in(html)}
+    )
 
     assert response.status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(InsuranceMatch.id))) == 0
@@ -115,9 +121,10 @@ def test_official_matches_citywide_and_a_coordinator_cannot_download_it(app, db,
     download = official.get(f"{url}?reason=audit")
     assert download.status_code == 200 and download.data == data
     logged = db.session.scalars(
-        sa.select(AccessLog).where(AccessLog.subject_type == "insurance_match",
-                                   AccessLog.subject_id == match.id)
-    ).all()  # fmt: skip
+        sa.select(AccessLog).where(
+            AccessLog.subject_type == "insurance_match", AccessLog.subject_id == match.id
+        )
+    ).all()
     assert {e.action.value for e in logged} >= {"create", "download"}
 
 

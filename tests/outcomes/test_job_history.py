@@ -19,9 +19,16 @@ from tests.outcomes.test_importing import row, xlsx
 
 
 def job(employer, starts_on, pay=3_100_000):
-    return OutcomeAnswer(Situation.EMPLOYED, employer=employer, starts_on=starts_on,
-                         job_kind=JobKind.OPEN_ENDED, insured=True, weekly_hours=40,
-                         monthly_pay=pay, in_field=True)  # fmt: skip
+    return OutcomeAnswer(
+        Situation.EMPLOYED,
+        employer=employer,
+        starts_on=starts_on,
+        job_kind=JobKind.OPEN_ENDED,
+        insured=True,
+        weekly_hours=40,
+        monthly_pay=pay,
+        in_field=True,
+    )
 
 
 def enrolment_at(campus=None, ended_days_ago=100, status=EnrolmentStatus.COMPLETED, email=None):
@@ -40,9 +47,14 @@ def enrolment_at(campus=None, ended_days_ago=100, status=EnrolmentStatus.COMPLET
 
 
 def jobs_and_versions(db, enrolment):
-    return [(r.version, r.job, r.code.value) for r in db.session.scalars(
-        sa.select(OutcomeRecord).where(OutcomeRecord.enrolment_id == enrolment.id)
-        .order_by(OutcomeRecord.version))]  # fmt: skip
+    return [
+        (r.version, r.job, r.code.value)
+        for r in db.session.scalars(
+            sa.select(OutcomeRecord)
+            .where(OutcomeRecord.enrolment_id == enrolment.id)
+            .order_by(OutcomeRecord.version)
+        )
+    ]
 
 
 def test_the_same_employer_corrects_a_job_and_another_employer_is_a_new_job(db):
@@ -58,14 +70,20 @@ def test_the_same_employer_corrects_a_job_and_another_employer_is_a_new_job(db):
     services.report_outcome(enrolment, job("다음일 주식회사", date(2027, 9, 1)), user)
     # "still seeking" after an unverified job withdraws that job's report
     services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING), user)
-    assert jobs_and_versions(db, enrolment) == [(1, 1, "E1"), (2, 1, "E1"), (3, 1, "E1"),
-                                                (4, 2, "E1"), (5, 2, "S1")]  # fmt: skip
+    assert jobs_and_versions(db, enrolment) == [
+        (1, 1, "E1"),
+        (2, 1, "E1"),
+        (3, 1, "E1"),
+        (4, 2, "E1"),
+        (5, 2, "S1"),
+    ]
 
 
 def test_after_a_verified_job_a_new_statement_keeps_that_job_in_the_history(db):
     enrolment = enrolment_at()
-    factories.OutcomeRecordFactory(enrolment=enrolment, version=1, job=1,
-                                   verification=Verification.VERIFIED)  # fmt: skip
+    factories.OutcomeRecordFactory(
+        enrolment=enrolment, version=1, job=1, verification=Verification.VERIFIED
+    )
     db.session.commit()
     services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING), enrolment.trainee.user)
     services.report_outcome(enrolment, job("다른회사", date(2026, 1, 5)), enrolment.trainee.user)
@@ -80,10 +98,16 @@ def test_the_issues_case_a_job_two_years_later_keeps_the_in_window_job(db):
     db.session.commit()
     ends_on = enrolment.cohort.ends_on
     terms = dict(insured="Y", hours=40, in_field="Y", pay=3_000_000, verified="Y")
-    commit_import(xlsx([row("gana@example.com", "E1", ends_on + timedelta(days=95),
-                            "가나데이터", **terms)]), None, None)  # fmt: skip
-    commit_import(xlsx([row("gana@example.com", "E1", ends_on + timedelta(days=730),
-                            "다라소프트", **terms)]), None, None)  # fmt: skip
+    commit_import(
+        xlsx([row("gana@example.com", "E1", ends_on + timedelta(days=95), "가나데이터", **terms)]),
+        None,
+        None,
+    )
+    commit_import(
+        xlsx([row("gana@example.com", "E1", ends_on + timedelta(days=730), "다라소프트", **terms)]),
+        None,
+        None,
+    )
 
     assert jobs_and_versions(db, enrolment) == [(1, 1, "E1"), (2, 2, "E1")]
     rules = engine.load_quality_rules(db.session)
@@ -119,8 +143,10 @@ def test_the_import_refuses_only_people_who_never_started(db, status):
     with pytest.raises(ImportRejected) as refused:
         commit_import(data, None, None)
     messages = [str(p.message) for p in refused.value.plan.problems]
-    assert messages == ["대기 중이거나 시작 전에 취소되었습니다. 취업 결과는 기수를 시작한 사람 "
-                        "모두에 대해 기록합니다"]  # fmt: skip
+    assert messages == [
+        "대기 중이거나 시작 전에 취소되었습니다. 취업 결과는 기수를 시작한 사람 "
+        "모두에 대해 기록합니다"
+    ]
     assert db.session.scalar(sa.select(sa.func.count(OutcomeRecord.id))) == 0
     assert plan_import(data, None).problems[0].line == 4  # title row, header, then the rows
 
@@ -135,15 +161,22 @@ def test_the_queue_and_the_record_show_the_earlier_job_with_its_day_after_the_en
     coordinator = login_as(Role.COORDINATOR)
     enrolment = enrolment_at(campus=coordinator.campus)
     ends_on = enrolment.cohort.ends_on
-    factories.OutcomeRecordFactory(enrolment=enrolment, version=1, job=1, employer="가나데이터",
-                                   starts_on=ends_on + timedelta(days=95),
-                                   verification=Verification.VERIFIED)  # fmt: skip
+    factories.OutcomeRecordFactory(
+        enrolment=enrolment,
+        version=1,
+        job=1,
+        employer="가나데이터",
+        starts_on=ends_on + timedelta(days=95),
+        verification=Verification.VERIFIED,
+    )
     db.session.commit()
-    services.report_outcome(enrolment, job("다라소프트", ends_on + timedelta(days=400)),
-                            enrolment.trainee.user)  # fmt: skip
+    services.report_outcome(
+        enrolment, job("다라소프트", ends_on + timedelta(days=400)), enrolment.trainee.user
+    )
 
-    queue = text_of(client.get(f"/outcomes/campuses/{coordinator.campus_id}/queue").get_data(
-        as_text=True))  # fmt: skip
+    queue = text_of(
+        client.get(f"/outcomes/campuses/{coordinator.campus_id}/queue").get_data(as_text=True)
+    )
     assert "이전 취업: E1 가나데이터, 교육 종료 후 95일" in queue
     assert "180일 집계 기간 안에 시작" in queue
     record = text_of(client.get(f"/trainees/{enrolment.trainee_id}").get_data(as_text=True))

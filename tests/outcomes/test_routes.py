@@ -119,8 +119,9 @@ def test_a_trainee_logs_a_job_with_evidence(client, trainee, db):
     data = job_form(trainee)
     data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF), "재직증명서.pdf")
 
-    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/outcomes/enrolments/{trainee.id}/report", data=data, content_type="multipart/form-data"
+    )
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"/trainees/me#outcome-{trainee.id}"
@@ -136,8 +137,9 @@ def test_missing_answers_come_back_with_the_data_and_a_kept_file(client, trainee
     data = job_form(trainee, weekly_hours="", insured="")
     data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF), "재직증명서.pdf")
 
-    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/outcomes/enrolments/{trainee.id}/report", data=data, content_type="multipart/form-data"
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -157,16 +159,18 @@ def test_evidence_type_is_read_from_the_content(client, trainee, db):
     data = job_form(trainee)
     data[f"e{trainee.id}-evidence"] = (io.BytesIO(b"<html><script>x</script></html>"), "a.pdf")
 
-    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/outcomes/enrolments/{trainee.id}/report", data=data, content_type="multipart/form-data"
+    )
 
     assert response.status_code == 422
     assert "PDF" in response.get_data(as_text=True)
     assert records(db) == []
     photo = job_form(trainee)
     photo[f"e{trainee.id}-evidence"] = (io.BytesIO(JPEG), "scan.pdf")
-    client.post(f"/outcomes/enrolments/{trainee.id}/report", data=photo,
-                content_type="multipart/form-data")  # fmt: skip
+    client.post(
+        f"/outcomes/enrolments/{trainee.id}/report", data=photo, content_type="multipart/form-data"
+    )
     assert records(db)[0].evidence[0].content_type == "image/jpeg"
 
 
@@ -175,8 +179,9 @@ def test_evidence_larger_than_the_limit_is_refused(app, client, trainee, db, mon
     data = job_form(trainee)
     data[f"e{trainee.id}-evidence"] = (io.BytesIO(EVIDENCE_PDF + b"0" * 2048), "big.pdf")
 
-    response = client.post(f"/outcomes/enrolments/{trainee.id}/report", data=data,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/outcomes/enrolments/{trainee.id}/report", data=data, content_type="multipart/form-data"
+    )
 
     assert response.status_code == 422
     assert "1 KB보다 큽니다" in response.get_data(as_text=True)
@@ -186,10 +191,13 @@ def test_evidence_larger_than_the_limit_is_refused(app, client, trainee, db, mon
 def test_a_sent_back_outcome_shows_the_reason_and_the_form_to_correct_it(client, trainee, db):
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=trainee.cohort.campus)
     factories.OutcomeRecordFactory(
-        enrolment=trainee, version=1, verification=Verification.RETURNED,
-        returned_reason="입사일이 보이지 않습니다", returned_by=coordinator,
+        enrolment=trainee,
+        version=1,
+        verification=Verification.RETURNED,
+        returned_reason="입사일이 보이지 않습니다",
+        returned_by=coordinator,
         returned_at=seoul_today(),
-    )  # fmt: skip
+    )
     db.session.commit()
 
     html = client.get("/trainees/me").get_data(as_text=True)
@@ -243,10 +251,18 @@ def test_a_coordinator_reaches_only_their_campus(client, login_as, db):
     for page in ("queue", "follow-up", "import"):
         assert client.get(f"/outcomes/campuses/{other_campus}/{page}").status_code == 404
     assert client.post(f"/outcomes/records/{other_file.outcome_id}/verify").status_code == 404
-    assert client.post(f"/outcomes/records/{other_file.outcome_id}/send-back",
-                       data={"reason": "x"}).status_code == 404  # fmt: skip
-    assert client.post(f"/outcomes/campuses/{other_campus}/reminders",
-                       data={"everyone": "1"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/outcomes/records/{other_file.outcome_id}/send-back", data={"reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/outcomes/campuses/{other_campus}/reminders", data={"everyone": "1"}
+        ).status_code
+        == 404
+    )
     assert db.session.get(OutcomeRecord, other_file.outcome_id).verification == (
         Verification.EVIDENCE_ATTACHED
     )
@@ -279,16 +295,18 @@ def test_the_queue_shows_evidence_and_the_coordinator_verifies(client, coordinat
     assert enrolment.trainee.user.name not in client.get(url).get_data(as_text=True)
 
 
-def test_sending_back_without_a_reason_keeps_the_coordinator_on_the_queue(client, coordinator,
-                                                                          db):  # fmt: skip
+def test_sending_back_without_a_reason_keeps_the_coordinator_on_the_queue(client, coordinator, db):
     enrolment = completed_enrolment(campus=coordinator.campus)
     evidence = factories.OutcomeEvidenceFactory(outcome__enrolment=enrolment)
     db.session.commit()
 
-    refused = client.post(f"/outcomes/records/{evidence.outcome_id}/send-back",
-                          data={"reason": "  "})  # fmt: skip
-    sent = client.post(f"/outcomes/records/{evidence.outcome_id}/send-back",
-                       data={"reason": "회사 직인이 보이게 다시 찍어 주세요"})  # fmt: skip
+    refused = client.post(
+        f"/outcomes/records/{evidence.outcome_id}/send-back", data={"reason": "  "}
+    )
+    sent = client.post(
+        f"/outcomes/records/{evidence.outcome_id}/send-back",
+        data={"reason": "회사 직인이 보이게 다시 찍어 주세요"},
+    )
 
     assert refused.status_code == 422
     assert f'id="reason-{evidence.outcome_id}-error"' in refused.get_data(as_text=True)
@@ -314,8 +332,9 @@ def test_the_coordinator_records_an_outcome_on_the_trainees_page(client, coordin
     db.session.commit()
     p = f"e{enrolment.id}-"
 
-    response = client.post(f"/outcomes/enrolments/{enrolment.id}/report",
-                           data={p + "situation": "not_seeking"})  # fmt: skip
+    response = client.post(
+        f"/outcomes/enrolments/{enrolment.id}/report", data={p + "situation": "not_seeking"}
+    )
 
     assert response.headers["Location"] == (
         f"/trainees/{enrolment.trainee_id}#outcome-{enrolment.id}"
@@ -381,15 +400,17 @@ def test_reminders_in_development_are_logged_shown_and_kept_as_contacts(client, 
     assert [(a.enrolment_id, a.result) for a in attempts] == [(first.id, ContactResult.SENT)]
     client.post(url, data={"everyone": "1", "window": "open"})
     assert {a.enrolment_id for a in db.session.scalars(sa.select(ContactAttempt))} == {
-        first.id, second.id,
-    }  # fmt: skip
+        first.id,
+        second.id,
+    }
 
 
 def check_file(client, url, data: bytes, name: str = "hrd.xlsx"):
     """Upload an outcome file: the request answers with the check's job; the page it names
     shows the preview the job made."""
-    posted = client.post(url, data={"file": (io.BytesIO(data), name)},
-                         content_type="multipart/form-data")  # fmt: skip
+    posted = client.post(
+        url, data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
     assert posted.status_code == 303 and "?job=" in posted.headers["Location"]
     return client.get(posted.headers["Location"])
 
@@ -456,8 +477,9 @@ def test_a_staged_import_is_tied_to_the_user_who_uploaded_it(app, client, coordi
     data = outcome_file([[enrolment.trainee.user.email, "S1", None, None, None, None]])
     token = token_in(check_file(client, url, data, "a.xlsx").get_data(as_text=True))
 
-    colleague = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus,
-                                      password_hash=coordinator.password_hash)  # fmt: skip
+    colleague = factories.UserFactory(
+        role=Role.COORDINATOR, campus=coordinator.campus, password_hash=coordinator.password_hash
+    )
     db.session.commit()
     other = app.test_client()
     from tests.conftest import sign_in
@@ -514,9 +536,10 @@ def test_a_sole_coordinators_own_entry_goes_to_an_official_and_the_queue_says_so
     Verify button and a raw POST refused; a city official verifies it from the same queue."""
     enrolment = completed_enrolment(campus=coordinator.campus)
     evidence = factories.OutcomeEvidenceFactory(
-        outcome__enrolment=enrolment, outcome__reported_by_id=coordinator.id,
+        outcome__enrolment=enrolment,
+        outcome__reported_by_id=coordinator.id,
         uploaded_by_id=coordinator.id,
-    )  # fmt: skip
+    )
     db.session.commit()
     url = f"/outcomes/campuses/{coordinator.campus_id}/queue"
     page = client.get(url).get_data(as_text=True)
@@ -550,8 +573,7 @@ def test_the_commit_runs_as_a_job_and_the_page_shows_what_it_saved(client, coord
     committed = client.post(f"{url}/commit", data={"token": token})
     job = db.session.scalars(sa.select(Job).where(Job.kind == "outcome_import")).one()
     assert committed.headers["Location"].endswith(f"?job={job.id}")
-    assert (job.kind, job.state, job.owner_id) == ("outcome_import", JobState.DONE,
-                                                   coordinator.id)  # fmt: skip
+    assert (job.kind, job.state, job.owner_id) == ("outcome_import", JobState.DONE, coordinator.id)
     page = client.get(committed.headers["Location"]).get_data(as_text=True)
     assert "notice--success" in page and "hrd.xlsx" in page
     fragment = client.get(committed.headers["Location"], headers={"HX-Request": "true"})
@@ -584,8 +606,14 @@ def test_another_persons_job_id_shows_nothing_on_the_import_page(app, client, co
 
     other = factories.UserFactory(role=Role.COORDINATOR, campus=coordinator.campus)
     db.session.flush()
-    job = Job(kind="outcome_import", owner_id=other.id, params={}, time_limit_seconds=60,
-              state=JobState.FAILED, message="비밀 메시지")  # fmt: skip
+    job = Job(
+        kind="outcome_import",
+        owner_id=other.id,
+        params={},
+        time_limit_seconds=60,
+        state=JobState.FAILED,
+        message="비밀 메시지",
+    )
     db.session.add(job)
     db.session.commit()
     page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")
@@ -598,11 +626,22 @@ def test_reminders_still_sending_are_announced_and_their_result_shown_once_done(
     from academy.models import Job, JobState
 
     url = f"/outcomes/campuses/{coordinator.campus_id}/follow-up"
-    sending = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
-                  time_limit_seconds=600, state=JobState.QUEUED)  # fmt: skip
+    sending = Job(
+        kind="follow_up_reminders",
+        owner_id=coordinator.id,
+        params={},
+        time_limit_seconds=600,
+        state=JobState.QUEUED,
+    )
     result = {"sent": 2, "logged": 0, "failed": ["김민수"], "shown_links": []}
-    done = Job(kind="follow_up_reminders", owner_id=coordinator.id, params={},
-               time_limit_seconds=600, state=JobState.DONE, result=result)  # fmt: skip
+    done = Job(
+        kind="follow_up_reminders",
+        owner_id=coordinator.id,
+        params={},
+        time_limit_seconds=600,
+        state=JobState.DONE,
+        result=result,
+    )
     db.session.add_all([sending, done])
     db.session.commit()
     page = client.get(f"{url}?reminders={sending.id}").get_data(as_text=True)
@@ -640,8 +679,9 @@ def test_the_check_runs_on_the_queue_and_the_preview_comes_from_its_result(
     url = f"/outcomes/campuses/{coordinator.campus_id}/import"
     email = enrolment.trainee.user.email
     data = outcome_file([[email, "E1", "2025-09-01", "한빛소프트", "Y", "Y"]])
-    posted = client.post(url, data={"file": (io.BytesIO(data), "hrd.xlsx")},
-                         content_type="multipart/form-data")  # fmt: skip
+    posted = client.post(
+        url, data={"file": (io.BytesIO(data), "hrd.xlsx")}, content_type="multipart/form-data"
+    )
     assert posted.status_code == 303
     job = db.session.scalars(sa.select(Job)).one()
     assert posted.headers["Location"].endswith(f"?job={job.id}")
@@ -675,11 +715,22 @@ def test_a_check_is_shown_only_on_the_campus_it_was_made_for(client, coordinator
 
     other = factories.CampusFactory()
     db.session.flush()
-    result = {"file": "x.xlsx", "warnings": [], "problem_count": 0, "problems": [],
-              "counts": {"new": 7}, "rows": []}  # fmt: skip
-    job = Job(kind="outcome_check", owner_id=coordinator.id, result=result,
-              params={"token": "t" * 32, "campus_id": other.id}, time_limit_seconds=60,
-              state=JobState.DONE)  # fmt: skip
+    result = {
+        "file": "x.xlsx",
+        "warnings": [],
+        "problem_count": 0,
+        "problems": [],
+        "counts": {"new": 7},
+        "rows": [],
+    }
+    job = Job(
+        kind="outcome_check",
+        owner_id=coordinator.id,
+        result=result,
+        params={"token": "t" * 32, "campus_id": other.id},
+        time_limit_seconds=60,
+        state=JobState.DONE,
+    )
     db.session.add(job)
     db.session.commit()
     page = client.get(f"/outcomes/campuses/{coordinator.campus_id}/import?job={job.id}")

@@ -24,10 +24,15 @@ from academy.uploads import StoredFile
 from tests import factories
 
 JOB = OutcomeAnswer(
-    Situation.EMPLOYED, employer="주식회사 새솔데이터", starts_on=date(2025, 9, 1),
-    job_kind=JobKind.OPEN_ENDED, insured=True, weekly_hours=40, monthly_pay=3_100_000,
+    Situation.EMPLOYED,
+    employer="주식회사 새솔데이터",
+    starts_on=date(2025, 9, 1),
+    job_kind=JobKind.OPEN_ENDED,
+    insured=True,
+    weekly_hours=40,
+    monthly_pay=3_100_000,
     in_field=True,
-)  # fmt: skip
+)
 
 
 def completer(campus=None, ended_days_ago=100, **kwargs):
@@ -71,14 +76,20 @@ def test_job_answers_map_to_the_domain_codes(kind, insured, months, in_field, co
 @pytest.mark.parametrize(
     ("answer", "code"),
     [
-        (OutcomeAnswer(Situation.FOUNDED, employer="새솔랩", starts_on=date(2025, 8, 1),
-                       in_field=True), OutcomeCode.E5),
+        (
+            OutcomeAnswer(
+                Situation.FOUNDED, employer="새솔랩", starts_on=date(2025, 8, 1), in_field=True
+            ),
+            OutcomeCode.E5,
+        ),
         (OutcomeAnswer(Situation.SEEKING), OutcomeCode.S1),
         (OutcomeAnswer(Situation.NOT_SEEKING), OutcomeCode.S2),
-        (OutcomeAnswer(Situation.EXCLUDED, exclusion_reason=ExclusionReason.MILITARY),
-         OutcomeCode.X),
+        (
+            OutcomeAnswer(Situation.EXCLUDED, exclusion_reason=ExclusionReason.MILITARY),
+            OutcomeCode.X,
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_other_answers_map_to_e5_s1_s2_and_x(answer, code):
     assert services.outcome_fields(answer)["code"] == code
 
@@ -97,10 +108,11 @@ def test_only_the_fields_an_answer_needs_are_kept():
 @pytest.mark.parametrize("code", [c for c in OutcomeCode if c != OutcomeCode.U])
 def test_an_earlier_answer_fills_the_form_that_gives_the_same_code(db, code):
     record = factories.OutcomeRecordFactory.build(
-        code=code, contract_months=12 if code == OutcomeCode.E2 else None,
+        code=code,
+        contract_months=12 if code == OutcomeCode.E2 else None,
         in_field=code != OutcomeCode.E6,
         exclusion_reason=ExclusionReason.ILLNESS if code == OutcomeCode.X else None,
-    )  # fmt: skip
+    )
     assert services.outcome_fields(services.answer_from(record))["code"] == code
 
 
@@ -167,8 +179,9 @@ def test_a_job_without_evidence_cannot_be_verified_but_still_seeking_can(db):
 
     with pytest.raises(OutcomeRefused):
         services.verify(job, coordinator)
-    seeking = services.report_outcome(enrolment, OutcomeAnswer(Situation.SEEKING),
-                                      enrolment.trainee.user)  # fmt: skip
+    seeking = services.report_outcome(
+        enrolment, OutcomeAnswer(Situation.SEEKING), enrolment.trainee.user
+    )
     services.verify(seeking, coordinator)
 
     assert seeking.verification == Verification.VERIFIED
@@ -232,8 +245,7 @@ def test_the_queue_shows_current_pending_outcomes_of_the_campus_evidence_first(d
         returned, JOB, coordinator, StoredFile("1" * 32 + ".pdf", "a.pdf", "application/pdf", 1)
     )
     services.send_back(back, "파일이 흐립니다", coordinator)
-    ok = services.report_outcome(verified, OutcomeAnswer(Situation.SEEKING),
-                                 verified.trainee.user)  # fmt: skip
+    ok = services.report_outcome(verified, OutcomeAnswer(Situation.SEEKING), verified.trainee.user)
     services.verify(ok, coordinator)
     services.report_outcome(replaced, OutcomeAnswer(Situation.SEEKING), coordinator)
     services.report_outcome(replaced, OutcomeAnswer(Situation.NOT_SEEKING), coordinator)
@@ -269,8 +281,9 @@ def test_follow_up_lists_unknown_completers_by_days_left_with_the_marks(db):
         campus=campus, starts_on=seoul_today(), ends_on=seoul_today() + timedelta(days=90)
     )
     in_training = factories.EnrolmentFactory(cohort=running)
-    factories.OutcomeRecordFactory(enrolment=unknown_row, code=OutcomeCode.U, employer=None,
-                                   starts_on=None)  # fmt: skip
+    factories.OutcomeRecordFactory(
+        enrolment=unknown_row, code=OutcomeCode.U, employer=None, starts_on=None
+    )
     factories.OutcomeRecordFactory(enrolment=known, code=OutcomeCode.S1, starts_on=None)
     factories.ContactAttemptFactory(enrolment=urgent, result=ContactResult.NO_ANSWER)
     db.session.commit()
@@ -299,10 +312,22 @@ def test_a_contact_cannot_be_recorded_in_the_future(db):
     db.session.commit()
 
     with pytest.raises(OutcomeRefused):
-        services.record_contact(enrolment, ContactChannel.PHONE, ContactResult.REACHED, None,
-                                coordinator, on=seoul_today() + timedelta(days=1))  # fmt: skip
-    earlier = services.record_contact(enrolment, ContactChannel.PHONE, ContactResult.REACHED,
-                                      "  면접 중  ", coordinator, on=date(2025, 10, 1))  # fmt: skip
+        services.record_contact(
+            enrolment,
+            ContactChannel.PHONE,
+            ContactResult.REACHED,
+            None,
+            coordinator,
+            on=seoul_today() + timedelta(days=1),
+        )
+    earlier = services.record_contact(
+        enrolment,
+        ContactChannel.PHONE,
+        ContactResult.REACHED,
+        "  면접 중  ",
+        coordinator,
+        on=date(2025, 10, 1),
+    )
 
     assert earlier.attempted_at.date() == date(2025, 10, 1)
     assert earlier.note == "면접 중"

@@ -25,9 +25,10 @@ NOT_AN_OBJECT = {"kind", "field"}  # a template kind, an enrolment form field
 def object_endpoints(app, role) -> list[str]:
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}
     return sorted(
-        e for e, (_method, roles) in POLICY.items()
+        e
+        for e, (_method, roles) in POLICY.items()
         if role in roles and rules[e].arguments - NOT_AN_OBJECT and e not in CITYWIDE
-    )  # fmt: skip
+    )
 
 
 def campus_world(db):

@@ -21,16 +21,34 @@ def test_instructor_pages_show_no_phone_birth_date_or_subsidy(app, client, login
     enrolment = factories.EnrolmentFactory(cohort=cohort, trainee=trainee)
     attempt = factories.ExamAttemptFactory(trainee=trainee, cohort=cohort, fee_paid=AMOUNT)
     programme = factories.SubsidyProgrammeFactory(year=2024, name=PROGRAMME)
-    factories.SubsidyClaimFactory(programme=programme, exam_attempt=attempt, trainee=trainee,
-                                  campus=campus, status=ClaimStatus.APPROVED,
-                                  amount_approved=AMOUNT, applied_on=date(2024, 6, 20))  # fmt: skip
+    factories.SubsidyClaimFactory(
+        programme=programme,
+        exam_attempt=attempt,
+        trainee=trainee,
+        campus=campus,
+        status=ClaimStatus.APPROVED,
+        amount_approved=AMOUNT,
+        applied_on=date(2024, 6, 20),
+    )
     db.session.commit()
     world = {"campus": campus, "cohort": cohort, "enrolment": enrolment}
     user = sign_in(login_as, Role.INSTRUCTOR, world)
     urls = reachable_urls(app, Role.INSTRUCTOR, world, user)
     assert {"cohorts.show", "cohorts.attendance", "cohorts.sessions"} <= set(urls)
-    forbidden = ["7777", "3131", "1998", "11-23", "11월 23일", "123,456", "123456", PROGRAMME,
-                 "응시료", "지원금", "Subsid", "subsid"]  # fmt: skip
+    forbidden = [
+        "7777",
+        "3131",
+        "1998",
+        "11-23",
+        "11월 23일",
+        "123,456",
+        "123456",
+        PROGRAMME,
+        "응시료",
+        "지원금",
+        "Subsid",
+        "subsid",
+    ]
     # The public privacy policy and terms describe the subsidy programme in general words.
     public = {"home.privacy", "home.terms"}
     walked = 0

@@ -40,8 +40,9 @@ def _sign_in_staff(client, user) -> str:
 
 def test_a_working_session_leaves_no_secret_in_the_logs(app, client, db, everything_logged):
     campus = factories.CampusFactory()
-    coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus,
-                                        password_hash=hash_password(TEST_PASSWORD))  # fmt: skip
+    coordinator = factories.UserFactory(
+        role=Role.COORDINATOR, campus=campus, password_hash=hash_password(TEST_PASSWORD)
+    )
     enrolment = completed_enrolment(campus=campus)
     enrolment.trainee.phone = PHONE
     enrolment.status = EnrolmentStatus.COMPLETED
@@ -49,20 +50,28 @@ def test_a_working_session_leaves_no_secret_in_the_logs(app, client, db, everyth
     secrets = [TEST_PASSWORD, WRONG_PASSWORD, NEW_PASSWORD, PHONE, PHONE.replace("-", "")]
 
     # A failed sign-in, then the coordinator's sign-in with the second factor.
-    assert client.post("/login", data={"email": coordinator.email,
-                                       "password": WRONG_PASSWORD}).status_code == 401  # fmt: skip
+    assert (
+        client.post(
+            "/login", data={"email": coordinator.email, "password": WRONG_PASSWORD}
+        ).status_code
+        == 401
+    )
     secrets.append(_sign_in_staff(client, coordinator))
     secrets.append(client.get_cookie("session").value)
     page = client.get(f"/accounts/cohorts/{enrolment.cohort_id}/invitations")
     assert page.status_code == 200
-    csrf = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"',
-                     page.get_data(as_text=True))  # fmt: skip
+    csrf = re.search(
+        r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"', page.get_data(as_text=True)
+    )
     if csrf:
         secrets.append(csrf.group(1) or csrf.group(2))
 
     # The activation link: sent (development shows it, and writes the mail to the log) ...
-    sent = client.post(f"/accounts/cohorts/{enrolment.cohort_id}/invitations",
-                       data={"enrolment_id": enrolment.id}, follow_redirects=True)  # fmt: skip
+    sent = client.post(
+        f"/accounts/cohorts/{enrolment.cohort_id}/invitations",
+        data={"enrolment_id": enrolment.id},
+        follow_redirects=True,
+    )
     (token,) = set(re.findall(r"/activate/([A-Za-z0-9_\-]{20,})", sent.get_data(as_text=True)))
     secrets.append(token)
     # ... and werkzeug's request line for it, as the development server writes it.
@@ -70,17 +79,20 @@ def test_a_working_session_leaves_no_secret_in_the_logs(app, client, db, everyth
 
     # An import with an error, whose file holds a phone number.
     csv = f"이메일,결과,비고\nghost@example.com,E7,{PHONE}\n".encode()
-    bad = client.post(f"/outcomes/campuses/{campus.id}/import",
-                      data={"file": (io.BytesIO(csv), "bad.csv")},
-                      content_type="multipart/form-data")  # fmt: skip
+    bad = client.post(
+        f"/outcomes/campuses/{campus.id}/import",
+        data={"file": (io.BytesIO(csv), "bad.csv")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 303  # checked by a job; its page lists the problems
     assert "E7" in client.get(bad.headers["Location"]).get_data(as_text=True)
     client.post("/logout")
 
     # The trainee opens the link, sets a password, and reports a job with a phone number.
     assert client.get(f"/activate/{token}").status_code == 200
-    activated = client.post(f"/activate/{token}",
-                            data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+    activated = client.post(
+        f"/activate/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert activated.status_code in (302, 303), activated.get_data(as_text=True)[:400]
     user = enrolment.trainee.user
     if client.get("/trainees/me").status_code != 200:

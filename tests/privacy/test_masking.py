@@ -71,8 +71,10 @@ def test_a_birth_date_keeps_the_year_only():
 
 def test_who_sees_full_names(db):
     campus, other = factories.CampusFactory(), factories.CampusFactory()
-    users = {r: factories.UserFactory(role=r, campus=campus if r == Role.COORDINATOR else None)
-             for r in Role}  # fmt: skip
+    users = {
+        r: factories.UserFactory(role=r, campus=campus if r == Role.COORDINATOR else None)
+        for r in Role
+    }
     db.session.flush()
     assert not sees_full_names(users[Role.OFFICIAL], campus.id)
     assert sees_full_names(users[Role.COORDINATOR], campus.id)
@@ -95,19 +97,34 @@ def named(db):
     placement = factories.InternshipPlacementFactory(trainee=trainee, campus=campus)
     attempt = factories.ExamAttemptFactory(trainee=trainee, cohort=cohort)
     programme = factories.SubsidyProgrammeFactory(year=2025)
-    factories.SubsidyClaimFactory(programme=programme, exam_attempt=attempt, trainee=trainee,
-                                  campus=campus, status=ClaimStatus.SUBMITTED,
-                                  applied_on=date(2025, 6, 20))  # fmt: skip
+    factories.SubsidyClaimFactory(
+        programme=programme,
+        exam_attempt=attempt,
+        trainee=trainee,
+        campus=campus,
+        status=ClaimStatus.SUBMITTED,
+        applied_on=date(2025, 6, 20),
+    )
     db.session.commit()
-    return {"campus": campus, "cohort": cohort, "enrolment": enrolment, "placement": placement,
-            "programme": programme}  # fmt: skip
+    return {
+        "campus": campus,
+        "cohort": cohort,
+        "enrolment": enrolment,
+        "placement": placement,
+        "programme": programme,
+    }
 
 
 def official_pages(w):
     c = w["cohort"].id
-    return [f"/cohorts/{c}", f"/cohorts/{c}/attendance", f"/cohorts/{c}/sessions",
-            f"/internships/openings/{w['placement'].opening_id}", "/internships/",
-            f"/subsidies/programmes/{w['programme'].id}"]  # fmt: skip
+    return [
+        f"/cohorts/{c}",
+        f"/cohorts/{c}/attendance",
+        f"/cohorts/{c}/sessions",
+        f"/internships/openings/{w['placement'].opening_id}",
+        "/internships/",
+        f"/subsidies/programmes/{w['programme'].id}",
+    ]
 
 
 def test_officials_see_trainee_names_masked_everywhere(client, login_as, named):
@@ -128,8 +145,7 @@ def test_officials_see_trainee_names_masked_everywhere(client, login_as, named):
 def test_coordinators_see_full_names_on_their_working_pages_but_no_phone(client, login_as, named):
     login_as(Role.COORDINATOR, campus=named["campus"])
     cohort = named["cohort"].id
-    for url in (f"/cohorts/{cohort}", "/subsidies/claims",
-                f"/certifications/cohorts/{cohort}"):  # fmt: skip
+    for url in (f"/cohorts/{cohort}", "/subsidies/claims", f"/certifications/cohorts/{cohort}"):
         page = client.get(url).get_data(as_text=True)
         assert NAME in page, url
         assert PHONE not in page and "2468" not in page, url
@@ -151,15 +167,21 @@ def test_instructors_call_the_roll_with_full_names(client, login_as, named):
 
 def _cells(content: bytes) -> list[str]:
     workbook = load_workbook(BytesIO(content))
-    return [str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
-            if cell.value is not None]  # fmt: skip
+    return [
+        str(cell.value)
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
 @pytest.mark.parametrize("role", [Role.OFFICIAL, Role.COORDINATOR])
 def test_the_subsidy_ledger_export_masks_names(client, login_as, named, role):
     login_as(role, campus=named["campus"] if role == Role.COORDINATOR else None)
-    response = client.get(f"/subsidies/programmes/{named['programme'].id}/ledger.xlsx",
-                          query_string=REASON)  # fmt: skip
+    response = client.get(
+        f"/subsidies/programmes/{named['programme'].id}/ledger.xlsx", query_string=REASON
+    )
     assert response.status_code == 200
     cells = _cells(response.data)
     assert "홍*동" in cells

@@ -87,10 +87,17 @@ def test_the_fetcher_refuses_everything_but_static_files_and_data_urls(app, tmp_
     outside.write_text("secret")
     try:
         link.symlink_to(outside)  # a link inside static/ to a file outside it
-        for url in (f"{base}/img.png", f"{base.replace('http', 'https')}/x", "file:///etc/passwd",
-                    (static / "css" / ".." / ".." / "config.py").as_uri(), outside.as_uri(),
-                    link.as_uri(), "ftp://127.0.0.1/x", "//127.0.0.1/x",
-                    "file:///etc/passwd#/static/css/app.css"):  # fmt: skip
+        for url in (
+            f"{base}/img.png",
+            f"{base.replace('http', 'https')}/x",
+            "file:///etc/passwd",
+            (static / "css" / ".." / ".." / "config.py").as_uri(),
+            outside.as_uri(),
+            link.as_uri(),
+            "ftp://127.0.0.1/x",
+            "//127.0.0.1/x",
+            "file:///etc/passwd#/static/css/app.css",
+        ):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
     finally:
@@ -102,16 +109,18 @@ def test_html_that_asks_for_outside_resources_fetches_none(app, listener, tmp_pa
     base, hits = listener
     secret = tmp_path / "secret.txt"
     secret.write_text("never embedded")
-    html = ('<!doctype html><html><head><meta charset="utf-8">'
-            f'<link rel="stylesheet" href="{base}/style.css">'
-            f'<link rel="attachment" href="file:///etc/passwd">'
-            f'<link rel="attachment" href="{secret.as_uri()}">'
-            f'<style>@import url("{base}/import.css"); body {{ background: url("{base}/bg.png") }}'
-            f'@font-face {{ font-family: x; src: url("{base}/font.woff2") }}</style></head>'
-            f'<body><img src="{base}/img.png"><img src="file:///etc/passwd">'
-            f'<object data="{base}/object"></object><embed src="{base}/embed">'
-            f'<iframe src="{base}/frame"></iframe><svg><image href="{base}/svg.png"/></svg>'
-            f'<p>보고서</p></body></html>')  # fmt: skip
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="{base}/style.css">'
+        f'<link rel="attachment" href="file:///etc/passwd">'
+        f'<link rel="attachment" href="{secret.as_uri()}">'
+        f'<style>@import url("{base}/import.css"); body {{ background: url("{base}/bg.png") }}'
+        f'@font-face {{ font-family: x; src: url("{base}/font.woff2") }}</style></head>'
+        f'<body><img src="{base}/img.png"><img src="file:///etc/passwd">'
+        f'<object data="{base}/object"></object><embed src="{base}/embed">'
+        f'<iframe src="{base}/frame"></iframe><svg><image href="{base}/svg.png"/></svg>'
+        f"<p>보고서</p></body></html>"
+    )
     with app.test_request_context():
         content = html_to_pdf(html)
     assert hits == []
@@ -129,9 +138,11 @@ def test_a_report_with_payloads_in_the_data_renders_them_as_text(app, db, listen
     world = build_world(db)
     campus = world["small"]
     campus.name = PAYLOAD_NAME.format(base=base)
-    certification = factories.CertificationFactory(name=PAYLOAD_CERT.format(),
-                                                   issuer=PAYLOAD_ISSUER.format(base=base),
-                                                   kind=CertificationKind.AI_COMPANY)  # fmt: skip
+    certification = factories.CertificationFactory(
+        name=PAYLOAD_CERT.format(),
+        issuer=PAYLOAD_ISSUER.format(base=base),
+        kind=CertificationKind.AI_COMPANY,
+    )
     cohort = world["cohorts"][0]
     factories.ExamAttemptFactory(
         certification=certification,

@@ -27,12 +27,16 @@ def upload_targets(db, user, campus, cohort) -> dict[str, tuple[str, str]]:
         factories.SubsidyProgrammeFactory(year=date.today().year)
         db.session.commit()
         return {
-            "outcomes.report": (f"/outcomes/enrolments/{enrolment.id}/report",
-                                f"e{enrolment.id}-evidence"),
-            "certifications.update_result": (f"/certifications/attempts/{attempt.id}/result",
-                                             "evidence"),
+            "outcomes.report": (
+                f"/outcomes/enrolments/{enrolment.id}/report",
+                f"e{enrolment.id}-evidence",
+            ),
+            "certifications.update_result": (
+                f"/certifications/attempts/{attempt.id}/result",
+                "evidence",
+            ),
             "subsidies.submit_application": ("/subsidies/apply", "receipt"),
-        }  # fmt: skip
+        }
     if user.role == Role.INSTRUCTOR:
         db.session.add(InstructorAssignment(cohort=cohort, instructor=user.instructor))
         db.session.commit()
@@ -56,16 +60,18 @@ def small_limits(app):
 
 
 @pytest.mark.parametrize("role", [Role.TRAINEE, Role.INSTRUCTOR, Role.COORDINATOR], ids=str)
-def test_an_oversize_upload_is_refused_before_the_view(app, client, login_as, db, small_limits,
-                                                       role):  # fmt: skip
+def test_an_oversize_upload_is_refused_before_the_view(
+    app, client, login_as, db, small_limits, role
+):
     campus = factories.CampusFactory()
     cohort = factories.CohortFactory(campus=campus)
     user = login_as(role, campus=campus if role == Role.COORDINATOR else None)
     before = _kept(app)
     for endpoint, (url, field) in upload_targets(db, user, campus, cohort).items():
         big = b"%PDF-1.7\n" + b"0" * (80 * 1024)
-        response = client.post(url, data={field: (io.BytesIO(big), "big.pdf")},
-                               content_type="multipart/form-data")  # fmt: skip
+        response = client.post(
+            url, data={field: (io.BytesIO(big), "big.pdf")}, content_type="multipart/form-data"
+        )
         assert response.status_code == 413, endpoint
     assert _kept(app) == before
 
@@ -79,9 +85,11 @@ def test_a_file_of_the_wrong_kind_is_refused(app, client, login_as, db, role):
     for endpoint, (url, field) in upload_targets(db, user, campus, cohort).items():
         # A page dressed as a PDF for evidence; an old binary .xls or a zip without a workbook
         # for the exchange files.
-        for data, name in ((HTML_AS_PDF, "evidence.pdf"),
-                           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "roster.xlsx"),
-                           (b"PK\x03\x04" + b"\0" * 64, "roster.xlsx")):  # fmt: skip
+        for data, name in (
+            (HTML_AS_PDF, "evidence.pdf"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "roster.xlsx"),
+            (b"PK\x03\x04" + b"\0" * 64, "roster.xlsx"),
+        ):
             if field == "file" and data is HTML_AS_PDF:
                 continue
             if field != "file" and data is not HTML_AS_PDF:

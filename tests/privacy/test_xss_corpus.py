@@ -32,8 +32,16 @@ BUNDLES = [
     '=HYPERLINK("http://x","y")<a href="javascript:alert(1)">',
     "=cmd|' /C calc'!A0<iframe src=//x></iframe>",
 ]
-RAW_MARKERS = ["<script>alert", "<img src=x", "<div hx-get", "hx-on::load=\"alert", "<svg onload",
-               "</textarea><svg", "<a href=\"javascript", "<iframe src=//x"]  # fmt: skip
+RAW_MARKERS = [
+    "<script>alert",
+    "<img src=x",
+    "<div hx-get",
+    'hx-on::load="alert',
+    "<svg onload",
+    "</textarea><svg",
+    '<a href="javascript',
+    "<iframe src=//x",
+]
 
 # table -> columns people type into (names, titles, notes, reasons, file names as sent).
 FREE_TEXT = {
@@ -135,8 +143,9 @@ def world(db):
 
 @pytest.mark.parametrize("bundle", range(len(BUNDLES)))
 @pytest.mark.parametrize("role", list(Role), ids=str)
-def test_payloads_render_inert_on_every_page_and_fragment(app, client, login_as, world, role,
-                                                          bundle):  # fmt: skip
+def test_payloads_render_inert_on_every_page_and_fragment(
+    app, client, login_as, world, role, bundle
+):
     urls = reachable_urls(app, role, world, sign_in(login_as, role, world)).values()
     store_payload(BUNDLES[bundle])
     escaped_seen = 0
@@ -169,8 +178,18 @@ def assert_no_formula(content: bytes) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1",
-                                     "-2+3", "@SUM(A1)", "\t=1", "\r=1"])  # fmt: skip
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '=HYPERLINK("http://x","y")',
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+    ],
+)
 def test_excel_exports_escape_formula_text(app, client, login_as, world, db, payload):
     """The subsidy ledger (official), the report workbook with its named lists."""
     from tests.kpi.people import AS_OF, build_world
@@ -178,13 +197,18 @@ def test_excel_exports_escape_formula_text(app, client, login_as, world, db, pay
     build_world(db)
     official = sign_in(login_as, Role.OFFICIAL, world)
     with app.test_request_context():
-        ledger_url = url_for("subsidies.ledger_export",
-                             **url_args("subsidies.ledger_export", world, official))  # fmt: skip
+        ledger_url = url_for(
+            "subsidies.ledger_export", **url_args("subsidies.ledger_export", world, official)
+        )
     scholar = world["enrolment"].trainee
-    db.session.add(Scholarship(trainee=scholar, amount=500_000, awarded_on=date(2025, 7, 1),
-                               reason="x"))  # fmt: skip
-    db.session.add(AdvancedTrackSelection(year=2025, trainee=scholar, selected_on=date(2025, 8, 1),
-                                          programme="x"))  # fmt: skip
+    db.session.add(
+        Scholarship(trainee=scholar, amount=500_000, awarded_on=date(2025, 7, 1), reason="x")
+    )
+    db.session.add(
+        AdvancedTrackSelection(
+            year=2025, trainee=scholar, selected_on=date(2025, 8, 1), programme="x"
+        )
+    )
     db.session.commit()
     store_payload(payload)
     response = client.get(ledger_url, query_string=REASON)

@@ -33,7 +33,10 @@ def endpoint_urls(app, endpoints, role, world, user) -> dict[str, str]:
         with app.test_request_context():
             urls[endpoint] = url_for(endpoint, **url_args(endpoint, here, user))
             # Each call makes a 2025 subsidy programme; one programme per year is allowed.
-            db.session.execute(sa.update(SubsidyProgramme).where(SubsidyProgramme.year == 2025)
-                               .values(year=1900 + number))  # fmt: skip
+            db.session.execute(
+                sa.update(SubsidyProgramme)
+                .where(SubsidyProgramme.year == 2025)
+                .values(year=1900 + number)
+            )
             db.session.commit()
     return urls

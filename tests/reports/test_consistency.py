@@ -13,12 +13,27 @@ from academy.formatting import number, percent
 from academy.models import Role
 from tests.kpi.people import AS_OF, build_world
 
-RATES = ("employment_rate", "employment_rate_incl_pending", "employment_rate_90d",
-         "quality_rate", "quality_rate_incl_pending", "knowledge_rate",
-         "completion_rate")  # fmt: skip
-COUNTS = ("enrolled", "completers", "excluded", "employed_at_start", "denominator", "employed",
-          "employed_incl_pending", "quality_employed", "quality_employed_incl_pending",
-          "unknown")  # fmt: skip
+RATES = (
+    "employment_rate",
+    "employment_rate_incl_pending",
+    "employment_rate_90d",
+    "quality_rate",
+    "quality_rate_incl_pending",
+    "knowledge_rate",
+    "completion_rate",
+)
+COUNTS = (
+    "enrolled",
+    "completers",
+    "excluded",
+    "employed_at_start",
+    "denominator",
+    "employed",
+    "employed_incl_pending",
+    "quality_employed",
+    "quality_employed_incl_pending",
+    "unknown",
+)
 SUMMARY_ROWS = {  # Korean row titles of the workbook's summary sheet → JSON key
     "employment_rate": 1,
     "quality_rate": 4,
@@ -34,8 +49,9 @@ def scopes(world):
 
 
 def page_figures(html: str) -> dict[str, str]:
-    return {key: value.strip() for key, value in
-            re.findall(r'data-kpi="([a-z_0-9]+)">([^<]*)<', html)}  # fmt: skip
+    return {
+        key: value.strip() for key, value in re.findall(r'data-kpi="([a-z_0-9]+)">([^<]*)<', html)
+    }
 
 
 def pdf_text(content: bytes) -> str:
@@ -59,25 +75,37 @@ def test_every_output_shows_the_same_figures(app, client, runner, login_as, db, 
     cli_args, page_args = scopes(world)[scope]
     login_as(Role.OFFICIAL)
 
-    api = client.get("/api/v1/kpi", query_string={"year": 2025, "as_of": AS_OF.isoformat(),
-                                                  **cli_args})  # fmt: skip
+    api = client.get(
+        "/api/v1/kpi", query_string={"year": 2025, "as_of": AS_OF.isoformat(), **cli_args}
+    )
     assert api.status_code == 200
     figures = api.get_json()
 
     options = [f"--{k}={v}" for k, v in cli_args.items()]
-    result = runner.invoke(args=["kpi", "--year", "2025", "--as-of", AS_OF.isoformat(),
-                                 *options, "--json"])  # fmt: skip
+    result = runner.invoke(
+        args=["kpi", "--year", "2025", "--as-of", AS_OF.isoformat(), *options, "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == figures
 
-    html = client.get("/dashboard/", query_string={"year": 2025, "as_of": AS_OF.isoformat(),
-                                                   **page_args}).get_data(as_text=True)  # fmt: skip
+    html = client.get(
+        "/dashboard/", query_string={"year": 2025, "as_of": AS_OF.isoformat(), **page_args}
+    ).get_data(as_text=True)
     shown = page_figures(html)
     for key in RATES:
         assert shown[key] == percent(figures[key]), key
-    for key in ("enrolled", "completers", "excluded", "employed_at_start", "denominator",
-                "employed", "employed_incl_pending", "quality_employed",
-                "quality_employed_incl_pending", "unknown"):  # fmt: skip
+    for key in (
+        "enrolled",
+        "completers",
+        "excluded",
+        "employed_at_start",
+        "denominator",
+        "employed",
+        "employed_incl_pending",
+        "quality_employed",
+        "quality_employed_incl_pending",
+        "unknown",
+    ):
         assert shown[key] == number(figures[key]), key
 
     text = pdf_text(download(client, "pdf", page_args))
@@ -87,20 +115,39 @@ def test_every_output_shows_the_same_figures(app, client, runner, login_as, db, 
     assert f"{number(figures['quality_employed'])}/{number(figures['denominator'])}" in text
 
     workbook = load_workbook(io.BytesIO(download(client, "xlsx", page_args)))
-    summary = {row[0]: row[1:] for row in workbook.worksheets[0].iter_rows(values_only=True)
-               if row and row[0]}  # fmt: skip
+    summary = {
+        row[0]: row[1:]
+        for row in workbook.worksheets[0].iter_rows(values_only=True)
+        if row and row[0]
+    }
     values = list(summary.values())
     # The rate rows follow the trainees row, in the order of the PDF's headline table.
     start = next(i for i, v in enumerate(values) if v and v[0] == figures["enrolled"])
     rates = [v[0] for v in values[start + 1 : start + 9]]
-    assert rates == pytest.approx([figures[k] for k in (
-        "completion_rate", "employment_rate", "employment_rate_incl_pending",
-        "employment_rate_90d", "quality_rate", "quality_rate_incl_pending",
-        "knowledge_rate", "insurance_confirmed_share")])  # fmt: skip
+    assert rates == pytest.approx(
+        [
+            figures[k]
+            for k in (
+                "completion_rate",
+                "employment_rate",
+                "employment_rate_incl_pending",
+                "employment_rate_90d",
+                "quality_rate",
+                "quality_rate_incl_pending",
+                "knowledge_rate",
+                "insurance_confirmed_share",
+            )
+        ]
+    )
     counts = [v[0] for v in values[start + 9 :] if isinstance(v[0], int)]
-    assert counts[:6] == [figures["enrolled"], figures["completers"], counts[2],
-                          figures["excluded"], figures["employed_at_start"],
-                          figures["denominator"]]  # fmt: skip
+    assert counts[:6] == [
+        figures["enrolled"],
+        figures["completers"],
+        counts[2],
+        figures["excluded"],
+        figures["employed_at_start"],
+        figures["denominator"],
+    ]
 
 
 def test_the_json_has_exactly_the_documented_keys(client, login_as, db):
@@ -108,14 +155,34 @@ def test_the_json_has_exactly_the_documented_keys(client, login_as, db):
     login_as(Role.OFFICIAL)
     figures = client.get(f"/api/v1/kpi?year=2025&as_of={AS_OF.isoformat()}").get_json()
     assert list(figures) == [
-        "year", "as_of", "scope", "enrolled", "completers", "completion_rate", "excluded",
-        "employed_at_start", "denominator", "employed", "employed_incl_pending",
-        "quality_employed", "quality_employed_incl_pending", "unknown", "cancelled",
-        "non_completers", "non_completers_employed", "non_completers_employed_incl_pending",
-        "employed_insurance_match", "insurance_confirmed_share", "employment_rate",
-        "employment_rate_incl_pending", "employment_rate_90d", "quality_rate",
-        "quality_rate_incl_pending", "knowledge_rate", "maturity",
-    ]  # fmt: skip
+        "year",
+        "as_of",
+        "scope",
+        "enrolled",
+        "completers",
+        "completion_rate",
+        "excluded",
+        "employed_at_start",
+        "denominator",
+        "employed",
+        "employed_incl_pending",
+        "quality_employed",
+        "quality_employed_incl_pending",
+        "unknown",
+        "cancelled",
+        "non_completers",
+        "non_completers_employed",
+        "non_completers_employed_incl_pending",
+        "employed_insurance_match",
+        "insurance_confirmed_share",
+        "employment_rate",
+        "employment_rate_incl_pending",
+        "employment_rate_90d",
+        "quality_rate",
+        "quality_rate_incl_pending",
+        "knowledge_rate",
+        "maturity",
+    ]
     assert all(0 <= figures[k] <= 1 for k in RATES)
     assert figures["maturity"] == "in_window"  # one cohort ended under 180 days before
     assert figures["year"] == 2025 and figures["as_of"] == "2026-03-01"

@@ -122,8 +122,9 @@ def test_an_as_of_date_after_today_is_refused_everywhere(client, runner, login_a
     # the figures shown are today's, never the future day's
     assert f'value="{today.isoformat()}"' in body and f'value="{tomorrow.isoformat()}"' not in body
 
-    created = client.post("/reports/", data={"format": "pdf", "year": "2025",
-                                              "as_of": tomorrow.isoformat()})  # fmt: skip
+    created = client.post(
+        "/reports/", data={"format": "pdf", "year": "2025", "as_of": tomorrow.isoformat()}
+    )
     assert created.status_code == 422 and "아직 오지 않은 날" in created.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ArchivedReport.id))) == 0
 
@@ -131,6 +132,14 @@ def test_an_as_of_date_after_today_is_refused_everywhere(client, runner, login_a
 def test_the_methodology_page_states_each_rule_and_prints_the_glossary(client, login_as, db):
     login_as(Role.OFFICIAL)
     page = client.get("/dashboard/methodology").get_data(as_text=True)
-    for rule in ("취업 이력", "미수료자의 취업 결과", "등록 취소", "오늘 이후의 날짜는",
-                 "성과지표 용어집", "중도 탈락", "재직자", "결과 미확인"):  # fmt: skip
+    for rule in (
+        "취업 이력",
+        "미수료자의 취업 결과",
+        "등록 취소",
+        "오늘 이후의 날짜는",
+        "성과지표 용어집",
+        "중도 탈락",
+        "재직자",
+        "결과 미확인",
+    ):
         assert rule in page, rule

@@ -78,8 +78,10 @@ def test_the_pdf_is_korean_with_the_apps_fonts_embedded(client, login_as, db):
 
 
 def test_rare_syllables_render_with_the_shipped_font(app, db):
-    html = ('<!doctype html><html><head><meta charset="utf-8"></head>'
-            "<body><p>뷁 똠 햏 청년</p></body></html>")  # fmt: skip
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        "<body><p>뷁 똠 햏 청년</p></body></html>"
+    )
     with app.test_request_context():
         content = html_to_pdf(html)
     assert "뷁 똠 햏 청년" in pdf_text(content)
@@ -94,13 +96,20 @@ def test_the_pdf_fetcher_serves_only_static_files_and_data_urls(app, tmp_path):
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
     secret = tmp_path / "secret.txt"
     secret.write_text("do not embed")
-    for url in (secret.as_uri(), "file:///etc/passwd", (static / ".." / "config.py").as_uri(),
-                "http://127.0.0.1:9/x.css", "https://example.com/font.woff2"):  # fmt: skip
+    for url in (
+        secret.as_uri(),
+        "file:///etc/passwd",
+        (static / ".." / "config.py").as_uri(),
+        "http://127.0.0.1:9/x.css",
+        "https://example.com/font.woff2",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
-    html = ('<!doctype html><html><head><meta charset="utf-8">'
-            f'<link rel="attachment" href="{secret.as_uri()}"></head>'
-            f'<body><img src="{secret.as_uri()}"><p>보고서</p></body></html>')  # fmt: skip
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<link rel="attachment" href="{secret.as_uri()}"></head>'
+        f'<body><img src="{secret.as_uri()}"><p>보고서</p></body></html>'
+    )
     with app.test_request_context():
         content = html_to_pdf(html)
     assert b"do not embed" not in content
@@ -130,8 +139,14 @@ def test_the_workbook_is_one_typed_table_per_sheet_in_the_readers_language(clien
 
     world = build_world(db)
     trainee = db.session.scalars(sa.select(Trainee)).first()
-    db.session.add(Scholarship(trainee_id=trainee.id, amount=300_000, awarded_on=date(2025, 7, 1),
-                               reason="취약계층 장학"))  # fmt: skip
+    db.session.add(
+        Scholarship(
+            trainee_id=trainee.id,
+            amount=300_000,
+            awarded_on=date(2025, 7, 1),
+            reason="취약계층 장학",
+        )
+    )
     db.session.commit()
     login_as(Role.OFFICIAL)
     created = generate(client, "xlsx", include_personal="y", reason="장학금 지급 확인")
@@ -149,8 +164,9 @@ def test_the_workbook_is_one_typed_table_per_sheet_in_the_readers_language(clien
         for column in range(1, len(header) + 1):
             letter = ws.cell(1, column).column_letter
             assert ws.column_dimensions[letter].width >= 8, (ws.title, letter)
-        texts = [c.value for row in ws.iter_rows(min_row=2) for c in row
-                 if isinstance(c.value, str)]  # fmt: skip
+        texts = [
+            c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)
+        ]
         assert not [t for t in texts if re.fullmatch(r"\d{4}-\d\d-\d\d.*", t)], ws.title
         assert "Source" not in texts and "source" not in texts
 
@@ -214,8 +230,12 @@ def test_every_download_is_archived_and_comes_back_byte_identical(client, login_
     first = client.get(generate(client, tier="small").headers["Location"])
     row = db.session.scalars(sa.select(ArchivedReport)).one()
     assert row.sha256 == hashlib.sha256(first.data).hexdigest()
-    assert (row.year, row.tier.value, row.as_of, row.created_by_id) == (2025, "small", AS_OF,
-                                                                        official.id)  # fmt: skip
+    assert (row.year, row.tier.value, row.as_of, row.created_by_id) == (
+        2025,
+        "small",
+        AS_OF,
+        official.id,
+    )
     assert row.data_as_of is not None
     again = client.get(f"/reports/{row.id}/download")
     assert again.data == first.data
@@ -255,8 +275,9 @@ def test_a_coordinator_cannot_download_reports(client, login_as, db):
 def test_report_cli_writes_pdf_and_xlsx(runner, db, tmp_path):
     build_world(db)
     pdf_file, xlsx_file = tmp_path / "r.pdf", tmp_path / "r.xlsx"
-    result = runner.invoke(args=["report", "pdf", "--year", "2025", "--campus", "강남캠퍼스",
-                                 "-o", str(pdf_file)])  # fmt: skip
+    result = runner.invoke(
+        args=["report", "pdf", "--year", "2025", "--campus", "강남캠퍼스", "-o", str(pdf_file)]
+    )
     assert result.exit_code == 0, result.output
     assert "강남캠퍼스" in pdf_text(pdf_file.read_bytes())
     result = runner.invoke(args=["report", "xlsx", "--year", "2025", "-o", str(xlsx_file)])

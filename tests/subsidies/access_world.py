@@ -32,16 +32,23 @@ def programme_url_args(endpoint: str, world: dict, user) -> dict:
     instructor = user.instructor if role == Role.INSTRUCTOR else None
     instructor = instructor or factories.InstructorFactory(campus=campus)
     stored, name = _file()
-    career = factories.CareerPeriodFactory(instructor=instructor, verified_at=None,
-                                           evidence_path=stored, evidence_name=name)  # fmt: skip
-    attempt = factories.ExamAttemptFactory(trainee=trainee, cohort=cohort, evidence_path=stored,
-                                           evidence_name=name)  # fmt: skip
+    career = factories.CareerPeriodFactory(
+        instructor=instructor, verified_at=None, evidence_path=stored, evidence_name=name
+    )
+    attempt = factories.ExamAttemptFactory(
+        trainee=trainee, cohort=cohort, evidence_path=stored, evidence_name=name
+    )
     programme = factories.SubsidyProgrammeFactory(year=2025)
     claim = factories.SubsidyClaimFactory(
-        programme=programme, exam_attempt=attempt, trainee=trainee, campus=campus,
-        receipt_path=stored, receipt_name=name, status=ClaimStatus.SUBMITTED,
+        programme=programme,
+        exam_attempt=attempt,
+        trainee=trainee,
+        campus=campus,
+        receipt_path=stored,
+        receipt_name=name,
+        status=ClaimStatus.SUBMITTED,
         applied_on=date(2025, 6, 20),
-    )  # fmt: skip
+    )
     other = factories.InstructorFactory(campus=campus)
     assignment = InstructorAssignment(cohort=cohort, instructor=other)
     db.session.add(assignment)

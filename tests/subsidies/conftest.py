@@ -31,18 +31,26 @@ class World:
 
     def attempt(self, trainee, fee=50_000, sat_on=date(2025, 6, 14), **fields):
         return factories.ExamAttemptFactory(
-            trainee=trainee, sat_on=sat_on, fee_paid=fee, certification__exam_fee=fee,
-            cohort=self.cohort, **fields,
-        )  # fmt: skip
+            trainee=trainee,
+            sat_on=sat_on,
+            fee_paid=fee,
+            certification__exam_fee=fee,
+            cohort=self.cohort,
+            **fields,
+        )
 
     def claim(self, trainee=None, amount=50_000, **fields):
         trainee = trainee or self.trainee()
         attempt = self.attempt(trainee, fee=amount)
         fields.setdefault("campus", self.campus)
         return factories.SubsidyClaimFactory(
-            programme=self.programme, trainee=trainee, exam_attempt=attempt,
-            amount_requested=amount, applied_on=date(2025, 6, 20), **fields,
-        )  # fmt: skip
+            programme=self.programme,
+            trainee=trainee,
+            exam_attempt=attempt,
+            amount_requested=amount,
+            applied_on=date(2025, 6, 20),
+            **fields,
+        )
 
 
 @pytest.fixture

@@ -52,12 +52,17 @@ def seed(app, claims: int) -> tuple[int, list[int], int]:
         ids = []
         for _ in range(claims):
             enrolment = factories.EnrolmentFactory(cohort=cohort, status=EnrolmentStatus.COMPLETED)
-            attempt = factories.ExamAttemptFactory(trainee=enrolment.trainee, cohort=cohort,
-                                                   fee_paid=AMOUNT)  # fmt: skip
+            attempt = factories.ExamAttemptFactory(
+                trainee=enrolment.trainee, cohort=cohort, fee_paid=AMOUNT
+            )
             claim = factories.SubsidyClaimFactory(
-                programme=programme, exam_attempt=attempt, trainee=enrolment.trainee,
-                amount_requested=AMOUNT, campus=campus, applied_on=date(2025, 6, 20),
-            )  # fmt: skip
+                programme=programme,
+                exam_attempt=attempt,
+                trainee=enrolment.trainee,
+                amount_requested=AMOUNT,
+                campus=campus,
+                applied_on=date(2025, 6, 20),
+            )
             ids.append(claim.id)
         db.session.commit()
         result = programme.id, ids, coordinator.id

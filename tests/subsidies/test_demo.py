@@ -46,9 +46,10 @@ def test_deciding_every_waiting_claim_stays_within_the_budget(app, db):
     load_demo(scale=SMALL)
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@example.com"))
     waiting = db.session.scalars(
-        sa.select(SubsidyClaim.id).where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
+        sa.select(SubsidyClaim.id)
+        .where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
         .order_by(SubsidyClaim.applied_on, SubsidyClaim.id)
-    ).all()  # fmt: skip
+    ).all()
     outcomes = []
     with app.test_request_context():
         for claim_id in waiting:

@@ -19,15 +19,20 @@ def this_year(db, world):
     today = seoul_today()
     programme = factories.SubsidyProgrammeFactory(year=today.year, budget=1_000_000)
     if today.year >= 2026:
-        factories.SubsidyRoundFactory(programme=programme, half=1,
-                                      opens_on=date(today.year, 1, 1), closes_on=today)  # fmt: skip
+        factories.SubsidyRoundFactory(
+            programme=programme, half=1, opens_on=date(today.year, 1, 1), closes_on=today
+        )
     db.session.commit()
     return programme
 
 
 def application(attempt_id, **overrides):
-    data = {"attempt_id": attempt_id, "amount": "", "not_employed": "y",
-            "receipt": (io.BytesIO(PDF), "영수증.pdf")}  # fmt: skip
+    data = {
+        "attempt_id": attempt_id,
+        "amount": "",
+        "not_employed": "y",
+        "receipt": (io.BytesIO(PDF), "영수증.pdf"),
+    }
     data.update(overrides)
     return data
 
@@ -45,12 +50,16 @@ def test_trainee_applies_with_a_receipt_and_sees_the_claim(client, login_as, db,
     page = client.get(f"/subsidies/apply?attempt={attempt.id}").get_data(as_text=True)
     assert "응시료 지원 신청" in page and "신청하기" in page
 
-    response = client.post("/subsidies/apply", data=application(attempt.id),
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/subsidies/apply", data=application(attempt.id), content_type="multipart/form-data"
+    )
     assert response.status_code == 303
     claim = db.session.scalar(sa.select(SubsidyClaim))
     assert (claim.trainee_id, claim.amount_requested, claim.campus_id) == (
-        user.trainee.id, attempt.fee_paid, world.campus.id)  # fmt: skip
+        user.trainee.id,
+        attempt.fee_paid,
+        world.campus.id,
+    )
     html = client.get("/subsidies/apply").get_data(as_text=True)
     assert "캠퍼스 매니저가 심사합니다" in html
     assert (
@@ -69,8 +78,9 @@ def test_an_ineligible_trainee_is_told_why_and_nothing_is_kept(
 
     attempt = world.attempt(user.trainee, sat_on=seoul_today())
     db.session.commit()
-    response = client.post("/subsidies/apply", data=application(attempt.id),
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/subsidies/apply", data=application(attempt.id), content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert count_rows(SubsidyClaim) == 0
 
@@ -100,8 +110,9 @@ def test_an_early_closed_programme_says_so_and_refuses(client, login_as, db, wor
     db.session.commit()
     page = client.get("/subsidies/apply").get_data(as_text=True)
     assert "조기 마감" in page
-    response = client.post("/subsidies/apply", data=application(attempt.id),
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/subsidies/apply", data=application(attempt.id), content_type="multipart/form-data"
+    )
     assert response.status_code == 422 and count_rows(SubsidyClaim) == 0
 
 
@@ -113,9 +124,14 @@ def test_coordinator_approves_and_the_ledger_shows_it(client, login_as, db, worl
     assert claim.trainee.name in queue
     detail = client.get(f"/subsidies/claims/{claim.id}").get_data(as_text=True)
     assert "최대 70,000원" in detail
-    response = client.post(f"/subsidies/claims/{claim.id}/approve",
-                           data={"amount": "70000", "paid_on": seoul_today().isoformat(),
-                                 "payment_method": "local_gift_certificate"})  # fmt: skip
+    response = client.post(
+        f"/subsidies/claims/{claim.id}/approve",
+        data={
+            "amount": "70000",
+            "paid_on": seoul_today().isoformat(),
+            "payment_method": "local_gift_certificate",
+        },
+    )
     assert response.status_code == 303
     ledger = client.get(f"/subsidies/programmes/{world.programme.id}").get_data(as_text=True)
     assert "930,000원" in ledger  # remaining
@@ -131,8 +147,11 @@ def test_a_double_click_on_approve_pays_once(client, login_as, db, world):
     claim = world.claim(amount=70_000)
     db.session.commit()
     login_as(Role.COORDINATOR, campus=world.campus)
-    data = {"amount": "70000", "paid_on": seoul_today().isoformat(),
-            "payment_method": "local_gift_certificate"}  # fmt: skip
+    data = {
+        "amount": "70000",
+        "paid_on": seoul_today().isoformat(),
+        "payment_method": "local_gift_certificate",
+    }
     first = client.post(f"/subsidies/claims/{claim.id}/approve", data=data)
     second = client.post(f"/subsidies/claims/{claim.id}/approve", data=data)
     assert first.status_code == second.status_code == 303
@@ -146,9 +165,14 @@ def test_approving_past_the_budget_shows_what_is_left(client, login_as, db, worl
     claim = world.claim(amount=50_000)
     db.session.commit()
     login_as(Role.COORDINATOR, campus=world.campus)
-    response = client.post(f"/subsidies/claims/{claim.id}/approve",
-                           data={"amount": "50000", "paid_on": seoul_today().isoformat(),
-                                 "payment_method": "local_gift_certificate"})  # fmt: skip
+    response = client.post(
+        f"/subsidies/claims/{claim.id}/approve",
+        data={
+            "amount": "50000",
+            "paid_on": seoul_today().isoformat(),
+            "payment_method": "local_gift_certificate",
+        },
+    )
     assert response.status_code == 422
     assert "예산 잔액이 10,000원으로 승인하려는 50,000원보다" in response.get_data(as_text=True)
 
@@ -160,8 +184,9 @@ def test_rejection_needs_a_reason_the_trainee_then_reads(client, login_as, db, w
     assert (
         client.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": ""}).status_code == 422
     )
-    response = client.post(f"/subsidies/claims/{claim.id}/reject",
-                           data={"reason": "영수증의 응시자 이름이 다릅니다."})  # fmt: skip
+    response = client.post(
+        f"/subsidies/claims/{claim.id}/reject", data={"reason": "영수증의 응시자 이름이 다릅니다."}
+    )
     assert response.status_code == 303
     db.session.refresh(claim)
     assert claim.status == ClaimStatus.REJECTED
@@ -198,11 +223,21 @@ def test_official_sets_up_a_programme_with_its_two_rounds(client, login_as, db):
     login_as(Role.OFFICIAL)
     form = client.get("/subsidies/programmes/new?year=2027").get_data(as_text=True)
     assert 'value="200000"' in form and 'value="19"' in form and 'value="39"' in form
-    data = {"year": "2027", "name": "2027년 응시료 지원", "budget": "200000000",
-            "per_person_cap": "200000", "min_age": "19", "max_age": "39", "unemployed_only": "y",
-            "exclude_prior_year_recipients": "y", "payment_method": "local_gift_certificate",
-            "first_opens_on": "2027-02-01", "first_closes_on": "2027-06-30",
-            "second_opens_on": "", "second_closes_on": ""}  # fmt: skip
+    data = {
+        "year": "2027",
+        "name": "2027년 응시료 지원",
+        "budget": "200000000",
+        "per_person_cap": "200000",
+        "min_age": "19",
+        "max_age": "39",
+        "unemployed_only": "y",
+        "exclude_prior_year_recipients": "y",
+        "payment_method": "local_gift_certificate",
+        "first_opens_on": "2027-02-01",
+        "first_closes_on": "2027-06-30",
+        "second_opens_on": "",
+        "second_closes_on": "",
+    }
     missing_round = client.post("/subsidies/programmes/new", data=data)
     assert missing_round.status_code == 422
     assert "상·하반기 신청 기간을 모두" in missing_round.get_data(as_text=True)
@@ -251,8 +286,11 @@ def test_claims_and_ledger_do_not_grow_with_the_claims(client, login_as, db, wor
     world.claim()
     db.session.commit()
     login_as(Role.COORDINATOR, campus=world.campus)
-    urls = ["/subsidies/claims?status=all", f"/subsidies/programmes/{world.programme.id}",
-            "/subsidies/"]  # fmt: skip
+    urls = [
+        "/subsidies/claims?status=all",
+        f"/subsidies/programmes/{world.programme.id}",
+        "/subsidies/",
+    ]
     small = [queries_for(client, url) for url in urls]
     for _ in range(8):
         world.claim(status=ClaimStatus.APPROVED, amount_approved=50_000, paid_on=seoul_today())

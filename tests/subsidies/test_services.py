@@ -29,7 +29,10 @@ def test_an_application_is_kept_with_its_receipt_campus_and_amount(app, db, worl
     with app.test_request_context():
         claim = services.apply(trainee, attempt, 50_000, receipt(), APPLIED)
     assert (claim.status, claim.campus_id, claim.amount_requested) == (
-        ClaimStatus.SUBMITTED, world.campus.id, 50_000)  # fmt: skip
+        ClaimStatus.SUBMITTED,
+        world.campus.id,
+        50_000,
+    )
     assert claim.round_id is None and claim.receipt_name == "영수증.pdf"
     assert (Path(app.config["UPLOAD_FOLDER"]) / claim.receipt_path).exists()
 
@@ -48,9 +51,14 @@ def test_employment_is_read_from_the_trainees_current_outcome(app, db, world):
     trainee = world.trainee()
     enrolment = trainee.enrolments[0]
     db.session.add(
-        OutcomeRecord(enrolment=enrolment, version=1, code=OutcomeCode.E1,
-                      starts_on=date(2025, 6, 1), employer="테스트 회사")
-    )  # fmt: skip
+        OutcomeRecord(
+            enrolment=enrolment,
+            version=1,
+            code=OutcomeCode.E1,
+            starts_on=date(2025, 6, 1),
+            employer="테스트 회사",
+        )
+    )
     db.session.commit()
     assert services.employed_since(trainee.id, date(2025, 5, 31)) is None
     assert services.employed_since(trainee.id, APPLIED) == date(2025, 6, 1)
@@ -150,8 +158,14 @@ def test_claims_made_before_the_early_close_can_still_be_approved(app, db, world
 
 def test_approval_rechecks_the_person_on_the_application_date(app, db, world):
     claim = world.claim()
-    db.session.add(OutcomeRecord(enrolment=claim.trainee.enrolments[0], version=1,
-                                 code=OutcomeCode.E1, starts_on=date(2025, 5, 1)))  # fmt: skip
+    db.session.add(
+        OutcomeRecord(
+            enrolment=claim.trainee.enrolments[0],
+            version=1,
+            code=OutcomeCode.E1,
+            starts_on=date(2025, 5, 1),
+        )
+    )
     db.session.commit()
     with app.test_request_context(), pytest.raises(services.Ineligible) as refused:
         services.approve(claim.id, world.coordinator.id)
@@ -173,8 +187,9 @@ def test_rejection_keeps_the_reason_and_spends_nothing(app, db, world):
 
 def test_people_supported_in_2025_are_excluded_from_the_2026_rounds(app, db, world):
     trainee = world.trainee()
-    world.claim(trainee, status=ClaimStatus.APPROVED, amount_approved=50_000,
-                paid_on=date(2025, 6, 30))  # fmt: skip
+    world.claim(
+        trainee, status=ClaimStatus.APPROVED, amount_approved=50_000, paid_on=date(2025, 6, 30)
+    )
     programme_2026 = factories.SubsidyProgrammeFactory(
         year=2026, exclude_prior_year_recipients=True
     )
@@ -195,9 +210,17 @@ def test_people_supported_in_2025_are_excluded_from_the_2026_rounds(app, db, wor
 def test_save_programme_refuses_a_budget_below_what_is_approved(app, db, world):
     world.programme.spent = 300_000
     db.session.commit()
-    data = dict(year=2025, name="2025", budget=200_000, per_person_cap=200_000, min_age=19,
-                max_age=39, unemployed_only=True, exclude_prior_year_recipients=False,
-                payment_method="local_gift_certificate")  # fmt: skip
+    data = dict(
+        year=2025,
+        name="2025",
+        budget=200_000,
+        per_person_cap=200_000,
+        min_age=19,
+        max_age=39,
+        unemployed_only=True,
+        exclude_prior_year_recipients=False,
+        payment_method="local_gift_certificate",
+    )
     with app.test_request_context(), pytest.raises(services.SubsidyError):
         services.save_programme(data, world.coordinator, world.programme)
     db.session.rollback()
@@ -208,16 +231,31 @@ def test_save_programme_refuses_a_budget_below_what_is_approved(app, db, world):
 def test_ledger_counts_money_by_round_and_campus_and_people_once(app, db, world):
     today = seoul_today()
     trainee = world.trainee()
-    world.claim(trainee, status=ClaimStatus.APPROVED, amount_approved=50_000,
-                paid_on=today - timedelta(days=3))  # fmt: skip
-    world.claim(trainee, status=ClaimStatus.APPROVED, amount_approved=40_000, amount=40_000,
-                paid_on=today + timedelta(days=7))  # paid next week  # fmt: skip
+    world.claim(
+        trainee,
+        status=ClaimStatus.APPROVED,
+        amount_approved=50_000,
+        paid_on=today - timedelta(days=3),
+    )
+    world.claim(
+        trainee,
+        status=ClaimStatus.APPROVED,
+        amount_approved=40_000,
+        amount=40_000,
+        paid_on=today + timedelta(days=7),
+    )  # paid next week
     world.claim(amount=30_000)  # waiting
     world.claim(status=ClaimStatus.REJECTED, decision_reason="결시")
     other_campus = factories.CampusFactory()
     outsider = factories.EnrolmentFactory(cohort=factories.CohortFactory(campus=other_campus))
-    world.claim(outsider.trainee, status=ClaimStatus.APPROVED, amount_approved=20_000,
-                amount=20_000, paid_on=today, campus=other_campus)  # fmt: skip
+    world.claim(
+        outsider.trainee,
+        status=ClaimStatus.APPROVED,
+        amount_approved=20_000,
+        amount=20_000,
+        paid_on=today,
+        campus=other_campus,
+    )
     world.programme.spent = 110_000
     db.session.commit()
     with app.test_request_context():
