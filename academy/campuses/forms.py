@@ -5,6 +5,7 @@ from wtforms.validators import NumberRange, Optional
 
 from academy.labels import label_for
 from academy.models import CampusKind, Tier
+from academy.parameters import MAX_YEAR, MIN_YEAR
 
 
 class OverviewFilterForm(FlaskForm):
@@ -13,7 +14,7 @@ class OverviewFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2020, 2100)])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
     kind = SelectField(_l("Campus kind"), validators=[Optional()])
     tier = SelectField(_l("Size tier"), validators=[Optional()])
 

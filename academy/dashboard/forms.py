@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
-from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.reporting.scope import not_after_today
 
 
 class DashboardFilterForm(FlaskForm):

@@ -17,7 +17,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from academy.clock import seoul_today
 from academy.labels import label_for
-from academy.models import ContactChannel, ContactResult, EvidenceKind, ExclusionReason
+from academy.models import (
+    CONTRACT_MONTHS,
+    MONTHLY_PAY,
+    WEEKLY_HOURS,
+    ContactChannel,
+    ContactResult,
+    EvidenceKind,
+    ExclusionReason,
+)
 from academy.outcomes.services import (
     EARLIEST_START,
     JobKind,
@@ -27,6 +35,10 @@ from academy.outcomes.services import (
 )
 from academy.parameters import DateField, database_ids
 
+# WTForms fills in %(min)s and %(max)s from the limits.
+HOURS_MESSAGE = _l("Between %(min)s and %(max)s hours.")
+MONTHS_MESSAGE = _l("Between %(min)s and %(max)s months.")
+PAY_MESSAGE = _l("Check the amount.")
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
 # The questions each answer needs, in the order the form asks them.
@@ -104,7 +116,10 @@ class OutcomeForm(FlaskForm):
     )
     contract_months = IntegerField(
         _l("Contract length in months"),
-        validators=[Optional(), NumberRange(1, 120, _l("Between 1 and 120 months."))],
+        validators=[
+            Optional(),
+            NumberRange(CONTRACT_MONTHS.low, CONTRACT_MONTHS.high, MONTHS_MESSAGE),
+        ],
     )
     insured = RadioField(
         _l("Does your employer pay employment insurance for you?"),
@@ -113,11 +128,11 @@ class OutcomeForm(FlaskForm):
     )
     weekly_hours = IntegerField(
         _l("Working hours a week"),
-        validators=[Optional(), NumberRange(1, 100, _l("Between 1 and 100 hours."))],
+        validators=[Optional(), NumberRange(WEEKLY_HOURS.low, WEEKLY_HOURS.high, HOURS_MESSAGE)],
     )
     monthly_pay = WonField(
         _l("Monthly base pay (optional)"),
-        validators=[Optional(), NumberRange(0, 100_000_000, _l("Check the amount."))],
+        validators=[Optional(), NumberRange(MONTHLY_PAY.low, MONTHLY_PAY.high, PAY_MESSAGE)],
     )
     in_field = RadioField(
         _l("Is the work in the field of your course?"), choices=YES_NO, validators=[Optional()]

@@ -5,8 +5,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
-from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.reporting.scope import not_after_today
 
 
 class ReportForm(FlaskForm):

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from academy.formatting import day, won
 from academy.labels import label_for
 from academy.models import ClaimStatus, PaymentMethod
-from academy.parameters import DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
 from academy.subsidies.services import ROUNDS_FROM_YEAR, rounds_required
 
 # Sanity bounds on typed figures (won): far above any real programme or exam.
@@ -32,7 +32,7 @@ class ProgrammeForm(FlaskForm):
     year = IntegerField(
         _l("Year"),
         validators=[InputRequired(_l("Enter the year.")),
-                    NumberRange(2020, 2100, _l("Enter a year from 2020 to 2100."))],
+                    NumberRange(MIN_YEAR, MAX_YEAR, _l("Enter a year from %(min)s to %(max)s."))],
     )  # fmt: skip
     name = StringField(
         _l("Programme name"), validators=[DataRequired(_l("Enter a name.")), Length(max=150)]
