@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import NumberRange, Optional
 
 from academy.labels import label_for
@@ -20,5 +21,9 @@ class OverviewFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("All kinds"))] + [(k.value, label_for(k)) for k in CampusKind]
-        self.tier.choices = [("", _l("All tiers"))] + [(t.value, label_for(t)) for t in Tier]
+        self.kind.choices = [Choice("", _l("All kinds"))] + [
+            Choice(k.value, label_for(k)) for k in CampusKind
+        ]
+        self.tier.choices = [Choice("", _l("All tiers"))] + [
+            Choice(t.value, label_for(t)) for t in Tier
+        ]

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.formatting import day, won
@@ -60,7 +61,7 @@ class ProgrammeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.payment_method.choices = [(m.value, label_for(m)) for m in PaymentMethod]
+        self.payment_method.choices = [Choice(m.value, label_for(m)) for m in PaymentMethod]
 
     @classmethod
     def defaults_for(cls, year: int) -> dict:
@@ -131,8 +132,8 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, attempts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.attempt_id.choices = [(0, _l("Choose the exam"))] + [
-            (a.id, f"{a.certification.name} · {day(a.sat_on)} · {won(a.fee_paid)}")
+        self.attempt_id.choices = [Choice(0, _l("Choose the exam"))] + [
+            Choice(a.id, f"{a.certification.name} · {day(a.sat_on)} · {won(a.fee_paid)}")
             for a in attempts
         ]
 
@@ -144,7 +145,7 @@ class ApproveForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.payment_method.choices = [(m.value, label_for(m)) for m in PaymentMethod]
+        self.payment_method.choices = [Choice(m.value, label_for(m)) for m in PaymentMethod]
 
 
 class RejectForm(FlaskForm):
@@ -163,8 +164,10 @@ class ClaimFilterForm(FlaskForm):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = [("all", _l("All"))] + [(s.value, label_for(s)) for s in ClaimStatus]
-        self.year.choices = [(0, _l("All years"))] + [(y, str(y)) for y in years]
+        self.status.choices = [Choice("all", _l("All"))] + [
+            Choice(s.value, label_for(s)) for s in ClaimStatus
+        ]
+        self.year.choices = [Choice(0, _l("All years"))] + [Choice(y, str(y)) for y in years]
 
 
 class ConfirmForm(FlaskForm):
