@@ -19,8 +19,8 @@ from werkzeug.routing import IntegerConverter
 DB_INT_MAX = 2**31 - 1
 # No page list is longer than this many pages, and an OFFSET beyond it overflows nothing.
 MAX_PAGE = 100_000
-# Cohort years, targets and reports: the academy's plausible span, with room on both sides.
-MIN_YEAR, MAX_YEAR = 2000, 2100
+# Cohort years, programmes, targets and reports: every year a form, a query or a report takes.
+MIN_YEAR, MAX_YEAR = 2020, 2100
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -203,7 +203,7 @@ def test_a_circle_hidden_in_a_function_is_caught():
             "reporting and exchange import no routes",
         ),
         (
-            "academy.subsidies.services",
+            "academy.cohorts.services",
             "def f():\n    from . import routes\n",
             "a domain's services import no routes",
         ),

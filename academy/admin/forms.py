@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SearchField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from academy.labels import label_for
@@ -17,7 +18,9 @@ class AccountFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("All roles"))] + [(r.value, label_for(r)) for r in Role]
+        self.role.choices = [Choice("", _l("All roles"))] + [
+            Choice(r.value, label_for(r)) for r in Role
+        ]
 
 
 class AccessLogFilterForm(FlaskForm):
@@ -32,8 +35,8 @@ class AccessLogFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [("", _l("All actions"))] + [
-            (a.value, label_for(a)) for a in AccessAction
+        self.action.choices = [Choice("", _l("All actions"))] + [
+            Choice(a.value, label_for(a)) for a in AccessAction
         ]
 
 
@@ -46,8 +49,10 @@ class AccountAccessForm(FlaskForm):
 
     def __init__(self, *args, roles=(), campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, label_for(r)) for r in roles]
-        self.campus.choices = [("", _l("No campus"))] + [(str(c.id), c.name) for c in campuses]
+        self.role.choices = [Choice(r.value, label_for(r)) for r in roles]
+        self.campus.choices = [Choice("", _l("No campus"))] + [
+            Choice(str(c.id), c.name) for c in campuses
+        ]
 
 
 class AccountStatusForm(FlaskForm):
@@ -79,5 +84,7 @@ class StaffInvitationForm(FlaskForm):
 
     def __init__(self, *args, roles=(), campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, label_for(r)) for r in roles]
-        self.campus.choices = [("", _l("No campus"))] + [(str(c.id), c.name) for c in campuses]
+        self.role.choices = [Choice(r.value, label_for(r)) for r in roles]
+        self.campus.choices = [Choice("", _l("No campus"))] + [
+            Choice(str(c.id), c.name) for c in campuses
+        ]

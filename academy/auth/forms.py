@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -17,7 +18,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("ko", "한국어"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[Choice("ko", "한국어"), Choice("en", "English")])
     next = HiddenField()
 
 

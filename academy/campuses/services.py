@@ -19,6 +19,7 @@ from academy.models import (
     EnrolmentStatus,
     Tier,
 )
+from academy.years import latest_year
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,7 @@ def campus_rows() -> list[dict]:
 
 def default_year() -> int:
     """The latest year, up to this one, whose cohorts have ended; this year when there are none."""
-    this_year = seoul_today().year
-    latest_end = db.session.scalar(
-        sa.select(sa.func.max(Cohort.ends_on)).where(Cohort.ends_on <= date(this_year, 12, 31))
-    )
-    return latest_end.year if latest_end else this_year
+    return latest_year(Cohort.ends_on)
 
 
 def cohort_rows(campus_id: int, year: int | None = None) -> list["CohortRow"]:

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.certifications.services import GroupBy
@@ -34,7 +35,7 @@ class CertificationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, label_for(k)) for k in CertificationKind]
+        self.kind.choices = [Choice(k.value, label_for(k)) for k in CertificationKind]
 
 
 class AttemptForm(FlaskForm):
@@ -56,10 +57,10 @@ class AttemptForm(FlaskForm):
 
     def __init__(self, *args, certifications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.certification_id.choices = [(0, _l("Choose a certification"))] + [
-            (c.id, f"{c.name} ({c.issuer})") for c in certifications
+        self.certification_id.choices = [Choice(0, _l("Choose a certification"))] + [
+            Choice(c.id, f"{c.name} ({c.issuer})") for c in certifications
         ]
-        self.result.choices = [(r.value, label_for(r)) for r in ExamResult]
+        self.result.choices = [Choice(r.value, label_for(r)) for r in ExamResult]
 
 
 class ResultForm(FlaskForm):
@@ -68,7 +69,7 @@ class ResultForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.result.choices = [(r.value, label_for(r)) for r in ExamResult]
+        self.result.choices = [Choice(r.value, label_for(r)) for r in ExamResult]
 
 
 class MockExamForm(FlaskForm):
@@ -89,11 +90,11 @@ class MockExamForm(FlaskForm):
 
     def __init__(self, *args, trainees=(), certifications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.trainee_id.choices = [(0, _l("Choose a trainee"))] + [
-            (t.id, t.user.name) for t in trainees
+        self.trainee_id.choices = [Choice(0, _l("Choose a trainee"))] + [
+            Choice(t.id, t.user.name) for t in trainees
         ]
-        self.certification_id.choices = [(0, _l("Choose a certification"))] + [
-            (c.id, c.name) for c in certifications
+        self.certification_id.choices = [Choice(0, _l("Choose a certification"))] + [
+            Choice(c.id, c.name) for c in certifications
         ]
 
 
@@ -107,8 +108,8 @@ class RateFilterForm(FlaskForm):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.by.choices = [
-            (GroupBy.CERTIFICATION.value, _l("Certification")),
-            (GroupBy.CAMPUS.value, _l("Campus")),
-            (GroupBy.COHORT.value, _l("Cohort")),
+            Choice(GroupBy.CERTIFICATION.value, _l("Certification")),
+            Choice(GroupBy.CAMPUS.value, _l("Campus")),
+            Choice(GroupBy.COHORT.value, _l("Cohort")),
         ]
-        self.year.choices = [(y, str(y)) for y in years]
+        self.year.choices = [Choice(y, str(y)) for y in years]

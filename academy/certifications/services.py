@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from academy.clock import seoul_today
 from academy.errors import RuleRefused
 from academy.extensions import db
 from academy.kpi.certifications import AttemptCounts
@@ -33,6 +32,7 @@ from academy.models import (
     User,
 )
 from academy.uploads import delete_upload, store_upload
+from academy.years import latest_year, year_span
 
 
 class CertificationError(RuleRefused):
@@ -196,20 +196,12 @@ def year_choices() -> list[int]:
     first, last = db.session.execute(
         sa.select(sa.func.min(ExamAttempt.sat_on), sa.func.max(ExamAttempt.sat_on))
     ).one()
-    this_year = seoul_today().year
-    high = max(last.year if last else this_year, this_year)
-    return list(range(high, (first.year if first else this_year) - 1, -1))
+    return year_span(first, last)
 
 
 def default_year() -> int:
     """The latest year up to this one with attempts; this year when there are none."""
-    this_year = seoul_today().year
-    latest = db.session.scalar(
-        sa.select(sa.func.max(ExamAttempt.sat_on)).where(
-            ExamAttempt.sat_on <= date(this_year, 12, 31)
-        )
-    )
-    return latest.year if latest else this_year
+    return latest_year(ExamAttempt.sat_on)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from academy.cohorts.completion import MIN_REASON_LENGTH
 from academy.exchange.cells import CellError, parse_phone
 from academy.labels import label_for
 from academy.models import CampusKind, Level, Mark, Tier
-from academy.parameters import DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
 
 
 def _strip(value):
@@ -207,7 +207,7 @@ class CohortFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2020, 2100)])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
     kind = SelectField(_l("Campus kind"), validators=[Optional()])
     tier = SelectField(_l("Size tier"), validators=[Optional()])
     level = SelectField(_l("Level"), validators=[Optional()])

@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
-from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.reporting.scope import not_after_today
 
 
 class DashboardFilterForm(FlaskForm):
@@ -24,9 +25,15 @@ class DashboardFilterForm(FlaskForm):
 
     def __init__(self, *args, campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.tier.choices = [("", _l("All tiers"))] + [(t.value, label_for(t)) for t in Tier]
-        self.kind.choices = [("", _l("All kinds"))] + [(k.value, label_for(k)) for k in CampusKind]
-        self.campus.choices = [("", _l("All campuses"))] + [(str(c.id), c.name) for c in campuses]
+        self.tier.choices = [Choice("", _l("All tiers"))] + [
+            Choice(t.value, label_for(t)) for t in Tier
+        ]
+        self.kind.choices = [Choice("", _l("All kinds"))] + [
+            Choice(k.value, label_for(k)) for k in CampusKind
+        ]
+        self.campus.choices = [Choice("", _l("All campuses"))] + [
+            Choice(str(c.id), c.name) for c in campuses
+        ]
 
 
 class CampusDashboardForm(FlaskForm):
@@ -61,7 +68,7 @@ class PlannerForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.opens_in.choices = [(str(y), str(y)) for y in TARGET_YEARS[1:]]
+        self.opens_in.choices = [Choice(str(y), str(y)) for y in TARGET_YEARS[1:]]
 
 
 class TargetForm(FlaskForm):
@@ -72,8 +79,8 @@ class TargetForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.year.choices = [(str(y), str(y)) for y in TARGET_YEARS]
-        self.metric.choices = [(m.value, label_for(m)) for m in TargetMetric]
+        self.year.choices = [Choice(str(y), str(y)) for y in TARGET_YEARS]
+        self.metric.choices = [Choice(m.value, label_for(m)) for m in TargetMetric]
 
 
 class QualityRuleForm(FlaskForm):
@@ -92,4 +99,4 @@ class QualityRuleForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.year.choices = [(str(y), str(y)) for y in TARGET_YEARS]
+        self.year.choices = [Choice(str(y), str(y)) for y in TARGET_YEARS]

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from academy.labels import label_for
@@ -15,7 +16,7 @@ class AllianceMemberForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, label_for(k)) for k in AllianceKind]
+        self.kind.choices = [Choice(k.value, label_for(k)) for k in AllianceKind]
 
 
 class AdvancedTrackForm(FlaskForm):
@@ -37,7 +38,7 @@ class DonationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, label_for(k)) for k in DonationKind]
+        self.kind.choices = [Choice(k.value, label_for(k)) for k in DonationKind]
 
     def validate(self, extra_validators=None):
         # Here rather than inline: Optional() on a blank amount would stop an inline validator.

@@ -14,6 +14,7 @@ from academy.extensions import db
 from academy.kpi import engine
 from academy.kpi.targets import GOAL_YEAR
 from academy.models import AccessAction, AllianceKind, DonationKind, Role, TargetMetric
+from academy.parameters import MAX_YEAR, MIN_YEAR
 from academy.reporting.progress import load_targets
 from academy.reporting.scope import resolve
 from academy.web import render, show_on_form
@@ -21,7 +22,7 @@ from academy.web import render, show_on_form
 
 def _year() -> int:
     year = request.args.get("year", type=int)
-    return resolve(db.session, year=year if year and 2020 <= year <= 2100 else None).year
+    return resolve(db.session, year=year if year and MIN_YEAR <= year <= MAX_YEAR else None).year
 
 
 def _page(year: int, status: int = 200, **forms):

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from academy.instructors.services import describe_experience
@@ -37,7 +38,7 @@ class CareerForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field.choices = [(f.value, label_for(f)) for f in CareerField]
+        self.field.choices = [Choice(f.value, label_for(f)) for f in CareerField]
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -53,8 +54,10 @@ class AssignmentForm(FlaskForm):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, label_for(r)) for r in AssignmentRole]
-        self.instructor_id.choices = [(c.instructor.id, candidate_label(c)) for c in candidates]
+        self.role.choices = [Choice(r.value, label_for(r)) for r in AssignmentRole]
+        self.instructor_id.choices = [
+            Choice(c.instructor.id, candidate_label(c)) for c in candidates
+        ]
 
 
 def candidate_label(candidate) -> str:
@@ -73,7 +76,9 @@ class ListFilterForm(FlaskForm):
 
     def __init__(self, *args, campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.campus.choices = [(0, _l("All campuses"))] + [(c.id, c.name) for c in campuses]
+        self.campus.choices = [Choice(0, _l("All campuses"))] + [
+            Choice(c.id, c.name) for c in campuses
+        ]
 
 
 class ConfirmForm(FlaskForm):
@@ -91,7 +96,7 @@ class CareerEntryForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field.choices = [(f.value, label_for(f)) for f in CareerField]
+        self.field.choices = [Choice(f.value, label_for(f)) for f in CareerField]
 
     @property
     def filled(self) -> bool:

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.labels import label_for
@@ -27,8 +28,8 @@ class HostForm(FlaskForm):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.alliance_member_id.choices = [(0, _l("Not a member"))] + [
-            (m.id, m.name) for m in members
+        self.alliance_member_id.choices = [Choice(0, _l("Not a member"))] + [
+            Choice(m.id, m.name) for m in members
         ]
 
 
@@ -52,8 +53,10 @@ class OpeningForm(FlaskForm):
 
     def __init__(self, *args, hosts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.host_id.choices = [(0, _l("Choose the host"))] + [(h.id, h.name) for h in hosts]
-        self.programme.choices = [(p.value, label_for(p)) for p in InternshipProgramme]
+        self.host_id.choices = [Choice(0, _l("Choose the host"))] + [
+            Choice(h.id, h.name) for h in hosts
+        ]
+        self.programme.choices = [Choice(p.value, label_for(p)) for p in InternshipProgramme]
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -71,8 +74,8 @@ class PlacementForm(FlaskForm):
 
     def __init__(self, *args, trainees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.trainee_id.choices = [(0, _l("Choose a trainee"))] + [
-            (t.id, f"{t.user.name} · {c.code}") for t, c in trainees
+        self.trainee_id.choices = [Choice(0, _l("Choose a trainee"))] + [
+            Choice(t.id, f"{t.user.name} · {c.code}") for t, c in trainees
         ]
 
     def validate_ends_on(self, field):
@@ -86,7 +89,7 @@ class PlacementStatusForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = [(s.value, label_for(s)) for s in PlacementStatus]
+        self.status.choices = [Choice(s.value, label_for(s)) for s in PlacementStatus]
 
 
 class YearFilterForm(FlaskForm):
@@ -98,7 +101,7 @@ class YearFilterForm(FlaskForm):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.year.choices = [(y, str(y)) for y in years]
-        self.programme.choices = [("", _l("All programmes"))] + [
-            (p.value, label_for(p)) for p in InternshipProgramme
+        self.year.choices = [Choice(y, str(y)) for y in years]
+        self.programme.choices = [Choice("", _l("All programmes"))] + [
+            Choice(p.value, label_for(p)) for p in InternshipProgramme
         ]

@@ -35,6 +35,7 @@ from academy.models import (
     Trainee,
     User,
 )
+from academy.years import latest_year, year_span
 
 # A dropped placement gives its seat back.
 HOLDING_A_SEAT = (PlacementStatus.PLANNED, PlacementStatus.ONGOING, PlacementStatus.COMPLETED)
@@ -288,17 +289,9 @@ def year_choices() -> list[int]:
         .select_from(InternshipOpening)
         .outerjoin(InternshipPlacement, InternshipPlacement.opening_id == InternshipOpening.id)
     ).one()  # fmt: skip
-    this_year = seoul_today().year
-    high = max(last.year if last else this_year, this_year)
-    return list(range(high, (first.year if first else this_year) - 1, -1))
+    return year_span(first, last)
 
 
 def default_year() -> int:
     """This year if placements start in it, else the latest earlier year with placements."""
-    this_year = seoul_today().year
-    latest = db.session.scalar(
-        sa.select(sa.func.max(InternshipPlacement.starts_on)).where(
-            InternshipPlacement.starts_on <= date(this_year, 12, 31)
-        )
-    )
-    return latest.year if latest else this_year
+    return latest_year(InternshipPlacement.starts_on)

@@ -464,7 +464,7 @@ def _as_datetime(moment) -> datetime:
     return datetime.fromisoformat(moment) if isinstance(moment, str) else moment
 
 
-def _scope_trainees(year: int, scope: Scope) -> sa.Select:
+def scope_trainees(year: int, scope: Scope) -> sa.Select:
     """The trainees on the rosters of the year's cohorts in the scope."""
     first, last = year_bounds(year)
     query = (
@@ -534,7 +534,7 @@ def certification_results(
         sa.select(Certification.name, Certification.issuer, Certification.kind, *by_result)
         .join(ExamAttempt, ExamAttempt.certification_id == Certification.id)
         .where(ExamAttempt.sat_on <= as_of)
-        .where(ExamAttempt.trainee_id.in_(_scope_trainees(year, scope)))
+        .where(ExamAttempt.trainee_id.in_(scope_trainees(year, scope)))
         .group_by(Certification.id)
         .order_by(Certification.name)
     )
@@ -637,7 +637,7 @@ def subsidy_use(session: Session, year: int, as_of: date, scope: Scope = CITY) -
         .where(SubsidyProgramme.year == year)
     )
     if not scope.is_city:
-        claims = claims.where(SubsidyClaim.trainee_id.in_(_scope_trainees(year, scope)))
+        claims = claims.where(SubsidyClaim.trainee_id.in_(scope_trainees(year, scope)))
     claims = claims.subquery("claims")
     budget = sa.select(SubsidyProgramme.budget).where(SubsidyProgramme.year == year)
     *numbers, budget = session.execute(sa.select(*claims.c, budget.scalar_subquery())).one()

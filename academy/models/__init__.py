@@ -59,6 +59,9 @@ from academy.models.internships import (
 )
 from academy.models.jobs import Job, JobState
 from academy.models.outcomes import (
+    CONTRACT_MONTHS,
+    MONTHLY_PAY,
+    WEEKLY_HOURS,
     ContactAttempt,
     ContactChannel,
     ContactResult,

@@ -6,6 +6,7 @@ version of that job. The highest version of all is the person's latest statement
 """
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -54,6 +55,29 @@ class Verification(enum.StrEnum):
 PENDING_CONDITION = "verification IN ('self_reported', 'evidence_attached', 'returned')"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The values a job's figure may take, both ends included: one definition for the database's
+    CHECK, the outcome form and the outcomes importer."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: int) -> bool:
+        return self.low <= value <= self.high
+
+    def check(self, column: str) -> str:
+        return f"{column} IS NULL OR {column} BETWEEN {self.low} AND {self.high}"
+
+
+# E1–E6 are jobs, so a job of no hours is no job; a week has 168 (the quality rule's minimum
+# hours take the same range).
+WEEKLY_HOURS = Limits(1, 168)
+# Blank is an open-ended contract.
+CONTRACT_MONTHS = Limits(1, 120)
+MONTHLY_PAY = Limits(0, 100_000_000)  # whole won; more is a typing slip, not a salary
+
+
 class OutcomeRecord(db.Model):
     """One version of one of a person's outcomes (a job, or a status such as S1 or X).
 
@@ -70,13 +94,9 @@ class OutcomeRecord(db.Model):
             "code NOT IN ('E1','E2','E3','E4','E5','E6') OR starts_on IS NOT NULL",
             name="employment_needs_start",
         ),
-        sa.CheckConstraint("monthly_pay IS NULL OR monthly_pay >= 0", name="pay_not_negative"),
-        sa.CheckConstraint(
-            "weekly_hours IS NULL OR weekly_hours BETWEEN 0 AND 168", name="weekly_hours_range"
-        ),
-        sa.CheckConstraint(
-            "contract_months IS NULL OR contract_months > 0", name="contract_months_positive"
-        ),
+        sa.CheckConstraint(MONTHLY_PAY.check("monthly_pay"), name="monthly_pay_range"),
+        sa.CheckConstraint(WEEKLY_HOURS.check("weekly_hours"), name="weekly_hours_range"),
+        sa.CheckConstraint(CONTRACT_MONTHS.check("contract_months"), name="contract_months_range"),
         sa.CheckConstraint(
             "verification <> 'returned' OR returned_reason IS NOT NULL", name="returned_has_reason"
         ),

@@ -13,11 +13,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.clock import seoul_today
 from academy.labels import label_for
-from academy.models import ContactChannel, ContactResult, EvidenceKind, ExclusionReason
+from academy.models import (
+    CONTRACT_MONTHS,
+    MONTHLY_PAY,
+    WEEKLY_HOURS,
+    ContactChannel,
+    ContactResult,
+    EvidenceKind,
+    ExclusionReason,
+)
 from academy.outcomes.services import (
     EARLIEST_START,
     JobKind,
@@ -27,7 +36,11 @@ from academy.outcomes.services import (
 )
 from academy.parameters import DateField, database_ids
 
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+# WTForms fills in %(min)s and %(max)s from the limits.
+HOURS_MESSAGE = _l("Between %(min)s and %(max)s hours.")
+MONTHS_MESSAGE = _l("Between %(min)s and %(max)s months.")
+PAY_MESSAGE = _l("Check the amount.")
+YES_NO = [Choice("yes", _l("Yes")), Choice("no", _l("No"))]
 
 # The questions each answer needs, in the order the form asks them.
 QUESTIONS = {
@@ -80,11 +93,11 @@ class OutcomeForm(FlaskForm):
     situation = RadioField(
         _l("What is your situation now?"),
         choices=[
-            (Situation.EMPLOYED.value, _l("I got a job")),
-            (Situation.FOUNDED.value, _l("I started a business")),
-            (Situation.SEEKING.value, _l("I am still looking for a job")),
-            (Situation.EXCLUDED.value, _l("Further study, military service and the like")),
-            (Situation.NOT_SEEKING.value, _l("I am not looking for a job")),
+            Choice(Situation.EMPLOYED.value, _l("I got a job")),
+            Choice(Situation.FOUNDED.value, _l("I started a business")),
+            Choice(Situation.SEEKING.value, _l("I am still looking for a job")),
+            Choice(Situation.EXCLUDED.value, _l("Further study, military service and the like")),
+            Choice(Situation.NOT_SEEKING.value, _l("I am not looking for a job")),
         ],
         validators=[InputRequired(_l("Choose the answer that fits you."))],
     )
@@ -95,16 +108,19 @@ class OutcomeForm(FlaskForm):
     job_kind = RadioField(
         _l("Kind of contract"),
         choices=[
-            (JobKind.OPEN_ENDED.value, _l("Permanent (no end date)")),
-            (JobKind.FIXED_TERM.value, _l("Fixed term (with an end date)")),
-            (JobKind.INTERNSHIP.value, _l("Paid internship or apprenticeship")),
-            (JobKind.PART_TIME.value, _l("Part-time or freelance")),
+            Choice(JobKind.OPEN_ENDED.value, _l("Permanent (no end date)")),
+            Choice(JobKind.FIXED_TERM.value, _l("Fixed term (with an end date)")),
+            Choice(JobKind.INTERNSHIP.value, _l("Paid internship or apprenticeship")),
+            Choice(JobKind.PART_TIME.value, _l("Part-time or freelance")),
         ],
         validators=[Optional()],
     )
     contract_months = IntegerField(
         _l("Contract length in months"),
-        validators=[Optional(), NumberRange(1, 120, _l("Between 1 and 120 months."))],
+        validators=[
+            Optional(),
+            NumberRange(CONTRACT_MONTHS.low, CONTRACT_MONTHS.high, MONTHS_MESSAGE),
+        ],
     )
     insured = RadioField(
         _l("Does your employer pay employment insurance for you?"),
@@ -113,11 +129,11 @@ class OutcomeForm(FlaskForm):
     )
     weekly_hours = IntegerField(
         _l("Working hours a week"),
-        validators=[Optional(), NumberRange(1, 100, _l("Between 1 and 100 hours."))],
+        validators=[Optional(), NumberRange(WEEKLY_HOURS.low, WEEKLY_HOURS.high, HOURS_MESSAGE)],
     )
     monthly_pay = WonField(
         _l("Monthly base pay (optional)"),
-        validators=[Optional(), NumberRange(0, 100_000_000, _l("Check the amount."))],
+        validators=[Optional(), NumberRange(MONTHLY_PAY.low, MONTHLY_PAY.high, PAY_MESSAGE)],
     )
     in_field = RadioField(
         _l("Is the work in the field of your course?"), choices=YES_NO, validators=[Optional()]
@@ -131,12 +147,12 @@ class OutcomeForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.exclusion_reason.choices = [
-            (ExclusionReason.FURTHER_STUDY.value, _l("Further study (entered a school)")),
-            (ExclusionReason.MILITARY.value, _l("Military service")),
-            (ExclusionReason.ILLNESS.value, _l("Illness of three weeks or more")),
-            (ExclusionReason.EMIGRATION.value, _l("Moved abroad")),
+            Choice(ExclusionReason.FURTHER_STUDY.value, _l("Further study (entered a school)")),
+            Choice(ExclusionReason.MILITARY.value, _l("Military service")),
+            Choice(ExclusionReason.ILLNESS.value, _l("Illness of three weeks or more")),
+            Choice(ExclusionReason.EMIGRATION.value, _l("Moved abroad")),
         ]
-        self.evidence_kind.choices = [(k.value, label_for(k)) for k in EvidenceKind]
+        self.evidence_kind.choices = [Choice(k.value, label_for(k)) for k in EvidenceKind]
         self.adapt()
 
     @property
@@ -149,9 +165,9 @@ class OutcomeForm(FlaskForm):
     def questions(self) -> tuple[str, ...]:
         return QUESTIONS.get(self.chosen, ())
 
-    def evidence_kinds(self) -> list[tuple[str, object]]:
+    def evidence_kinds(self) -> list[Choice]:
         kinds = EVIDENCE_KINDS.get(self.chosen, (EvidenceKind.OTHER,))
-        return [(k.value, label_for(k)) for k in kinds]
+        return [Choice(k.value, label_for(k)) for k in kinds]
 
     def adapt(self) -> None:
         """A company has a name and a registration date rather than an employer and a first day."""
@@ -239,8 +255,8 @@ class ContactForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = [(c.value, label_for(c)) for c in ContactChannel]
-        self.result.choices = [(r.value, label_for(r)) for r in ContactResult]
+        self.channel.choices = [Choice(c.value, label_for(c)) for c in ContactChannel]
+        self.result.choices = [Choice(r.value, label_for(r)) for r in ContactResult]
 
 
 class FollowUpFilterForm(FlaskForm):
@@ -250,9 +266,9 @@ class FollowUpFilterForm(FlaskForm):
     window = SelectField(
         _l("180-day window"),
         choices=[
-            (Window.ALL.value, _l("All")),
-            (Window.OPEN.value, _l("Still open")),
-            (Window.CLOSED.value, _l("Closed")),
+            Choice(Window.ALL.value, _l("All")),
+            Choice(Window.OPEN.value, _l("Still open")),
+            Choice(Window.CLOSED.value, _l("Closed")),
         ],
         default=Window.ALL.value,
         validators=[Optional()],

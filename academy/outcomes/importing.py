@@ -28,6 +28,9 @@ from academy.exchange.reading import ParsedFile, ParsedRow, parse
 from academy.extensions import db
 from academy.labels import label_for
 from academy.models import (
+    CONTRACT_MONTHS,
+    MONTHLY_PAY,
+    WEEKLY_HOURS,
     AccessAction,
     Enrolment,
     ExclusionReason,
@@ -236,18 +239,24 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
                                starts_on.isoformat())  # fmt: skip
         hours, months, pay = (values.get(k) for k in ("weekly_hours", "contract_months",
                                                        "monthly_pay"))  # fmt: skip
-        if hours is not None and not 0 < hours <= 168:
-            parsed.add_problem(
-                row, "weekly_hours", _l("hours a week between 1 and 168"), str(hours)
+        if hours is not None and hours not in WEEKLY_HOURS:
+            message = _l(
+                "hours a week between %(low)s and %(high)s",
+                low=WEEKLY_HOURS.low,
+                high=WEEKLY_HOURS.high,
             )
-        if months is not None and months < 1:
-            parsed.add_problem(
-                row, "contract_months", _l("at least 1 month, or blank"), str(months)
+            parsed.add_problem(row, "weekly_hours", message, str(hours))
+        if months is not None and months not in CONTRACT_MONTHS:
+            message = _l(
+                "between %(low)s and %(high)s months, or blank",
+                low=CONTRACT_MONTHS.low,
+                high=CONTRACT_MONTHS.high,
             )
-        elif months is not None and months > 120:  # the outcome form's range too
-            parsed.add_problem(row, "contract_months", _l("Between 1 and 120 months."), str(months))
-        if pay is not None and pay < 0:
+            parsed.add_problem(row, "contract_months", message, str(months))
+        if pay is not None and pay < MONTHLY_PAY.low:
             parsed.add_problem(row, "monthly_pay", _l("cannot be negative"), str(pay))
+        elif pay is not None and pay not in MONTHLY_PAY:
+            parsed.add_problem(row, "monthly_pay", _l("Check the amount."), str(pay))
         if code == OutcomeCode.E1 and months:
             parsed.add_problem(row, "contract_months",
                                _l("E1 is open-ended: leave this blank, or use E2 for a fixed term"),

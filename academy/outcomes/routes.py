@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms.fields.choices import SelectChoice as Choice
 
 from academy import audit, mail, staging
 from academy.accounts.routes import shown_links
@@ -138,7 +139,7 @@ def report(enrolment_id: int):
 
 
 def _evidence_kind(form: OutcomeForm) -> EvidenceKind | None:
-    allowed = {value for value, _label in form.evidence_kinds()}
+    allowed = {choice.value for choice in form.evidence_kinds()}
     return EvidenceKind(form.evidence_kind.data) if form.evidence_kind.data in allowed else None
 
 
@@ -271,8 +272,8 @@ def _ended_cohorts(campus_id: int) -> list[Cohort]:
 
 def _follow_up_filters(campus_id: int, args) -> tuple[FollowUpFilterForm, Window, int | None]:
     form = FollowUpFilterForm(args)
-    form.cohort.choices = [("", _("All cohorts"))] + [
-        (str(c.id), c.code) for c in _ended_cohorts(campus_id)
+    form.cohort.choices = [Choice("", _("All cohorts"))] + [
+        Choice(str(c.id), c.code) for c in _ended_cohorts(campus_id)
     ]
     form.validate()
     window = Window(form.window.data) if form.window.data and not form.window.errors else None

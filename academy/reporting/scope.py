@@ -13,9 +13,7 @@ from academy.clock import seoul_today
 from academy.errors import RuleRefused
 from academy.kpi.engine import Scope
 from academy.models import Campus, CampusKind, Tier
-from academy.parameters import bounded_date
-
-MIN_YEAR, MAX_YEAR = 2020, 2100
+from academy.parameters import MAX_YEAR, MIN_YEAR, bounded_date
 
 
 def future_day_problem(day: date | None) -> str | None:

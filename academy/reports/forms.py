@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
-from academy.parameters import DateField
-from academy.reporting.scope import MAX_YEAR, MIN_YEAR, not_after_today
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.reporting.scope import not_after_today
 
 
 class ReportForm(FlaskForm):
@@ -25,10 +26,16 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, campuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.format.choices = [(f.value, label_for(f)) for f in ReportFormat]
-        self.campus.choices = [("", _l("All campuses"))] + [(str(c.id), c.name) for c in campuses]
-        self.tier.choices = [("", _l("All tiers"))] + [(t.value, label_for(t)) for t in Tier]
-        self.kind.choices = [("", _l("All kinds"))] + [(k.value, label_for(k)) for k in CampusKind]
+        self.format.choices = [Choice(f.value, label_for(f)) for f in ReportFormat]
+        self.campus.choices = [Choice("", _l("All campuses"))] + [
+            Choice(str(c.id), c.name) for c in campuses
+        ]
+        self.tier.choices = [Choice("", _l("All tiers"))] + [
+            Choice(t.value, label_for(t)) for t in Tier
+        ]
+        self.kind.choices = [Choice("", _l("All kinds"))] + [
+            Choice(k.value, label_for(k)) for k in CampusKind
+        ]
 
     def validate_include_personal(self, field):
         if field.data and self.format.data != ReportFormat.XLSX.value:

@@ -13,16 +13,12 @@ from sqlalchemy.orm import selectinload
 from academy import audit, storage
 from academy.clock import SEOUL
 from academy.extensions import db
-from academy.kpi.engine import year_bounds
+from academy.kpi.engine import scope_trainees, year_bounds
 from academy.labels import label_for
 from academy.models import (
-    NEVER_STARTED,
     AccessAction,
     AdvancedTrackSelection,
     ArchivedReport,
-    Campus,
-    Cohort,
-    Enrolment,
     Job,
     JobState,
     ReportFormat,
@@ -152,24 +148,9 @@ def archive_page(page: int):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def _scope_trainee_ids(params: ReportParams) -> sa.Select | None:
-    """The trainees of the year's cohorts in a scope narrower than the city (None: everyone)."""
-    if params.scope.is_city:
-        return None
-    first, last = year_bounds(params.year)
-    query = (
-        sa.select(Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Campus, Campus.id == Cohort.campus_id)
-        .where(Enrolment.status.not_in(NEVER_STARTED))
-        .where(Cohort.ends_on.between(first, last))
-    )
-    return params.scope.where(query)
-
-
 def named_lists(params: ReportParams) -> dict[str, list[list]]:
     """The year's advanced-track selections and scholarships with names: personal data."""
-    trainees = _scope_trainee_ids(params)
+    trainees = None if params.scope.is_city else scope_trainees(params.year, params.scope)
     selections = sa.select(AdvancedTrackSelection).where(AdvancedTrackSelection.year == params.year)
     first, last = year_bounds(params.year)
     scholarships = sa.select(Scholarship).where(Scholarship.awarded_on.between(first, last))

@@ -195,6 +195,20 @@ def cap_room(rules: ProgrammeRules, applicant: Applicant) -> int:
     return rules.per_person_cap - applicant.approved_this_year - applicant.pending_this_year
 
 
+def decision_refusals(
+    rules: ProgrammeRules, applicant: Applicant, on: date
+) -> tuple[list[Refusal], int]:
+    """At the decision: the person's conditions on the application date (`on`), and what is left
+    of the yearly cap after approved claims. Pending claims, the one decided among them, do not
+    count against the cap here: each is decided in turn, under the programme's lock."""
+    refusals = person_refusals(rules, applicant, on)
+    room = rules.per_person_cap - applicant.approved_this_year
+    if room <= 0:
+        cap = {"cap": rules.per_person_cap, "approved": applicant.approved_this_year, "pending": 0}
+        refusals.append(Refusal(Reason.CAP_USED, cap))
+    return refusals, room
+
+
 def check_application(
     rules: ProgrammeRules, applicant: Applicant, attempt: Attempt, requested: int, on: date
 ) -> Eligibility:

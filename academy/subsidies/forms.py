@@ -5,12 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.formatting import day, won
 from academy.labels import label_for
 from academy.models import ClaimStatus, PaymentMethod
-from academy.parameters import DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
 from academy.subsidies.services import ROUNDS_FROM_YEAR, rounds_required
 
 # Sanity bounds on typed figures (won): far above any real programme or exam.
@@ -32,7 +33,7 @@ class ProgrammeForm(FlaskForm):
     year = IntegerField(
         _l("Year"),
         validators=[InputRequired(_l("Enter the year.")),
-                    NumberRange(2020, 2100, _l("Enter a year from 2020 to 2100."))],
+                    NumberRange(MIN_YEAR, MAX_YEAR, _l("Enter a year from %(min)s to %(max)s."))],
     )  # fmt: skip
     name = StringField(
         _l("Programme name"), validators=[DataRequired(_l("Enter a name.")), Length(max=150)]
@@ -60,7 +61,7 @@ class ProgrammeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.payment_method.choices = [(m.value, label_for(m)) for m in PaymentMethod]
+        self.payment_method.choices = [Choice(m.value, label_for(m)) for m in PaymentMethod]
 
     @classmethod
     def defaults_for(cls, year: int) -> dict:
@@ -131,8 +132,8 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, attempts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.attempt_id.choices = [(0, _l("Choose the exam"))] + [
-            (a.id, f"{a.certification.name} · {day(a.sat_on)} · {won(a.fee_paid)}")
+        self.attempt_id.choices = [Choice(0, _l("Choose the exam"))] + [
+            Choice(a.id, f"{a.certification.name} · {day(a.sat_on)} · {won(a.fee_paid)}")
             for a in attempts
         ]
 
@@ -144,7 +145,7 @@ class ApproveForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.payment_method.choices = [(m.value, label_for(m)) for m in PaymentMethod]
+        self.payment_method.choices = [Choice(m.value, label_for(m)) for m in PaymentMethod]
 
 
 class RejectForm(FlaskForm):
@@ -163,8 +164,10 @@ class ClaimFilterForm(FlaskForm):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = [("all", _l("All"))] + [(s.value, label_for(s)) for s in ClaimStatus]
-        self.year.choices = [(0, _l("All years"))] + [(y, str(y)) for y in years]
+        self.status.choices = [Choice("all", _l("All"))] + [
+            Choice(s.value, label_for(s)) for s in ClaimStatus
+        ]
+        self.year.choices = [Choice(0, _l("All years"))] + [Choice(y, str(y)) for y in years]
 
 
 class ConfirmForm(FlaskForm):

@@ -162,6 +162,10 @@ def test_admin_reviews_the_log_with_filters(client, login_as, db):
     assert rows(partial(person=str(named.id), until="2025-12-31")) == 2
     assert rows(partial(person="999", until="2025-12-31")) == 1
     assert "<table" not in partial(person="이순신")
+    # A number beyond any id, or digits that are not ASCII, find nobody rather than failing.
+    for beyond in ("9223372036854775808", "2147483648", "１２"):
+        answer = client.get("/admin/access-log", query_string={"person": beyond})
+        assert answer.status_code == 200 and "<table" not in answer.get_data(as_text=True)
     assert rows(partial(action="export")) == 1
     # Seoul dates: 2025-05-02 is the download only.
     assert rows(partial(since="2025-05-02", until="2025-05-02")) == 1
@@ -226,14 +230,16 @@ def test_a_reason_is_asked_once_per_trainee_per_sign_in_and_every_file_is_logged
 def test_the_remembered_reasons_stay_few_whatever_the_number_of_trainees(app):
     from flask import session
 
+    from academy.audit import reasons
+
     with app.test_request_context():
         for trainee_id in range(1, 200):
             # A new reason now and then.
-            audit._remember_reason(trainee_id, f"사유 {trainee_id // 30}")
+            reasons._remember_reason(trainee_id, f"사유 {trainee_id // 30}")
         kept = session[audit.REASONS_KEY]
         assert len(kept["trainees"]) == audit.REMEMBERED_TRAINEES
         assert len(kept["reasons"]) <= audit.REMEMBERED_REASONS
-        assert audit._remembered_reason(199) == "사유 6"
-        assert audit._remembered_reason(150) == "사유 5"
-        assert audit._remembered_reason(1) is None  # forgotten: asked again
+        assert reasons._remembered_reason(199) == "사유 6"
+        assert reasons._remembered_reason(150) == "사유 5"
+        assert reasons._remembered_reason(1) is None  # forgotten: asked again
         assert all(0 <= i < len(kept["reasons"]) for i in kept["trainees"].values())

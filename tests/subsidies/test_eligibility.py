@@ -13,6 +13,7 @@ from academy.subsidies.eligibility import (
     Reason,
     Round,
     check_application,
+    decision_refusals,
     is_closed,
     open_round,
 )
@@ -102,6 +103,20 @@ def test_a_used_cap_refuses_the_claim_with_the_figures():
     assert result.reasons == {Reason.CAP_USED} and result.payable == 0
     (refusal,) = result.refusals
     assert refusal.params == {"cap": 200_000, "approved": 150_000, "pending": 50_000}
+
+
+def test_at_the_decision_only_approved_claims_use_the_cap():
+    person = applicant(approved_this_year=150_000, pending_this_year=50_000)
+    refusals, room = decision_refusals(RULES_2025, person, ON)
+    assert refusals == [] and room == 50_000
+
+
+def test_a_cap_used_by_approved_claims_refuses_the_decision_with_the_figures():
+    person = applicant(approved_this_year=200_000, pending_this_year=30_000, enrolled=False)
+    refusals, room = decision_refusals(RULES_2025, person, ON)
+    assert room == 0
+    assert [r.reason for r in refusals] == [Reason.NOT_ENROLLED, Reason.CAP_USED]
+    assert refusals[-1].params == {"cap": 200_000, "approved": 200_000, "pending": 0}
 
 
 def test_people_supported_last_year_are_excluded_when_the_programme_says_so():
