@@ -67,3 +67,17 @@ def test_migrations_create_every_check_constraint_of_the_models(tmp_path):
         db.create_all()
         db.engine.dispose()
     assert check_constraints(migrated) == check_constraints(created)
+
+
+def test_migrations_form_one_line():
+    """`flask db upgrade` (head, singular) and a deployment's upgrade need exactly one head; two
+    branches merged side by side would each leave their own."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads: {heads}"
