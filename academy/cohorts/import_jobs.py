@@ -18,7 +18,8 @@ from academy.cohorts.imports import (
     commit_attendance,
     commit_roster,
 )
-from academy.exchange.reading import UnreadableFile
+from academy.exchange.formats import ROSTER
+from academy.exchange.reading import UnreadableFile, parse
 from academy.exchange.writing import annotated_workbook
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
@@ -113,8 +114,15 @@ def check_job(staged: staging.StagedImport, report=lambda done, total: None) -> 
     cohort = db.session.get(Cohort, staged.cohort_id)
     staged.state = "checking"
     progress = staging.progress_saver(staged, report)
+    data = staging.read_data(staged)
     try:
-        check = _check(staged.kind)(cohort, staging.read_data(staged), progress)
+        if staged.kind == "roster":  # read once; the commit takes the rows the preview checked
+            progress("reading", 0, 0)
+            parsed = parse(data, ROSTER)
+            staging.keep_rows(staged, parsed, data)
+            check = check_roster(cohort, parsed, progress)
+        else:
+            check = _check(staged.kind)(cohort, data, progress)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)
@@ -134,8 +142,10 @@ def commit_job(staged: staging.StagedImport, report=lambda done, total: None) ->
     progress = staging.progress_saver(staged, report)
     # The coordinator's choice on the preview: correct known trainees' records from the file.
     options = {"apply_changes": True} if (staged.report or {}).get("apply_changes") else {}
+    data = staging.read_data(staged)
+    source = staging.kept_rows(staged, data) if staged.kind == "roster" else None
     try:
-        check = _commit(staged.kind)(cohort, staging.read_data(staged), user, progress, **options)
+        check = _commit(staged.kind)(cohort, source or data, user, progress, **options)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)

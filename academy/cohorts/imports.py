@@ -144,14 +144,15 @@ def record_changes(person, values: dict) -> dict[str, tuple[object, object]]:
     }
 
 
-def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
+def check_roster(cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet,
                  lock: bool = False) -> RosterCheck:  # fmt: skip
-    """Every row's problems and what importing it would do (nothing is written here)."""
+    """Every row's problems and what importing it would do (nothing is written here). `data` is
+    the file, or its rows as already read (and not yet checked against the cohort)."""
     closed = closed_problem(cohort)
     if closed:
         raise ImportRefused(closed)
     progress("reading", 0, 0)
-    parsed = parse(data, ROSTER)
+    parsed = data if isinstance(data, ParsedFile) else parse(data, ROSTER)
     total = len(parsed.rows)
     progress("checking", 0, total)
     emails = [row.values["email"] for row in parsed.rows if row.values.get("email")]
@@ -204,8 +205,13 @@ def _lock_trainees(trainee_ids: list[int]) -> None:
         db.session.execute(sa.select(Trainee.id).where(Trainee.id.in_(chunk)).with_for_update())
 
 
-def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progress = _quiet,
-                  apply_changes: bool = False) -> RosterCheck:  # fmt: skip
+def commit_roster(
+    cohort: Cohort,
+    data: bytes | ParsedFile,
+    by: User | None,
+    progress: Progress = _quiet,
+    apply_changes: bool = False,
+) -> RosterCheck:
     """Import the roster if every row is clean; otherwise write nothing and return the problems.
 
     New people get a trainee account (no password until they activate it); people known by
@@ -246,7 +252,7 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progre
         # Each new account's role grant (kept three years), the chunk's grants in one insert.
         append_many([
             role_entry(AccessAction.ROLE_GRANT, user_id=user_id, email=email, role=Role.TRAINEE,
-                       campus_id=None, by=by, change="created")
+                       campus_id=None, by=by, change="created", plain=True)
             for user_id, email in users
         ])  # fmt: skip
         email_of = {user_id: email for email, user_id in user_ids.items()}
