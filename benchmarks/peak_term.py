@@ -8,7 +8,8 @@ expected). Every (session, trainee) pair is marked once, so each successful clic
 row. Afterwards the database must hold exactly as many new enrolments and attendance marks as
 the server acknowledged (no lost writes), and no request may have failed.
 
-Usage (builds and drops its own database, bench_peak_term, on the server DATABASE_URL names):
+Usage (builds and drops a database of its own, bench_peak_term_<pid>_<random>, on the
+server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/peak_term.py [--trainees 50000] [--seconds 60]
 """
