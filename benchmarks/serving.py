@@ -102,8 +102,9 @@ def fill(database_url: str, trainees: int | None) -> str:
         if trainees:
             from academy.scale import load_scale
 
-            load_scale(trainees, last_year=2030)
-            what = f"scale generator, {trainees:,} trainees"
+            # Dated around today, as the demo is: the app serves today's figures and cohorts.
+            load_scale(trainees)
+            what = f"scale generator, {trainees:,} trainees, years ending around today"
         else:
             from academy.demo import load_demo
 
