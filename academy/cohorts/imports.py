@@ -42,6 +42,7 @@ from academy.cohorts.enrolment import (
     overlap_problem,
     people_by_email,
     roster_statuses,
+    youth_ages,
 )
 from academy.cohorts.planning import seats_taken
 from academy.exchange.formats import ATTENDANCE, ROSTER
@@ -162,12 +163,12 @@ def check_roster(cohort: Cohort, data: bytes | ParsedFile, progress: Progress = 
         _lock_trainees(trainee_ids)
     on_roster = roster_statuses(cohort.id)
     overlaps = active_overlaps(cohort, trainee_ids)
-    lines = []
+    lines, ages = [], youth_ages()
     for row in parsed.rows:
         values = row.values
         email, birth_date = values.get("email"), values.get("birth_date")
         if birth_date is not None:
-            problem = age_problem(birth_date, cohort)
+            problem = age_problem(birth_date, cohort, ages)
             if problem:
                 parsed.add_problem(row, "birth_date", problem, birth_date.isoformat())
         person = people.get(email) if email else None
