@@ -17,6 +17,7 @@ from academy.cohorts.imports import (
     check_roster,
     commit_attendance,
     commit_roster,
+    read_attendance,
 )
 from academy.exchange.formats import ROSTER
 from academy.exchange.reading import UnreadableFile, parse
@@ -116,13 +117,14 @@ def check_job(staged: staging.StagedImport, report=lambda done, total: None) -> 
     progress = staging.progress_saver(staged, report)
     data = staging.read_data(staged)
     try:
-        if staged.kind == "roster":  # read once; the commit takes the rows the preview checked
-            progress("reading", 0, 0)
+        # Read once: the commit takes the rows the preview read (staging.keep_rows).
+        progress("reading", 0, 0)
+        if staged.kind == "roster":
             parsed = parse(data, ROSTER)
-            staging.keep_rows(staged, parsed, data)
-            check = check_roster(cohort, parsed, progress)
         else:
-            check = _check(staged.kind)(cohort, data, progress)
+            parsed = read_attendance(cohort, data)
+        staging.keep_rows(staged, parsed, data)
+        check = _check(staged.kind)(cohort, parsed, progress)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)
@@ -143,7 +145,7 @@ def commit_job(staged: staging.StagedImport, report=lambda done, total: None) ->
     # The coordinator's choice on the preview: correct known trainees' records from the file.
     options = {"apply_changes": True} if (staged.report or {}).get("apply_changes") else {}
     data = staging.read_data(staged)
-    source = staging.kept_rows(staged, data) if staged.kind == "roster" else None
+    source = staging.kept_rows(staged, data)
     try:
         check = _commit(staged.kind)(cohort, source or data, user, progress, **options)
     except (UnreadableFile, ImportRefused) as refused:

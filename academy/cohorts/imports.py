@@ -461,12 +461,15 @@ class AttendanceCheck:
         return sum(1 for line in self.lines if line.action == action)
 
 
-def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -> AttendanceCheck:
-    """Every row's problems and what importing it would do (nothing is written here)."""
+def check_attendance(
+    cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet
+) -> AttendanceCheck:
+    """Every row's problems and what importing it would do (nothing is written here). `data` is
+    the file, or its rows as already read (and not yet checked against the cohort)."""
     if cohort.closed_on:
         raise ImportRefused(_l("The cohort is closed: attendance no longer changes."))
     progress("reading", 0, 0)
-    parsed = read_attendance(cohort, data)
+    parsed = data if isinstance(data, ParsedFile) else read_attendance(cohort, data)
     if parsed.layout == "wide":
         match_by_name(parsed, cohort)
     total = len(parsed.rows)
@@ -549,7 +552,7 @@ def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -
     return AttendanceCheck(parsed, lines)
 
 
-def commit_attendance(cohort: Cohort, data: bytes, by: User | None,
+def commit_attendance(cohort: Cohort, data: bytes | ParsedFile, by: User | None,
                       progress: Progress = _quiet) -> AttendanceCheck:  # fmt: skip
     """Record the file's marks if every row is clean; otherwise write nothing."""
     lock_row(Cohort, cohort.id)

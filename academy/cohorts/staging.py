@@ -4,12 +4,13 @@ check and write it.
 The file is kept in the staging store (academy.storage: a folder, or the shared bucket when
 several servers run) under a name the server makes, beside a small JSON record that ties it to
 the coordinator and the cohort and holds what the page shows: the phase, the preview, the
-result. Nothing from the browser is trusted between the two steps. A roster the reader found
-clean is also kept as its read rows (`keep_rows`), tied to the file by its SHA-256, so the
-commit, on whichever server it runs, skips reading the file again; the database checks run
-again under the cohort's lock all the same. Once written, the file and its rows are deleted; the
-record keeps only the counts. Records older
-than STAGING_MINUTES are purged by the worker's periodic task (and on the next upload).
+result. Nothing from the browser is trusted between the two steps. A file the reader found
+clean (a roster, or attendance in the long layout) is also kept as its read rows
+(`keep_rows`), tied to the file by its SHA-256, so the commit, on whichever server it runs,
+skips reading the file again; the database checks run again under the cohort's lock all the
+same. Once written, the file and its rows are deleted; the record keeps only the counts.
+Records older than STAGING_MINUTES are purged by the worker's periodic task (and on the next
+upload).
 
 Both steps run as jobs on the task queue (academy.jobs), for every size of file: the page polls
 the record and the job, whichever server it reaches. A job whose worker died is failed by the
@@ -31,7 +32,7 @@ from datetime import date, datetime
 from flask import current_app
 
 from academy import storage
-from academy.exchange.formats import ROSTER
+from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow
 
 log = logging.getLogger(__name__)
@@ -171,10 +172,16 @@ def _decoded(value: object) -> object:
     return date.fromisoformat(value["date"]) if isinstance(value, dict) else value
 
 
+FORMATS = {"roster": ROSTER, "attendance": ATTENDANCE}
+
+
 def keep_rows(staged: StagedImport, parsed: ParsedFile, data: bytes) -> bool:
-    """Keep a roster's rows as read, for the commit, when the reader found nothing wrong (a file
-    with problems cannot be committed, so there is nothing to save)."""
-    if staged.kind != "roster" or parsed.format is not ROSTER or parsed.problems:
+    """Keep a file's rows as read, for the commit, when the reader found nothing wrong (a file
+    with problems cannot be committed, so there is nothing to save). The wide attendance layout
+    is not kept: its rows are matched to the roster by name, which the commit must redo."""
+    if parsed.format is not FORMATS.get(staged.kind) or parsed.layout != "long":
+        return False
+    if parsed.problems:
         return False
     try:
         rows = [[row.line, {k: _encoded(v) for k, v in row.values.items()}, row.hidden,
@@ -205,8 +212,8 @@ def kept_rows(staged: StagedImport, data: bytes) -> ParsedFile | None:
         ParsedRow(line, {k: _decoded(v) for k, v in values.items()}, hidden=hidden, columns=cols)
         for line, values, hidden, cols in kept["rows"]
     ]
-    return ParsedFile(ROSTER, kept["header_line"], kept["headers"], rows, kept["warnings"], [],
-                      kept["sheet_name"])  # fmt: skip
+    return ParsedFile(FORMATS[staged.kind], kept["header_line"], kept["headers"], rows,
+                      kept["warnings"], [], kept["sheet_name"])  # fmt: skip
 
 
 def purge_expired() -> int:

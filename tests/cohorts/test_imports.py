@@ -361,3 +361,24 @@ def test_a_file_with_problems_keeps_no_rows(db, cohort):
     import_jobs.check_job(staged)
     assert staged.report["problem_rows"] == 1
     assert not storage.area("staging").exists(f"cohort-import-{staged.token}.rows.json")
+
+
+def test_attendance_in_the_long_layout_is_read_once_too(db, cohort, class_days, monkeypatch):
+    from academy.cohorts import import_jobs, staging
+
+    on_roster(cohort, "kim@example.com")
+    db.session.commit()
+    rows = [["이메일", "날짜", "출결"]] + [
+        ["kim@example.com", d.isoformat(), "출석"] for d in class_days
+    ]
+    staged = staging.stage(xlsx(rows), "attendance", cohort.id, None, "출결.xlsx", "ko")
+    import_jobs.check_job(staged)
+    assert staged.state == "checked" and staged.report["counts"]["new"] == 3
+
+    def no_second_reading(*_args, **_kwargs):
+        raise AssertionError("the commit read the file again")
+
+    monkeypatch.setattr("academy.cohorts.imports.read_attendance", no_second_reading)
+    import_jobs.commit_job(staging.load(staged.token))
+    assert staging.load(staged.token).state == "done"
+    assert count_rows(AttendanceMark) == 3
