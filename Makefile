@@ -39,7 +39,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor_assets.sh
+$(VENDOR_STAMP): $(NODE_STAMP) $(PY_STAMP) scripts/vendor_assets.sh
 	scripts/vendor_assets.sh
 	@touch $@
 

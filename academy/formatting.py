@@ -3,10 +3,12 @@
 from datetime import date, datetime
 from functools import cache
 
+from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_datetime, format_decimal, format_percent
 
+from academy.i18n import request_locale as get_locale
 from academy.labels import GLOSSARY, label_for
 
 
@@ -52,7 +54,9 @@ def day(value: date | datetime | None, fmt: str = "medium") -> str:
         if str(get_locale()) == "ko" and fmt in KOREAN_DATETIME:
             return format_datetime(value, KOREAN_DATETIME[fmt])
         return format_datetime(value, fmt)
-    return format_date(value, fmt)
+    # Flask-Babel's format_date would look the locale and the app's formats up again per date;
+    # a date is not moved to another time zone, and the app sets no custom date formats.
+    return babel_dates.format_date(value, fmt, locale=get_locale())
 
 
 def register(app: Flask) -> None:

@@ -26,6 +26,7 @@ import unicodedata
 from datetime import date
 
 from flask import Flask
+from flask.globals import _cv_app
 from flask_login import current_user
 
 from academy.models import Role
@@ -106,9 +107,18 @@ def sees_contact_details(user) -> bool:
     return getattr(user, "role", None) in (Role.ADMIN, Role.COORDINATOR, Role.TRAINEE)
 
 
+def viewer():
+    """The signed-in person (or the anonymous user), taken from the app context once Flask-Login
+    has loaded it: a list page asks for every name it shows, and each attribute read through the
+    `current_user` proxy costs three context lookups."""
+    app_context = _cv_app.get(None)
+    user = app_context.g.__dict__.get("_login_user") if app_context is not None else None
+    return user if user is not None else current_user._get_current_object()
+
+
 def person_name(name: str | None, campus_id: int | None = None) -> str:
     """A trainee's name as the signed-in person may see it (the `person` template filter)."""
-    return name or "" if sees_full_names(current_user, campus_id) else mask_name(name)
+    return name or "" if sees_full_names(viewer(), campus_id) else mask_name(name)
 
 
 # Phone numbers as people type them: 010-1234-5678, 010 1234 5678, 01012345678, 02-123-4567,
@@ -210,4 +220,4 @@ def register(app: Flask) -> None:
         mask_phone=mask_phone,
         mask_birth_date=mask_birth_date,
     )
-    app.jinja_env.globals["sees_contact_details"] = lambda: sees_contact_details(current_user)
+    app.jinja_env.globals["sees_contact_details"] = lambda: sees_contact_details(viewer())

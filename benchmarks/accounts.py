@@ -4,12 +4,14 @@ searches by name and e-mail, each timed over HTTP (test client) with its SQL sta
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python benchmarks/accounts.py [--accounts 50000] [--repeat 5] [--explain]
 
-Builds a scratch database (bench_accounts_<N>) with the accounts only (the page reads users and
-campuses, and trainees for its access-log entry), and drops it afterwards. Not a test.
+Builds a scratch database of its own (bench_accounts_<N>_<pid>_<random>) with the accounts
+only (the page reads users and campuses, and trainees for its access-log entry), and drops it
+afterwards. Not a test.
 """
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -68,10 +70,9 @@ def main() -> None:
     server = os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     os.environ.pop("DATABASE_URL", None)
     url = sa.make_url(server)
-    name = f"bench_accounts_{args.accounts}"
+    name = f"bench_accounts_{args.accounts}_{os.getpid()}_{secrets.token_hex(4)}"  # ours alone
     admin_engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = url.set(database=name).render_as_string(hide_password=False)

@@ -10,7 +10,8 @@ worker process (`flask academy worker`, 2 threads), Redis as the queue.
    for SECONDS without an import, then again while one more coordinator imports a ROWS-row
    roster (upload, check, commit, done); page p50/p95 of both runs and the import's own times.
 
-Usage (builds and drops its own database, bench_background, on the server DATABASE_URL names;
+Usage (builds and drops a database of its own, bench_background_<pid>_<random>, on the
+server DATABASE_URL names;
 needs Redis on 127.0.0.1:6379):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/background_work.py [--trainees 50000] [--seconds 30]

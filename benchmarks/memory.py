@@ -1,21 +1,26 @@
 """Memory: the peak resident set of a worker while it generates the citywide PDF report.
 
 A fresh Python process plays the worker: it builds the app as gunicorn's worker does, opens a
-database connection, and records its resident set (RSS, /proc/self/status VmRSS) and its peak so
-far (getrusage(RUSAGE_SELF).ru_maxrss), and restarts the kernel's high-water mark (VmHWM, by
-writing 5 to /proc/self/clear_refs) so that the peak read afterwards is the PDF's. It then
-generates the citywide PDF the way the report archive does (academy.reports.services.render: KPI
-figures, charts, HTML, WeasyPrint) and records the peak again. The parent confirms the child's
-peak from getrusage(RUSAGE_CHILDREN).
+database connection, and records its resident set (RSS, /proc/self/status VmRSS) and its own
+peak so far (VmHWM), then restarts the kernel's high-water mark (by writing 5 to
+/proc/self/clear_refs) so that the peak read afterwards is the PDF's. It then generates the
+citywide PDF the way the report archive does (academy.reports.services.render: KPI figures,
+charts, HTML, WeasyPrint) and records the peak again.
 
-Usage (builds and drops its own database, bench_memory, on the server DATABASE_URL names):
+Only VmHWM is used. getrusage's ru_maxrss (RUSAGE_SELF in the child, RUSAGE_CHILDREN in the
+parent) is not the child's own: Linux carries the high-water mark of the process that forked
+it across exec, so a child of this script, which has just loaded the scale data and holds
+hundreds of MiB, would report the parent's peak as its own. VmHWM belongs to the address space,
+which exec replaces.
+
+Usage (builds and drops a database of its own, bench_memory_<pid>_<random>, on the
+server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/memory.py [--trainees 50000]
 """
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -39,7 +44,7 @@ def rss_kib() -> int:
 
 def reset_peak() -> None:
     """Start the kernel's high-water mark (VmHWM) again from the current RSS, so the peak read
-    afterwards belongs to the PDF alone; ru_maxrss keeps the whole life's peak."""
+    afterwards belongs to the PDF alone."""
     Path("/proc/self/clear_refs").write_text("5")
 
 
@@ -60,13 +65,12 @@ def child(database_url: str) -> None:
     with app.test_request_context("/reports/"), app.app_context():
         db.session.execute(sa.text("SELECT 1"))
         params = resolve(db.session)
-        before = {"rss": rss_kib(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+        before = {"rss": rss_kib(), "peak": status_kib("VmHWM")}
         reset_peak()
         started = time.perf_counter()
         content, _report = services.render(ReportFormat.PDF, params)
         seconds = time.perf_counter() - started
-        after = {"rss": rss_kib(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                 "hwm": status_kib("VmHWM")}  # fmt: skip
+        after = {"rss": rss_kib(), "hwm": status_kib("VmHWM")}
     print(json.dumps({"before": before, "after": after, "seconds": seconds,
                       "pdf_bytes": len(content), "year": params.year}))  # fmt: skip
 
@@ -86,7 +90,6 @@ def main() -> None:
             [sys.executable, __file__, "--child", url], capture_output=True, text=True, check=True
         ).stdout
     figures = json.loads(out.strip().splitlines()[-1])
-    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     before, after = figures["before"], figures["after"]
     mib = 1024
     print(f"\nMemory, {machine()}; citywide PDF for {figures['year']} "
@@ -96,10 +99,8 @@ def main() -> None:
     print(f"worker peak RSS while generating (VmHWM reset before): {after['hwm'] / mib:.0f} MiB "
           f"(+{(after['hwm'] - before['rss']) / mib:.0f} MiB over the worker at rest); "
           f"RSS afterwards {after['rss'] / mib:.0f} MiB")  # fmt: skip
-    print(f"peak over the worker's whole life (ru_maxrss): {after['peak'] / mib:.0f} MiB")
-    print(
-        f"peak RSS of the child seen by the parent (RUSAGE_CHILDREN): {children_peak / mib:.0f} MiB"
-    )
+    whole = max(before["peak"], after["hwm"])
+    print(f"peak over the worker's whole life (VmHWM): {whole / mib:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -58,19 +58,29 @@ def worker_count() -> int:
     return int(namespace.get("workers", 1))
 
 
+def unique_name(prefix: str) -> str:
+    """A database name no other run picks: two people benchmarking on one server, or two runs
+    of one person, never share (or drop) each other's database."""
+    return f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+
+
 @contextmanager
-def scratch_database(name: str, keep: bool = False) -> Iterator[str]:
-    """A new database `name` on the server; dropped afterwards unless `keep`."""
+def scratch_database(prefix: str, keep: bool = False) -> Iterator[str]:
+    """A new database of its own on the server, named `prefix` plus a unique suffix; dropped
+    afterwards unless `keep`. It never drops a database it did not create."""
     server = sa.make_url(SERVER_URL)
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    name, created = unique_name(prefix), False
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        created = True
+        print(f"scratch database {name}", flush=True)
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        if not keep:
+        if created and not keep:
             with admin.connect() as conn:
+                # Only our own, whose servers this run started and has stopped or is stopping.
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
@@ -92,8 +102,9 @@ def fill(database_url: str, trainees: int | None) -> str:
         if trainees:
             from academy.scale import load_scale
 
-            load_scale(trainees, last_year=2030)
-            what = f"scale generator, {trainees:,} trainees"
+            # Dated around today, as the demo is: the app serves today's figures and cohorts.
+            load_scale(trainees)
+            what = f"scale generator, {trainees:,} trainees, years ending around today"
         else:
             from academy.demo import load_demo
 

@@ -8,7 +8,8 @@ with one extra route that reads no row. The ratio is page req/s ÷ plain-Flask r
 the same run, each target in turn and again (two rounds), so a neighbour's load on the shared
 machine falls on both sides.
 
-Usage (builds and drops its own database, bench_throughput, on the server DATABASE_URL names):
+Usage (builds and drops a database of its own, bench_throughput_<pid>_<random>, on the
+server DATABASE_URL names):
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/throughput.py [--trainees 50000] [--seconds 8]
 Without --trainees it loads the 2025 demo at its normal scale. wrk comes from Debian; the script

@@ -132,3 +132,23 @@ def test_login_page_is_english_after_choosing_english(client):
     client.post("/language", data={"locale": "ko", "next": "/login"})
     html = get_page(client, "/login").get_data(as_text=True)
     assert '<html lang="ko">' in html and "로그인" in html
+
+
+def test_templates_and_filters_follow_a_locale_forced_in_the_middle_of_a_request(app):
+    """The translations and the formatting filters read the settled locale without Flask-Babel's
+    lookups; forcing another locale mid-request (an e-mail in the recipient's language) and
+    leaving it must still switch both ways."""
+    from datetime import date
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Search') }} {{ 1234567|number }} {{ day|day }} {{ 5000|won }}"
+    with app.test_request_context():
+        korean = render_template_string(page, day=date(2026, 3, 2))
+        with force_locale("en"):
+            english = render_template_string(page, day=date(2026, 3, 2))
+        again = render_template_string(page, day=date(2026, 3, 2))
+    assert korean.startswith("검색 1,234,567 2026. 3. 2.") and korean.endswith("5,000원")
+    assert english == "Search 1,234,567 Mar 2, 2026 ₩5,000"
+    assert again == korean

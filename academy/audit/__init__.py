@@ -28,6 +28,7 @@ from academy.audit.anchor import (
     write_anchor,
 )
 from academy.audit.appending import (
+    PendingEntry,
     append_many,
     cohort_trainee_ids,
     entry,
@@ -90,6 +91,7 @@ __all__ = [
     "PurgeResult",
     "ReasonMissing",
     "anchor_problem",
+    "PendingEntry",
     "append_many",
     "canonical",
     "chain_head",

@@ -90,9 +90,12 @@ def youth_ages() -> tuple[int, int]:
     return current_app.config["YOUTH_MIN_AGE"], current_app.config["YOUTH_MAX_AGE"]
 
 
-def age_problem(birth_date: date, cohort: Cohort) -> object | None:
-    """The age rule (만 나이 on the cohort's first day), or None when it is met."""
-    low, high = youth_ages()
+def age_problem(
+    birth_date: date, cohort: Cohort, ages: tuple[int, int] | None = None
+) -> object | None:
+    """The age rule (만 나이 on the cohort's first day), or None when it is met. A caller checking
+    many rows passes youth_ages() once (two config lookups through a proxy per row otherwise)."""
+    low, high = ages or youth_ages()
     age = age_on(birth_date, cohort.starts_on)
     if low <= age <= high:
         return None

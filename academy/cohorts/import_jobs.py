@@ -17,8 +17,10 @@ from academy.cohorts.imports import (
     check_roster,
     commit_attendance,
     commit_roster,
+    read_attendance,
 )
-from academy.exchange.reading import UnreadableFile
+from academy.exchange.formats import ROSTER
+from academy.exchange.reading import UnreadableFile, parse
 from academy.exchange.writing import annotated_workbook
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
@@ -113,8 +115,16 @@ def check_job(staged: staging.StagedImport, report=lambda done, total: None) -> 
     cohort = db.session.get(Cohort, staged.cohort_id)
     staged.state = "checking"
     progress = staging.progress_saver(staged, report)
+    data = staging.read_data(staged)
     try:
-        check = _check(staged.kind)(cohort, staging.read_data(staged), progress)
+        # Read once: the commit takes the rows the preview read (staging.keep_rows).
+        progress("reading", 0, 0)
+        if staged.kind == "roster":
+            parsed = parse(data, ROSTER)
+        else:
+            parsed = read_attendance(cohort, data)
+        staging.keep_rows(staged, parsed, data)
+        check = _check(staged.kind)(cohort, parsed, progress)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)
@@ -134,8 +144,10 @@ def commit_job(staged: staging.StagedImport, report=lambda done, total: None) ->
     progress = staging.progress_saver(staged, report)
     # The coordinator's choice on the preview: correct known trainees' records from the file.
     options = {"apply_changes": True} if (staged.report or {}).get("apply_changes") else {}
+    data = staging.read_data(staged)
+    source = staging.kept_rows(staged, data)
     try:
-        check = _commit(staged.kind)(cohort, staging.read_data(staged), user, progress, **options)
+        check = _commit(staged.kind)(cohort, source or data, user, progress, **options)
     except (UnreadableFile, ImportRefused) as refused:
         staged.state, staged.error = "failed", str(refused.args[0])
         staging.discard_data(staged)

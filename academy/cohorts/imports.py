@@ -43,6 +43,7 @@ from academy.cohorts.enrolment import (
     overlap_problem,
     people_by_email,
     roster_statuses,
+    youth_ages,
 )
 from academy.cohorts.seats import seats_taken
 from academy.errors import RuleRefused
@@ -145,14 +146,15 @@ def record_changes(person, values: dict) -> dict[str, tuple[object, object]]:
     }
 
 
-def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
+def check_roster(cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet,
                  lock: bool = False) -> RosterCheck:  # fmt: skip
-    """Every row's problems and what importing it would do (nothing is written here)."""
+    """Every row's problems and what importing it would do (nothing is written here). `data` is
+    the file, or its rows as already read (and not yet checked against the cohort)."""
     closed = closed_problem(cohort)
     if closed:
         raise ImportRefused(closed)
     progress("reading", 0, 0)
-    parsed = parse(data, ROSTER)
+    parsed = data if isinstance(data, ParsedFile) else parse(data, ROSTER)
     total = len(parsed.rows)
     progress("checking", 0, total)
     emails = [row.values["email"] for row in parsed.rows if row.values.get("email")]
@@ -162,12 +164,12 @@ def check_roster(cohort: Cohort, data: bytes, progress: Progress = _quiet,
         _lock_trainees(trainee_ids)
     on_roster = roster_statuses(cohort.id)
     overlaps = active_overlaps(cohort, trainee_ids)
-    lines = []
+    lines, ages = [], youth_ages()
     for row in parsed.rows:
         values = row.values
         email, birth_date = values.get("email"), values.get("birth_date")
         if birth_date is not None:
-            problem = age_problem(birth_date, cohort)
+            problem = age_problem(birth_date, cohort, ages)
             if problem:
                 parsed.add_problem(row, "birth_date", problem, birth_date.isoformat())
         person = people.get(email) if email else None
@@ -205,8 +207,13 @@ def _lock_trainees(trainee_ids: list[int]) -> None:
         db.session.execute(sa.select(Trainee.id).where(Trainee.id.in_(chunk)).with_for_update())
 
 
-def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progress = _quiet,
-                  apply_changes: bool = False) -> RosterCheck:  # fmt: skip
+def commit_roster(
+    cohort: Cohort,
+    data: bytes | ParsedFile,
+    by: User | None,
+    progress: Progress = _quiet,
+    apply_changes: bool = False,
+) -> RosterCheck:
     """Import the roster if every row is clean; otherwise write nothing and return the problems.
 
     New people get a trainee account (no password until they activate it); people known by
@@ -247,7 +254,7 @@ def commit_roster(cohort: Cohort, data: bytes, by: User | None, progress: Progre
         # Each new account's role grant (kept three years), the chunk's grants in one insert.
         append_many([
             role_entry(AccessAction.ROLE_GRANT, user_id=user_id, email=email, role=Role.TRAINEE,
-                       campus_id=None, by=by, change="created")
+                       campus_id=None, by=by, change="created", plain=True)
             for user_id, email in users
         ])  # fmt: skip
         email_of = {user_id: email for email, user_id in user_ids.items()}
@@ -453,12 +460,15 @@ class AttendanceCheck:
         return sum(1 for line in self.lines if line.action == action)
 
 
-def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -> AttendanceCheck:
-    """Every row's problems and what importing it would do (nothing is written here)."""
+def check_attendance(
+    cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet
+) -> AttendanceCheck:
+    """Every row's problems and what importing it would do (nothing is written here). `data` is
+    the file, or its rows as already read (and not yet checked against the cohort)."""
     if cohort.closed_on:
         raise ImportRefused(_l("The cohort is closed: attendance no longer changes."))
     progress("reading", 0, 0)
-    parsed = read_attendance(cohort, data)
+    parsed = data if isinstance(data, ParsedFile) else read_attendance(cohort, data)
     if parsed.layout == "wide":
         match_by_name(parsed, cohort)
     total = len(parsed.rows)
@@ -541,7 +551,7 @@ def check_attendance(cohort: Cohort, data: bytes, progress: Progress = _quiet) -
     return AttendanceCheck(parsed, lines)
 
 
-def commit_attendance(cohort: Cohort, data: bytes, by: User | None,
+def commit_attendance(cohort: Cohort, data: bytes | ParsedFile, by: User | None,
                       progress: Progress = _quiet) -> AttendanceCheck:  # fmt: skip
     """Record the file's marks if every row is clean; otherwise write nothing."""
     lock_row(Cohort, cohort.id)

@@ -3,15 +3,19 @@ check and write it.
 
 The file waits in the staging store as every staged upload does (academy.staging: tied to the
 coordinator who sent it), beside a small JSON record that ties it to the cohort and holds what
-the page shows: the phase, the preview, the result. The commit parses the file again: nothing
-from the browser is trusted between the two steps. Once written, the file itself is deleted; the
-record keeps only the counts. Records older than STAGING_MINUTES are purged with the files.
+the page shows: the phase, the preview, the result. Nothing from the browser is trusted between
+the two steps. A file the reader found clean (a roster, or attendance in the long layout) is
+also kept as its read rows (`keep_rows`), tied to the file by its SHA-256, so the commit, on
+whichever server it runs, skips reading the file again; the database checks run again under
+the cohort's lock all the same. Once written, the file and its rows are deleted; the record
+keeps only the counts. Records older than STAGING_MINUTES are purged with the files.
 
 Both steps run as jobs on the task queue (academy.jobs), for every size of file: the page polls
 the record and the job, whichever server it reaches. A job whose worker died is failed by the
 job reaper, and the page says so; its transaction was never committed.
 """
 
+import hashlib
 import io
 import json
 import logging
@@ -20,8 +24,11 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 
 from academy import staging, storage
+from academy.exchange.formats import ATTENDANCE, ROSTER
+from academy.exchange.reading import ParsedFile, ParsedRow
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +143,72 @@ def read_data(staged: StagedImport) -> bytes:
 def discard_data(staged: StagedImport) -> None:
     """The personal data goes as soon as it is written (or refused for good)."""
     staging.discard(staged.token)
+    storage.area("staging").delete(_rows_name(staged.token))
+
+
+def _rows_name(token: str) -> str:
+    return f"cohort-import-{token}.rows.json"
+
+
+class _NotKept(TypeError):
+    """A value the rows' JSON cannot carry exactly: the commit reads the file instead."""
+
+
+def _encoded(value: object) -> object:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"date": value.isoformat()}
+    raise _NotKept(type(value).__name__)
+
+
+def _decoded(value: object) -> object:
+    return date.fromisoformat(value["date"]) if isinstance(value, dict) else value
+
+
+FORMATS = {"roster": ROSTER, "attendance": ATTENDANCE}
+
+
+def keep_rows(staged: StagedImport, parsed: ParsedFile, data: bytes) -> bool:
+    """Keep a file's rows as read, for the commit, when the reader found nothing wrong (a file
+    with problems cannot be committed, so there is nothing to save). The wide attendance layout
+    is not kept: its rows are matched to the roster by name, which the commit must redo."""
+    if parsed.format is not FORMATS.get(staged.kind) or parsed.layout != "long":
+        return False
+    if parsed.problems:
+        return False
+    try:
+        rows = [[row.line, {k: _encoded(v) for k, v in row.values.items()}, row.hidden,
+                 row.columns] for row in parsed.rows]  # fmt: skip
+    except _NotKept:
+        return False
+    kept = {
+        "digest": hashlib.sha256(data).hexdigest(),
+        "header_line": parsed.header_line,
+        "headers": parsed.headers,
+        "sheet_name": parsed.sheet_name,
+        "warnings": [str(w) for w in parsed.warnings],  # in the uploader's language, as shown
+        "rows": rows,
+    }
+    storage.area("staging").put(_rows_name(staged.token), json.dumps(kept).encode("utf-8"))
+    return True
+
+
+def kept_rows(staged: StagedImport, data: bytes) -> ParsedFile | None:
+    """The rows `keep_rows` saved for this very file, or None (read the file again)."""
+    try:
+        kept = json.loads(storage.area("staging").get(_rows_name(staged.token)))
+    except (storage.FileMissing, ValueError):
+        return None
+    if kept.get("digest") != hashlib.sha256(data).hexdigest():
+        return None
+    rows = [
+        ParsedRow(line, {k: _decoded(v) for k, v in values.items()}, hidden=hidden, columns=cols)
+        for line, values, hidden, cols in kept["rows"]
+    ]
+    return ParsedFile(FORMATS[staged.kind], kept["header_line"], kept["headers"], rows,
+                      kept["warnings"], [], kept["sheet_name"])  # fmt: skip
+
 
 
 def progress_saver(staged: StagedImport, report: Callable[[int, int], None]

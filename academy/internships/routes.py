@@ -123,23 +123,31 @@ def add_host():
     return _render_openings(host_form=form), 422
 
 
-def _render_opening(opening, form=None):
+def _render_opening(opening, form=None, chosen=()):
+    """The opening; for a placer, its placements and the trainee picker, which lists only the
+    trainees whose name or e-mail starts with what was searched (`q`), never the whole campus.
+    An htmx search gets the picker alone."""
     campus_id = own_campus_id()
     placing = current_user.role in PLACERS
-    trainees = services.campus_trainees(campus_id) if placing else []
+    query = request.args.get("q", "").strip()[:100] if placing else ""
+    matches, more = services.find_trainees(campus_id, query) if placing else ([], False)
+    named = list(chosen) or matches
     placements = services.opening_placements(opening, campus_id) if placing else []
     if placing:  # the placed trainees, and everyone the trainee picker names
         audit.record(AccessAction.VIEW, subject=opening,
-                     trainee_ids=[p.trainee_id for p in placements] + [t.id for t, _c in trainees],
+                     trainee_ids=[p.trainee_id for p in placements] + [t.id for t, _c in named],
                      detail={"placed": sorted({p.trainee_id for p in placements})})  # fmt: skip
     return render(
         "internships/opening.html",
-        "internships/opening.html",
+        "internships/_trainee_picker.html",
         opening=opening,
         taken=services.seats_taken([opening.id]).get(opening.id, 0),
         placements=placements,
-        form=form or PlacementForm(trainees=trainees, starts_on=opening.starts_on),
-        can_place=current_user.role in PLACERS,
+        form=form or PlacementForm(trainees=matches, starts_on=opening.starts_on),
+        can_place=placing,
+        query=query,
+        more=more,
+        limit=services.PICKER_LIMIT,
     )
 
 
@@ -156,7 +164,10 @@ def opening(opening_id: int):
 def place(opening_id: int):
     """Place one of the coordinator's campus's trainees on the opening."""
     found = db.session.get(InternshipOpening, opening_id) or abort(404)
-    form = PlacementForm(trainees=services.campus_trainees(own_campus_id()))
+    # The only valid choice is the posted trainee, if they were ever on the campus's roster.
+    chosen = services.placeable_trainee(own_campus_id(), request.form.get("trainee_id", type=int))
+    chosen = [chosen] if chosen else []
+    form = PlacementForm(trainees=chosen)
     if form.validate_on_submit():
         cohort = cohort_on(form.trainee_id.data, form.starts_on.data)
         campus_id = own_campus_id() or (cohort.campus_id if cohort else None)
@@ -167,7 +178,7 @@ def place(opening_id: int):
         else:
             flash(_("Placement recorded."), "success")
             return redirect(url_for(".opening", opening_id=found.id), code=303)
-    return _render_opening(found, form), 422
+    return _render_opening(found, form, chosen), 422
 
 
 def get_placement_or_404(placement_id: int) -> InternshipPlacement:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from academy.admin.services import account_search
 from academy.clock import seoul_today
 from academy.errors import RuleRefused
 from academy.extensions import db
@@ -147,16 +148,32 @@ def opening_placements(opening: InternshipOpening, campus_id: int | None):
     return db.session.scalars(query).all()
 
 
-def campus_trainees(campus_id: int | None) -> list[tuple[Trainee, Cohort]]:
-    """Trainees on a roster at the campus (or everywhere), each with their latest cohort there."""
+# The trainee picker names at most this many; the coordinator types more to narrow it.
+PICKER_LIMIT = 20
+
+
+def _started_at(campus_id: int | None) -> sa.ColumnElement[bool]:
+    """The trainee has been on a roster (at the campus, when one is given)."""
+    started = sa.exists().where(
+        Enrolment.trainee_id == Trainee.id, Enrolment.status.not_in(NEVER_STARTED)
+    )
+    if campus_id is not None:
+        started = started.where(Cohort.id == Enrolment.cohort_id, Cohort.campus_id == campus_id)
+    return started
+
+
+def _with_latest_cohort(campus_id: int | None, ids: list[int]) -> list[tuple[Trainee, Cohort]]:
+    """The given trainees, by name, each with their latest cohort at the campus (or anywhere)."""
+    if not ids:
+        return []
     query = (
         sa.select(Trainee, Cohort)
         .join(Enrolment, Enrolment.trainee_id == Trainee.id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(User, User.id == Trainee.user_id)
-        .where(Enrolment.status.not_in(NEVER_STARTED))
+        .where(Trainee.id.in_(ids), Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Trainee.user))
-        .order_by(User.name, Cohort.starts_on)
+        .order_by(User.name, Trainee.id, Cohort.starts_on)
     )
     if campus_id is not None:
         query = query.where(Cohort.campus_id == campus_id)
@@ -164,6 +181,35 @@ def campus_trainees(campus_id: int | None) -> list[tuple[Trainee, Cohort]]:
     for trainee, cohort in db.session.execute(query):
         latest[trainee.id] = (trainee, cohort)
     return list(latest.values())
+
+
+def find_trainees(
+    campus_id: int | None, text: str, limit: int = PICKER_LIMIT
+) -> tuple[list[tuple[Trainee, Cohort]], bool]:
+    """Trainees on a roster at the campus (or anywhere) whose name or e-mail starts with
+    `text`, at most `limit` of them by name, each with their latest cohort there; and whether
+    more matched. Two statements whatever the campus's history: nothing lists everyone."""
+    text = text.strip()
+    if not text:
+        return [], False
+    ids = list(
+        db.session.scalars(
+            sa.select(Trainee.id)
+            .join(User, User.id == Trainee.user_id)
+            .where(account_search(text), _started_at(campus_id))
+            .order_by(User.name, Trainee.id)
+            .limit(limit + 1)
+        )
+    )
+    return _with_latest_cohort(campus_id, ids[:limit]), len(ids) > limit
+
+
+def placeable_trainee(campus_id: int | None, trainee_id: int | None) -> tuple | None:
+    """The trainee with their latest cohort at the campus, if they were ever on its roster."""
+    if not trainee_id or not 0 < trainee_id < 2**31:  # an id no row can have
+        return None
+    found = _with_latest_cohort(campus_id, [trainee_id])
+    return found[0] if found else None
 
 
 def place(opening_id: int, trainee_id: int, campus_id: int, data: dict) -> InternshipPlacement:

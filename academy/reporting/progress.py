@@ -65,7 +65,7 @@ class ProgressReport:
     snapshot: engine.Snapshot
     targets: dict[TargetMetric, list[Target]]
     ramp: list[RampYear]
-    capacity: CapacityPlan
+    capacity: CapacityPlan | None  # citywide reports only
     certifications: list[engine.CertificationRow]
     internships: dict[InternshipProgramme, int]
     subsidy: engine.SubsidyUse
@@ -219,8 +219,12 @@ def build_progress(
         RampYear(y, enrolled[y], trainee_targets.get(y) if scope.is_city else None)
         for y in TARGET_YEARS
     ]
-    city_enrolled = enrolled if scope.is_city else None
-    capacity, observed = capacity_plan(session, year, targets=targets, enrolled=city_enrolled)
+    # The capacity plan is citywide and only a citywide report shows it.
+    capacity, observed = (
+        capacity_plan(session, year, targets=targets, enrolled=enrolled)
+        if scope.is_city
+        else (None, Fraction(0))
+    )
     return ProgressReport(
         year=year,
         as_of=as_of,

@@ -131,7 +131,9 @@ def test_internship_placements_are_logged_for_the_coordinator(client, login_as, 
     assert client.get("/internships/?year=2025").status_code == 200
     (listing,) = views(db, "internship_placements")
     assert listed(listing) == [enrolment.trainee_id]
-    assert client.get(f"/internships/openings/{placement.opening_id}").status_code == 200
+    search = {"q": enrolment.trainee.name}
+    url = f"/internships/openings/{placement.opening_id}"
+    assert client.get(url, query_string=search).status_code == 200
     (opening,) = views(db, "internship_opening")
     assert json.loads(opening.detail)["placed"] == [enrolment.trainee_id]
     assert enrolment.trainee_id in listed(opening)  # in the picker as well

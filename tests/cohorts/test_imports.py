@@ -301,3 +301,85 @@ def test_importing_attendance_again_replaces_marks_and_counts_the_changes(db, co
     assert (check.count("changed"), check.count("new")) == (1, 1)
     assert {m.mark for m in AttendanceMark.query.filter_by(enrolment_id=kim.id)} == {Mark.PRESENT}
     assert count_rows(AttendanceMark) == 2  # fmt: skip
+
+
+def test_the_commit_takes_the_rows_the_preview_read_and_checks_them_again(db, cohort, monkeypatch):
+    from academy import storage
+    from academy.cohorts import import_jobs, staging
+
+    data = xlsx(roster_rows(3))
+    staged = staging.stage(data, "roster", cohort.id, None, "명단.xlsx", "ko")
+    import_jobs.check_job(staged)
+    assert staged.state == "checked" and staged.report["counts"]["new"] == 3
+    kept = f"cohort-import-{staged.token}.rows.json"
+    assert storage.area("staging").exists(kept)
+    # Meanwhile the third person joined an overlapping cohort: the commit must see it.
+    overlapping = factories.CohortFactory(starts_on=START, ends_on=date(2025, 6, 1))
+    elsewhere = factories.EnrolmentFactory(
+        cohort=overlapping, trainee__user__email="trainee2@example.com",
+        trainee__birth_date=date(1999, 4, 3),
+    )  # fmt: skip
+    db.session.commit()
+
+    def no_second_reading(*_args, **_kwargs):
+        raise AssertionError("the commit read the file again")
+
+    monkeypatch.setattr("academy.cohorts.imports.parse", no_second_reading)
+    import_jobs.commit_job(staging.load(staged.token))
+    again = staging.load(staged.token)
+    assert again.state == "checked" and again.report["problem_rows"] == 1  # refused, rechecked
+    assert count_rows(Enrolment) == 1
+
+    elsewhere.status = EnrolmentStatus.WITHDRAWN  # the overlap is gone
+    elsewhere.left_on = START
+    db.session.commit()
+    import_jobs.commit_job(staging.load(staged.token))
+    done = staging.load(staged.token)
+    assert done.state == "done" and done.result["new"] == 2 and done.result["existing"] == 1
+    assert not storage.area("staging").exists(kept)  # the rows go with the file
+
+
+def test_kept_rows_of_another_file_are_not_used(db, cohort):
+    from academy import storage
+    from academy.cohorts import import_jobs, staging
+    from academy.staging import _names as staged_names
+
+    staged = staging.stage(xlsx(roster_rows(2)), "roster", cohort.id, None, "a.xlsx", "ko")
+    import_jobs.check_job(staged)
+    other = xlsx(roster_rows(2, first=10))
+    storage.area("staging").put(staged_names(staged.token)[0], other)  # the file is replaced
+    assert staging.kept_rows(staged, other) is None
+    import_jobs.commit_job(staging.load(staged.token))
+    assert sorted(emails(cohort)) == ["trainee10@example.com", "trainee11@example.com"]
+
+
+def test_a_file_with_problems_keeps_no_rows(db, cohort):
+    from academy import storage
+    from academy.cohorts import import_jobs, staging
+
+    rows = roster_rows(2) + [["교육생", "not a date", "bad@", "010"]]
+    staged = staging.stage(xlsx(rows), "roster", cohort.id, None, "a.xlsx", "ko")
+    import_jobs.check_job(staged)
+    assert staged.report["problem_rows"] == 1
+    assert not storage.area("staging").exists(f"cohort-import-{staged.token}.rows.json")
+
+
+def test_attendance_in_the_long_layout_is_read_once_too(db, cohort, class_days, monkeypatch):
+    from academy.cohorts import import_jobs, staging
+
+    on_roster(cohort, "kim@example.com")
+    db.session.commit()
+    rows = [["이메일", "날짜", "출결"]] + [
+        ["kim@example.com", d.isoformat(), "출석"] for d in class_days
+    ]
+    staged = staging.stage(xlsx(rows), "attendance", cohort.id, None, "출결.xlsx", "ko")
+    import_jobs.check_job(staged)
+    assert staged.state == "checked" and staged.report["counts"]["new"] == 3
+
+    def no_second_reading(*_args, **_kwargs):
+        raise AssertionError("the commit read the file again")
+
+    monkeypatch.setattr("academy.cohorts.imports.read_attendance", no_second_reading)
+    import_jobs.commit_job(staging.load(staged.token))
+    assert staging.load(staged.token).state == "done"
+    assert count_rows(AttendanceMark) == 3

@@ -20,7 +20,7 @@ from academy.models import (
     User,
     Verification,
 )
-from tests.test_query_counts import queries_for
+from tests.test_query_counts import counting_queries, queries_for
 
 
 def add_trainees(db, total: int) -> None:
@@ -93,6 +93,23 @@ def test_campus_dashboard_queries_do_not_grow_with_its_cohorts(client, login_as,
     small = queries_for(client, url)
     add_trainees(db, 2_000)
     assert queries_for(client, url) == small
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.COORDINATOR])
+def test_a_campus_dashboard_computes_no_citywide_capacity_plan(client, login_as, db, role):
+    """The capacity plan is shown citywide only; a campus's page must not pay for it."""
+    reference.load_reference_data()
+    add_trainees(db, 50)
+    campus = db.session.scalars(sa.select(Campus).order_by(Campus.id)).first()
+    login_as(role, campus=campus if role == Role.COORDINATOR else None)
+    citywide = ("sum(cohort.capacity)", "sum(classroom.seats)")
+    with counting_queries() as statements:
+        assert client.get(f"/dashboard/campus/{campus.id}?year=2025").status_code == 200
+    assert not [s for s in statements if any(part in s.lower() for part in citywide)]
+    with counting_queries() as statements:
+        assert client.get("/dashboard/?year=2025").status_code == 200 or role != Role.OFFICIAL
+    if role == Role.OFFICIAL:  # the city page still computes it
+        assert [s for s in statements if citywide[0] in s.lower()]
 
 
 def test_ecosystem_and_archive_pages_do_not_grow(client, login_as, db):

@@ -1,7 +1,9 @@
+import re
 from datetime import date
 
 import sqlalchemy as sa
 
+from academy.internships.services import PICKER_LIMIT
 from academy.models import (
     HostOrganisation,
     InternshipOpening,
@@ -12,7 +14,7 @@ from academy.models import (
 )
 from tests import factories
 from tests.conftest import count_rows
-from tests.test_query_counts import queries_for
+from tests.test_query_counts import grow, queries_for
 
 
 def test_coordinator_places_a_campus_trainee_and_sees_it_counted(client, login_as, db):
@@ -21,7 +23,9 @@ def test_coordinator_places_a_campus_trainee_and_sees_it_counted(client, login_a
     opening = factories.InternshipOpeningFactory(programme=InternshipProgramme.CITY_ADMIN_LINKED)
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
-    page = client.get(f"/internships/openings/{opening.id}").get_data(as_text=True)
+    url = f"/internships/openings/{opening.id}"
+    assert enrolment.trainee.name not in client.get(url).get_data(as_text=True)
+    page = client.get(url, query_string={"q": enrolment.trainee.name[:2]}).get_data(as_text=True)
     assert enrolment.trainee.name in page
     response = client.post(f"/internships/openings/{opening.id}/placements",
                            data={"trainee_id": enrolment.trainee_id, "starts_on": "2025-09-01",
@@ -118,3 +122,66 @@ def test_internship_pages_do_not_grow_with_the_data(client, login_as, db):
     for _ in range(6):
         more()
     assert [queries_for(client, url) for url in urls] == small
+
+
+def test_the_trainee_picker_searches_and_never_lists_the_whole_campus(client, login_as, db):
+    campus = factories.CampusFactory()
+    cohort = factories.CohortFactory(campus=campus)
+    for n in range(PICKER_LIMIT + 3):
+        user = factories.UserFactory(role=Role.TRAINEE, name=f"김사관{n:02d}")
+        factories.EnrolmentFactory(cohort=cohort, trainee__user=user)
+    other = factories.EnrolmentFactory(trainee__user__name="김다른")  # another campus
+    opening = factories.InternshipOpeningFactory()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    url = f"/internships/openings/{opening.id}"
+
+    def options(text, **headers):
+        html = client.get(url, query_string={"q": text}, headers=headers).get_data(as_text=True)
+        return re.findall(r'<option[^>]*value="(\d+)"', html), html
+
+    listed, html = options("김")
+    assert 0 < len(listed) - 1 <= PICKER_LIMIT and f"처음 {PICKER_LIMIT}명" in html
+    assert str(other.trainee_id) not in listed
+    listed, _html = options("김사관22")
+    assert len(listed) == 2
+    listed, _html = options("김다른")  # the other campus's trainee is not found
+    assert listed == ["0"]
+    listed, fragment = options("김사관0", **{"HX-Request": "true"})
+    assert fragment.lstrip().startswith('<div id="trainee-picker"') and len(listed) == 11
+
+
+def test_the_opening_page_does_not_grow_with_the_campus_history(client, login_as, db):
+    campus = factories.CampusFactory()
+    opening = factories.InternshipOpeningFactory()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    url = f"/internships/openings/{opening.id}?q=김"
+
+    def kims(n):  # n more cohorts of n trainees, every one a match
+        for _ in range(n):
+            cohort = factories.CohortFactory(campus=campus)
+            for _ in range(n):
+                factories.EnrolmentFactory(cohort=cohort, trainee__user__name="김" + str(n))
+        db.session.commit()
+
+    kims(2)
+    small = queries_for(client, url)
+    kims(6)
+    grow(campus, 3)
+    assert queries_for(client, url) == small
+    html = client.get(url).get_data(as_text=True)
+    assert len(re.findall(r"<option", html)) == PICKER_LIMIT + 1  # and its rows do not grow either
+    assert queries_for(client, url.removesuffix("?q=김")) <= small
+
+
+def test_a_hostile_trainee_id_is_refused(client, login_as, db):
+    campus = factories.CampusFactory()
+    opening = factories.InternshipOpeningFactory()
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+    for trainee_id in ("99999999999999999999", "-1", "x", "0"):
+        data = {"trainee_id": trainee_id, "starts_on": "2025-09-01"}
+        response = client.post(f"/internships/openings/{opening.id}/placements", data=data)
+        assert response.status_code == 422
+    assert count_rows(InternshipPlacement) == 0
