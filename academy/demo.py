@@ -36,6 +36,7 @@ from academy.auth.two_factor import REQUIRED_ROLES, grouped_secret
 from academy.clock import seoul_today
 from academy.cohorts.demo import close_demo_cohorts, override_demo_results
 from academy.extensions import db
+from academy.kpi import facts
 from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_threshold
 from academy.kpi.capacity import TIER_CAPACITY
 from academy.models import (
@@ -427,6 +428,7 @@ def load_demo(
     load_reference_data()  # commits the reset and the reference rows together
     try:
         summary = _DemoBuilder(seed, scale, today or seoul_today()).load()
+        facts.refresh_all(db.session)
         db.session.commit()
     except BaseException:
         db.session.rollback()

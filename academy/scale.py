@@ -63,6 +63,7 @@ from academy.demo import (
     refuse_if_in_use,
 )
 from academy.extensions import db
+from academy.kpi import facts
 from academy.kpi.attendance import AttendanceRules, attendance_rate, meets_threshold
 from academy.kpi.capacity import TIER_CAPACITY
 from academy.models import (
@@ -184,6 +185,7 @@ def load_scale(
         else:
             builder = _ScaleBuilder(seed, scale_years(trainees, last_year), as_of, False)
         summary = builder.load()
+        facts.refresh_all(db.session)  # the rows went in bulk, past the session's hook
         db.session.commit()
     except BaseException:
         db.session.rollback()

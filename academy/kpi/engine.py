@@ -529,6 +529,11 @@ def _as_datetime(moment) -> datetime | None:
     return datetime.fromisoformat(moment) if isinstance(moment, str) else moment
 
 
+def _as_date(day) -> date | None:
+    """SQLite returns min() of a date column as text."""
+    return date.fromisoformat(day) if isinstance(day, str) else day
+
+
 def _scope_trainees(year: int, scope: Scope) -> sa.Select:
     """The trainees on the rosters of the year's cohorts in the scope."""
     first, last = year_bounds(year)
