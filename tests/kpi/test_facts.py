@@ -10,9 +10,12 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from academy import create_app
 from academy.clock import seoul_today
 from academy.cohorts import attendance, completion, enrolment, imports
 from academy.dashboard import services as settings
+from academy.demo import load_demo
+from academy.extensions import db as _db
 from academy.internships import services as internships
 from academy.kpi import engine, facts
 from academy.kpi.rules import YearRule
@@ -30,8 +33,10 @@ from academy.outcomes import importing
 from academy.outcomes import services as outcomes
 from academy.outcomes.services import JobKind, OutcomeAnswer, Situation
 from academy.reporting.progress import build_progress, kpi_json
+from academy.scale import load_scale
 from academy.uploads import StoredFile
 from tests import factories
+from tests.databases import config_for, fresh_database, preserve_logging
 from tests.kpi.people import add_version
 
 TODAY = seoul_today()
@@ -77,7 +82,8 @@ class World:
         self.ended = cohort(ended - timedelta(weeks=12), ended)
         self.completers = [
             factories.EnrolmentFactory(
-                cohort=self.ended, status=EnrolmentStatus.COMPLETED,
+                cohort=self.ended,
+                status=EnrolmentStatus.COMPLETED,
                 trainee__user__email=f"done{i}@example.com",
             )  # fmt: skip
             for i in range(4)
@@ -106,7 +112,8 @@ class World:
         db.session.add_all(self.running_sessions)
         self.running_people = [
             factories.EnrolmentFactory(
-                cohort=self.running, trainee__user__email=f"run{i}@example.com",
+                cohort=self.running,
+                trainee__user__email=f"run{i}@example.com",
                 enrolled_on=self.running.starts_on,
             )  # fmt: skip
             for i in range(3)
@@ -159,7 +166,9 @@ def close(w, db):
 
 def override(w, db):
     completion.close_cohort(w.closing, by=w.coordinator, today=TODAY)
-    completion.override_completion(w.closing_people[2], True, "병원 진단서로 결석 사유를 확인함", w.coordinator)
+    completion.override_completion(
+        w.closing_people[2], True, "병원 진단서로 결석 사유를 확인함", w.coordinator
+    )
 
 
 def report(w, db):
@@ -360,3 +369,48 @@ def test_yearly_enrolled_from_facts_equals_the_engine(db, world):
     assert facts.yearly_enrolled(db.session, years) == engine.yearly_enrolled(db.session, years)
     db.session.execute(sa.delete(CohortKpiFacts))
     assert facts.yearly_enrolled(db.session, years) == engine.yearly_enrolled(db.session, years)
+
+
+@pytest.mark.parametrize("load", ["scale", "demo"])
+def test_bulk_loads_count_every_cohort_they_write(app, db, runner, load):
+    if load == "scale":
+        load_scale(300, seed=5)
+    else:
+        load_demo(scale=0.05)
+    db.session.remove()
+
+    result = check(runner)
+
+    assert result.exit_code == 0, result.output
+    assert "0 cohorts differ; 0 without facts" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CohortKpiFacts)) > 0
+
+
+def test_a_restore_counts_every_cohort_again(tmp_path):
+    with fresh_database(tmp_path, "facts_restore") as url, preserve_logging():
+        app = create_app(config_for(url))
+        runner = app.test_cli_runner()
+        backup = tmp_path / "academy.backup"
+        with app.app_context():
+            try:
+                assert runner.invoke(args=["academy", "init"]).exit_code == 0
+                cohort = factories.CohortFactory()
+                factories.EnrolmentFactory.create_batch(3, cohort=cohort)
+                _db.session.commit()
+                cohort_id = cohort.id
+                # Facts that were wrong when the backup was taken are not brought back as such.
+                _db.session.execute(sa.update(CohortKpiFacts).values(enrolled=99))
+                _db.session.commit()
+                assert check(runner).exit_code == 1
+                assert runner.invoke(args=["academy", "backup", str(backup)]).exit_code == 0
+                _db.session.remove()
+
+                result = runner.invoke(args=["academy", "restore", "--yes", str(backup)])
+
+                assert result.exit_code == 0, result.output
+                result = check(runner)
+                assert result.exit_code == 0, result.output
+                assert _db.session.get(CohortKpiFacts, cohort_id).enrolled == 3
+            finally:
+                _db.session.remove()
+                _db.engine.dispose()
