@@ -25,7 +25,7 @@ from academy.kpi.definitions import (
     ratio,
 )
 from academy.kpi.rules import EARLY_SIGNAL_DAYS, OUTCOME_DAYS, QualityRules, YearRule, quality_rules
-from academy.kpi.sql import days_between, end_of_day_utc, flag
+from academy.kpi.sql import days_between, end_of_day_utc, flag, within
 from academy.kpi.subsidies import SubsidyTotals, budget_use, cost_per_pass
 from academy.models import (
     NEVER_STARTED,
@@ -534,17 +534,24 @@ def _as_date(day) -> date | None:
     return date.fromisoformat(day) if isinstance(day, str) else day
 
 
-def _scope_trainees(year: int, scope: Scope) -> sa.Select:
-    """The trainees on the rosters of the year's cohorts in the scope."""
+def _scope_cohorts(year: int, scope: Scope) -> sa.Select:
+    """The ids of the year's cohorts in the scope."""
     first, last = year_bounds(year)
     query = (
-        sa.select(Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        sa.select(Cohort.id)
         .join(Campus, Campus.id == Cohort.campus_id)
-        .where(Enrolment.status.not_in(NEVER_STARTED))
         .where(Cohort.ends_on.between(first, last))
     )
     return scope.where(query)
+
+
+def _scope_trainees(year: int, scope: Scope) -> sa.Select:
+    """The trainees on the rosters of the year's cohorts in the scope."""
+    return (
+        sa.select(Enrolment.trainee_id)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
+        .where(within(Enrolment.cohort_id, _scope_cohorts(year, scope)))
+    )
 
 
 def yearly_enrolled(session: Session, years: Iterable[int], scope: Scope = CITY) -> dict[int, int]:
@@ -618,13 +625,10 @@ def internships_by_programme(
     session: Session, year: int, as_of: date, scope: Scope = CITY
 ) -> dict[InternshipProgramme, int]:
     """Completers of the year who started an internship, by programme."""
-    first, last = year_bounds(year)
-    completers = scope.where(
+    completers = (
         sa.select(Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Campus, Campus.id == Cohort.campus_id)
         .where(Enrolment.status.in_(COMPLETED))
-        .where(Cohort.ends_on.between(first, last))
+        .where(within(Enrolment.cohort_id, _scope_cohorts(year, scope)))
     )
     query = (
         sa.select(
