@@ -301,7 +301,8 @@ class Floor:
         self.params = dict(
             as_of=today, moment=end_of_day_utc(today), year=year,
             first=datetime(year, 1, 1).date(), last=datetime(year, 12, 31).date(),
-            year_end=datetime(year, 12, 31).date(), eco_on=min(today, datetime(year, 12, 31).date()),
+            year_end=datetime(year, 12, 31).date(),
+            eco_on=min(today, datetime(year, 12, 31).date()),
             target_first=datetime(TARGET_YEARS[0], 1, 1).date(),
             target_last=datetime(TARGET_YEARS[-1], 12, 31).date(),
         )  # fmt: skip
@@ -337,8 +338,11 @@ def compare(found: dict[str, list], report, planned) -> list[str]:
         counts = tuple(getattr(row, n) for n in COUNTS)
         if counts != tuple(getattr(figures.counts, n) for n in COUNTS):
             wrong.append(f"group {row.g} {key}: counts {counts} ≠ {figures.counts}")
-        maturity = (Maturity.FINAL if row.final == row.cohorts else
-                    Maturity.IN_TRAINING if row.in_training == row.cohorts else Maturity.IN_WINDOW)  # fmt: skip
+        maturity = Maturity.IN_WINDOW
+        if row.final == row.cohorts:
+            maturity = Maturity.FINAL
+        elif row.in_training == row.cohorts:
+            maturity = Maturity.IN_TRAINING
         if row.cohorts != figures.cohorts or maturity != figures.maturity:
             wrong.append(f"group {row.g} {key}: cohorts/maturity {row.cohorts} {maturity}")
         if row.g == 0:
@@ -467,7 +471,7 @@ def measure(apps) -> None:
     year = today.year
     url = f"/dashboard/?year={year}&as_of={today.isoformat()}"
     operations = {}
-    for size, (name, app, trainees) in apps.items():
+    for size, (_name, app, trainees) in apps.items():
         client = signed_in(app, "official@example.com")
         assert client.get(url).status_code == 200
         floors = {"people": Floor(app, year, False), "facts": Floor(app, year, True)}

@@ -1,5 +1,6 @@
 """cohort KPI facts: each cohort's counts as of a date, kept by every write, so today's figures
-sum one row per cohort instead of classifying every person of the year.
+sum one row per cohort instead of classifying every person of the year; and covering indexes
+for the year's trainees' exams and internships.
 
 The table starts empty: a cohort without facts is counted by the engine until the nightly
 refresh (or `flask kpi refresh-facts`) or its next write fills its row, so the upgrade does not
@@ -49,9 +50,22 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_cohort_kpi_facts_valid_until"), ["valid_until"], unique=False
         )
+    # The figures that still read people (certifications, internships) look up the year's
+    # trainees from its cohorts through these indexes alone.
+    op.create_index("ix_enrolment_cohort_id_status_trainee_id", "enrolment",
+                    ["cohort_id", "status", "trainee_id"])  # fmt: skip
+    op.create_index("ix_exam_attempt_trainee_id_sat_on", "exam_attempt",
+                    ["trainee_id", "sat_on"],
+                    postgresql_include=["certification_id", "result"])  # fmt: skip
+    op.create_index("ix_internship_placement_trainee_id_starts_on", "internship_placement",
+                    ["trainee_id", "starts_on"],
+                    postgresql_include=["status", "opening_id"])  # fmt: skip
 
 
 def downgrade():
+    op.drop_index("ix_internship_placement_trainee_id_starts_on", "internship_placement")
+    op.drop_index("ix_exam_attempt_trainee_id_sat_on", "exam_attempt")
+    op.drop_index("ix_enrolment_cohort_id_status_trainee_id", "enrolment")
     with op.batch_alter_table("cohort_kpi_facts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cohort_kpi_facts_valid_until"))
     op.drop_table("cohort_kpi_facts")
