@@ -221,7 +221,7 @@ def cohort_outcomes(
     """
     first, last = year_bounds(year)
     in_year = Cohort.ends_on.between(first, last)
-    people = _people(as_of, rules, in_year)
+    people = _people(as_of, end_of_day_utc(as_of), rules, in_year)
     if not scope.is_city:
         people = scope.where(people.join(Campus, Campus.id == Cohort.campus_id))
     per_cohort = _per_cohort(people.subquery("people")).subquery("per_cohort")
@@ -273,10 +273,31 @@ def cohort_counts(
     found = {cohort_id: CohortCounts(OutcomeCounts()) for cohort_id in ids}
     if not ids:
         return found
-    people = _people(as_of, rules, Cohort.id.in_(ids)).subquery("people")
-    for row in session.execute(_per_cohort(people)):
+    params = {"as_of": as_of, "moment": end_of_day_utc(as_of), "cohort_ids": ids}
+    for row in session.execute(_counts_statement(rules), params):
         found[row.cohort_id] = CohortCounts.from_row(row._mapping)
     return found
+
+
+_STATEMENTS: dict[tuple, sa.Select] = {}
+
+
+def _counts_statement(rules: QualityRules) -> sa.Select:
+    """cohort_counts's statement, with the date and the cohorts as parameters: built once per
+    set of quality rules (building it costs more than running it for one cohort, and every
+    write that changes a cohort's figures runs it)."""
+    key = tuple(rules.periods())
+    if key not in _STATEMENTS:
+        if len(_STATEMENTS) > 8:  # rules change a few times a year
+            _STATEMENTS.clear()
+        as_of, moment = (
+            sa.bindparam("as_of", type_=sa.Date),
+            sa.bindparam("moment", type_=sa.DateTime),
+        )
+        cohorts = Cohort.id.in_(sa.bindparam("cohort_ids", expanding=True))
+        people = _people(as_of, moment, rules, cohorts).subquery("people")
+        _STATEMENTS[key] = _per_cohort(people)
+    return _STATEMENTS[key]
 
 
 def cohort_details(query: sa.Select, where) -> sa.Select:
@@ -373,11 +394,10 @@ def _quality_job(job, rules: QualityRules):
     )
 
 
-def _jobs(as_of: date, rules: QualityRules, cohorts) -> sa.Subquery:
+def _jobs(as_of, moment, rules: QualityRules, cohorts) -> sa.Subquery:
     """Per person: whether any job, in its state on `as_of` (its highest version then), meets
     each test; a later job never erases a job that started inside the window, and the best
     qualifying job decides quality."""
-    moment = end_of_day_utc(as_of)
     job_latest = _latest_versions(moment, cohorts, OutcomeRecord.job).subquery("job_latest")
     job = aliased(OutcomeRecord, name="job_state")
     # Verified, or still waiting for the coordinator on `as_of`: self-reported or with evidence,
@@ -427,21 +447,20 @@ def _jobs(as_of: date, rules: QualityRules, cohorts) -> sa.Subquery:
     )
 
 
-def _people(as_of: date, rules: QualityRules, cohorts) -> sa.Select:
+def _people(as_of, moment, rules: QualityRules, cohorts) -> sa.Select:
     """One row per person on the rosters of the cohorts `cohorts` selects (a condition on
-    Cohort), with a 0/1 flag for each category the definitions count."""
-    moment = end_of_day_utc(as_of)
+    Cohort), with a 0/1 flag for each category the definitions count, as of `as_of` (a date or
+    a bound parameter), `moment` being the end of that day (end_of_day_utc)."""
     # The person's latest statement (the highest version recorded by `as_of`): it decides an
     # exclusion (X) and an unknown outcome (U or nothing).
     latest = _latest_versions(moment, cohorts).subquery("latest")
     current = aliased(OutcomeRecord, name="current_outcome")
-    jobs = _jobs(as_of, rules, cohorts)
-    interns = (
-        sa.select(InternshipPlacement.trainee_id)
-        .where(InternshipPlacement.status.in_(STARTED_INTERNSHIP))
-        .where(InternshipPlacement.starts_on <= as_of)
-        .group_by(InternshipPlacement.trainee_id)
-        .subquery("interns")
+    jobs = _jobs(as_of, moment, rules, cohorts)
+    # Looked up person by person (an index probe each), not by grouping every placement ever.
+    interned = sa.exists().where(
+        InternshipPlacement.trainee_id == Enrolment.trainee_id,
+        InternshipPlacement.status.in_(STARTED_INTERNSHIP),
+        InternshipPlacement.starts_on <= as_of,
     )
     emp = sa.func.coalesce(jobs.c.emp, 0)
     emp_p = sa.func.coalesce(jobs.c.emp_p, 0)
@@ -466,7 +485,7 @@ def _people(as_of: date, rules: QualityRules, cohorts) -> sa.Select:
             flag(
                 sa.and_(sa.or_(current.id.is_(None), current.code == OutcomeCode.U), emp_p == 0)
             ).label("unknown"),
-            flag(interns.c.trainee_id.is_not(None)).label("interned"),
+            flag(interned).label("interned"),
             current.created_at.label("recorded_at"),
             sa.case((current.verified_at < moment, current.verified_at)).label("verified_at"),
             Enrolment.created_at.label("enrolled_at"),
@@ -480,7 +499,6 @@ def _people(as_of: date, rules: QualityRules, cohorts) -> sa.Select:
             ),
         )  # fmt: skip
         .outerjoin(jobs, jobs.c.enrolment_id == Enrolment.id)
-        .outerjoin(interns, interns.c.trainee_id == Enrolment.trainee_id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
         .where(cohorts)
     )
