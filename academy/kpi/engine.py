@@ -622,7 +622,7 @@ def certification_results(
 ) -> list[CertificationRow]:
     """Attempts per certification by result, for exams sat by the year's trainees by `as_of`."""
     by_result = [
-        sa.func.count(ExamAttempt.id).filter(ExamAttempt.result == result)
+        sa.func.count().filter(ExamAttempt.result == result)
         for result in (ExamResult.PASSED, ExamResult.FAILED, ExamResult.ABSENT, ExamResult.PENDING)
     ]
     query = (

@@ -71,7 +71,7 @@ class ExamAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certification.id"), index=True)
-    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"))  # indexed above
     # The cohort the trainee sat the exam with: pass rates per cohort and campus follow it.
     cohort_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
     sat_on: Mapped[date]

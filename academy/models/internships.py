@@ -74,7 +74,7 @@ class InternshipPlacement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opening_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_opening.id"), index=True)
-    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"))  # indexed above
     # The campus whose coordinator placed the trainee: counts by campus follow it.
     campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
     starts_on: Mapped[date]

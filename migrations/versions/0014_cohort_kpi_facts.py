@@ -51,7 +51,10 @@ def upgrade():
             batch_op.f("ix_cohort_kpi_facts_valid_until"), ["valid_until"], unique=False
         )
     # The figures that still read people (certifications, internships) look up the year's
-    # trainees from its cohorts through these indexes alone.
+    # trainees from its cohorts through these indexes alone; they lead with the trainee, so the
+    # single-column trainee indexes go.
+    op.drop_index("ix_exam_attempt_trainee_id", "exam_attempt")
+    op.drop_index("ix_internship_placement_trainee_id", "internship_placement")
     op.create_index("ix_enrolment_cohort_id_status_trainee_id", "enrolment",
                     ["cohort_id", "status", "trainee_id"])  # fmt: skip
     op.create_index("ix_exam_attempt_trainee_id_sat_on", "exam_attempt",
@@ -66,6 +69,8 @@ def downgrade():
     op.drop_index("ix_internship_placement_trainee_id_starts_on", "internship_placement")
     op.drop_index("ix_exam_attempt_trainee_id_sat_on", "exam_attempt")
     op.drop_index("ix_enrolment_cohort_id_status_trainee_id", "enrolment")
+    op.create_index("ix_internship_placement_trainee_id", "internship_placement", ["trainee_id"])
+    op.create_index("ix_exam_attempt_trainee_id", "exam_attempt", ["trainee_id"])
     with op.batch_alter_table("cohort_kpi_facts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cohort_kpi_facts_valid_until"))
     op.drop_table("cohort_kpi_facts")
