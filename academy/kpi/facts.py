@@ -331,11 +331,8 @@ def cohort_outcomes(
     query = engine.cohort_details(sa.select(FACTS), Cohort.ends_on.between(first, last))
     query = scope.where(query.outerjoin(FACTS, FACTS.c.cohort_id == Cohort.id))
     rows = session.execute(query).all()
-    held = {
-        row.id: _stored(row).counts
-        for row in rows
-        if row.cohort_id is not None and _stored(row).hold_on(as_of)
-    }
+    stored = {row.id: _stored(row) for row in rows if row.cohort_id is not None}
+    held = {i: f.counts for i, f in stored.items() if f.hold_on(as_of)}
     missing = [row.id for row in rows if row.id not in held]
     held.update(engine.cohort_counts(session, missing, as_of, rules))
     cohorts = [engine.cohort_outcome(row, as_of, held[row.id]) for row in rows]
