@@ -26,6 +26,7 @@ from academy.models import (
     EnrolmentStatus,
     Mark,
     OutcomeCode,
+    OutcomeRecord,
     Role,
     Verification,
 )
@@ -414,3 +415,25 @@ def test_a_restore_counts_every_cohort_again(tmp_path):
             finally:
                 _db.session.remove()
                 _db.engine.dispose()
+
+
+def test_a_bulk_update_by_primary_key_refreshes_only_its_cohorts(db, runner, world, monkeypatch):
+    record = world.completers[0].outcomes[0]
+    add_version(world.closing_people[0], OutcomeCode.S1, Verification.SELF_REPORTED)
+    db.session.commit()  # another cohort with a statement, which the update does not touch
+    refreshed, refresh = [], facts.refresh_cohort_facts
+
+    def spy(session, cohort_ids, as_of=None):
+        refreshed.append(set(cohort_ids))
+        return refresh(session, cohort_ids, as_of)
+
+    monkeypatch.setattr(facts, "refresh_cohort_facts", spy)
+    db.session.execute(
+        sa.update(OutcomeRecord),
+        [{"id": record.id, "starts_on": world.ended.ends_on + timedelta(days=200)}],
+    )  # the job now starts outside the window
+    db.session.commit()
+
+    assert refreshed == [{world.ended.id}]
+    assert db.session.get(CohortKpiFacts, world.ended.id).employed == 0
+    assert check(runner).exit_code == 0
