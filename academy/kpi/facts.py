@@ -446,6 +446,7 @@ def _note_statements(state) -> None:
         query = query.where(whereclause)
     elif isinstance(state.parameters, list):  # a bulk UPDATE by primary key
         query = query.where(model.id.in_([row["id"] for row in state.parameters if "id" in row]))
+        target[key].update(row[key] for row in state.parameters if row.get(key) is not None)
     target[key].update(v for v in state.session.execute(query).scalars() if v is not None)
     moved = state.statement.compile().params.get(key) if state.is_update else None
     if moved is not None:
