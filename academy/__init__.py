@@ -17,6 +17,7 @@ from academy import (  # noqa: F401  (database: SQLite pragmas)
     serving,
 )
 from academy.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from academy.kpi import facts  # noqa: F401  (each cohort's KPI facts refreshed on commit)
 from config import CONFIGS, INSTANCE_DIR
 
 

@@ -25,6 +25,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from academy.extensions import db
+from academy.kpi import facts
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -118,6 +119,11 @@ def restore(info: BackupFile) -> str:
     heads = set(_script().get_heads())
     if revisions and not heads <= set(revisions):
         line += "; run `flask academy init` to bring the schema up to this version of the app"
+    else:
+        # The backup's KPI facts are as old as its data, but they were counted by the app that
+        # wrote it: count every cohort again with this one.
+        facts.refresh_all(db.session)
+        db.session.commit()
     return line
 
 

@@ -42,6 +42,7 @@ from academy.ecosystem.demo import add_alliance, add_track_and_fund
 from academy.extensions import db
 from academy.instructors.demo import add_instructors
 from academy.internships.demo import add_internships
+from academy.kpi import facts
 from academy.models import (
     AllianceKind,
     AllianceMember,
@@ -159,6 +160,7 @@ def load_demo(
     load_reference_data()  # commits the reset and the reference rows together
     try:
         summary = build_demo(seed, scale, today or seoul_today())
+        facts.refresh_all(db.session)
         db.session.commit()
     except BaseException:
         db.session.rollback()

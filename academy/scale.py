@@ -30,6 +30,7 @@ from academy.cohorts.demo import add_scale_cohorts, add_scale_courses, scale_mar
 from academy.extensions import db
 from academy.instructors.demo import add_scale_instructors
 from academy.internships.demo import add_scale_internships
+from academy.kpi import facts
 from academy.models import (
     ClassSession,
     Enrolment,
@@ -128,6 +129,7 @@ def load_scale(
             summary = build_scale(seed, scale_years(trainees, today.year), as_of or today, True)
         else:
             summary = build_scale(seed, scale_years(trainees, last_year), as_of, False)
+        facts.refresh_all(db.session)  # the rows went in bulk, past the session's hook
         db.session.commit()
     except BaseException:
         db.session.rollback()

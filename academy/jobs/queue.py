@@ -112,6 +112,19 @@ def purge_insurance_matches() -> None:
         log.info("insurance match retention purge: %s files deleted", purge_expired_matches())
 
 
+@huey.periodic_task(crontab(minute="1", hour="15"))  # 00:01 in Seoul (UTC+9)
+def refresh_kpi_facts() -> None:
+    """Just after midnight in Seoul, the cohorts whose KPI facts stopped holding with the new
+    day (a job or an internship starts today) are counted again; until then the figures count
+    those cohorts through the engine."""
+    from academy.extensions import db
+    from academy.kpi import facts
+
+    with _app().app_context():
+        log.info("KPI facts: %s cohorts counted again", facts.refresh_stale(db.session))
+        db.session.remove()
+
+
 @huey.periodic_task(crontab(minute="40", hour="18"))  # 03:40 in Seoul
 def purge_finished_jobs() -> None:
     """Job rows of finished work past 90 days go."""

@@ -7,7 +7,7 @@ counted per cohort in one statement, and a campus, a tier, a kind or the city is
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cached_property
 
@@ -25,7 +25,7 @@ from academy.kpi.definitions import (
     ratio,
 )
 from academy.kpi.rules import EARLY_SIGNAL_DAYS, OUTCOME_DAYS, QualityRules, YearRule, quality_rules
-from academy.kpi.sql import days_between, end_of_day_utc, flag
+from academy.kpi.sql import days_between, end_of_day_utc, flag, within
 from academy.kpi.subsidies import SubsidyTotals, budget_use, cost_per_pass
 from academy.models import (
     NEVER_STARTED,
@@ -127,6 +127,7 @@ class CohortOutcome:
     counts: OutcomeCounts
     internship_started: int
     maturity: Maturity
+    newest: datetime | None = None  # the latest enrolment or outcome its counts read
 
     @property
     def figures(self) -> Figures:
@@ -218,69 +219,168 @@ def cohort_outcomes(
     Cancelled places (취소) are counted on their own line, outside enrolled; people who started
     and did not complete (미수료) have their jobs counted on their own line, in no rate.
     """
-    moment = end_of_day_utc(as_of)
     first, last = year_bounds(year)
+    in_year = Cohort.ends_on.between(first, last)
+    people = _people(as_of, end_of_day_utc(as_of), rules, in_year)
+    if not scope.is_city:
+        people = scope.where(people.join(Campus, Campus.id == Cohort.campus_id))
+    per_cohort = _per_cohort(people.subquery("people")).subquery("per_cohort")
+    query = cohort_details(sa.select(*per_cohort.c), in_year).outerjoin(
+        per_cohort, per_cohort.c.cohort_id == Cohort.id
+    )
+    rows = [
+        cohort_outcome(row, as_of, CohortCounts.from_row(row._mapping))
+        for row in session.execute(scope.where(query))
+    ]
+    return snapshot(year, as_of, scope, rows)
 
-    def recorded_for_year(query: sa.Select) -> sa.Select:
-        return (
-            query.join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .where(Cohort.ends_on.between(first, last))
-            .where(OutcomeRecord.created_at < moment)
+
+@dataclass(frozen=True)
+class CohortCounts:
+    """What one cohort's figures are made of, as of a date: its people counted by category,
+    those who started an internship, and the newest enrolment, statement and verification read."""
+
+    counts: OutcomeCounts
+    internship_started: int = 0
+    recorded_at: datetime | None = None
+    verified_at: datetime | None = None
+    enrolled_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row) -> "CohortCounts":
+        return cls(
+            counts=OutcomeCounts(*(int(row.get(name) or 0) for name in COUNT_COLUMNS)),
+            internship_started=int(row.get("internship_started") or 0),
+            recorded_at=_as_datetime(row.get("recorded_at")),
+            verified_at=_as_datetime(row.get("verified_at")),
+            enrolled_at=_as_datetime(row.get("enrolled_at")),
         )
 
-    # The person's latest statement (the highest version recorded by `as_of`): it decides an
-    # exclusion (X) and an unknown outcome (U or nothing).
-    latest = (
-        recorded_for_year(
-            sa.select(
-                OutcomeRecord.enrolment_id, sa.func.max(OutcomeRecord.version).label("version")
-            )
-        )
-        .group_by(OutcomeRecord.enrolment_id)
-        .subquery("latest")
-    )
-    current = aliased(OutcomeRecord, name="current_outcome")
-    # Each job's state by `as_of` (its highest version then): a later job never erases a job
-    # that started inside the window.
-    job_latest = (
-        recorded_for_year(
-            sa.select(
-                OutcomeRecord.enrolment_id,
-                OutcomeRecord.job,
-                sa.func.max(OutcomeRecord.version).label("version"),
-            )
-        )
-        .group_by(OutcomeRecord.enrolment_id, OutcomeRecord.job)
-        .subquery("job_latest")
-    )
-    job = aliased(OutcomeRecord, name="job_state")
+    @property
+    def moments(self) -> list[datetime]:
+        return [m for m in (self.recorded_at, self.verified_at, self.enrolled_at) if m is not None]
 
-    def verified_by_then(record):
-        return sa.and_(
-            record.verification == Verification.VERIFIED,
-            sa.func.coalesce(record.verified_at, record.created_at) < moment,
-        )
 
-    # Verified, or still waiting for the coordinator on `as_of`: self-reported or with evidence,
-    # verified after `as_of`, or sent back after `as_of`. Sent back by then counts in neither.
-    job_counted = sa.or_(
-        job.verification.in_([*PENDING, Verification.VERIFIED]),
-        sa.and_(
-            job.verification == Verification.RETURNED,
-            sa.func.coalesce(job.returned_at, job.created_at) >= moment,
-        ),
+COUNT_COLUMNS = tuple(f.name for f in fields(OutcomeCounts))
+
+
+def cohort_counts(
+    session: Session, cohort_ids: Iterable[int], as_of: date, rules: QualityRules
+) -> dict[int, CohortCounts]:
+    """The counts of the given cohorts as of a date, by the same classification as
+    cohort_outcomes (cohorts without anyone on their roster get zeros)."""
+    ids = sorted(set(cohort_ids))
+    found = {cohort_id: CohortCounts(OutcomeCounts()) for cohort_id in ids}
+    if not ids:
+        return found
+    params = {"as_of": as_of, "moment": end_of_day_utc(as_of), "cohort_ids": ids}
+    for row in session.execute(_counts_statement(rules), params):
+        found[row.cohort_id] = CohortCounts.from_row(row._mapping)
+    return found
+
+
+_STATEMENTS: dict[tuple, sa.Select] = {}
+
+
+def _counts_statement(rules: QualityRules) -> sa.Select:
+    """cohort_counts's statement, with the date and the cohorts as parameters: built once per
+    set of quality rules (building it costs more than running it for one cohort, and every
+    write that changes a cohort's figures runs it)."""
+    key = tuple(rules.periods())
+    if key not in _STATEMENTS:
+        if len(_STATEMENTS) > 8:  # rules change a few times a year
+            _STATEMENTS.clear()
+        as_of, moment = (
+            sa.bindparam("as_of", type_=sa.Date),
+            sa.bindparam("moment", type_=sa.DateTime),
+        )
+        cohorts = Cohort.id.in_(sa.bindparam("cohort_ids", expanding=True))
+        people = _people(as_of, moment, rules, cohorts).subquery("people")
+        _STATEMENTS[key] = _per_cohort(people)
+    return _STATEMENTS[key]
+
+
+def cohort_details(query: sa.Select, where) -> sa.Select:
+    """`query` with each cohort's campus, course and dates, for the cohorts `where` selects, in
+    the order the pages list them."""
+    return (
+        query.add_columns(
+            Cohort.id.label("id"),
+            Cohort.code,
+            Cohort.campus_id,
+            Campus.name.label("campus_name"),
+            Campus.tier.label("campus_tier"),
+            Campus.kind.label("campus_kind"),
+            Course.name.label("course_name"),
+            Course.level,
+            Cohort.starts_on,
+            Cohort.ends_on,
+            Cohort.capacity,
+        )
+        .select_from(Cohort)
+        .join(Campus, Campus.id == Cohort.campus_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(where)
+        .order_by(Campus.name, Cohort.starts_on, Cohort.code)
     )
-    job_verified = verified_by_then(job)
-    started_in = lambda days: sa.and_(  # noqa: E731
-        job.code.in_(EMPLOYED_CODES),
-        days_between(job.starts_on, Cohort.ends_on) <= days,
-        job.starts_on <= as_of,
+
+
+def cohort_outcome(row, as_of: date, counts: CohortCounts) -> CohortOutcome:
+    """A row of cohort_details with its counts."""
+    return CohortOutcome(
+        cohort_id=row.id,
+        code=row.code,
+        campus_id=row.campus_id,
+        campus_name=row.campus_name,
+        campus_tier=Tier(row.campus_tier),
+        campus_kind=row.campus_kind,
+        course_name=row.course_name,
+        level=row.level,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        capacity=row.capacity,
+        counts=counts.counts,
+        internship_started=counts.internship_started,
+        maturity=cohort_maturity(row.ends_on, as_of),
+        newest=max(counts.moments, default=None),
     )
+
+
+def snapshot(year: int, as_of: date, scope: Scope, rows: list[CohortOutcome]) -> Snapshot:
+    newest = max((c.newest for c in rows if c.newest is not None), default=None)
+    return Snapshot(year, as_of, scope, rows, newest)
+
+
+def _verified_by(record, moment: datetime):
+    return sa.and_(
+        record.verification == Verification.VERIFIED,
+        sa.func.coalesce(record.verified_at, record.created_at) < moment,
+    )
+
+
+def _latest_versions(moment: datetime, cohorts, *keys) -> sa.Subquery:
+    """The highest version of each (enrolment, *keys) recorded before `moment`, for the people
+    of the cohorts `cohorts` selects."""
+    return (
+        sa.select(
+            OutcomeRecord.enrolment_id,
+            *keys,
+            sa.func.max(OutcomeRecord.version).label("version"),
+        )
+        .join(Enrolment, Enrolment.id == OutcomeRecord.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(cohorts)
+        .where(OutcomeRecord.created_at < moment)
+        .group_by(OutcomeRecord.enrolment_id, *keys)
+    )
+
+
+def _quality_job(job, rules: QualityRules):
+    """Whether a job meets the quality rules of the year it started in."""
     floor = _by_period(rules, job.starts_on, "monthly_pay_floor")
     hours = _by_period(rules, job.starts_on, "min_weekly_hours")
     months = _by_period(rules, job.starts_on, "min_contract_months")
-    quality_job = sa.or_(
+    return sa.or_(
         sa.and_(job.code == OutcomeCode.E5, job.in_field.is_(True)),
         sa.and_(
             sa.or_(
@@ -292,21 +392,47 @@ def cohort_outcomes(
             job.monthly_pay >= floor,
         ),
     )
+
+
+def _jobs(as_of, moment, rules: QualityRules, cohorts) -> sa.Subquery:
+    """Per person: whether any job, in its state on `as_of` (its highest version then), meets
+    each test; a later job never erases a job that started inside the window, and the best
+    qualifying job decides quality."""
+    job_latest = _latest_versions(moment, cohorts, OutcomeRecord.job).subquery("job_latest")
+    job = aliased(OutcomeRecord, name="job_state")
+    # Verified, or still waiting for the coordinator on `as_of`: self-reported or with evidence,
+    # verified after `as_of`, or sent back after `as_of`. Sent back by then counts in neither.
+    counted = sa.or_(
+        job.verification.in_([*PENDING, Verification.VERIFIED]),
+        sa.and_(
+            job.verification == Verification.RETURNED,
+            sa.func.coalesce(job.returned_at, job.created_at) >= moment,
+        ),
+    )
+    verified = _verified_by(job, moment)
+
+    def started_in(days):
+        return sa.and_(
+            job.code.in_(EMPLOYED_CODES),
+            days_between(job.starts_on, Cohort.ends_on) <= days,
+            job.starts_on <= as_of,
+        )
+
     in_window = started_in(OUTCOME_DAYS)
+    quality = _quality_job(job, rules)
 
     def any_job(condition):
         return sa.func.max(flag(condition))
 
-    # Per person: whether any job meets each test (the best qualifying job decides quality).
-    jobs = (
+    return (
         sa.select(
             job.enrolment_id,
-            any_job(sa.and_(in_window, job_verified)).label("emp"),
-            any_job(sa.and_(in_window, job_counted)).label("emp_p"),
-            any_job(sa.and_(started_in(EARLY_SIGNAL_DAYS), job_verified)).label("emp90"),
-            any_job(sa.and_(in_window, job_verified, quality_job)).label("quality"),
-            any_job(sa.and_(in_window, job_counted, quality_job)).label("quality_p"),
-            any_job(sa.and_(in_window, job_verified, job.insurance_match_id.is_not(None))).label(
+            any_job(sa.and_(in_window, verified)).label("emp"),
+            any_job(sa.and_(in_window, counted)).label("emp_p"),
+            any_job(sa.and_(started_in(EARLY_SIGNAL_DAYS), verified)).label("emp90"),
+            any_job(sa.and_(in_window, verified, quality)).label("quality"),
+            any_job(sa.and_(in_window, counted, quality)).label("quality_p"),
+            any_job(sa.and_(in_window, verified, job.insurance_match_id.is_not(None))).label(
                 "emp_ins"
             ),
         )
@@ -322,16 +448,26 @@ def cohort_outcomes(
         .group_by(job.enrolment_id)
         .subquery("jobs")
     )
-    interns = (
-        sa.select(InternshipPlacement.trainee_id)
-        .where(InternshipPlacement.status.in_(STARTED_INTERNSHIP))
-        .where(InternshipPlacement.starts_on <= as_of)
-        .group_by(InternshipPlacement.trainee_id)
-        .subquery("interns")
+
+
+def _people(as_of, moment, rules: QualityRules, cohorts) -> sa.Select:
+    """One row per person on the rosters of the cohorts `cohorts` selects (a condition on
+    Cohort), with a 0/1 flag for each category the definitions count, as of `as_of` (a date or
+    a bound parameter), `moment` being the end of that day (end_of_day_utc)."""
+    # The person's latest statement (the highest version recorded by `as_of`): it decides an
+    # exclusion (X) and an unknown outcome (U or nothing).
+    latest = _latest_versions(moment, cohorts).subquery("latest")
+    current = aliased(OutcomeRecord, name="current_outcome")
+    jobs = _jobs(as_of, moment, rules, cohorts)
+    # Looked up person by person (an index probe each), not by grouping every placement ever.
+    interned = sa.exists().where(
+        InternshipPlacement.trainee_id == Enrolment.trainee_id,
+        InternshipPlacement.status.in_(STARTED_INTERNSHIP),
+        InternshipPlacement.starts_on <= as_of,
     )
     emp = sa.func.coalesce(jobs.c.emp, 0)
     emp_p = sa.func.coalesce(jobs.c.emp_p, 0)
-    people = (
+    return (
         sa.select(
             Enrolment.id.label("enrolment_id"),
             Enrolment.cohort_id,
@@ -341,9 +477,9 @@ def cohort_outcomes(
             flag(Enrolment.status == EnrolmentStatus.EARLY_EMPLOYED).label("early"),
             flag(Enrolment.employed_at_start.is_(True)).label("at_start"),
             # A verified job that started in the window outweighs a later exclusion.
-            flag(sa.and_(current.code == OutcomeCode.X, verified_by_then(current), emp == 0)).label(
-                "x"
-            ),
+            flag(
+                sa.and_(current.code == OutcomeCode.X, _verified_by(current, moment), emp == 0)
+            ).label("x"),
             emp.label("emp"),
             emp_p.label("emp_p"),
             sa.func.coalesce(jobs.c.emp90, 0).label("emp90"),
@@ -353,7 +489,7 @@ def cohort_outcomes(
             flag(
                 sa.and_(sa.or_(current.id.is_(None), current.code == OutcomeCode.U), emp_p == 0)
             ).label("unknown"),
-            flag(interns.c.trainee_id.is_not(None)).label("interned"),
+            flag(interned).label("interned"),
             current.created_at.label("recorded_at"),
             sa.case((current.verified_at < moment, current.verified_at)).label("verified_at"),
             Enrolment.created_at.label("enrolled_at"),
@@ -367,13 +503,14 @@ def cohort_outcomes(
             ),
         )  # fmt: skip
         .outerjoin(jobs, jobs.c.enrolment_id == Enrolment.id)
-        .outerjoin(interns, interns.c.trainee_id == Enrolment.trainee_id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
-        .where(Cohort.ends_on.between(first, last))
+        .where(cohorts)
     )
-    if not scope.is_city:
-        people = scope.where(people.join(Campus, Campus.id == Cohort.campus_id))
-    people = people.subquery("people")
+
+
+def _per_cohort(people: sa.Subquery) -> sa.Select:
+    """The people's flags summed per cohort, one column per OutcomeCounts field (in its order),
+    then the internships started and the newest moments read."""
     p = people.c
     completer = p.completer
     kept = completer * (1 - p.x)  # completers not excluded
@@ -382,99 +519,62 @@ def cohort_outcomes(
     def total_of(expression):
         return sa.func.coalesce(sa.func.sum(expression), 0)
 
-    per_cohort = (
-        sa.select(
-            p.cohort_id,
-            total_of(1 - p.cancelled).label("enrolled"),
-            total_of(completer).label("completers"),
-            total_of(completer * p.early).label("early"),
-            total_of(completer * p.x).label("excluded"),
-            total_of(kept * p.at_start).label("at_start"),
-            total_of(in_denominator * p.emp).label("emp"),
-            total_of(in_denominator * p.emp_p).label("emp_p"),
-            total_of(in_denominator * p.emp90).label("emp90"),
-            total_of(in_denominator * p.quality).label("quality"),
-            total_of(in_denominator * p.quality_p).label("quality_p"),
-            total_of(in_denominator * p.unknown).label("unknown"),
-            total_of(p.cancelled).label("cancelled"),
-            total_of(p.non_completer).label("non_completers"),
-            total_of(p.non_completer * p.emp).label("non_completers_employed"),
-            total_of(p.non_completer * p.emp_p).label("non_completers_employed_p"),
-            total_of(in_denominator * p.emp_ins).label("emp_ins"),
-            total_of(completer * p.interned).label("interned"),
-            sa.func.max(p.recorded_at).label("recorded_at"),
-            sa.func.max(p.verified_at).label("verified_at"),
-            sa.func.max(p.enrolled_at).label("enrolled_at"),
-        )
-        .group_by(p.cohort_id)
-        .subquery("per_cohort")
-    )
-    numbers = [c for c in per_cohort.c if c.name != "cohort_id"]
-    query = (
-        sa.select(
-            Cohort.id,
-            Cohort.code,
-            Cohort.campus_id,
-            Campus.name,
-            Campus.tier,
-            Campus.kind,
-            Course.name,
-            Course.level,
-            Cohort.starts_on,
-            Cohort.ends_on,
-            Cohort.capacity,
-            *numbers,
-        )
-        .join(Campus, Campus.id == Cohort.campus_id)
-        .join(Course, Course.id == Cohort.course_id)
-        .outerjoin(per_cohort, per_cohort.c.cohort_id == Cohort.id)
-        .where(Cohort.ends_on.between(first, last))
-        .order_by(Campus.name, Cohort.starts_on, Cohort.code)
-    )
-    rows, moments = [], []
-    for (cohort_id, code, campus_id, campus_name, tier, kind, course_name, level, starts_on,
-         ends_on, capacity, *numbers) in session.execute(scope.where(query)):  # fmt: skip
-        *numbers, recorded, verified, enrolled = numbers
-        moments += [m for m in (recorded, verified, enrolled) if m is not None]
-        *outcome_numbers, internship_started = (int(n or 0) for n in numbers)
-        rows.append(
-            CohortOutcome(
-                cohort_id=cohort_id,
-                code=code,
-                campus_id=campus_id,
-                campus_name=campus_name,
-                campus_tier=Tier(tier),
-                campus_kind=kind,
-                course_name=course_name,
-                level=level,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                capacity=capacity,
-                counts=OutcomeCounts(*outcome_numbers),
-                internship_started=internship_started,
-                maturity=cohort_maturity(ends_on, as_of),
-            )
-        )
-    newest = max((_as_datetime(m) for m in moments), default=None)
-    return Snapshot(year, as_of, scope, rows, newest)
+    sums = {
+        "enrolled": 1 - p.cancelled,
+        "completers": completer,
+        "early_employed": completer * p.early,
+        "excluded": completer * p.x,
+        "employed_at_start": kept * p.at_start,
+        "employed": in_denominator * p.emp,
+        "employed_incl_pending": in_denominator * p.emp_p,
+        "employed_90d": in_denominator * p.emp90,
+        "quality_employed": in_denominator * p.quality,
+        "quality_employed_incl_pending": in_denominator * p.quality_p,
+        "unknown": in_denominator * p.unknown,
+        "cancelled": p.cancelled,
+        "non_completers": p.non_completer,
+        "non_completers_employed": p.non_completer * p.emp,
+        "non_completers_employed_incl_pending": p.non_completer * p.emp_p,
+        "employed_insurance_match": in_denominator * p.emp_ins,
+        "internship_started": completer * p.interned,
+    }
+    return sa.select(
+        p.cohort_id.label("cohort_id"),
+        *(total_of(expression).label(name) for name, expression in sums.items()),
+        sa.func.max(p.recorded_at).label("recorded_at"),
+        sa.func.max(p.verified_at).label("verified_at"),
+        sa.func.max(p.enrolled_at).label("enrolled_at"),
+    ).group_by(p.cohort_id)
 
 
-def _as_datetime(moment) -> datetime:
+def _as_datetime(moment) -> datetime | None:
     """SQLite returns max() of a timestamp column as text."""
     return datetime.fromisoformat(moment) if isinstance(moment, str) else moment
 
 
-def scope_trainees(year: int, scope: Scope) -> sa.Select:
-    """The trainees on the rosters of the year's cohorts in the scope."""
+def _as_date(day) -> date | None:
+    """SQLite returns min() of a date column as text."""
+    return date.fromisoformat(day) if isinstance(day, str) else day
+
+
+def _scope_cohorts(year: int, scope: Scope) -> sa.Select:
+    """The ids of the year's cohorts in the scope."""
     first, last = year_bounds(year)
     query = (
-        sa.select(Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        sa.select(Cohort.id)
         .join(Campus, Campus.id == Cohort.campus_id)
-        .where(Enrolment.status.not_in(NEVER_STARTED))
         .where(Cohort.ends_on.between(first, last))
     )
     return scope.where(query)
+
+
+def scope_trainees(year: int, scope: Scope) -> sa.Select:
+    """The trainees on the rosters of the year's cohorts in the scope."""
+    return (
+        sa.select(Enrolment.trainee_id)
+        .where(Enrolment.status.not_in(NEVER_STARTED))
+        .where(within(Enrolment.cohort_id, _scope_cohorts(year, scope)))
+    )
 
 
 def yearly_enrolled(session: Session, years: Iterable[int], scope: Scope = CITY) -> dict[int, int]:
@@ -527,7 +627,7 @@ def certification_results(
 ) -> list[CertificationRow]:
     """Attempts per certification by result, for exams sat by the year's trainees by `as_of`."""
     by_result = [
-        sa.func.count(ExamAttempt.id).filter(ExamAttempt.result == result)
+        sa.func.count().filter(ExamAttempt.result == result)
         for result in (ExamResult.PASSED, ExamResult.FAILED, ExamResult.ABSENT, ExamResult.PENDING)
     ]
     query = (
@@ -548,13 +648,10 @@ def internships_by_programme(
     session: Session, year: int, as_of: date, scope: Scope = CITY
 ) -> dict[InternshipProgramme, int]:
     """Completers of the year who started an internship, by programme."""
-    first, last = year_bounds(year)
-    completers = scope.where(
+    completers = (
         sa.select(Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .join(Campus, Campus.id == Cohort.campus_id)
         .where(Enrolment.status.in_(COMPLETED))
-        .where(Cohort.ends_on.between(first, last))
+        .where(within(Enrolment.cohort_id, _scope_cohorts(year, scope)))
     )
     query = (
         sa.select(

@@ -41,3 +41,28 @@ def end_of_day_utc(day: date) -> datetime:
 def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """1 when the condition holds, else 0 (a NULL, from a missing outcome, counts as 0)."""
     return sa.case((condition, 1), else_=0)
+
+
+class within(ColumnElement):  # noqa: N801  (used like a SQL operator)
+    """`column IN (select)`; on PostgreSQL `column = ANY(ARRAY(select))`, which the planner
+    reads as a short list of values to look up in an index (the cohorts of one year) instead of
+    hashing the whole table, so the query costs the same whatever the years of history."""
+
+    type = sa.Boolean()
+    inherit_cache = False
+
+    def __init__(self, column, select: sa.Select) -> None:
+        self.column = column
+        self.select = select.correlate(None)
+
+
+@compiles(within)
+def _within_default(element, compiler, **kw):
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN ({compiler.process(element.select, asfrom=False, **kw)})"
+
+
+@compiles(within, "postgresql")
+def _within_postgresql(element, compiler, **kw):
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY(ARRAY({compiler.process(element.select, asfrom=False, **kw)}))"

@@ -58,6 +58,7 @@ from academy.models.internships import (
     PlacementStatus,
 )
 from academy.models.jobs import Job, JobState
+from academy.models.kpi_facts import CohortKpiFacts
 from academy.models.outcomes import (
     CONTRACT_MONTHS,
     MONTHLY_PAY,

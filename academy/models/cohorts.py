@@ -123,6 +123,8 @@ class Enrolment(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("cohort_id", "trainee_id"),
+        # A year's trainees by status, from its cohorts, read from the index alone.
+        sa.Index("ix_enrolment_cohort_id_status_trainee_id", "cohort_id", "status", "trainee_id"),
         sa.CheckConstraint(
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
             name="waitlist_position_only_when_waitlisted",

@@ -65,11 +65,16 @@ class InternshipPlacement(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("opening_id", "trainee_id"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
-    )
+        # The internships of the year's completers, looked up from the index alone.
+        sa.Index(
+            "ix_internship_placement_trainee_id_starts_on", "trainee_id", "starts_on",
+            postgresql_include=["status", "opening_id"],
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opening_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_opening.id"), index=True)
-    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"))  # indexed above
     # The campus whose coordinator placed the trainee: counts by campus follow it.
     campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
     starts_on: Mapped[date]

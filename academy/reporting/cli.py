@@ -23,7 +23,7 @@ def _params(year, campus, tier, as_of, kind=None):
         sys.exit(1)
 
 
-@click.command("kpi")
+@click.group("kpi", invoke_without_command=True)
 @click.option("--year", type=int, help="Cohorts ending in this year (default: the latest ended).")
 @click.option("--campus", "campus", help="Campus name.")
 @click.option("--tier", type=TIERS, help="Size tier.")
@@ -31,9 +31,12 @@ def _params(year, campus, tier, as_of, kind=None):
               help="Campus kind.")  # fmt: skip
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Figures as of DATE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
 @with_appcontext
-def kpi(year, campus, tier, kind, as_of, as_json):
+def kpi(ctx, year, campus, tier, kind, as_of, as_json):
     """The KPI figures of a year and scope (the same as the dashboard and the reports)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from academy.extensions import db
     from academy.reporting.progress import build_progress, kpi_json
 
@@ -47,6 +50,46 @@ def kpi(year, campus, tier, kind, as_of, as_json):
         if isinstance(value, float):
             value = f"{value:.1%}"
         click.echo(f"{key:<{width}}  {value}")
+
+
+@kpi.command("check-facts")
+@click.option("--strict", is_flag=True, help="Exit 1 also when a cohort has no facts that hold.")
+@with_appcontext
+def check_facts(strict):
+    """Count every cohort through the engine as of today and compare with its stored facts;
+    exit 1 when any differ."""
+    from academy.extensions import db
+    from academy.kpi import facts
+
+    differences, missing = facts.check(db.session)
+    for d in differences:
+        changes = ", ".join(
+            f"{k} {stored} ≠ {counted}" for k, (stored, counted) in d.fields.items()
+        )
+        click.echo(f"cohort {d.code} (#{d.cohort_id}): {changes}")
+    click.echo(
+        f"{len(differences)} cohorts differ; {len(missing)} without facts that hold today "
+        "(counted by the engine when shown)"
+    )
+    db.session.rollback()
+    if differences or (strict and missing):
+        sys.exit(1)
+
+
+@kpi.command("refresh-facts")
+@click.option("--all", "every", is_flag=True, help="Every cohort, not only stale ones.")
+@with_appcontext
+def refresh_facts(every):
+    """Count again the cohorts whose facts are missing or past their date (or every cohort)."""
+    from academy.extensions import db
+    from academy.kpi import facts
+
+    if every:
+        done = facts.refresh_all(db.session)
+        db.session.commit()
+    else:
+        done = facts.refresh_stale(db.session)
+    click.echo(f"counted {done} cohorts")
 
 
 @click.group("report")

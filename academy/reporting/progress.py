@@ -13,7 +13,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from academy.kpi import engine
+from academy.kpi import engine, facts
 from academy.kpi.capacity import CampusPlant, CapacityPlan, Plan, plan_capacity
 from academy.kpi.certifications import AttemptCounts
 from academy.kpi.definitions import Figures, Rate
@@ -196,7 +196,7 @@ def capacity_plan(
     trainee_targets = {t.year: t.value for t in targets[TargetMetric.TRAINEES]}
     goal = target_for(targets, TargetMetric.TRAINEES, GOAL_YEAR) or 0
     if enrolled is None:
-        enrolled = engine.yearly_enrolled(session, TARGET_YEARS)
+        enrolled = facts.yearly_enrolled(session, TARGET_YEARS)
     result = plan_capacity(plants, plan, trainee_targets, places, enrolled, goal, GOAL_YEAR)
     return result, observed
 
@@ -212,8 +212,8 @@ def build_progress(
     campuses = campus_infos(session, scope)
     campus = next((c for c in campuses if c.id == scope.campus_id), None)
     targets = load_targets(session)
-    snapshot = engine.cohort_outcomes(session, year, as_of, rules, scope)
-    enrolled = engine.yearly_enrolled(session, TARGET_YEARS, scope)
+    snapshot = facts.cohort_outcomes(session, year, as_of, rules, scope)
+    enrolled = facts.yearly_enrolled(session, TARGET_YEARS, scope)
     trainee_targets = {t.year: t.value for t in targets[TargetMetric.TRAINEES]}
     ramp = [
         RampYear(y, enrolled[y], trainee_targets.get(y) if scope.is_city else None)

@@ -17,6 +17,7 @@ from academy.exchange.cells import CellError, business_number_valid, parse_busin
 from academy.kpi import engine
 from academy.models import (
     AccessLog,
+    CohortKpiFacts,
     EnrolmentStatus,
     InsuranceMatch,
     OutcomeCode,
@@ -602,3 +603,25 @@ def test_match_files_past_their_retention_are_deleted_and_their_record_kept(
         )
     )
     assert purged is not None and str(old.id) in purged.detail
+
+
+def test_applying_a_match_keeps_the_cohort_kpi_facts_equal_to_the_engine(
+    db, world, english, runner
+):
+    from academy.kpi import facts
+
+    facts.refresh_all(db.session)
+    db.session.commit()
+    before = db.session.execute(
+        sa.select(CohortKpiFacts.employed, CohortKpiFacts.employed_insurance_match)
+    ).all()
+
+    apply_match(the_match(), world["coordinator"], world["campus"].id, "hrd.xlsx")
+    db.session.remove()
+
+    result = runner.invoke(args=["kpi", "check-facts", "--strict"])
+    assert result.exit_code == 0, result.output
+    after = db.session.execute(
+        sa.select(CohortKpiFacts.employed, CohortKpiFacts.employed_insurance_match)
+    ).all()
+    assert after != before and sum(row[1] for row in after) == 2
