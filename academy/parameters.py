@@ -101,6 +101,19 @@ class DateField(wtforms.DateField):
             raise ValueError(_l("Enter a date from 1900 to 2100."))
 
 
+class IntegerField(wtforms.IntegerField):
+    """Every whole number a form takes, at most MAX_DIGITS digits: WTForms' NumberRange turns
+    the number into a float (math.isnan), which overflows on a few hundred digits."""
+
+    MAX_DIGITS = 15  # beyond any count, year or sum of won the app holds
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(_l("Enter a number of at most 15 digits."))
+        super().process_formdata(valuelist)
+
+
 def bounded_date(value: date) -> date:
     """A date from outside a form (the JSON API, the CLI), held to the same span."""
     if not MIN_DATE <= value <= MAX_DATE:

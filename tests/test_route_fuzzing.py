@@ -240,3 +240,16 @@ def test_oversized_record_ids_in_forms_are_refused_without_a_500(
         f"/outcomes/campuses/{campus.id}/reminders", data={"enrolment_ids": [str(huge)]}
     )
     assert invite.status_code < 500 and remind.status_code < 500
+
+
+def test_a_number_of_hundreds_of_digits_is_a_form_error_not_a_crash(client, login_as, db):
+    """WTForms' NumberRange turns the number into a float, which overflows past ~309 digits."""
+    user = login_as(Role.COORDINATOR)
+    answer = client.get(f"/dashboard/campus/{user.campus_id}", query_string={"year": "9" * 400})
+    assert answer.status_code == 200
+
+
+def test_an_official_filter_of_hundreds_of_digits_is_ignored(client, login_as, db):
+    login_as(Role.OFFICIAL)
+    answer = client.get("/dashboard/", query_string={"year": "9" * 400, "campus": "1" * 400})
+    assert answer.status_code == 200

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -12,7 +12,7 @@ from wtforms.validators import (
 )
 
 from academy.auth.services import MIN_PASSWORD_LENGTH
-from academy.parameters import database_ids
+from academy.parameters import IntegerField, database_ids
 
 
 class ActivationForm(FlaskForm):

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import NumberRange, Optional
 
 from academy.labels import label_for
 from academy.models import CampusKind, Tier
-from academy.parameters import MAX_YEAR, MIN_YEAR
+from academy.parameters import MAX_YEAR, MIN_YEAR, IntegerField
 
 
 class OverviewFilterForm(FlaskForm):

@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.certifications.services import GroupBy
 from academy.labels import label_for
 from academy.models import CertificationKind, ExamResult
-from academy.parameters import DateField
+from academy.parameters import DateField, IntegerField
 
 MAX_FEE = 10_000_000  # won: a sanity bound on a typed fee, far above any exam's price
 

@@ -4,7 +4,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -25,7 +24,7 @@ from academy.cohorts.completion import MIN_REASON_LENGTH
 from academy.exchange.cells import CellError, parse_phone
 from academy.labels import label_for
 from academy.models import CampusKind, Level, Mark, Tier
-from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField, IntegerField
 
 
 def _strip(value):

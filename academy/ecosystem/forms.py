@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from academy.labels import label_for
 from academy.models import AllianceKind, DonationKind
-from academy.parameters import DateField
+from academy.parameters import DateField, IntegerField
 
 
 class AllianceMemberForm(FlaskForm):

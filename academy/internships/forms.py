@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.labels import label_for
 from academy.models import InternshipProgramme, PlacementStatus
-from academy.parameters import DateField
+from academy.parameters import DateField, IntegerField
 
 MAX_WEEKLY_HOURS = 52  # the legal working week: 40 hours plus 12 of overtime
 

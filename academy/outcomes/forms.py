@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -34,7 +33,7 @@ from academy.outcomes.services import (
     Situation,
     Window,
 )
-from academy.parameters import DateField, database_ids
+from academy.parameters import DateField, IntegerField, database_ids
 
 # WTForms fills in %(min)s and %(max)s from the limits.
 HOURS_MESSAGE = _l("Between %(min)s and %(max)s hours.")

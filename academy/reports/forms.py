@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
-from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField, IntegerField
 from academy.reporting.scope import not_after_today
 
 

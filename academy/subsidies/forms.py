@@ -4,14 +4,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.formatting import day, won
 from academy.labels import label_for
 from academy.models import ClaimStatus, PaymentMethod
-from academy.parameters import MAX_YEAR, MIN_YEAR, DateField
+from academy.parameters import MAX_YEAR, MIN_YEAR, DateField, IntegerField
 from academy.subsidies.services import ROUNDS_FROM_YEAR, rounds_required
 
 # Sanity bounds on typed figures (won): far above any real programme or exam.
