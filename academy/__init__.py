@@ -117,7 +117,7 @@ def register_background_work(app: Flask) -> None:
     queue.configure(app)
     storage.configure(app)
     from academy.cohorts import import_jobs  # noqa: F401  (job handlers)
-    from academy.reports import jobs  # noqa: F401
+    from academy.report_archive import jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -151,7 +151,7 @@ def register_kpi_blueprints(app: Flask) -> None:
     from academy.api import bp as api_bp
     from academy.dashboard import bp as dashboard_bp
     from academy.ecosystem import bp as ecosystem_bp
-    from academy.reports import bp as reports_bp
+    from academy.report_archive import bp as reports_bp
 
     for bp in (dashboard_bp, ecosystem_bp, reports_bp, api_bp):
         app.register_blueprint(bp)
@@ -181,7 +181,7 @@ def register_commands(app: Flask) -> None:
     from academy.outcomes.cli import outcomes as outcomes_commands
 
     app.cli.add_command(outcomes_commands)
-    from academy.reporting.cli import COMMANDS as kpi_commands
+    from academy.progress_reports.cli import COMMANDS as kpi_commands
 
     for command in kpi_commands:
         app.cli.add_command(command)

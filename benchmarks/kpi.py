@@ -465,7 +465,7 @@ def main() -> None:
 
 
 def measure(apps) -> None:
-    from academy.reporting.progress import build_progress, planned_places
+    from academy.progress_reports.progress import build_progress, planned_places
 
     today = seoul_today()
     year = today.year
@@ -513,10 +513,10 @@ def measure(apps) -> None:
 
 def measure_pdf(app, year, as_of) -> None:
     from academy.models import ReportFormat
-    from academy.reporting import pdf
-    from academy.reporting.progress import build_progress
-    from academy.reporting.scope import resolve
-    from academy.reports.services import render
+    from academy.progress_reports import pdf
+    from academy.progress_reports.progress import build_progress
+    from academy.progress_reports.scope import resolve
+    from academy.report_archive.services import render
 
     with app.test_request_context():
         report_params = resolve(db.session, year=year, as_of=as_of)
@@ -539,7 +539,7 @@ def bare_weasyprint(html: str):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from academy.reporting import pdf
+    from academy.progress_reports import pdf
 
     base_url = pdf.static_base_url()
     fonts = FontConfiguration()

@@ -4,7 +4,7 @@ A fresh Python process plays the worker: it builds the app as gunicorn's worker 
 database connection, and records its resident set (RSS, /proc/self/status VmRSS) and its own
 peak so far (VmHWM), then restarts the kernel's high-water mark (by writing 5 to
 /proc/self/clear_refs) so that the peak read afterwards is the PDF's. It then generates the
-citywide PDF the way the report archive does (academy.reports.services.render: KPI figures,
+citywide PDF the way the report archive does (academy.report_archive.services.render: KPI figures,
 charts, HTML, WeasyPrint) and records the peak again.
 
 Only VmHWM is used. getrusage's ru_maxrss (RUSAGE_SELF in the child, RUSAGE_CHILDREN in the
@@ -55,8 +55,8 @@ def child(database_url: str) -> None:
     from academy import create_app
     from academy.extensions import db
     from academy.models import ReportFormat
-    from academy.reporting.scope import resolve
-    from academy.reports import services
+    from academy.progress_reports.scope import resolve
+    from academy.report_archive import services
     from config import TestConfig
 
     config = TestConfig()

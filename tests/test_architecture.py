@@ -110,8 +110,8 @@ def violations(sources: dict[str, str]) -> list[str]:
                     rule = "academy.models imports no blueprint or routes"
                 elif academy and "services" in target.split("."):
                     rule = "academy.models imports no services"
-            elif _within(name, ["academy.reporting", "academy.exchange"]) and routes:
-                rule = "reporting and exchange import no routes"
+            elif _within(name, ["academy.progress_reports", "academy.exchange"]) and routes:
+                rule = "progress reports and exchange import no routes"
             if "services" in name.split(".") and routes:
                 rule = "a domain's services import no routes"
             if rule:
@@ -149,7 +149,12 @@ def circles(sources: dict[str, str]) -> list[tuple[str, str]]:
 
 def test_the_packages_the_rules_name_exist():
     sources = read_sources()
-    for package in ("academy.kpi", "academy.models", "academy.reporting", "academy.exchange"):
+    for package in (
+        "academy.kpi",
+        "academy.models",
+        "academy.progress_reports",
+        "academy.exchange",
+    ):
         assert package in sources, f"{package} is gone: update the package map and this test"
     assert {"academy.cohorts", "academy.outcomes"} <= blueprint_packages(sources)
 
@@ -193,14 +198,14 @@ def test_a_circle_hidden_in_a_function_is_caught():
             "academy.models imports no blueprint or routes",
         ),
         (
-            "academy.reporting.pdf",
-            "def f():\n    from academy.reports.routes import bp\n",
-            "reporting and exchange import no routes",
+            "academy.progress_reports.pdf",
+            "def f():\n    from academy.report_archive.routes import bp\n",
+            "progress reports and exchange import no routes",
         ),
         (
             "academy.exchange.reading",
             "from academy.cohorts import import_routes",
-            "reporting and exchange import no routes",
+            "progress reports and exchange import no routes",
         ),
         (
             "academy.cohorts.services",
@@ -219,6 +224,8 @@ def test_a_planted_import_across_a_rule_is_caught(module, planted, rule):
 def test_imports_the_rules_allow_are_not_reported():
     sources = read_sources()
     sources["academy.kpi.rules"] += "\nimport sqlalchemy\nfrom academy.models import Cohort\n"
-    sources["academy.reporting.pdf"] += "\nfrom academy.cohorts.services import cohort_state\n"
+    sources["academy.progress_reports.pdf"] += (
+        "\nfrom academy.cohorts.services import cohort_state\n"
+    )
     sources["academy.cohorts.routes"] += "\nfrom academy.cohorts import services\n"
     assert violations(sources) == []

@@ -11,7 +11,7 @@ from academy.errors import RuleRefused
 from academy.extensions import db as _db
 from academy.models import OutcomeRecord, Role, Verification
 from academy.outcomes import services as outcomes
-from academy.reporting.scope import resolve
+from academy.progress_reports.scope import resolve
 from academy.uploads import UploadRejected, store_upload
 from tests import factories
 from tests.outcomes.test_routes import completed_enrolment

@@ -7,8 +7,8 @@ from flask_login import current_user
 from academy.api import bp, tokens
 from academy.extensions import db, limiter
 from academy.models import User
-from academy.reporting.progress import build_progress, kpi_json
-from academy.reporting.scope import resolve
+from academy.progress_reports.progress import build_progress, kpi_json
+from academy.progress_reports.scope import resolve
 
 
 def _json_error(status: int, message: str):

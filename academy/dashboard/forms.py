@@ -8,7 +8,7 @@ from academy.kpi.targets import TARGET_YEARS
 from academy.labels import label_for
 from academy.models import CampusKind, TargetMetric, Tier
 from academy.parameters import MAX_YEAR, MIN_YEAR, DateField, IntegerField
-from academy.reporting.scope import not_after_today
+from academy.progress_reports.scope import not_after_today
 
 
 class DashboardFilterForm(FlaskForm):

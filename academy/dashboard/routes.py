@@ -19,8 +19,8 @@ from academy.kpi.capacity import Plan
 from academy.kpi.rules import YearRule
 from academy.kpi.targets import TARGET_YEARS
 from academy.models import Role, TargetMetric, Tier
-from academy.reporting import charts
-from academy.reporting.scope import ParameterError, resolve
+from academy.progress_reports import charts
+from academy.progress_reports.scope import ParameterError, resolve
 from academy.web import render
 
 STAFF = (Role.OFFICIAL, Role.ADMIN, Role.COORDINATOR)

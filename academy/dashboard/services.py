@@ -20,7 +20,7 @@ from academy.models import (
     YearlyTarget,
     utcnow,
 )
-from academy.reporting import progress
+from academy.progress_reports import progress
 
 HISTORY_SHOWN = 50
 

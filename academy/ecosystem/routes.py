@@ -15,8 +15,8 @@ from academy.kpi import engine
 from academy.kpi.targets import GOAL_YEAR
 from academy.models import AccessAction, AllianceKind, DonationKind, Role, TargetMetric
 from academy.parameters import MAX_YEAR, MIN_YEAR
-from academy.reporting.progress import load_targets
-from academy.reporting.scope import resolve
+from academy.progress_reports.progress import load_targets
+from academy.progress_reports.scope import resolve
 from academy.web import render, show_on_form
 
 

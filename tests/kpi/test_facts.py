@@ -33,7 +33,7 @@ from academy.models import (
 from academy.outcomes import importing
 from academy.outcomes import services as outcomes
 from academy.outcomes.services import JobKind, OutcomeAnswer, Situation
-from academy.reporting.progress import build_progress, kpi_json
+from academy.progress_reports.progress import build_progress, kpi_json
 from academy.scale import load_scale
 from academy.uploads import StoredFile
 from tests import factories

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from academy.models import CertificationKind, ReportFormat
-from academy.reporting.pdf import StaticOnlyFetcher, html_to_pdf
-from academy.reporting.scope import resolve
-from academy.reports import services as report_services
+from academy.progress_reports.pdf import StaticOnlyFetcher, html_to_pdf
+from academy.progress_reports.scope import resolve
+from academy.report_archive import services as report_services
 from tests import factories
 from tests.kpi.people import AS_OF, build_world
 

@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from academy.extensions import db
 from academy.models import AdvancedTrackSelection, ReportFormat, Role, Scholarship
-from academy.reporting.scope import resolve
-from academy.reports import services as report_services
+from academy.progress_reports.scope import resolve
+from academy.report_archive import services as report_services
 from tests import factories
 from tests.privacy.walk import reachable_urls
 from tests.test_access import sign_in, url_args

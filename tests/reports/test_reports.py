@@ -19,8 +19,8 @@ from academy.models import (
     Role,
     Trainee,
 )
-from academy.reporting.excel import safe_text
-from academy.reporting.pdf import StaticOnlyFetcher, html_to_pdf
+from academy.progress_reports.excel import safe_text
+from academy.progress_reports.pdf import StaticOnlyFetcher, html_to_pdf
 from tests.kpi.people import AS_OF, build_world
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

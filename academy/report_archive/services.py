@@ -26,10 +26,10 @@ from academy.models import (
     Trainee,
     User,
 )
-from academy.reporting import excel, pdf
-from academy.reporting.excel import Won
-from academy.reporting.progress import build_progress
-from academy.reporting.scope import ReportParams
+from academy.progress_reports import excel, pdf
+from academy.progress_reports.excel import Won
+from academy.progress_reports.progress import build_progress
+from academy.progress_reports.scope import ReportParams
 
 MIMETYPES = {
     ReportFormat.PDF: "application/pdf",

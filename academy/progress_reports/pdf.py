@@ -18,8 +18,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from academy.reporting import charts
-from academy.reporting.progress import ProgressReport
+from academy.progress_reports import charts
+from academy.progress_reports.progress import ProgressReport
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 PRINT_CSS = REPORTS_DIR / "print.css"

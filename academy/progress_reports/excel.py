@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from academy.clock import SEOUL
 from academy.kpi.definitions import Figures, Rate
 from academy.labels import label_for
-from academy.reporting.progress import ProgressReport
+from academy.progress_reports.progress import ProgressReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT = "0.0%"

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from academy.labels import label_for
 from academy.models import CampusKind, ReportFormat, Tier
 from academy.parameters import MAX_YEAR, MIN_YEAR, DateField, IntegerField
-from academy.reporting.scope import not_after_today
+from academy.progress_reports.scope import not_after_today
 
 
 class ReportForm(FlaskForm):

@@ -8,8 +8,8 @@ from academy import storage
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
 from academy.models import ReportFormat, User
-from academy.reporting.scope import resolve
-from academy.reports import services
+from academy.progress_reports.scope import resolve
+from academy.report_archive import services
 
 REPORT_TIME_LIMIT = 15 * 60
 

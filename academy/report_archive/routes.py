@@ -11,9 +11,9 @@ from academy.extensions import db
 from academy.jobs import services as jobs
 from academy.models import ArchivedReport, JobState, Role
 from academy.parameters import page_arg
-from academy.reporting.scope import ParameterError, resolve
-from academy.reports import bp, services
-from academy.reports.forms import ReportForm
+from academy.progress_reports.scope import ParameterError, resolve
+from academy.report_archive import bp, services
+from academy.report_archive.forms import ReportForm
 from academy.web import render
 
 

@@ -14,7 +14,7 @@ TIERS = click.Choice([t.value for t in Tier])
 
 def _params(year, campus, tier, as_of, kind=None):
     from academy.extensions import db
-    from academy.reporting.scope import ParameterError, resolve
+    from academy.progress_reports.scope import ParameterError, resolve
 
     try:
         return resolve(db.session, year=year, campus=campus, tier=tier, kind=kind, as_of=as_of)
@@ -38,7 +38,7 @@ def kpi(ctx, year, campus, tier, kind, as_of, as_json):
     if ctx.invoked_subcommand is not None:
         return
     from academy.extensions import db
-    from academy.reporting.progress import build_progress, kpi_json
+    from academy.progress_reports.progress import build_progress, kpi_json
 
     params = _params(year, campus, tier, as_of.date() if as_of else None, kind)
     figures = kpi_json(build_progress(db.session, params.year, params.as_of, params.scope))
@@ -98,7 +98,7 @@ def report():
 
 
 def _write(fmt: ReportFormat, year, campus, tier, as_of, output: Path) -> None:
-    from academy.reports.services import render
+    from academy.report_archive.services import render
 
     params = _params(year, campus, tier, as_of.date() if as_of else None)
     content, _report = render(fmt, params)
