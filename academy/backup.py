@@ -65,8 +65,10 @@ def backup(path: Path, overwrite: bool = False) -> str:
         tmp.unlink(missing_ok=True)
     info = inspect(path)
     revision = ", ".join(info.revisions) or "none"
-    return f"backed up the {info.kind} database to {path} ({path.stat().st_size:,} bytes, " \
-           f"schema revision {revision})"  # fmt: skip
+    return (
+        f"backed up the {info.kind} database to {path} ({path.stat().st_size:,} bytes, "
+        f"schema revision {revision})"
+    )
 
 
 def inspect(path: Path) -> BackupFile:
@@ -268,10 +270,14 @@ def _pg_revisions(path: Path) -> tuple[str, ...]:
     listing = _run([pg_restore, "--list", str(path)], env, f"reading {path}")
     if not re.search(r"TABLE DATA public alembic_version ", listing):
         return ()
-    data = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(path)],
-                env, f"reading {path}")  # fmt: skip
-    match = re.search(r"COPY public\.alembic_version \(version_num\) FROM stdin;\n(.*?)\\\.",
-                      data, re.S)  # fmt: skip
+    data = _run(
+        [pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(path)],
+        env,
+        f"reading {path}",
+    )
+    match = re.search(
+        r"COPY public\.alembic_version \(version_num\) FROM stdin;\n(.*?)\\\.", data, re.S
+    )
     return tuple(sorted(match.group(1).split())) if match else ()
 
 
@@ -287,25 +293,33 @@ def _pg_extra_objects(tables: set[str], types: set[str]) -> list[str]:
     tables and enum types), so that the restore leaves nothing of the newer schema behind."""
     with db.engine.connect() as conn:
         others = conn.scalar(
-            sa.text("SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        )  # fmt: skip
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         if others:
             raise BackupError(
                 f"{others} other connection(s) to the database are open: stop the app (and "
                 "its workers) before restoring"
             )
-        current_tables = set(conn.scalars(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-        )))  # fmt: skip
-        current_types = set(conn.scalars(sa.text(
-            "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE n.nspname = 'public' AND t.typtype = 'e'"
-        )))  # fmt: skip
-    drops = [f'DROP TABLE IF EXISTS public."{name}" CASCADE;' for name in
-             sorted(current_tables - tables)]  # fmt: skip
-    drops += [f'DROP TYPE IF EXISTS public."{name}" CASCADE;' for name in
-              sorted(current_types - types)]  # fmt: skip
+        current_tables = set(
+            conn.scalars(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        )
+        current_types = set(
+            conn.scalars(
+                sa.text(
+                    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE n.nspname = 'public' AND t.typtype = 'e'"
+                )
+            )
+        )
+    drops = [
+        f'DROP TABLE IF EXISTS public."{name}" CASCADE;' for name in sorted(current_tables - tables)
+    ]
+    drops += [
+        f'DROP TYPE IF EXISTS public."{name}" CASCADE;' for name in sorted(current_types - types)
+    ]
     return drops
 
 
@@ -318,18 +332,38 @@ def _pg_restore(path: Path) -> None:
     # pg_restore writes SQL to a pipe (never to a file: the data is personal); psql applies the
     # drops and that SQL in one transaction and stops at the first error, which rolls it back.
     producer = subprocess.Popen(
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-",
-         str(path)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--file=-",
+            str(path),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         consumer = subprocess.run(
-            [psql, "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
-             f"--dbname={url}", "--command=SET lock_timeout = '10s'",
-             *(f"--command={drop}" for drop in drops), "--file=-"],
-            env=env, stdin=producer.stdout, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [
+                psql,
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={url}",
+                "--command=SET lock_timeout = '10s'",
+                *(f"--command={drop}" for drop in drops),
+                "--file=-",
+            ],
+            env=env,
+            stdin=producer.stdout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     finally:
         producer.stdout.close()
         producer_error = producer.stderr.read().decode(errors="replace")

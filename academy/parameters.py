@@ -39,8 +39,9 @@ class BadParameter(BadRequest):
         super().__init__(description=str(message))
 
 
-def query_int(name: str, default: int | None = None, *, low: int = 1,
-              high: int = DB_INT_MAX) -> int | None:  # fmt: skip
+def query_int(
+    name: str, default: int | None = None, *, low: int = 1, high: int = DB_INT_MAX
+) -> int | None:
     """The query parameter as an integer in [low, high]; `default` when it is absent or blank.
     Anything else (not a number, out of range) is a 400 that says which parameter."""
     raw = request.args.get(name, "").strip()

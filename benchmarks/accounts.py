@@ -41,20 +41,32 @@ def build(url: sa.URL, accounts: int) -> None:
     reference.load_reference_data()  # the 28 campuses, as in production
     conn = db.session.connection()
     rows = [
-        {"email": f"trainee{n:06d}@example.com",
-         "name": SURNAMES[n % len(SURNAMES)] + GIVEN[(n // 20) % len(GIVEN)],
-         "role": "trainee", "active": True, "session_version": 1,
-         "created_at": "2030-01-01", "password_hash": "x" if n % 3 else None}
+        {
+            "email": f"trainee{n:06d}@example.com",
+            "name": SURNAMES[n % len(SURNAMES)] + GIVEN[(n // 20) % len(GIVEN)],
+            "role": "trainee",
+            "active": True,
+            "session_version": 1,
+            "created_at": "2030-01-01",
+            "password_hash": "x" if n % 3 else None,
+        }
         for n in range(accounts)
-    ]  # fmt: skip
-    conn.execute(sa.text(
-        "INSERT INTO \"user\" (email, name, role, active, session_version, created_at, "
-        "password_hash) VALUES (:email, :name, :role, :active, :session_version, :created_at, "
-        ":password_hash)"), rows)  # fmt: skip
-    conn.execute(sa.text(
-        "INSERT INTO trainee (user_id, birth_date, vulnerable, created_at) "
-        "SELECT id, :born, false, created_at FROM \"user\" WHERE role = 'trainee'"),
-        {"born": date(2000, 1, 1)})  # fmt: skip
+    ]
+    conn.execute(
+        sa.text(
+            'INSERT INTO "user" (email, name, role, active, session_version, created_at, '
+            "password_hash) VALUES (:email, :name, :role, :active, :session_version, :created_at, "
+            ":password_hash)"
+        ),
+        rows,
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO trainee (user_id, birth_date, vulnerable, created_at) "
+            "SELECT id, :born, false, created_at FROM \"user\" WHERE role = 'trainee'"
+        ),
+        {"born": date(2000, 1, 1)},
+    )
     db.session.commit()
     conn = db.session.connection()
     conn.execute(sa.text("ANALYZE"))
@@ -85,14 +97,21 @@ def main() -> None:
             from academy.models import Role, User
 
             secret = pyotp.random_base32()
-            admin = User(email="bench.admin@example.com", name="관리자", role=Role.ADMIN,
-                         password_hash=hash_password("benchmark password 2030"),
-                         totp_secret=secret, totp_enrolled_at=sa.func.now())  # fmt: skip
+            admin = User(
+                email="bench.admin@example.com",
+                name="관리자",
+                role=Role.ADMIN,
+                password_hash=hash_password("benchmark password 2030"),
+                totp_secret=secret,
+                totp_enrolled_at=sa.func.now(),
+            )
             db.session.add(admin)
             db.session.commit()
         client = app.test_client()
-        client.post("/login", data={"email": "bench.admin@example.com",
-                                    "password": "benchmark password 2030"})  # fmt: skip
+        client.post(
+            "/login",
+            data={"email": "bench.admin@example.com", "password": "benchmark password 2030"},
+        )
         client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
         cases = [
             ("first page", "/admin/accounts"),
@@ -124,8 +143,10 @@ def main() -> None:
                 response = client.get(path, headers=headers)
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (path, response.status_code)
-            print(f"{label:32} {statistics.median(times):10.1f} {max(times):8.1f} "
-                  f"{len(statements):4d}")  # fmt: skip
+            print(
+                f"{label:32} {statistics.median(times):10.1f} {max(times):8.1f} "
+                f"{len(statements):4d}"
+            )
             slowest[path] = statistics.median(times)
         sa.event.remove(engine, "before_cursor_execute", count)
         if args.explain:

@@ -71,18 +71,39 @@ def add_people(database_url: str, rows: int) -> tuple[list[str], str, int]:
         password_hash = hash_password(PASSWORD)
         officials = [f"official{n:02d}@example.com" for n in range(OFFICIALS)]
         for email in officials:
-            db.session.add(User(email=email, name="주무관", role=Role.OFFICIAL,
-                                password_hash=password_hash, totp_secret=pyotp.random_base32(),
-                                totp_enrolled_at=utcnow()))  # fmt: skip
+            db.session.add(
+                User(
+                    email=email,
+                    name="주무관",
+                    role=Role.OFFICIAL,
+                    password_hash=password_hash,
+                    totp_secret=pyotp.random_base32(),
+                    totp_enrolled_at=utcnow(),
+                )
+            )
         course = db.session.scalar(sa.select(Course).order_by(Course.id))
-        cohort = Cohort(code="IMPORT-BENCH", campus_id=course.campus_id, course=course,
-                        starts_on=date(2030, 3, 4), ends_on=date(2030, 7, 19),
-                        capacity=rows)  # fmt: skip
-        db.session.add_all([cohort, User(email="importer@example.com", name="가져오기",
-                                         role=Role.COORDINATOR, campus_id=course.campus_id,
-                                         password_hash=password_hash,
-                                         totp_secret=pyotp.random_base32(),
-                                         totp_enrolled_at=utcnow())])  # fmt: skip
+        cohort = Cohort(
+            code="IMPORT-BENCH",
+            campus_id=course.campus_id,
+            course=course,
+            starts_on=date(2030, 3, 4),
+            ends_on=date(2030, 7, 19),
+            capacity=rows,
+        )
+        db.session.add_all(
+            [
+                cohort,
+                User(
+                    email="importer@example.com",
+                    name="가져오기",
+                    role=Role.COORDINATOR,
+                    campus_id=course.campus_id,
+                    password_hash=password_hash,
+                    totp_secret=pyotp.random_base32(),
+                    totp_enrolled_at=utcnow(),
+                ),
+            ]
+        )
         db.session.commit()
         cohort_id = cohort.id
         db.session.remove()
@@ -141,14 +162,20 @@ def reports(port: int, officials: list[str], database_url: str, worker_pid: int)
     for thread in threads:
         thread.join()
     peak = memory_kb(worker_pid)["VmHWM"]
-    print(f"\n1. {len(officials)} officials ask for the citywide PDF at once "
-          f"(one worker, 2 threads): {len(times)} delivered, "
-          f"errors {errors or 'none'}")  # fmt: skip
+    print(
+        f"\n1. {len(officials)} officials ask for the citywide PDF at once "
+        f"(one worker, 2 threads): {len(times)} delivered, "
+        f"errors {errors or 'none'}"
+    )
     if times:
-        print(f"   click → downloadable: first {min(times):.1f} s, median "
-              f"{percentile(times, 0.5):.1f} s, last {max(times):.1f} s")  # fmt: skip
-    print(f"2. worker memory: idle {idle / 1024:.0f} MB, peak {peak / 1024:.0f} MB while "
-          f"rendering; per job (2 at once) ≈ {(peak - idle) / 2 / 1024:.0f} MB")  # fmt: skip
+        print(
+            f"   click → downloadable: first {min(times):.1f} s, median "
+            f"{percentile(times, 0.5):.1f} s, last {max(times):.1f} s"
+        )
+    print(
+        f"2. worker memory: idle {idle / 1024:.0f} MB, peak {peak / 1024:.0f} MB while "
+        f"rendering; per job (2 at once) ≈ {(peak - idle) / 2 / 1024:.0f} MB"
+    )
 
 
 def signed_in(desks, port, database_url) -> list:
@@ -171,8 +198,12 @@ def use(desk, browser, token, start, until) -> None:
         n += 1
         if n % 2:
             path = f"/cohorts/{desk.cohort_id}/enrol"
-            form = {"csrf_token": token, "name": f"부하 시험 {n}", "birth_date": "2000-05-17",
-                    "email": f"{desk.email[:6]}-{secrets.token_hex(3)}@example.org"}  # fmt: skip
+            form = {
+                "csrf_token": token,
+                "name": f"부하 시험 {n}",
+                "birth_date": "2000-05-17",
+                "email": f"{desk.email[:6]}-{secrets.token_hex(3)}@example.org",
+            }
             expected, headers = 303, {}
         else:
             if not desk.pairs:
@@ -198,8 +229,7 @@ def coordinators_run(sessions, seconds, during=None):
     for desk, _, _ in sessions:
         desk.latencies.clear()
         desk.errors.clear()
-    threads = [threading.Thread(target=use, args=(d, b, t, start, until))
-               for d, b, t in sessions]  # fmt: skip
+    threads = [threading.Thread(target=use, args=(d, b, t, start, until)) for d, b, t in sessions]
     for thread in threads:
         thread.start()
     start.wait()
@@ -221,10 +251,14 @@ def import_roster(port, email, cohort_id, rows, database_url, result):
     cookies = dict(browser.cookies)
     base = f"http://127.0.0.1:{port}"
     began = time.perf_counter()
-    answer = requests.post(f"{base}/cohorts/{cohort_id}/roster/import",
-                           data={"csrf_token": csrf_token(page)}, cookies=cookies,
-                           files={"file": ("roster.xlsx", big_roster(rows))},
-                           allow_redirects=False, timeout=300)  # fmt: skip
+    answer = requests.post(
+        f"{base}/cohorts/{cohort_id}/roster/import",
+        data={"csrf_token": csrf_token(page)},
+        cookies=cookies,
+        files={"file": ("roster.xlsx", big_roster(rows))},
+        allow_redirects=False,
+        timeout=300,
+    )
     staged = answer.headers["Location"]
     while "/commit" not in (html := browser.get(staged)[2].decode()):
         time.sleep(0.5)
@@ -247,44 +281,70 @@ def main() -> None:
         desks = prepare(url)
         officials, importer, cohort_id = add_people(url, args.rows)
         instance = Path(tempfile.mkdtemp(prefix="bench-background-"))
-        env = {"REDIS_URL": REDIS_URL, "QUEUE_NAME": f"bench-{secrets.token_hex(4)}",
-               "ACADEMY_INSTANCE_DIR": str(instance), "LOG_FORMAT": "json"}  # fmt: skip
+        env = {
+            "REDIS_URL": REDIS_URL,
+            "QUEUE_NAME": f"bench-{secrets.token_hex(4)}",
+            "ACADEMY_INSTANCE_DIR": str(instance),
+            "LOG_FORMAT": "json",
+        }
         worker_env = {**os.environ, **env, "DATABASE_URL": url, "SECRET_KEY": "bench"}
         worker_env.pop("ACADEMY_ENV", None)
         with gunicorn("wsgi:app", url, **env) as port:
             log = (instance / "worker.log").open("wb")
             worker = subprocess.Popen(
-                [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "academy",
-                 "worker", "--threads", "2"], cwd=ROOT, env=worker_env, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+                [
+                    str(Path(sys.executable).with_name("flask")),
+                    "--app",
+                    "wsgi",
+                    "academy",
+                    "worker",
+                    "--threads",
+                    "2",
+                ],
+                cwd=ROOT,
+                env=worker_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             try:
                 time.sleep(5)
-                print(f"{machine()}, {describe_settings()}, worker: 1 process × 2 threads, "
-                      f"queue: Redis")  # fmt: skip
+                print(
+                    f"{machine()}, {describe_settings()}, worker: 1 process × 2 threads, "
+                    f"queue: Redis"
+                )
                 reports(port, officials, url, worker.pid)
                 sessions = signed_in(desks, port, url)
                 base, base_errors, _ = coordinators_run(sessions, args.seconds)
                 result: dict = {}
 
                 def during():
-                    thread = threading.Thread(target=import_roster, args=(
-                        port, importer, cohort_id, args.rows, url, result))  # fmt: skip
+                    thread = threading.Thread(
+                        target=import_roster,
+                        args=(port, importer, cohort_id, args.rows, url, result),
+                    )
                     thread.start()
                     return thread
 
                 loaded, load_errors, thread = coordinators_run(sessions, args.seconds, during)
                 thread.join()
                 print(f"3. 50 coordinators, {args.seconds} s each run (enrol, mark attendance):")
-                print(f"   without an import: {len(base)} requests, p50 "
-                      f"{percentile(base, 0.5) * 1000:.0f} ms, p95 "
-                      f"{percentile(base, 0.95) * 1000:.0f} ms, "
-                      f"errors {len(base_errors)} {base_errors[:3]}")  # fmt: skip
-                print(f"   during a {args.rows:,}-row import: {len(loaded)} requests, p50 "
-                      f"{percentile(loaded, 0.5) * 1000:.0f} ms, p95 "
-                      f"{percentile(loaded, 0.95) * 1000:.0f} ms, "
-                      f"errors {len(load_errors)} {load_errors[:3]}")  # fmt: skip
-                print(f"   the import: upload → preview {result.get('checked', 0):.1f} s, "
-                      f"commit → written {result.get('written', 0):.1f} s")  # fmt: skip
+                print(
+                    f"   without an import: {len(base)} requests, p50 "
+                    f"{percentile(base, 0.5) * 1000:.0f} ms, p95 "
+                    f"{percentile(base, 0.95) * 1000:.0f} ms, "
+                    f"errors {len(base_errors)} {base_errors[:3]}"
+                )
+                print(
+                    f"   during a {args.rows:,}-row import: {len(loaded)} requests, p50 "
+                    f"{percentile(loaded, 0.5) * 1000:.0f} ms, p95 "
+                    f"{percentile(loaded, 0.95) * 1000:.0f} ms, "
+                    f"errors {len(load_errors)} {load_errors[:3]}"
+                )
+                print(
+                    f"   the import: upload → preview {result.get('checked', 0):.1f} s, "
+                    f"commit → written {result.get('written', 0):.1f} s"
+                )
             finally:
                 os.killpg(worker.pid, signal.SIGINT)
                 try:

@@ -53,10 +53,23 @@ from config import TestConfig  # noqa: E402
 SIZES = (50_000, 250_000)
 RUNS = int(os.environ.get("KPI_BENCH_RUNS", "7"))
 
-COUNTS = ("enrolled", "completers", "early_employed", "excluded", "employed_at_start", "employed",
-          "employed_incl_pending", "employed_90d", "quality_employed",
-          "quality_employed_incl_pending", "unknown", "cancelled", "non_completers",
-          "non_completers_employed", "non_completers_employed_incl_pending")  # fmt: skip
+COUNTS = (
+    "enrolled",
+    "completers",
+    "early_employed",
+    "excluded",
+    "employed_at_start",
+    "employed",
+    "employed_incl_pending",
+    "employed_90d",
+    "quality_employed",
+    "quality_employed_incl_pending",
+    "unknown",
+    "cancelled",
+    "non_completers",
+    "non_completers_employed",
+    "non_completers_employed_incl_pending",
+)
 
 # A campus's size tier follows from its floor area (academy.models.Campus.tier).
 CAMPUS = f"""(SELECT id, kind, CASE WHEN floor_area_m2 > {LARGE_OVER_M2} THEN 'large'
@@ -275,8 +288,11 @@ def quality_sql(rules) -> dict[str, str]:
         )
         return f"CASE {whens} ELSE {getattr(periods[-1][1], attribute)} END"
 
-    return {"floor": case("monthly_pay_floor"), "hours": case("min_weekly_hours"),
-            "months": case("min_contract_months")}  # fmt: skip
+    return {
+        "floor": case("monthly_pay_floor"),
+        "hours": case("min_weekly_hours"),
+        "months": case("min_contract_months"),
+    }
 
 
 class Floor:
@@ -293,19 +309,25 @@ class Floor:
             rules = engine.load_quality_rules(db.session)
             db.session.remove()
         template = FACTS if from_facts else PEOPLE
-        sql = template.format(groups=GROUP_COLUMNS, group_by=GROUPS, campus=CAMPUS,
-                              **quality_sql(rules))  # fmt: skip
-        self.statements = [("outcomes", sa.text(sql)),
-                           ("rosters", sa.text(ROSTERS_FACTS if from_facts else ROSTERS_PEOPLE)),
-                           *((name, sa.text(q)) for name, q in OTHERS.items())]  # fmt: skip
+        sql = template.format(
+            groups=GROUP_COLUMNS, group_by=GROUPS, campus=CAMPUS, **quality_sql(rules)
+        )
+        self.statements = [
+            ("outcomes", sa.text(sql)),
+            ("rosters", sa.text(ROSTERS_FACTS if from_facts else ROSTERS_PEOPLE)),
+            *((name, sa.text(q)) for name, q in OTHERS.items()),
+        ]
         self.params = dict(
-            as_of=today, moment=end_of_day_utc(today), year=year,
-            first=datetime(year, 1, 1).date(), last=datetime(year, 12, 31).date(),
+            as_of=today,
+            moment=end_of_day_utc(today),
+            year=year,
+            first=datetime(year, 1, 1).date(),
+            last=datetime(year, 12, 31).date(),
             year_end=datetime(year, 12, 31).date(),
             eco_on=min(today, datetime(year, 12, 31).date()),
             target_first=datetime(TARGET_YEARS[0], 1, 1).date(),
             target_last=datetime(TARGET_YEARS[-1], 12, 31).date(),
-        )  # fmt: skip
+        )
 
     def __call__(self) -> dict[str, list]:
         with self.app.app_context(), db.engine.connect() as conn:
@@ -326,8 +348,9 @@ def compare(found: dict[str, list], report, planned) -> list[str]:
     seen = set()
     for row in found["outcomes"]:
         kind = CampusKind(row.kind) if row.kind else None
-        key = {0: None, 1: row.campus_id, 2: (kind, Tier(row.tier) if row.tier else None),
-               3: kind}[row.g]  # fmt: skip
+        key = {0: None, 1: row.campus_id, 2: (kind, Tier(row.tier) if row.tier else None), 3: kind}[
+            row.g
+        ]
         if row.g == 2 and kind != CampusKind.DISTRICT:
             continue  # the page's tier table is of district campuses
         figures = groups.get((row.g, key))
@@ -357,11 +380,21 @@ def compare(found: dict[str, list], report, planned) -> list[str]:
     for ramp in report.ramp:
         if rosters.get(ramp.year, 0) != ramp.enrolled:
             wrong.append(f"rostered {ramp.year}: {rosters.get(ramp.year, 0)} ≠ {ramp.enrolled}")
-    attempts = tuple(sum(getattr(r, n) for r in found["certifications"])
-                     for n in ("passed", "failed", "absent", "pending"))  # fmt: skip
+    attempts = tuple(
+        sum(getattr(r, n) for r in found["certifications"])
+        for n in ("passed", "failed", "absent", "pending")
+    )
     total = report.certifications_total
-    if attempts != ((total.attempts.passed, total.attempts.failed, total.attempts.absent,
-                     total.attempts.pending) if total else (0, 0, 0, 0)):  # fmt: skip
+    if attempts != (
+        (
+            total.attempts.passed,
+            total.attempts.failed,
+            total.attempts.absent,
+            total.attempts.pending,
+        )
+        if total
+        else (0, 0, 0, 0)
+    ):
         wrong.append(f"certifications {attempts} ≠ {total}")
     programmes = {str(p): n for p, n in found["internships"]}
     for programme, n in report.internships.items():
@@ -369,16 +402,28 @@ def compare(found: dict[str, list], report, planned) -> list[str]:
             wrong.append(f"internships {programme}: {programmes.get(programme.value)} ≠ {n}")
     *subsidy, budget = found["subsidy"][0]
     t = report.subsidy.totals
-    if [int(x) for x in subsidy] != [t.approved, t.paid, t.people, t.claims_approved,
-                                    t.claims_pending, t.pending_amount, t.claims_rejected,
-                                    t.passed] or budget != report.subsidy.budget:  # fmt: skip
+    if [int(x) for x in subsidy] != [
+        t.approved,
+        t.paid,
+        t.people,
+        t.claims_approved,
+        t.claims_pending,
+        t.pending_amount,
+        t.claims_rejected,
+        t.passed,
+    ] or budget != report.subsidy.budget:
         wrong.append(f"subsidy {subsidy} {budget} ≠ {report.subsidy}")
     members, money, talent, paid, people, bigtech, advanced = found["ecosystem"][0]
     eco = report.ecosystem
     if (members, money, talent, paid, people, bigtech, advanced) != (
-        eco.alliance_members, eco.donations_money, eco.donations_talent, eco.scholarships_paid,
-        eco.scholarship_people, eco.bigtech_campuses, eco.advanced_track,
-    ):  # fmt: skip
+        eco.alliance_members,
+        eco.donations_money,
+        eco.donations_talent,
+        eco.scholarships_paid,
+        eco.scholarship_people,
+        eco.bigtech_campuses,
+        eco.advanced_track,
+    ):
         wrong.append("ecosystem differs")
     places = {int(y): int(p) for y, p, _ in found["capacity"]}
     if places != planned[0]:
@@ -432,8 +477,10 @@ def app_on(url, name: str, build: int | None):
 
             started = time.perf_counter()
             counted = facts.refresh_stale(db.session)
-            print(f"{name}: {counted:,} cohorts counted in "
-                  f"{time.perf_counter() - started:.1f} s (facts missing or stale)")  # fmt: skip
+            print(
+                f"{name}: {counted:,} cohorts counted in "
+                f"{time.perf_counter() - started:.1f} s (facts missing or stale)"
+            )
         trainees = db.session.scalar(sa.text("SELECT count(*) FROM trainee"))
         db.session.remove()
     return app, trainees
@@ -481,8 +528,10 @@ def measure(apps) -> None:
             db.session.remove()
         for kind, floor in floors.items():
             wrong = compare(floor(), report, planned)
-            print(f"{trainees:,} trainees, {kind} floor: "
-                  f"{'every figure equals the page' if not wrong else 'DIFFERS'}")  # fmt: skip
+            print(
+                f"{trainees:,} trainees, {kind} floor: "
+                f"{'every figure equals the page' if not wrong else 'DIFFERS'}"
+            )
             for line in wrong[:20]:
                 print("   ", line)
         operations[f"dashboard {size}"] = lambda c=client: c.get(url)
@@ -543,8 +592,9 @@ def bare_weasyprint(html: str):
 
     base_url = pdf.static_base_url()
     fonts = FontConfiguration()
-    css = CSS(string=pdf.PRINT_CSS.read_text(encoding="utf-8"), base_url=base_url,
-              font_config=fonts)  # fmt: skip
+    css = CSS(
+        string=pdf.PRINT_CSS.read_text(encoding="utf-8"), base_url=base_url, font_config=fonts
+    )
 
     def render():
         return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css], font_config=fonts)

@@ -71,8 +71,17 @@ def child(database_url: str) -> None:
         content, _report = services.render(ReportFormat.PDF, params)
         seconds = time.perf_counter() - started
         after = {"rss": rss_kib(), "hwm": status_kib("VmHWM")}
-    print(json.dumps({"before": before, "after": after, "seconds": seconds,
-                      "pdf_bytes": len(content), "year": params.year}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "before": before,
+                "after": after,
+                "seconds": seconds,
+                "pdf_bytes": len(content),
+                "year": params.year,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -92,13 +101,19 @@ def main() -> None:
     figures = json.loads(out.strip().splitlines()[-1])
     before, after = figures["before"], figures["after"]
     mib = 1024
-    print(f"\nMemory, {machine()}; citywide PDF for {figures['year']} "
-          f"({figures['pdf_bytes'] / 1024:.0f} KiB, {figures['seconds']:.1f} s)")  # fmt: skip
-    print(f"worker RSS before generating: {before['rss'] / mib:.0f} MiB "
-          f"(peak so far {before['peak'] / mib:.0f} MiB)")  # fmt: skip
-    print(f"worker peak RSS while generating (VmHWM reset before): {after['hwm'] / mib:.0f} MiB "
-          f"(+{(after['hwm'] - before['rss']) / mib:.0f} MiB over the worker at rest); "
-          f"RSS afterwards {after['rss'] / mib:.0f} MiB")  # fmt: skip
+    print(
+        f"\nMemory, {machine()}; citywide PDF for {figures['year']} "
+        f"({figures['pdf_bytes'] / 1024:.0f} KiB, {figures['seconds']:.1f} s)"
+    )
+    print(
+        f"worker RSS before generating: {before['rss'] / mib:.0f} MiB "
+        f"(peak so far {before['peak'] / mib:.0f} MiB)"
+    )
+    print(
+        f"worker peak RSS while generating (VmHWM reset before): {after['hwm'] / mib:.0f} MiB "
+        f"(+{(after['hwm'] - before['rss']) / mib:.0f} MiB over the worker at rest); "
+        f"RSS afterwards {after['rss'] / mib:.0f} MiB"
+    )
     whole = max(before["peak"], after["hwm"])
     print(f"peak over the worker's whole life (VmHWM): {whole / mib:.0f} MiB")
 

@@ -95,14 +95,23 @@ def prepare(database_url: str) -> list[Desk]:
         trainees = db.session.scalars(sa.select(Trainee).limit((COORDINATORS + 1) * ROSTER)).all()
         for n in range(COORDINATORS + 1):  # the last one also runs alone, before the load
             course = courses[n % len(courses)]
-            user = User(email=f"peak{n:02d}@example.com", name=f"피크 매니저 {n:02d}",
-                        role=Role.COORDINATOR, campus_id=course.campus_id,
-                        password_hash=password_hash)  # fmt: skip
+            user = User(
+                email=f"peak{n:02d}@example.com",
+                name=f"피크 매니저 {n:02d}",
+                role=Role.COORDINATOR,
+                campus_id=course.campus_id,
+                password_hash=password_hash,
+            )
             if hasattr(User, "totp_secret"):
                 user.totp_secret, user.totp_enrolled_at = pyotp.random_base32(), utcnow()
-            cohort = Cohort(code=f"PEAK-{n:02d}", campus_id=course.campus_id, course=course,
-                            starts_on=today - timedelta(days=DAYS), capacity=10_000,
-                            ends_on=today + timedelta(days=120))  # fmt: skip
+            cohort = Cohort(
+                code=f"PEAK-{n:02d}",
+                campus_id=course.campus_id,
+                course=course,
+                starts_on=today - timedelta(days=DAYS),
+                capacity=10_000,
+                ends_on=today + timedelta(days=120),
+            )
             sessions = [
                 ClassSession(cohort=cohort, held_on=today - timedelta(days=d)) for d in range(DAYS)
             ]
@@ -136,8 +145,12 @@ def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, unt
         n += 1
         if n % 2:
             path = f"/cohorts/{desk.cohort_id}/enrol"
-            form = {"csrf_token": token, "name": f"부하 시험 {n}", "birth_date": "2000-05-17",
-                    "email": f"{desk.email.split('@')[0]}-t{n}@example.org"}  # fmt: skip
+            form = {
+                "csrf_token": token,
+                "name": f"부하 시험 {n}",
+                "birth_date": "2000-05-17",
+                "email": f"{desk.email.split('@')[0]}-t{n}@example.org",
+            }
             expected, headers = 303, {}
         else:
             if not desk.pairs:
@@ -219,18 +232,26 @@ def main() -> None:
     errors = [e for d in (*desks, solo) for e in d.errors]
     enrolled = sum(d.enrolled for d in (*desks, solo))
     marked = sum(d.marked for d in (*desks, solo))
-    print(f"\nPeak term, {machine()}; {describe_settings()}; {len(desks)} coordinators on "
-          f"{CAMPUSES} campuses for {elapsed:.0f} s")  # fmt: skip
-    print(f"requests {len(latencies) + len(errors):,} ({len(latencies) / elapsed:.1f}/s): "
-          f"enrolments {enrolled:,}, attendance marks {marked:,}")  # fmt: skip
+    print(
+        f"\nPeak term, {machine()}; {describe_settings()}; {len(desks)} coordinators on "
+        f"{CAMPUSES} campuses for {elapsed:.0f} s"
+    )
+    print(
+        f"requests {len(latencies) + len(errors):,} ({len(latencies) / elapsed:.1f}/s): "
+        f"enrolments {enrolled:,}, attendance marks {marked:,}"
+    )
     print(f"errors {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
-    print(f"latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
-          f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-          f"max {max(latencies, default=0) * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+        f"max {max(latencies, default=0) * 1000:.0f} ms"
+    )
     idle_p50, p95 = percentile(idle, 0.5), percentile(latencies, 0.95)
-    print(f"one coordinator alone ({len(idle)} requests): p50 {idle_p50 * 1000:.0f} ms; "
-          f"p95 under load {p95 / idle_p50:.1f}× that (goal ≤ 3×: "
-          f"{'met' if p95 <= 3 * idle_p50 else 'NOT met'})")  # fmt: skip
+    print(
+        f"one coordinator alone ({len(idle)} requests): p50 {idle_p50 * 1000:.0f} ms; "
+        f"p95 under load {p95 / idle_p50:.1f}× that (goal ≤ 3×: "
+        f"{'met' if p95 <= 3 * idle_p50 else 'NOT met'})"
+    )
     lost = (enrolled - enrolments, marked - marks)
     print(
         f"in the database: enrolments {enrolments:,}, attendance marks {marks:,}: "

@@ -54,11 +54,17 @@ def roster_file(rows: int) -> bytes:
     sheet.append(["2026년 AI 서비스 개발 과정 교육생 명단"])
     sheet.append(["연번", "이름", "생년월일", "이메일", "휴대전화", "취약계층", "재직여부"])
     for i in range(rows):
-        sheet.append([
-            i + 1, f"교육생{i:05d}", date(1990 + i % 15, 1 + i % 12, 1 + i % 28),
-            f"trainee{i:05d}@example.org", f"010-{2000 + i % 8000:04d}-{i % 10000:04d}",
-            "Y" if i % 7 == 0 else "N", "N",
-        ])  # fmt: skip
+        sheet.append(
+            [
+                i + 1,
+                f"교육생{i:05d}",
+                date(1990 + i % 15, 1 + i % 12, 1 + i % 28),
+                f"trainee{i:05d}@example.org",
+                f"010-{2000 + i % 8000:04d}-{i % 10000:04d}",
+                "Y" if i % 7 == 0 else "N",
+                "N",
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -70,8 +76,14 @@ def empty_cohort(capacity: int) -> Cohort:
     db.create_all()
     campus = Campus(name="벤치마크캠퍼스", kind="district", district="벤치구", floor_area_m2=2237)
     course = Course(campus=campus, name="AI 서비스 개발", level=Level.INTERMEDIATE)
-    cohort = Cohort(code="BENCH-2026-01", campus=campus, course=course, capacity=capacity,
-                    starts_on=date(2026, 3, 3), ends_on=date(2026, 7, 17))  # fmt: skip
+    cohort = Cohort(
+        code="BENCH-2026-01",
+        campus=campus,
+        course=course,
+        capacity=capacity,
+        starts_on=date(2026, 3, 3),
+        ends_on=date(2026, 7, 17),
+    )
     db.session.add(cohort)
     db.session.commit()
     return cohort
@@ -132,8 +144,11 @@ def run(app, args) -> None:
             assert check.written, check.problems[:5]
 
         for repeat in range(args.repeat):
-            for label, once in (("pandas", pandas_once), ("staged", staged_once),
-                                ("twice", twice_once)):  # fmt: skip
+            for label, once in (
+                ("pandas", pandas_once),
+                ("staged", staged_once),
+                ("twice", twice_once),
+            ):
                 if label != "pandas":
                     cohort_id = empty_cohort(args.rows).id
                     db.session.remove()
@@ -158,16 +173,24 @@ def run(app, args) -> None:
         return statistics.median(a / b for a, b in zip(times[label], times["pandas"], strict=True))
 
     median = {label: statistics.median(t) for label, t in times.items()}
-    print(f"roster import benchmark: {args.rows:,} rows, {len(data) / 1024:,.0f} KB .xlsx, "
-          f"{dialect}, median of {args.repeat}, interleaved")  # fmt: skip
+    print(
+        f"roster import benchmark: {args.rows:,} rows, {len(data) / 1024:,.0f} KB .xlsx, "
+        f"{dialect}, median of {args.repeat}, interleaved"
+    )
     print(f"  pandas.read_excel                       {median['pandas']:6.2f} s")
-    print(f"  upload → preview → commit (rows kept)   {median['staged']:6.2f} s   "
-          f"ratio {ratio('staged'):.2f}×  (goal ≤ 3×: "
-          f"{'met' if ratio('staged') <= 3 else 'NOT met'})")  # fmt: skip
-    print(f"  check + commit, each reading the file   {median['twice']:6.2f} s   "
-          f"ratio {ratio('twice'):.2f}×")  # fmt: skip
-    print(f"  SQL statements, upload → commit: {len(statements)} "
-          f"(for {args.rows:,} rows: no query per row)")  # fmt: skip
+    print(
+        f"  upload → preview → commit (rows kept)   {median['staged']:6.2f} s   "
+        f"ratio {ratio('staged'):.2f}×  (goal ≤ 3×: "
+        f"{'met' if ratio('staged') <= 3 else 'NOT met'})"
+    )
+    print(
+        f"  check + commit, each reading the file   {median['twice']:6.2f} s   "
+        f"ratio {ratio('twice'):.2f}×"
+    )
+    print(
+        f"  SQL statements, upload → commit: {len(statements)} "
+        f"(for {args.rows:,} rows: no query per row)"
+    )
 
 
 if __name__ == "__main__":

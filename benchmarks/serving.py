@@ -28,9 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from config import _database_url  # noqa: E402
 
-SERVER_URL = _database_url("") if os.environ.get("DATABASE_URL") else (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)  # fmt: skip
+SERVER_URL = (
+    _database_url("")
+    if os.environ.get("DATABASE_URL")
+    else ("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+)
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 # The same settings for every app a benchmark compares. The repository's gunicorn.conf.py wins
 # when it exists (the production settings); these are the fallback: 2 cores, 2 × cores + 1 sync
@@ -141,9 +143,13 @@ def gunicorn(app_spec: str, database_url: str, **env: str) -> Iterator[int]:
     command = [GUNICORN, *gunicorn_settings(), "--bind", f"127.0.0.1:{port}", app_spec]
     log = open(f"/tmp/benchmark-gunicorn-{port}.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

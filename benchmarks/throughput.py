@@ -75,16 +75,32 @@ def run_wrk(wrk: str, port: int, path: str, cookie: str, seconds: int) -> dict:
         script.write(LUA % cookie.replace('"', '\\"'))
     try:
         out = subprocess.run(
-            [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s", "-s",
-             script.name, f"http://127.0.0.1:{port}{path}"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            [
+                wrk,
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     requests, duration_us, p50, p95, bad_status, socket_errors = map(int, line.split()[1:])
-    return {"requests": requests, "seconds": duration_us / 1e6, "p50": p50 / 1000,
-            "p95": p95 / 1000, "errors": bad_status + socket_errors}  # fmt: skip
+    return {
+        "requests": requests,
+        "seconds": duration_us / 1e6,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "errors": bad_status + socket_errors,
+    }
 
 
 def targets_in(database_url: str) -> dict[str, str]:
@@ -125,8 +141,10 @@ def main() -> None:
                 browser = Browser(app_port)
                 sign_in(browser, DEMO_LOGINS[role], DEMO_PASSWORD, url)
                 cookies[role] = browser
-            plan = [("bare Flask route (plain app)", plain_port, "/bare", None),
-                    ("bare route in create_app()", floor_port, "/bare", None)]  # fmt: skip
+            plan = [
+                ("bare Flask route (plain app)", plain_port, "/bare", None),
+                ("bare route in create_app()", floor_port, "/bare", None),
+            ]
             for name, path in pages.items():
                 role = Role.OFFICIAL if name.startswith("official") else Role.COORDINATOR
                 status, _, _ = cookies[role].get(path)  # warms the workers' first request too
@@ -143,8 +161,10 @@ def main() -> None:
 
 
 def report(results: dict[str, list[dict]], args) -> None:
-    print(f"\nThroughput, {machine()}; {describe_settings()}; wrk -t1 -c{CONNECTIONS}, "
-          f"{args.rounds} rounds × {args.seconds} s per target")  # fmt: skip
+    print(
+        f"\nThroughput, {machine()}; {describe_settings()}; wrk -t1 -c{CONNECTIONS}, "
+        f"{args.rounds} rounds × {args.seconds} s per target"
+    )
     print(f"{'target':34} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}")
     totals = {}
     for name, runs in results.items():

@@ -98,8 +98,10 @@ def anchor_problem(anchor: Head | None) -> str | None:
     if stored is None:
         head = chain_head()
         newest = head[0] if head else 0
-        return (f"entry {anchor.seq}, anchored at {anchor.at}, is missing: the log ends at "
-                f"entry {newest} (the newest entries were deleted)")  # fmt: skip
+        return (
+            f"entry {anchor.seq}, anchored at {anchor.at}, is missing: the log ends at "
+            f"entry {newest} (the newest entries were deleted)"
+        )
     if stored != anchor.entry_hash:
         return f"entry {anchor.seq} no longer has the hash anchored at {anchor.at}"
     return None

@@ -60,11 +60,13 @@ def _walk(expected_seq: int, expected_prev: str, after_seq: int | None = None) -
     for row in _entries_in_order(after_seq):
         checked += 1
         if row.seq != expected_seq:
-            return _Walk(ChainBreak(row.seq, row.id, f"entry {expected_seq} is missing"),
-                         last, checked)  # fmt: skip
+            return _Walk(
+                ChainBreak(row.seq, row.id, f"entry {expected_seq} is missing"), last, checked
+            )
         if row.prev_hash != expected_prev:
-            return _Walk(ChainBreak(row.seq, row.id, "does not link to the entry before it"),
-                         last, checked)  # fmt: skip
+            return _Walk(
+                ChainBreak(row.seq, row.id, "does not link to the entry before it"), last, checked
+            )
         if compute_hash(row) != row.entry_hash:
             return _Walk(ChainBreak(row.seq, row.id, "its contents were changed"), last, checked)
         expected_seq, expected_prev = row.seq + 1, row.entry_hash

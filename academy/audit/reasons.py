@@ -77,8 +77,9 @@ def require_reason(trainee_id: int | None = None) -> str:
     code = request.args.get("reason", "")
     other = request.args.get("reason_other", "").strip()
     if code not in DOWNLOAD_REASONS:
-        raise ReasonMissing(_l("Choose why you need this file.") if "reason" in request.args
-                            else None)  # fmt: skip
+        raise ReasonMissing(
+            _l("Choose why you need this file.") if "reason" in request.args else None
+        )
     if code == "other":
         if len(other) < 4:
             raise ReasonMissing(_l("Write the reason in at least 4 characters."))

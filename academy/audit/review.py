@@ -33,10 +33,12 @@ def _names_person(ids: list[int]) -> sa.ColumnElement[bool]:
     """The entry is about one of `ids`, alone or in a list page's `"trainees":[...]`."""
     clauses = [AccessLog.trainee_id.in_(ids)]
     for person in ids:
-        clauses += [AccessLog.detail.like(f'%"trainees":[{person}]%'),
-                    AccessLog.detail.like(f'%"trainees":[{person},%'),
-                    AccessLog.detail.like(f'%,{person},%'),
-                    AccessLog.detail.like(f'%,{person}]%')]  # fmt: skip
+        clauses += [
+            AccessLog.detail.like(f'%"trainees":[{person}]%'),
+            AccessLog.detail.like(f'%"trainees":[{person},%'),
+            AccessLog.detail.like(f"%,{person},%"),
+            AccessLog.detail.like(f"%,{person}]%"),
+        ]
     return sa.or_(*clauses)
 
 
@@ -47,8 +49,9 @@ def log_query(filters: LogFilters) -> sa.Select:
     """Entries newest first, narrowed by account, person, action and Seoul date range."""
     select = sa.select(AccessLog).order_by(AccessLog.seq.desc())
     if filters.account:
-        select = select.where(AccessLog.actor_email.contains(filters.account.strip().lower(),
-                                                             autoescape=True))  # fmt: skip
+        select = select.where(
+            AccessLog.actor_email.contains(filters.account.strip().lower(), autoescape=True)
+        )
     if filters.person:
         person = filters.person.strip()
         if person.isascii() and person.isdigit() and int(person) <= DB_INT_MAX:

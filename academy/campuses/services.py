@@ -95,8 +95,10 @@ def campus_overview(
         query = query.where(Campus.tier == tier.value)
     if campus_id is not None:
         query = query.where(Campus.id == campus_id)
-    return [CampusRow(c, n_rooms, n_cohorts, n_trainees)
-            for c, n_rooms, n_cohorts, n_trainees in db.session.execute(query)]  # fmt: skip
+    return [
+        CampusRow(c, n_rooms, n_cohorts, n_trainees)
+        for c, n_rooms, n_cohorts, n_trainees in db.session.execute(query)
+    ]
 
 
 def tier_summary(rows: list[CampusRow]) -> list[TierRow]:
@@ -182,5 +184,7 @@ class CohortRow:
 
     @property
     def completed(self) -> int:
-        return (self.by_status[EnrolmentStatus.COMPLETED]
-                + self.by_status[EnrolmentStatus.EARLY_EMPLOYED])  # fmt: skip
+        return (
+            self.by_status[EnrolmentStatus.COMPLETED]
+            + self.by_status[EnrolmentStatus.EARLY_EMPLOYED]
+        )

@@ -71,10 +71,9 @@ def cohort_on(trainee_id: int, day: date) -> Cohort | None:
     cohorts = db.session.scalars(
         sa.select(Cohort)
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.trainee_id == trainee_id,
-               Enrolment.status.not_in(NEVER_STARTED))
+        .where(Enrolment.trainee_id == trainee_id, Enrolment.status.not_in(NEVER_STARTED))
         .order_by(Cohort.starts_on)
-    ).all()  # fmt: skip
+    ).all()
     started = [c for c in cohorts if c.starts_on <= day]
     if started:
         return started[-1]
@@ -117,9 +116,10 @@ def update_result(attempt: ExamAttempt, result: ExamResult, evidence: FileStorag
 
 def record_mock_exam(trainee_id: int, certification_id: int, taken_on: date, score: int) -> None:
     db.session.add(
-        MockExam(trainee_id=trainee_id, certification_id=certification_id, taken_on=taken_on,
-                 score=score)
-    )  # fmt: skip
+        MockExam(
+            trainee_id=trainee_id, certification_id=certification_id, taken_on=taken_on, score=score
+        )
+    )
     db.session.commit()
 
 

@@ -99,9 +99,13 @@ def age_problem(
     age = age_on(birth_date, cohort.starts_on)
     if low <= age <= high:
         return None
-    return _l("aged %(age)s on the cohort's first day (%(start)s): trainees are %(low)s to "
-              "%(high)s", age=age, start=cohort.starts_on.isoformat(), low=low,
-              high=high)  # fmt: skip
+    return _l(
+        "aged %(age)s on the cohort's first day (%(start)s): trainees are %(low)s to %(high)s",
+        age=age,
+        start=cohort.starts_on.isoformat(),
+        low=low,
+        high=high,
+    )
 
 
 def chunks(values: list, size: int = CHUNK) -> Iterable[list]:
@@ -114,11 +118,19 @@ def people_by_email(emails: Iterable[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
     for chunk in chunks(sorted(set(emails))):
         rows = db.session.execute(
-            sa.select(User.id, User.email, User.name, User.role, Trainee.id, Trainee.birth_date,
-                      Trainee.phone, Trainee.vulnerable)
+            sa.select(
+                User.id,
+                User.email,
+                User.name,
+                User.role,
+                Trainee.id,
+                Trainee.birth_date,
+                Trainee.phone,
+                Trainee.vulnerable,
+            )
             .outerjoin(Trainee, Trainee.user_id == User.id)
             .where(User.email.in_(chunk))
-        )  # fmt: skip
+        )
         for user_id, email, name, role, trainee_id, birth_date, phone, vulnerable in rows:
             found[email] = Person(user_id, name, role, trainee_id, birth_date, phone, vulnerable)
     return found
@@ -129,8 +141,14 @@ def active_overlaps(cohort: Cohort, trainee_ids: Iterable[int]) -> dict[int, Ove
     found: dict[int, Overlap] = {}
     for chunk in chunks(sorted(set(trainee_ids))):
         rows = db.session.execute(
-            sa.select(Enrolment.trainee_id, Cohort.code, Cohort.starts_on, Cohort.ends_on,
-                      Enrolment.status, Cohort.campus_id == cohort.campus_id)
+            sa.select(
+                Enrolment.trainee_id,
+                Cohort.code,
+                Cohort.starts_on,
+                Cohort.ends_on,
+                Enrolment.status,
+                Cohort.campus_id == cohort.campus_id,
+            )
             .join(Cohort, Cohort.id == Enrolment.cohort_id)
             .where(
                 Enrolment.trainee_id.in_(chunk),
@@ -140,7 +158,7 @@ def active_overlaps(cohort: Cohort, trainee_ids: Iterable[int]) -> dict[int, Ove
                 Cohort.ends_on >= cohort.starts_on,
             )
             .order_by(Cohort.starts_on)
-        )  # fmt: skip
+        )
         for trainee_id, code, starts_on, ends_on, status, same_campus in rows:
             found.setdefault(
                 trainee_id, Overlap(code, starts_on, ends_on, status, bool(same_campus))
@@ -165,12 +183,20 @@ def overlap_problem(overlap: Overlap) -> object:
     if not overlap.same_campus:
         return _l("already on another campus's cohort whose dates overlap this cohort's")
     if overlap.status == EnrolmentStatus.WAITLISTED:
-        return _l("already on the waitlist of cohort %(code)s (%(start)s to %(end)s), whose "
-                  "dates overlap this cohort's", code=overlap.code,
-                  start=overlap.starts_on.isoformat(), end=overlap.ends_on.isoformat())  # fmt: skip
-    return _l("already enrolled in cohort %(code)s (%(start)s to %(end)s), whose dates overlap "
-              "this cohort's", code=overlap.code, start=overlap.starts_on.isoformat(),
-              end=overlap.ends_on.isoformat())  # fmt: skip
+        return _l(
+            "already on the waitlist of cohort %(code)s (%(start)s to %(end)s), whose "
+            "dates overlap this cohort's",
+            code=overlap.code,
+            start=overlap.starts_on.isoformat(),
+            end=overlap.ends_on.isoformat(),
+        )
+    return _l(
+        "already enrolled in cohort %(code)s (%(start)s to %(end)s), whose dates overlap "
+        "this cohort's",
+        code=overlap.code,
+        start=overlap.starts_on.isoformat(),
+        end=overlap.ends_on.isoformat(),
+    )
 
 
 def identity_problems(person: Person | None, birth_date: date | None) -> list[tuple[str, object]]:
@@ -180,8 +206,15 @@ def identity_problems(person: Person | None, birth_date: date | None) -> list[tu
     if person is None:
         return []
     if person.trainee_id is None or (birth_date is not None and person.birth_date != birth_date):
-        return [("email", _l("this e-mail cannot be enrolled with this birth date: check both "
-                             "with the trainee"))]  # fmt: skip
+        return [
+            (
+                "email",
+                _l(
+                    "this e-mail cannot be enrolled with this birth date: check both "
+                    "with the trainee"
+                ),
+            )
+        ]
     return []
 
 
@@ -224,13 +257,15 @@ def field_problems(cohort: Cohort, name: str, value) -> list:
     if name == "email" and value:
         email = value.strip().lower()
         on_roster = db.session.scalar(
-            sa.select(sa.exists().where(
-                Enrolment.cohort_id == cohort.id,
-                Enrolment.trainee_id == Trainee.id,
-                Trainee.user_id == User.id,
-                User.email == email,
-            ))
-        )  # fmt: skip
+            sa.select(
+                sa.exists().where(
+                    Enrolment.cohort_id == cohort.id,
+                    Enrolment.trainee_id == Trainee.id,
+                    Trainee.user_id == User.id,
+                    User.email == email,
+                )
+            )
+        )
         return [_l("already on this cohort's roster")] if on_roster else []
     return []
 
@@ -249,8 +284,9 @@ def next_waitlist_position(cohort_id: int) -> int:
 def new_trainee(data: TraineeData) -> Trainee:
     """A trainee's account: no password until they activate it themselves."""
     user = User(email=data.email, name=data.name.strip(), role=Role.TRAINEE, password_hash=None)
-    trainee = Trainee(user=user, birth_date=data.birth_date, phone=data.phone,
-                      vulnerable=data.vulnerable)  # fmt: skip
+    trainee = Trainee(
+        user=user, birth_date=data.birth_date, phone=data.phone, vulnerable=data.vulnerable
+    )
     db.session.add_all([user, trainee])
     return trainee
 
@@ -298,9 +334,13 @@ def enrol(cohort: Cohort, data: TraineeData, by: User | None) -> Enrolment:
             {"email": [_l("Someone registered this e-mail a moment ago: submit again.")]}
         ) from None
     db.session.add(
-        audit.entry(AccessAction.CREATE, subject=("enrolment", enrolment.id), by=by,
-                    detail=f"cohort {cohort.code}: {enrolment.status.value}")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("enrolment", enrolment.id),
+            by=by,
+            detail=f"cohort {cohort.code}: {enrolment.status.value}",
+        )
+    )
     if person is None:  # a new account: its role is granted now (kept three years)
         db.session.add(role_change(AccessAction.ROLE_GRANT, trainee.user, by, change="created"))
     db.session.commit()
@@ -313,8 +353,9 @@ class Departure:
     promoted: list[Enrolment]
 
 
-def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User | None
-          ) -> Departure:  # fmt: skip
+def leave(
+    enrolment: Enrolment, left_on: date, early_employment: bool, by: User | None
+) -> Departure:
     """Someone leaves: withdrawn, or early employment (조기취업, a completer for outcomes).
 
     The enrolment stays on the roster and in the denominators; the seat goes to the first on
@@ -330,9 +371,13 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
         raise EnrolmentRefused({"": [closed]})
     if enrolment.status == EnrolmentStatus.WAITLISTED:
         db.session.add(
-            audit.entry(AccessAction.DELETE, subject=("enrolment", enrolment.id), by=by,
-                        detail=f"cohort {cohort.code}: removed from the waitlist")
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.DELETE,
+                subject=("enrolment", enrolment.id),
+                by=by,
+                detail=f"cohort {cohort.code}: removed from the waitlist",
+            )
+        )
         db.session.delete(enrolment)
         db.session.flush()
         renumber_waitlist(cohort.id)
@@ -344,10 +389,16 @@ def leave(enrolment: Enrolment, left_on: date, early_employment: bool, by: User 
     if not enrolment.enrolled_on <= left_on <= cohort.ends_on:
         db.session.rollback()
         raise EnrolmentRefused(
-            {"left_on": [_l("Enter a day from %(first)s to %(last)s.",
-                            first=enrolment.enrolled_on.isoformat(),
-                            last=cohort.ends_on.isoformat())]}
-        )  # fmt: skip
+            {
+                "left_on": [
+                    _l(
+                        "Enter a day from %(first)s to %(last)s.",
+                        first=enrolment.enrolled_on.isoformat(),
+                        last=cohort.ends_on.isoformat(),
+                    )
+                ]
+            }
+        )
     status = EnrolmentStatus.EARLY_EMPLOYED if early_employment else EnrolmentStatus.WITHDRAWN
     return _vacate(enrolment, status, left_on, by)
 
@@ -360,10 +411,14 @@ def _vacate(enrolment: Enrolment, status: EnrolmentStatus, on: date, by) -> Depa
     db.session.flush()
     promoted = promote_waitlisted(cohort)
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("enrolment", enrolment.id), by=by,
-                    detail=f"cohort {cohort.code}: {status.value} on {on}; "
-                           f"promoted {[e.id for e in promoted]}")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("enrolment", enrolment.id),
+            by=by,
+            detail=f"cohort {cohort.code}: {status.value} on {on}; "
+            f"promoted {[e.id for e in promoted]}",
+        )
+    )
     db.session.commit()
     return Departure(enrolment, promoted)
 
@@ -396,9 +451,16 @@ def cancel(enrolment: Enrolment, on: date, by: User | None) -> Departure:
     if not enrolment.enrolled_on <= on <= deadline:
         db.session.rollback()
         raise EnrolmentRefused(
-            {"left_on": [_l("A place can be cancelled from %(first)s to %(last)s (%(days)s days "
-                            "after the start); after that, record a withdrawal.",
-                            first=enrolment.enrolled_on.isoformat(), last=deadline.isoformat(),
-                            days=cohort.course.cancellation_grace_days)]}
-        )  # fmt: skip
+            {
+                "left_on": [
+                    _l(
+                        "A place can be cancelled from %(first)s to %(last)s (%(days)s days "
+                        "after the start); after that, record a withdrawal.",
+                        first=enrolment.enrolled_on.isoformat(),
+                        last=deadline.isoformat(),
+                        days=cohort.course.cancellation_grace_days,
+                    )
+                ]
+            }
+        )
     return _vacate(enrolment, EnrolmentStatus.CANCELLED, on, by)

@@ -58,14 +58,18 @@ class CourseForm(FlaskForm):
         ],
     )
     lates_per_absence = IntegerField(
-        _l("Late or left-early marks that count as one absence"), default=3,
-        validators=[InputRequired(_l("Enter 1 or more.")),
-                    NumberRange(1, 10, _l("Enter 1 to 10."))],
-    )  # fmt: skip
+        _l("Late or left-early marks that count as one absence"),
+        default=3,
+        validators=[
+            InputRequired(_l("Enter 1 or more.")),
+            NumberRange(1, 10, _l("Enter 1 to 10.")),
+        ],
+    )
     cancellation_grace_days = IntegerField(
-        _l("Days after the start in which a place can still be cancelled"), default=3,
+        _l("Days after the start in which a place can still be cancelled"),
+        default=3,
         validators=[Optional(), NumberRange(0, 30, _l("Enter 0 to 30 days."))],
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,10 +92,11 @@ class CohortForm(FlaskForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
     capacity = IntegerField(
         _l("Capacity"),
-        validators=[InputRequired(_l("Enter how many trainees the cohort takes (1 or more).")),
-                    NumberRange(1, 500,
-                                _l("Enter how many trainees the cohort takes (1 or more)."))],
-    )  # fmt: skip
+        validators=[
+            InputRequired(_l("Enter how many trainees the cohort takes (1 or more).")),
+            NumberRange(1, 500, _l("Enter how many trainees the cohort takes (1 or more).")),
+        ],
+    )
 
     def __init__(self, courses, classrooms, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,26 +148,33 @@ class LeaveForm(FlaskForm):
     )
     reason = RadioField(
         _l("Reason"),
-        choices=[Choice("withdrawn", _l("Withdrew (dropout: stays in the figures)")),
-                 Choice("early_employment", _l("Left early for a job (early employment)")),
-                 Choice("cancelled", _l("Cancelled before the start or in the first days "
-                                        "(out of the enrolled count)"))],
+        choices=[
+            Choice("withdrawn", _l("Withdrew (dropout: stays in the figures)")),
+            Choice("early_employment", _l("Left early for a job (early employment)")),
+            Choice(
+                "cancelled",
+                _l("Cancelled before the start or in the first days (out of the enrolled count)"),
+            ),
+        ],
         default="withdrawn",
         validators=[InputRequired(_l("Choose the reason."))],
-    )  # fmt: skip
+    )
 
 
 class UploadForm(FlaskForm):
     file = FileField(
         _l("File (.xlsx or .csv)"),
-        validators=[FileRequired(_l("Choose a file to upload.")),
-                    FileAllowed(["xlsx", "csv"], _l("Upload an .xlsx or .csv file."))],
-    )  # fmt: skip
+        validators=[
+            FileRequired(_l("Choose a file to upload.")),
+            FileAllowed(["xlsx", "csv"], _l("Upload an .xlsx or .csv file.")),
+        ],
+    )
 
 
 class MarkForm(FlaskForm):
-    mark = SelectField(_l("Mark"), choices=[Choice(m.value) for m in Mark],
-                       validators=[DataRequired()])  # fmt: skip
+    mark = SelectField(
+        _l("Mark"), choices=[Choice(m.value) for m in Mark], validators=[DataRequired()]
+    )
 
 
 class SessionForm(FlaskForm):
@@ -190,11 +202,15 @@ class OverrideForm(FlaskForm):
         validators=[InputRequired(_l("Choose the result."))],
     )
     reason = TextAreaField(
-        _l("Reason (kept and shown with the result)"), filters=[_strip],
-        validators=[DataRequired(_l("Write the reason.")),
-                    Length(MIN_REASON_LENGTH, 500,
-                           _l("Write the reason in %(min)s to %(max)s characters."))],
-    )  # fmt: skip
+        _l("Reason (kept and shown with the result)"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Write the reason.")),
+            Length(
+                MIN_REASON_LENGTH, 500, _l("Write the reason in %(min)s to %(max)s characters.")
+            ),
+        ],
+    )
 
 
 STATES = ("upcoming", "running", "ended", "closed")

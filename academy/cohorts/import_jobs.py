@@ -48,15 +48,22 @@ def roster_line(line) -> dict:
     import does with it (plain data: the staged record is JSON)."""
     values = line.row.values
     return {
-        "line": line.line, "name": values.get("name") or "", "email": values.get("email") or "",
-        "birth_date": _shown(values.get("birth_date")) or "", "phone": values.get("phone") or "",
+        "line": line.line,
+        "name": values.get("name") or "",
+        "email": values.get("email") or "",
+        "birth_date": _shown(values.get("birth_date")) or "",
+        "phone": values.get("phone") or "",
         "vulnerable": values.get("vulnerable"),
         "employed_at_start": values.get("employed_at_start"),
-        "action": line.action, "place": line.place or "", "position": line.waitlist_position,
+        "action": line.action,
+        "place": line.place or "",
+        "position": line.waitlist_position,
         "hidden": line.row.hidden,
-        "changes": [{"field": key, "recorded": _shown(old), "file": _shown(new)}
-                    for key, (old, new) in line.changes.items()],
-    }  # fmt: skip
+        "changes": [
+            {"field": key, "recorded": _shown(old), "file": _shown(new)}
+            for key, (old, new) in line.changes.items()
+        ],
+    }
 
 
 def report_of(check: RosterCheck | AttendanceCheck) -> dict:
@@ -85,15 +92,20 @@ def report_of(check: RosterCheck | AttendanceCheck) -> dict:
         # Every correction is listed, not only those among the first rows: each is a choice.
         report["changes"] = [roster_line(line) for line in check.changed]
     else:
-        report["counts"] = {action: check.count(action)
-                            for action in ("new", "changed", "unchanged")}  # fmt: skip
+        report["counts"] = {
+            action: check.count(action) for action in ("new", "changed", "unchanged")
+        }
         report["lines"] = [
-            {"line": line.line, "email": line.row.values.get("email") or "",
-             "date": line.row.values["date"].isoformat() if line.row.values.get("date") else "",
-             "mark": label_for(line.mark) if line.mark else (line.row.values.get("mark") or ""),
-             "action": line.action, "hidden": line.row.hidden}
+            {
+                "line": line.line,
+                "email": line.row.values.get("email") or "",
+                "date": line.row.values["date"].isoformat() if line.row.values.get("date") else "",
+                "mark": label_for(line.mark) if line.mark else (line.row.values.get("mark") or ""),
+                "action": line.action,
+                "hidden": line.row.hidden,
+            }
             for line in check.lines[:PREVIEW_LINES]
-        ]  # fmt: skip
+        ]
     return report
 
 

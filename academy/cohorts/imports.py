@@ -123,9 +123,11 @@ class RosterCheck:
         return not self.problems
 
     def count(self, action: str | None = None, place: str | None = None) -> int:
-        return sum(1 for line in self.lines
-                   if (action is None or line.action == action)
-                   and (place is None or line.place == place))  # fmt: skip
+        return sum(
+            1
+            for line in self.lines
+            if (action is None or line.action == action) and (place is None or line.place == place)
+        )
 
     @property
     def changed(self) -> list[RosterLine]:
@@ -146,8 +148,9 @@ def record_changes(person, values: dict) -> dict[str, tuple[object, object]]:
     }
 
 
-def check_roster(cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet,
-                 lock: bool = False) -> RosterCheck:  # fmt: skip
+def check_roster(
+    cohort: Cohort, data: bytes | ParsedFile, progress: Progress = _quiet, lock: bool = False
+) -> RosterCheck:
     """Every row's problems and what importing it would do (nothing is written here). `data` is
     the file, or its rows as already read (and not yet checked against the cohort)."""
     closed = closed_problem(cohort)
@@ -182,8 +185,7 @@ def check_roster(cohort: Cohort, data: bytes | ParsedFile, progress: Progress = 
             parsed.add_problem(row, "email", overlap_problem(overlaps[person.trainee_id]), email)
         if row.problems:
             action = "problem"
-        lines.append(RosterLine(row, action, person=person,
-                                changes=record_changes(person, values)))  # fmt: skip
+        lines.append(RosterLine(row, action, person=person, changes=record_changes(person, values)))
     free = max(cohort.capacity - seats_taken(cohort.id), 0)
     position = next_waitlist_position(cohort.id)
     for line in lines:
@@ -246,26 +248,50 @@ def commit_roster(
     for chunk in chunks(new_lines, WRITE_CHUNK):
         users = db.session.execute(
             sa.insert(User).returning(User.id, User.email),
-            [{"email": line.row.values["email"], "name": line.row.values["name"],
-              "role": Role.TRAINEE, "password_hash": None, "active": True,
-              "session_version": 1, "created_at": now} for line in chunk],
-        ).all()  # fmt: skip
+            [
+                {
+                    "email": line.row.values["email"],
+                    "name": line.row.values["name"],
+                    "role": Role.TRAINEE,
+                    "password_hash": None,
+                    "active": True,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for line in chunk
+            ],
+        ).all()
         user_ids = {email: user_id for user_id, email in users}
         # Each new account's role grant (kept three years), the chunk's grants in one insert.
-        append_many([
-            role_entry(AccessAction.ROLE_GRANT, user_id=user_id, email=email, role=Role.TRAINEE,
-                       campus_id=None, by=by, change="created", plain=True)
-            for user_id, email in users
-        ])  # fmt: skip
+        append_many(
+            [
+                role_entry(
+                    AccessAction.ROLE_GRANT,
+                    user_id=user_id,
+                    email=email,
+                    role=Role.TRAINEE,
+                    campus_id=None,
+                    by=by,
+                    change="created",
+                    plain=True,
+                )
+                for user_id, email in users
+            ]
+        )
         email_of = {user_id: email for email, user_id in user_ids.items()}
         trainees = db.session.execute(
             sa.insert(Trainee).returning(Trainee.id, Trainee.user_id),
-            [{"user_id": user_ids[line.row.values["email"]],
-              "birth_date": line.row.values["birth_date"],
-              "phone": line.row.values.get("phone"),
-              "vulnerable": bool(line.row.values.get("vulnerable")),
-              "created_at": now} for line in chunk],
-        ).all()  # fmt: skip
+            [
+                {
+                    "user_id": user_ids[line.row.values["email"]],
+                    "birth_date": line.row.values["birth_date"],
+                    "phone": line.row.values.get("phone"),
+                    "vulnerable": bool(line.row.values.get("vulnerable")),
+                    "created_at": now,
+                }
+                for line in chunk
+            ],
+        ).all()
         for trainee_id, user_id in trainees:
             trainee_of[email_of[user_id]] = trainee_id
         done += len(chunk)
@@ -273,22 +299,34 @@ def commit_roster(
     for chunk in chunks(writing, WRITE_CHUNK):
         db.session.execute(
             sa.insert(Enrolment),
-            [{"cohort_id": cohort.id, "trainee_id": trainee_of[line.row.values["email"]],
-              "status": EnrolmentStatus.ENROLLED if line.place == "seat"
-              else EnrolmentStatus.WAITLISTED,
-              "waitlist_position": line.waitlist_position, "enrolled_on": joined,
-              "employed_at_start": bool(line.row.values.get("employed_at_start")),
-              "created_at": now} for line in chunk],
-        )  # fmt: skip
+            [
+                {
+                    "cohort_id": cohort.id,
+                    "trainee_id": trainee_of[line.row.values["email"]],
+                    "status": EnrolmentStatus.ENROLLED
+                    if line.place == "seat"
+                    else EnrolmentStatus.WAITLISTED,
+                    "waitlist_position": line.waitlist_position,
+                    "enrolled_on": joined,
+                    "employed_at_start": bool(line.row.values.get("employed_at_start")),
+                    "created_at": now,
+                }
+                for line in chunk
+            ],
+        )
         done += len(chunk)
         progress("writing", done, total)
     corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
-        audit.entry(AccessAction.CREATE, subject=("roster_import", cohort.id), by=by,
-                    detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
-                           f"{check.count(place='waitlist')} waitlisted, "
-                           f"{check.count('new')} new trainees, {corrected} records corrected")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.CREATE,
+            subject=("roster_import", cohort.id),
+            by=by,
+            detail=f"cohort {cohort.code}: {check.count(place='seat')} enrolled, "
+            f"{check.count(place='waitlist')} waitlisted, "
+            f"{check.count('new')} new trainees, {corrected} records corrected",
+        )
+    )
     db.session.commit()
     check.written = True
     return check
@@ -297,13 +335,19 @@ def commit_roster(
 def _apply_changes(lines: list[RosterLine], by: User | None) -> int:
     """Write the corrections the coordinator accepted in the preview, each logged as a change
     of personal data (who, whose record, which fields: never the values)."""
-    names = [{"id": line.person.user_id, "name": line.changes["name"][1]}
-             for line in lines if "name" in line.changes]  # fmt: skip
+    names = [
+        {"id": line.person.user_id, "name": line.changes["name"][1]}
+        for line in lines
+        if "name" in line.changes
+    ]
     trainees = [
-        {"id": line.person.trainee_id,
-         **{key: line.changes[key][1] for key in ("phone", "vulnerable") if key in line.changes}}
-        for line in lines if {"phone", "vulnerable"} & set(line.changes)
-    ]  # fmt: skip
+        {
+            "id": line.person.trainee_id,
+            **{key: line.changes[key][1] for key in ("phone", "vulnerable") if key in line.changes},
+        }
+        for line in lines
+        if {"phone", "vulnerable"} & set(line.changes)
+    ]
     for chunk in chunks(names, WRITE_CHUNK):
         db.session.execute(sa.update(User), chunk)
     for key_set in {tuple(sorted(row)) for row in trainees}:
@@ -311,27 +355,46 @@ def _apply_changes(lines: list[RosterLine], by: User | None) -> int:
         for chunk in chunks(same, WRITE_CHUNK):
             db.session.execute(sa.update(Trainee), chunk)
     db.session.add_all(
-        audit.entry(AccessAction.UPDATE, subject=("trainee", line.person.trainee_id), by=by,
-                    detail="roster import corrected: " + ", ".join(sorted(line.changes)))
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("trainee", line.person.trainee_id),
+            by=by,
+            detail="roster import corrected: " + ", ".join(sorted(line.changes)),
+        )
         for line in lines
-    )  # fmt: skip
+    )
     return len(lines)
 
 
 # Attendance -------------------------------------------------------------------------------
 
 MARK_WORDS = {
-    "출석": Mark.PRESENT, "present": Mark.PRESENT, "출": Mark.PRESENT,
-    "지각": Mark.LATE, "late": Mark.LATE, "지": Mark.LATE,
-    "조퇴": Mark.EARLY_LEAVE, "early_leave": Mark.EARLY_LEAVE, "earlyleave": Mark.EARLY_LEAVE,
+    "출석": Mark.PRESENT,
+    "present": Mark.PRESENT,
+    "출": Mark.PRESENT,
+    "지각": Mark.LATE,
+    "late": Mark.LATE,
+    "지": Mark.LATE,
+    "조퇴": Mark.EARLY_LEAVE,
+    "early_leave": Mark.EARLY_LEAVE,
+    "earlyleave": Mark.EARLY_LEAVE,
     "조": Mark.EARLY_LEAVE,
-    "결석": Mark.ABSENT, "absent": Mark.ABSENT, "결": Mark.ABSENT,
-    "공가": Mark.EXCUSED, "excused": Mark.EXCUSED, "공": Mark.EXCUSED,
+    "결석": Mark.ABSENT,
+    "absent": Mark.ABSENT,
+    "결": Mark.ABSENT,
+    "공가": Mark.EXCUSED,
+    "excused": Mark.EXCUSED,
+    "공": Mark.EXCUSED,
     # The symbols of attendance sheets: ○ present, △ late, ▲ left early, × absent.
-    "○": Mark.PRESENT, "◯": Mark.PRESENT, "o": Mark.PRESENT,
-    "△": Mark.LATE, "▲": Mark.EARLY_LEAVE,
-    "×": Mark.ABSENT, "✕": Mark.ABSENT, "x": Mark.ABSENT,
-}  # fmt: skip
+    "○": Mark.PRESENT,
+    "◯": Mark.PRESENT,
+    "o": Mark.PRESENT,
+    "△": Mark.LATE,
+    "▲": Mark.EARLY_LEAVE,
+    "×": Mark.ABSENT,
+    "✕": Mark.ABSENT,
+    "x": Mark.ABSENT,
+}
 
 
 def parse_mark(text: str) -> Mark | None:
@@ -405,27 +468,38 @@ def match_by_name(parsed: ParsedFile, cohort: Cohort) -> None:
             name_only = True
         if not found:
             message = (
-                _l("no one of this name and birth date (%(born)s) is on this cohort's roster",
-                   born=born.isoformat()) if born is not None
+                _l(
+                    "no one of this name and birth date (%(born)s) is on this cohort's roster",
+                    born=born.isoformat(),
+                )
+                if born is not None
                 else _l("no one of this name is on this cohort's roster")
-            )  # fmt: skip
+            )
             first.problems.append(Problem(line, name_column, message, name))
         elif len(found) > 1:
-            first.problems.append(Problem(
-                line, name_column,
-                _l("%(n)s trainees on the roster have this name%(born)s: add an 이메일 column to "
-                   "tell them apart", n=len(found),
-                   born=f" ({born.isoformat()})" if born is not None else ""),
-                name,
-            ))  # fmt: skip
+            first.problems.append(
+                Problem(
+                    line,
+                    name_column,
+                    _l(
+                        "%(n)s trainees on the roster have this name%(born)s: add an 이메일 column "
+                        "to tell them apart",
+                        n=len(found),
+                        born=f" ({born.isoformat()})" if born is not None else "",
+                    ),
+                    name,
+                )
+            )
         else:
             for row in rows:
                 row.values["email"] = found[0][0]
     if name_only:
         parsed.warnings.append(
-            _l("Some trainees were matched by name alone (no 이메일 or 생년월일 in their row): "
-               "check the names in the preview.")
-        )  # fmt: skip
+            _l(
+                "Some trainees were matched by name alone (no 이메일 or 생년월일 in their row): "
+                "check the names in the preview."
+            )
+        )
 
 
 @dataclass
@@ -492,12 +566,16 @@ def check_attendance(
     recorded = {
         (session_id, enrolment_id): (mark_id, mark)
         for mark_id, session_id, enrolment_id, mark in db.session.execute(
-            sa.select(AttendanceMark.id, AttendanceMark.session_id, AttendanceMark.enrolment_id,
-                      AttendanceMark.mark)
+            sa.select(
+                AttendanceMark.id,
+                AttendanceMark.session_id,
+                AttendanceMark.enrolment_id,
+                AttendanceMark.mark,
+            )
             .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
             .where(ClassSession.cohort_id == cohort.id)
         )
-    }  # fmt: skip
+    }
     today = seoul_today()
     seen: dict[tuple[str, date], int] = {}
     lines = []
@@ -513,28 +591,37 @@ def check_attendance(
             enrolment = None
         if day is not None:
             if day not in sessions:
-                parsed.add_problem(row, "date", _l("not a session day of this cohort"),
-                                   day.isoformat())  # fmt: skip
+                parsed.add_problem(
+                    row, "date", _l("not a session day of this cohort"), day.isoformat()
+                )
             elif day > today:
-                parsed.add_problem(row, "date", _l("this session has not taken place yet"),
-                                   day.isoformat())  # fmt: skip
+                parsed.add_problem(
+                    row, "date", _l("this session has not taken place yet"), day.isoformat()
+                )
             elif enrolment is not None and not present_on(enrolment, day):
-                parsed.add_problem(row, "date",
-                                   _l("the trainee had left the cohort by this day (%(day)s)",
-                                      day=enrolment.left_on.isoformat()),
-                                   day.isoformat())  # fmt: skip
+                parsed.add_problem(
+                    row,
+                    "date",
+                    _l(
+                        "the trainee had left the cohort by this day (%(day)s)",
+                        day=enrolment.left_on.isoformat(),
+                    ),
+                    day.isoformat(),
+                )
         if raw_mark:
             line.mark = parse_mark(raw_mark)
             if line.mark is None:
-                parsed.add_problem(row, "mark",
-                                   _l("not a mark: write 출석, 지각, 조퇴, 결석 or 공가"),
-                                   raw_mark)  # fmt: skip
+                parsed.add_problem(
+                    row, "mark", _l("not a mark: write 출석, 지각, 조퇴, 결석 or 공가"), raw_mark
+                )
         if email and day:
             if (email, day) in seen:
-                parsed.add_problem(row, "date",
-                                   _l("this trainee and day are also in row %(line)s",
-                                      line=seen[(email, day)]),
-                                   day.isoformat())  # fmt: skip
+                parsed.add_problem(
+                    row,
+                    "date",
+                    _l("this trainee and day are also in row %(line)s", line=seen[(email, day)]),
+                    day.isoformat(),
+                )
             else:
                 seen[(email, day)] = row.line
         if not row.problems and enrolment is not None:  # (in a wide sheet, the row's first
@@ -551,8 +638,9 @@ def check_attendance(
     return AttendanceCheck(parsed, lines)
 
 
-def commit_attendance(cohort: Cohort, data: bytes | ParsedFile, by: User | None,
-                      progress: Progress = _quiet) -> AttendanceCheck:  # fmt: skip
+def commit_attendance(
+    cohort: Cohort, data: bytes | ParsedFile, by: User | None, progress: Progress = _quiet
+) -> AttendanceCheck:
     """Record the file's marks if every row is clean; otherwise write nothing."""
     lock_row(Cohort, cohort.id)
     db.session.refresh(cohort)
@@ -573,24 +661,42 @@ def commit_attendance(cohort: Cohort, data: bytes | ParsedFile, by: User | None,
     for chunk in chunks(new, WRITE_CHUNK):
         db.session.execute(
             sa.insert(AttendanceMark),
-            [{"session_id": line.session_id, "enrolment_id": line.enrolment_id,
-              "mark": line.mark, "recorded_by_id": recorder, "recorded_at": now}
-             for line in chunk],
-        )  # fmt: skip
+            [
+                {
+                    "session_id": line.session_id,
+                    "enrolment_id": line.enrolment_id,
+                    "mark": line.mark,
+                    "recorded_by_id": recorder,
+                    "recorded_at": now,
+                }
+                for line in chunk
+            ],
+        )
         done += len(chunk)
         progress("writing", done, total)
     for chunk in chunks(changed, WRITE_CHUNK):
         db.session.execute(
             sa.update(AttendanceMark),
-            [{"id": line.mark_id, "mark": line.mark, "recorded_by_id": recorder,
-              "recorded_at": now} for line in chunk],
-        )  # fmt: skip
+            [
+                {
+                    "id": line.mark_id,
+                    "mark": line.mark,
+                    "recorded_by_id": recorder,
+                    "recorded_at": now,
+                }
+                for line in chunk
+            ],
+        )
         done += len(chunk)
         progress("writing", done, total)
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("attendance_import", cohort.id), by_id=recorder,
-                    detail=f"cohort {cohort.code}: {len(new)} new marks, {len(changed)} changed")
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("attendance_import", cohort.id),
+            by_id=recorder,
+            detail=f"cohort {cohort.code}: {len(new)} new marks, {len(changed)} changed",
+        )
+    )
     db.session.commit()
     check.written = True
     return check

@@ -97,8 +97,11 @@ def estimate_rows(data: bytes) -> int:
         return data.count(b"\n")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = sorted(n for n in archive.namelist()
-                            if n.startswith("xl/worksheets/") and n.endswith(".xml"))  # fmt: skip
+            sheets = sorted(
+                n
+                for n in archive.namelist()
+                if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            )
             if not sheets:
                 return 0
             name = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
@@ -115,12 +118,20 @@ def estimate_rows(data: bytes) -> int:
         return 0  # the parser reports what is wrong with the file
 
 
-def stage(data: bytes, kind: str, cohort_id: int, user_id: int | None, filename: str,
-          locale: str) -> StagedImport:  # fmt: skip
+def stage(
+    data: bytes, kind: str, cohort_id: int, user_id: int | None, filename: str, locale: str
+) -> StagedImport:
     token = staging.stage(data, user_id, filename, _purpose(kind))
-    staged = StagedImport(token=token, kind=kind, cohort_id=cohort_id, user_id=user_id,
-                          filename=filename[:200], locale=locale, uploaded_at=time.time(),
-                          rows_estimate=estimate_rows(data))  # fmt: skip
+    staged = StagedImport(
+        token=token,
+        kind=kind,
+        cohort_id=cohort_id,
+        user_id=user_id,
+        filename=filename[:200],
+        locale=locale,
+        uploaded_at=time.time(),
+        rows_estimate=estimate_rows(data),
+    )
     save(staged)
     return staged
 
@@ -178,8 +189,10 @@ def keep_rows(staged: StagedImport, parsed: ParsedFile, data: bytes) -> bool:
     if parsed.problems:
         return False
     try:
-        rows = [[row.line, {k: _encoded(v) for k, v in row.values.items()}, row.hidden,
-                 row.columns] for row in parsed.rows]  # fmt: skip
+        rows = [
+            [row.line, {k: _encoded(v) for k, v in row.values.items()}, row.hidden, row.columns]
+            for row in parsed.rows
+        ]
     except _NotKept:
         return False
     kept = {
@@ -206,13 +219,20 @@ def kept_rows(staged: StagedImport, data: bytes) -> ParsedFile | None:
         ParsedRow(line, {k: _decoded(v) for k, v in values.items()}, hidden=hidden, columns=cols)
         for line, values, hidden, cols in kept["rows"]
     ]
-    return ParsedFile(FORMATS[staged.kind], kept["header_line"], kept["headers"], rows,
-                      kept["warnings"], [], kept["sheet_name"])  # fmt: skip
+    return ParsedFile(
+        FORMATS[staged.kind],
+        kept["header_line"],
+        kept["headers"],
+        rows,
+        kept["warnings"],
+        [],
+        kept["sheet_name"],
+    )
 
 
-
-def progress_saver(staged: StagedImport, report: Callable[[int, int], None]
-                   ) -> Callable[[str, int, int], None]:  # fmt: skip
+def progress_saver(
+    staged: StagedImport, report: Callable[[int, int], None]
+) -> Callable[[str, int, int], None]:
     """A progress callback: the counts go to the job (its heartbeat carries them to the page);
     the record is written only when the phase changes (reading → checking → writing)."""
 

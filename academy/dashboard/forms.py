@@ -50,21 +50,27 @@ class PlannerForm(FlaskForm):
     class Meta:
         csrf = False
 
-    add_large = IntegerField(_l("New large campuses"), default=0,
-                             validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
-    add_medium = IntegerField(_l("New medium campuses"), default=0,
-                              validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
-    add_small = IntegerField(_l("New small campuses"), default=0,
-                             validators=[Optional(), NumberRange(0, 100)])  # fmt: skip
-    add_bigtech = IntegerField(_l("New global big-tech campuses"), default=0,
-                               validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
-    add_hub = IntegerField(_l("New industry hub campuses"), default=0,
-                           validators=[Optional(), NumberRange(0, 50)])  # fmt: skip
+    add_large = IntegerField(
+        _l("New large campuses"), default=0, validators=[Optional(), NumberRange(0, 50)]
+    )
+    add_medium = IntegerField(
+        _l("New medium campuses"), default=0, validators=[Optional(), NumberRange(0, 50)]
+    )
+    add_small = IntegerField(
+        _l("New small campuses"), default=0, validators=[Optional(), NumberRange(0, 100)]
+    )
+    add_bigtech = IntegerField(
+        _l("New global big-tech campuses"), default=0, validators=[Optional(), NumberRange(0, 50)]
+    )
+    add_hub = IntegerField(
+        _l("New industry hub campuses"), default=0, validators=[Optional(), NumberRange(0, 50)]
+    )
     opens_in = SelectField(_l("New campuses open in"), validators=[Optional()])
     cohorts_per_classroom = DecimalField(
-        _l("Cohorts per classroom a year"), places=1,
+        _l("Cohorts per classroom a year"),
+        places=1,
         validators=[Optional(), NumberRange(0.1, 6)],
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,8 +31,12 @@ def _page(year: int, status: int = 200, **forms):
     # data): the page's view is on the access log with everyone it named (issue 13).
     shown = [s.trainee_id for s in data.selections] + [s.trainee_id for s in data.scholarships]
     if shown:
-        audit.record(AccessAction.VIEW, subject="ecosystem", trainee_ids=shown,
-                     detail={"page": "ecosystem", "year": year})  # fmt: skip
+        audit.record(
+            AccessAction.VIEW,
+            subject="ecosystem",
+            trainee_ids=shown,
+            detail={"page": "ecosystem", "year": year},
+        )
     targets = load_targets(db.session)
     context = dict(
         year=year,
@@ -69,8 +73,9 @@ def add_member():
     form, year = AllianceMemberForm(), _year()
     if form.validate_on_submit():
         try:
-            services.add_alliance_member(form.name.data, AllianceKind(form.kind.data),
-                                         form.joined_on.data)  # fmt: skip
+            services.add_alliance_member(
+                form.name.data, AllianceKind(form.kind.data), form.joined_on.data
+            )
         except services.EcosystemError as error:
             return _refused(error, form, "member_form", year)
         flash(_("Alliance member added."), "success")
@@ -84,8 +89,9 @@ def select_advanced():
     form, year = AdvancedTrackForm(), _year()
     if form.validate_on_submit():
         try:
-            services.select_for_advanced_track(form.email.data, year, form.selected_on.data,
-                                               form.programme.data)  # fmt: skip
+            services.select_for_advanced_track(
+                form.email.data, year, form.selected_on.data, form.programme.data
+            )
         except services.EcosystemError as error:
             return _refused(error, form, "track_form", year)
         flash(_("Selected for the advanced track."), "success")
@@ -98,8 +104,13 @@ def select_advanced():
 def add_donation():
     form, year = DonationForm(), _year()
     if form.validate_on_submit():
-        services.add_donation(form.donor.data, DonationKind(form.kind.data), form.amount.data,
-                              form.description.data, form.received_on.data)  # fmt: skip
+        services.add_donation(
+            form.donor.data,
+            DonationKind(form.kind.data),
+            form.amount.data,
+            form.description.data,
+            form.received_on.data,
+        )
         flash(_("Donation recorded."), "success")
         return redirect(url_for(".index", year=year, _anchor="fund-heading"), code=303)
     return _page(year, 422, donation_form=form)
@@ -111,8 +122,9 @@ def award_scholarship():
     form, year = ScholarshipForm(), _year()
     if form.validate_on_submit():
         try:
-            services.award_scholarship(form.email.data, form.amount.data, form.awarded_on.data,
-                                       form.reason.data)  # fmt: skip
+            services.award_scholarship(
+                form.email.data, form.amount.data, form.awarded_on.data, form.reason.data
+            )
         except services.EcosystemError as error:
             return _refused(error, form, "scholarship_form", year)
         flash(_("Scholarship recorded."), "success")

@@ -111,8 +111,9 @@ _SHORT_DATE_PATTERNS = (
     re.compile(r"^(\d{2})(\d{2})(\d{2})$"),
 )
 # A weekday after the date, as Korean calendars write it: 2025-03-10(월), 2025.3.10 (Mon)
-_WEEKDAY = re.compile(r"\s*\(\s*(?:[월화수목금토일](?:요일)?|mon|tue|wed|thu|fri|sat|sun)\s*\)$",
-                      re.IGNORECASE)  # fmt: skip
+_WEEKDAY = re.compile(
+    r"\s*\(\s*(?:[월화수목금토일](?:요일)?|mon|tue|wed|thu|fri|sat|sun)\s*\)$", re.IGNORECASE
+)
 _MASKED_RESIDENT_NUMBER = re.compile(r"^\d{6}-[1-8]\*{6}$")
 
 
@@ -136,9 +137,11 @@ def parse_date(value: object) -> date:
     raw = folded(value)
     if _MASKED_RESIDENT_NUMBER.match(raw):
         raise CellError(
-            _l("a resident registration number: write only the date of birth (e.g. 1995-03-10). "
-               "The law forbids keeping the number, and it was not kept.")
-        )  # fmt: skip
+            _l(
+                "a resident registration number: write only the date of birth (e.g. 1995-03-10). "
+                "The law forbids keeping the number, and it was not kept."
+            )
+        )
     # Excel's datetime text, e.g. "2025-03-10 00:00:00".
     raw = re.sub(r"\s+00:00(:00)?$", "", raw)
     raw = _WEEKDAY.sub("", raw)
@@ -153,16 +156,54 @@ def parse_date(value: object) -> date:
                     return date(year, month, day)
                 except ValueError as error:
                     raise CellError(
-                        _l("no such day in the calendar (the month runs 1–12, the day to the "
-                           "month's last): write it as 2025-03-10")
-                    ) from error  # fmt: skip
+                        _l(
+                            "no such day in the calendar (the month runs 1–12, the day to the "
+                            "month's last): write it as 2025-03-10"
+                        )
+                    ) from error
     raise CellError(_l("not a date: write it as 2025-03-10"))
 
 
-_YES = {"y", "yes", "예", "네", "o", "true", "1", "ㅇ", "있음", "해당", "해당함", "대상", "○", "◯",
-        "●", "◎", "v", "✓", "✔", "☑"}  # fmt: skip
-_NO = {"n", "no", "아니오", "아니요", "x", "false", "0", "없음", "해당없음", "비해당", "비대상",
-       "×", "✕", "✗", "✘", "☐"}  # fmt: skip
+_YES = {
+    "y",
+    "yes",
+    "예",
+    "네",
+    "o",
+    "true",
+    "1",
+    "ㅇ",
+    "있음",
+    "해당",
+    "해당함",
+    "대상",
+    "○",
+    "◯",
+    "●",
+    "◎",
+    "v",
+    "✓",
+    "✔",
+    "☑",
+}
+_NO = {
+    "n",
+    "no",
+    "아니오",
+    "아니요",
+    "x",
+    "false",
+    "0",
+    "없음",
+    "해당없음",
+    "비해당",
+    "비대상",
+    "×",
+    "✕",
+    "✗",
+    "✘",
+    "☐",
+}
 
 
 def parse_yes_no(value: object) -> bool:
@@ -234,10 +275,13 @@ def parse_email(value: object) -> str:
         for position, char in enumerate(raw, start=1):
             if not _EMAIL_CHARACTERS.fullmatch(char):
                 raise CellError(
-                    _l("not a valid e-mail address: character %(position)s is %(name)s, which "
-                       "does not belong in an address: retype it", position=position,
-                       name=describe_character(char))
-                ) from error  # fmt: skip
+                    _l(
+                        "not a valid e-mail address: character %(position)s is %(name)s, which "
+                        "does not belong in an address: retype it",
+                        position=position,
+                        name=describe_character(char),
+                    )
+                ) from error
         if raw.count("@") != 1:
             raise CellError(
                 _l("not a valid e-mail address: it needs exactly one @, as in name@example.com")
@@ -313,7 +357,9 @@ def parse_business_number(value: object) -> str:
         raise CellError(_l("not a business registration number: ten digits, as 123-45-67890"))
     if not business_number_valid(digits):
         raise CellError(
-            _l("not a valid business registration number: its check digit is wrong (a typing "
-               "mistake?)")
-        )  # fmt: skip
+            _l(
+                "not a valid business registration number: its check digit is wrong (a typing "
+                "mistake?)"
+            )
+        )
     return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"

@@ -14,9 +14,11 @@ MAX_WEEKLY_HOURS = 52  # the legal working week: 40 hours plus 12 of overtime
 def _hours_field():
     return IntegerField(
         _l("Hours a week"),
-        validators=[Optional(), NumberRange(1, MAX_WEEKLY_HOURS,
-                                            _l("Enter 1 to %(max)s hours.", max=MAX_WEEKLY_HOURS))],
-    )  # fmt: skip
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_WEEKLY_HOURS, _l("Enter 1 to %(max)s hours.", max=MAX_WEEKLY_HOURS)),
+        ],
+    )
 
 
 class HostForm(FlaskForm):
@@ -45,9 +47,11 @@ class OpeningForm(FlaskForm):
     ends_on = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
     seats = IntegerField(
         _l("Places"),
-        validators=[DataRequired(_l("Enter the number of seats.")),
-                    NumberRange(1, 500, _l("Enter 1 to 500 seats."))],
-    )  # fmt: skip
+        validators=[
+            DataRequired(_l("Enter the number of seats.")),
+            NumberRange(1, 500, _l("Enter 1 to 500 seats.")),
+        ],
+    )
     paid = BooleanField(_l("Paid internship"), default=True)
     weekly_hours = _hours_field()
 

@@ -48,9 +48,12 @@ def index():
     campus_id = own_campus_id()
     placements = services.campus_placements(campus_id, year) if campus_id else []
     if placements:
-        audit.record(AccessAction.VIEW, subject="internship_placements",
-                     trainee_ids=[p.trainee_id for p in placements],
-                     detail={"campus_id": campus_id, "year": year})  # fmt: skip
+        audit.record(
+            AccessAction.VIEW,
+            subject="internship_placements",
+            trainee_ids=[p.trainee_id for p in placements],
+            detail={"campus_id": campus_id, "year": year},
+        )
     return render(
         "internships/index.html",
         "internships/_counts.html",
@@ -134,9 +137,12 @@ def _render_opening(opening, form=None, chosen=()):
     named = list(chosen) or matches
     placements = services.opening_placements(opening, campus_id) if placing else []
     if placing:  # the placed trainees, and everyone the trainee picker names
-        audit.record(AccessAction.VIEW, subject=opening,
-                     trainee_ids=[p.trainee_id for p in placements] + [t.id for t, _c in named],
-                     detail={"placed": sorted({p.trainee_id for p in placements})})  # fmt: skip
+        audit.record(
+            AccessAction.VIEW,
+            subject=opening,
+            trainee_ids=[p.trainee_id for p in placements] + [t.id for t, _c in named],
+            detail={"placed": sorted({p.trainee_id for p in placements})},
+        )
     return render(
         "internships/opening.html",
         "internships/_trainee_picker.html",
@@ -201,8 +207,7 @@ def update_placement(placement_id: int):
     back = url_for(".index", year=placement.starts_on.year)
     if form.validate_on_submit():
         return_on_refusal(back)
-        services.update_placement(placement, PlacementStatus(form.status.data),
-                                  form.ends_on.data)  # fmt: skip
+        services.update_placement(placement, PlacementStatus(form.status.data), form.ends_on.data)
         flash(_("Placement updated."), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")

@@ -107,15 +107,18 @@ def seats_taken(opening_ids) -> dict[int, int]:
     return dict(
         db.session.execute(
             sa.select(InternshipPlacement.opening_id, sa.func.count(InternshipPlacement.id))
-            .where(InternshipPlacement.opening_id.in_(opening_ids),
-                   InternshipPlacement.status.in_(HOLDING_A_SEAT))
+            .where(
+                InternshipPlacement.opening_id.in_(opening_ids),
+                InternshipPlacement.status.in_(HOLDING_A_SEAT),
+            )
             .group_by(InternshipPlacement.opening_id)
         ).all()
-    )  # fmt: skip
+    )
 
 
-def openings_page(programme: InternshipProgramme | None, year: int | None, page: int,
-                  per_page: int):  # fmt: skip
+def openings_page(
+    programme: InternshipProgramme | None, year: int | None, page: int, per_page: int
+):
     """Openings, newest first, with their seats taken: two queries whatever the page size."""
     query = (
         sa.select(InternshipOpening)
@@ -222,14 +225,16 @@ def place(opening_id: int, trainee_id: int, campus_id: int, data: dict) -> Inter
         starts_on, ends_on = data["starts_on"], data.get("ends_on")
         if not opening.starts_on <= starts_on <= opening.ends_on:
             raise InternshipError(
-                _("The placement must start within the opening, %(start)s to %(end)s.",
-                  start=day(opening.starts_on), end=day(opening.ends_on))
-            )  # fmt: skip
+                _(
+                    "The placement must start within the opening, %(start)s to %(end)s.",
+                    start=day(opening.starts_on),
+                    end=day(opening.ends_on),
+                )
+            )
         if ends_on and ends_on > opening.ends_on:
             raise InternshipError(
-                _("The placement cannot end after the opening, %(end)s.",
-                  end=day(opening.ends_on))
-            )  # fmt: skip
+                _("The placement cannot end after the opening, %(end)s.", end=day(opening.ends_on))
+            )
         taken = seats_taken([opening.id]).get(opening.id, 0)
         if taken >= opening.seats:
             raise InternshipError(
@@ -264,8 +269,9 @@ def initial_status(starts_on: date, ends_on: date | None, today: date) -> Placem
     return PlacementStatus.ONGOING
 
 
-def update_placement(placement: InternshipPlacement, status: PlacementStatus,
-                     ends_on: date | None) -> None:  # fmt: skip
+def update_placement(
+    placement: InternshipPlacement, status: PlacementStatus, ends_on: date | None
+) -> None:
     if ends_on is not None and ends_on < placement.starts_on:
         raise InternshipError(_("The end date cannot be before the start date."))
     if status in (PlacementStatus.COMPLETED, PlacementStatus.DROPPED) and ends_on is None:
@@ -288,13 +294,18 @@ class Counts:
 def counts(year: int, campus_id: int | None = None) -> Counts:
     """One grouped query: (programme, campus, status) → placements starting in `year`."""
     query = (
-        sa.select(InternshipOpening.programme, InternshipPlacement.campus_id,
-                  InternshipPlacement.status, sa.func.count(InternshipPlacement.id))
+        sa.select(
+            InternshipOpening.programme,
+            InternshipPlacement.campus_id,
+            InternshipPlacement.status,
+            sa.func.count(InternshipPlacement.id),
+        )
         .join(InternshipOpening, InternshipOpening.id == InternshipPlacement.opening_id)
         .where(InternshipPlacement.starts_on.between(date(year, 1, 1), date(year, 12, 31)))
-        .group_by(InternshipOpening.programme, InternshipPlacement.campus_id,
-                  InternshipPlacement.status)
-    )  # fmt: skip
+        .group_by(
+            InternshipOpening.programme, InternshipPlacement.campus_id, InternshipPlacement.status
+        )
+    )
     if campus_id is not None:
         query = query.where(InternshipPlacement.campus_id == campus_id)
     by_programme = {p: {s: 0 for s in PlacementStatus} for p in InternshipProgramme}
@@ -308,33 +319,38 @@ def counts(year: int, campus_id: int | None = None) -> Counts:
         total += n
     names = dict(db.session.execute(sa.select(Campus.id, Campus.name)).all())
     campus_rows = sorted(
-        ((names.get(c) or _("No campus recorded"), per, sum(per.values()))
-         for c, per in by_campus.items()),
+        (
+            (names.get(c) or _("No campus recorded"), per, sum(per.values()))
+            for c, per in by_campus.items()
+        ),
         key=lambda row: row[0],
-    )  # fmt: skip
+    )
     return Counts(year, by_programme, campus_rows, total)
 
 
 def campus_placements(campus_id: int, year: int) -> list[InternshipPlacement]:
     return db.session.scalars(
         sa.select(InternshipPlacement)
-        .where(InternshipPlacement.campus_id == campus_id,
-               InternshipPlacement.starts_on.between(date(year, 1, 1), date(year, 12, 31)))
+        .where(
+            InternshipPlacement.campus_id == campus_id,
+            InternshipPlacement.starts_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
         .options(
             selectinload(InternshipPlacement.trainee).selectinload(Trainee.user),
             selectinload(InternshipPlacement.opening).selectinload(InternshipOpening.host),
         )
         .order_by(InternshipPlacement.starts_on.desc())
-    ).all()  # fmt: skip
+    ).all()
 
 
 def year_choices() -> list[int]:
     first, last = db.session.execute(
-        sa.select(sa.func.min(InternshipPlacement.starts_on),
-                  sa.func.max(InternshipOpening.starts_on))
+        sa.select(
+            sa.func.min(InternshipPlacement.starts_on), sa.func.max(InternshipOpening.starts_on)
+        )
         .select_from(InternshipOpening)
         .outerjoin(InternshipPlacement, InternshipPlacement.opening_id == InternshipOpening.id)
-    ).one()  # fmt: skip
+    ).one()
     return year_span(first, last)
 
 

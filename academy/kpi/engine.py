@@ -442,7 +442,7 @@ def _jobs(as_of, moment, rules: QualityRules, cohorts) -> sa.Subquery:
             sa.and_(
                 job.enrolment_id == job_latest.c.enrolment_id, job.version == job_latest.c.version
             ),
-        )  # fmt: skip
+        )
         .join(Enrolment, Enrolment.id == job.enrolment_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .group_by(job.enrolment_id)
@@ -501,7 +501,7 @@ def _people(as_of, moment, rules: QualityRules, cohorts) -> sa.Select:
             sa.and_(
                 current.enrolment_id == latest.c.enrolment_id, current.version == latest.c.version
             ),
-        )  # fmt: skip
+        )
         .outerjoin(jobs, jobs.c.enrolment_id == Enrolment.id)
         .where(Enrolment.status != EnrolmentStatus.WAITLISTED)
         .where(cohorts)
@@ -727,7 +727,7 @@ def subsidy_use(session: Session, year: int, as_of: date, scope: Scope = CITY) -
                     )
                 )
             ).label("passed"),
-        )  # fmt: skip
+        )
         .select_from(SubsidyClaim)
         .join(SubsidyProgramme, SubsidyProgramme.id == SubsidyClaim.programme_id)
         .join(ExamAttempt, ExamAttempt.id == SubsidyClaim.exam_attempt_id)

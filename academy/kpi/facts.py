@@ -215,9 +215,12 @@ def _upsert(session: Session, rows: list[dict]) -> None:
     updated = {c.name: statement.excluded[c.name] for c in FACTS.c if c.name != "cohort_id"}
     # A row whose facts did not change is left alone (no dead row, the same computed_at).
     changed = sa.or_(
-        *(FACTS.c[name].is_distinct_from(value) for name, value in updated.items()
-          if name != "computed_at")
-    )  # fmt: skip
+        *(
+            FACTS.c[name].is_distinct_from(value)
+            for name, value in updated.items()
+            if name != "computed_at"
+        )
+    )
     session.execute(
         statement.on_conflict_do_update(index_elements=["cohort_id"], set_=updated, where=changed),
         rows,
@@ -429,8 +432,11 @@ def _note_statements(state) -> None:
         return
     key = _KEYS[model]
     touched = _touched(state.session)
-    target = {"cohort_id": touched.cohorts, "enrolment_id": touched.enrolments,
-              "trainee_id": touched.trainees}  # fmt: skip
+    target = {
+        "cohort_id": touched.cohorts,
+        "enrolment_id": touched.enrolments,
+        "trainee_id": touched.trainees,
+    }
     if state.is_insert:
         params = state.parameters
         rows = params if isinstance(params, list) else [params or state.statement.compile().params]

@@ -64,10 +64,12 @@ class ExamAttempt(db.Model):
         # The year's figures look up the attempts of the year's trainees, one by one: read from
         # the index alone, the lookups cost the same whatever the years of history.
         sa.Index(
-            "ix_exam_attempt_trainee_id_sat_on", "trainee_id", "sat_on",
+            "ix_exam_attempt_trainee_id_sat_on",
+            "trainee_id",
+            "sat_on",
             postgresql_include=["certification_id", "result"],
         ),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certification.id"), index=True)

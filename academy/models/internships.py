@@ -67,10 +67,12 @@ class InternshipPlacement(db.Model):
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
         # The internships of the year's completers, looked up from the index alone.
         sa.Index(
-            "ix_internship_placement_trainee_id_starts_on", "trainee_id", "starts_on",
+            "ix_internship_placement_trainee_id_starts_on",
+            "trainee_id",
+            "starts_on",
             postgresql_include=["status", "opening_id"],
         ),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opening_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_opening.id"), index=True)

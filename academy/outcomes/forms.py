@@ -43,19 +43,31 @@ YES_NO = [Choice("yes", _l("Yes")), Choice("no", _l("No"))]
 
 # The questions each answer needs, in the order the form asks them.
 QUESTIONS = {
-    Situation.EMPLOYED: ("employer", "starts_on", "job_kind", "contract_months", "insured",
-                         "weekly_hours", "in_field", "monthly_pay"),
+    Situation.EMPLOYED: (
+        "employer",
+        "starts_on",
+        "job_kind",
+        "contract_months",
+        "insured",
+        "weekly_hours",
+        "in_field",
+        "monthly_pay",
+    ),
     Situation.FOUNDED: ("employer", "starts_on", "in_field"),
     Situation.EXCLUDED: ("exclusion_reason",),
     Situation.SEEKING: (),
     Situation.NOT_SEEKING: (),
-}  # fmt: skip
+}
 EVIDENCE_KINDS = {
-    Situation.EMPLOYED: (EvidenceKind.EMPLOYMENT_CERTIFICATE, EvidenceKind.INSURANCE_CERTIFICATE,
-                         EvidenceKind.CONTRACT, EvidenceKind.OTHER),
+    Situation.EMPLOYED: (
+        EvidenceKind.EMPLOYMENT_CERTIFICATE,
+        EvidenceKind.INSURANCE_CERTIFICATE,
+        EvidenceKind.CONTRACT,
+        EvidenceKind.OTHER,
+    ),
     Situation.FOUNDED: (EvidenceKind.BUSINESS_REGISTRATION, EvidenceKind.OTHER),
     Situation.EXCLUDED: (EvidenceKind.OTHER,),
-}  # fmt: skip
+}
 
 
 def _strip(value):

@@ -219,8 +219,9 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
     raw_code = values.get("code")
     code = codes.get(_word(raw_code)) if raw_code else None
     if raw_code and code is None:
-        parsed.add_problem(row, "code", _l("not an outcome code: write E1–E6, S1, S2, X or U"),
-                           str(raw_code))  # fmt: skip
+        parsed.add_problem(
+            row, "code", _l("not an outcome code: write E1–E6, S1, S2, X or U"), str(raw_code)
+        )
     if code is None:
         return None
     fields = dict.fromkeys(FIELDS)
@@ -235,10 +236,12 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
             parsed.add_problem(row, "employer", _l("longer than 150 characters"))
         starts_on = values.get("start_date")
         if starts_on and not (EARLIEST_START <= starts_on <= seoul_today() + timedelta(days=366)):
-            parsed.add_problem(row, "start_date", _l("not a plausible start date"),
-                               starts_on.isoformat())  # fmt: skip
-        hours, months, pay = (values.get(k) for k in ("weekly_hours", "contract_months",
-                                                       "monthly_pay"))  # fmt: skip
+            parsed.add_problem(
+                row, "start_date", _l("not a plausible start date"), starts_on.isoformat()
+            )
+        hours, months, pay = (
+            values.get(k) for k in ("weekly_hours", "contract_months", "monthly_pay")
+        )
         if hours is not None and hours not in WEEKLY_HOURS:
             message = _l(
                 "hours a week between %(low)s and %(high)s",
@@ -258,34 +261,48 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
         elif pay is not None and pay not in MONTHLY_PAY:
             parsed.add_problem(row, "monthly_pay", _l("Check the amount."), str(pay))
         if code == OutcomeCode.E1 and months:
-            parsed.add_problem(row, "contract_months",
-                               _l("E1 is open-ended: leave this blank, or use E2 for a fixed term"),
-                               str(months))  # fmt: skip
+            parsed.add_problem(
+                row,
+                "contract_months",
+                _l("E1 is open-ended: leave this blank, or use E2 for a fixed term"),
+                str(months),
+            )
         if (
             code == OutcomeCode.E2
             and months is None
             and not _has_problem(row, parsed, "contract_months")
         ):
-            parsed.add_problem(row, "contract_months",
-                               _l("E2 is a fixed term: give its length in months"))  # fmt: skip
+            parsed.add_problem(
+                row, "contract_months", _l("E2 is a fixed term: give its length in months")
+            )
         if code in (OutcomeCode.E1, OutcomeCode.E2) and values.get("insured") is False:
-            parsed.add_problem(row, "insured",
-                               _l("E1 and E2 are insured jobs: use E4 for a job without "
-                                  "employment insurance"), "N")  # fmt: skip
+            parsed.add_problem(
+                row,
+                "insured",
+                _l("E1 and E2 are insured jobs: use E4 for a job without employment insurance"),
+                "N",
+            )
         fields.update(
-            employer=employer, starts_on=starts_on, insured=values.get("insured"),
-            weekly_hours=hours, contract_months=months, in_field=values.get("in_field"),
+            employer=employer,
+            starts_on=starts_on,
+            insured=values.get("insured"),
+            weekly_hours=hours,
+            contract_months=months,
+            in_field=values.get("in_field"),
             monthly_pay=pay,
-        )  # fmt: skip
+        )
     if code == OutcomeCode.X:
         raw_reason = values.get("exclusion_reason")
         reason = reasons.get(_word(raw_reason)) if raw_reason else None
         if not raw_reason:
             parsed.add_problem(row, "exclusion_reason", _l("required for X: 진학/군입대/질병/이민"))
         elif reason is None:
-            parsed.add_problem(row, "exclusion_reason",
-                               _l("not a reason: write 진학, 군입대, 질병 or 이민"),
-                               str(raw_reason))  # fmt: skip
+            parsed.add_problem(
+                row,
+                "exclusion_reason",
+                _l("not a reason: write 진학, 군입대, 질병 or 이민"),
+                str(raw_reason),
+            )
         fields["exclusion_reason"] = reason
     return fields if len(row.problems) == before else None
 
@@ -308,8 +325,13 @@ def _action(item: PlannedRow) -> tuple[ImportAction, list]:
     return ImportAction.NEW, notes
 
 
-def commit_import(data: bytes, by: User | None, campus_id: int | None, filename: str = "",
-                  ip_address: str | None = None) -> ImportPlan:  # fmt: skip
+def commit_import(
+    data: bytes,
+    by: User | None,
+    campus_id: int | None,
+    filename: str = "",
+    ip_address: str | None = None,
+) -> ImportPlan:
     """Check the file again (the data may have changed since the preview) and write every row,
     or nothing. Rows marked verified become verified outcomes, verified by the importer."""
     plan = plan_import(data, campus_id)
@@ -322,18 +344,29 @@ def commit_import(data: bytes, by: User | None, campus_id: int | None, filename:
             verified = dict(verified_by_id=by_id, verified_at=now) if item.verified else {}
             if item.action == ImportAction.NEW:
                 state = Verification.VERIFIED if item.verified else Verification.SELF_REPORTED
-                add_version(item.enrolment.id, item.fields, verification=state,
-                            reported_by_id=by_id, **verified)  # fmt: skip
+                add_version(
+                    item.enrolment.id,
+                    item.fields,
+                    verification=state,
+                    reported_by_id=by_id,
+                    **verified,
+                )
             else:
                 item.current.verification = Verification.VERIFIED
                 item.current.verified_by_id, item.current.verified_at = by_id, now
         counts = plan.counts
         db.session.add(
-            audit.entry(AccessAction.CREATE, subject="outcome_import", by_id=by_id,
-                        ip_address=ip_address,
-                        detail=(f"{filename[:200]}: {counts[ImportAction.NEW]} new, "
-                                f"{counts[ImportAction.VERIFY]} verified"))
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.CREATE,
+                subject="outcome_import",
+                by_id=by_id,
+                ip_address=ip_address,
+                detail=(
+                    f"{filename[:200]}: {counts[ImportAction.NEW]} new, "
+                    f"{counts[ImportAction.VERIFY]} verified"
+                ),
+            )
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -163,8 +163,9 @@ def _keep_upload(form: OutcomeForm, upload: FileStorage) -> None:
         return
     delete_upload(checked.stored_name)
     staging.discard(form.kept_file.data)
-    form.kept_file.data = staging.stage(data, current_user.id, checked.original_name,
-                                        EVIDENCE_PURPOSE)  # fmt: skip
+    form.kept_file.data = staging.stage(
+        data, current_user.id, checked.original_name, EVIDENCE_PURPOSE
+    )
     form.kept_name.data = checked.original_name
 
 
@@ -194,8 +195,9 @@ def queue(campus_id: int):
     cohort_id = query_int("cohort")
     queue = services.verification_queue(campus.id, cohort_id)
     shown = [r.enrolment.trainee_id for r in queue.pending + queue.returned]
-    audit.record(AccessAction.VIEW, subject=campus, detail={"page": "outcome_queue"},
-                 trainee_ids=shown)  # fmt: skip
+    audit.record(
+        AccessAction.VIEW, subject=campus, detail={"page": "outcome_queue"}, trainee_ids=shown
+    )
     return render(
         "outcomes/queue.html",
         "outcomes/_queue.html",
@@ -290,11 +292,17 @@ def follow_up(campus_id: int):
     reminder_job = _reminder_job(request.args.get("reminders", type=int))
     if reminder_job is not None and not reminder_job.active:
         _announce_reminders(reminder_job)
-        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
-                                cohort=cohort_id), code=303)  # fmt: skip
+        return redirect(
+            url_for(".follow_up", campus_id=campus.id, window=window.value, cohort=cohort_id),
+            code=303,
+        )
     lines = services.follow_up(campus.id, window, cohort_id=cohort_id)
-    audit.record(AccessAction.VIEW, subject=campus, detail={"page": "follow_up"},
-                 trainee_ids=[line.enrolment.trainee_id for line in lines])  # fmt: skip
+    audit.record(
+        AccessAction.VIEW,
+        subject=campus,
+        detail={"page": "follow_up"},
+        trainee_ids=[line.enrolment.trainee_id for line in lines],
+    )
     return render(
         "outcomes/follow_up.html",
         "outcomes/_follow_up.html",
@@ -330,25 +338,38 @@ def remind(campus_id: int):
         return back
     ids = form.enrolment_ids.data or []
     if form.everyone.data == "1":
-        ids = [line.enrolment.id for line in services.follow_up(campus.id, window,
-                                                                 cohort_id=cohort_id)]  # fmt: skip
+        ids = [
+            line.enrolment.id for line in services.follow_up(campus.id, window, cohort_id=cohort_id)
+        ]
     if not ids:
         flash(_("Choose at least one person to remind."), "warning")
         return back
     params = {"campus_id": campus.id, "enrolment_ids": list(ids), "base_url": request.host_url}
     try:
-        job = jobs.start("follow_up_reminders", current_user, params,
-                         locale=jobs.request_locale())  # fmt: skip
+        job = jobs.start("follow_up_reminders", current_user, params, locale=jobs.request_locale())
     except jobs.JobLimitReached as limit:
-        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0]), "warning")  # fmt: skip
+        flash(
+            _(
+                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0],
+            ),
+            "warning",
+        )
         return back
     except jobs.QueueUnavailable:
         flash(jobs.unavailable_message(), "danger")
         return back
     if job.active:  # the worker is on it: the list says so until it is done
-        return redirect(url_for(".follow_up", campus_id=campus.id, window=window.value,
-                                cohort=cohort_id, reminders=job.id), code=303)  # fmt: skip
+        return redirect(
+            url_for(
+                ".follow_up",
+                campus_id=campus.id,
+                window=window.value,
+                cohort=cohort_id,
+                reminders=job.id,
+            ),
+            code=303,
+        )
     _announce_reminders(job)
     return back
 
@@ -360,18 +381,31 @@ def _announce_reminders(job) -> None:
         return
     result = job.result
     if result["sent"]:
-        flash(ngettext("A reminder was e-mailed to %(num)s person.",
-                       "Reminders were e-mailed to %(num)s people.", result["sent"]),
-              "success")  # fmt: skip
+        flash(
+            ngettext(
+                "A reminder was e-mailed to %(num)s person.",
+                "Reminders were e-mailed to %(num)s people.",
+                result["sent"],
+            ),
+            "success",
+        )
     if result["logged"]:
         flash(
-            _("Development mode: no mail server is set, so %(num)s reminders were written to the "
-              "log and shown below instead of being e-mailed.", num=result["logged"]),
+            _(
+                "Development mode: no mail server is set, so %(num)s reminders were written to the "
+                "log and shown below instead of being e-mailed.",
+                num=result["logged"],
+            ),
             "warning",
-        )  # fmt: skip
+        )
     if result["failed"]:
-        flash(_("Could not send to %(names)s. Check the address, or try again later.",
-                names=", ".join(result["failed"])), "danger")  # fmt: skip
+        flash(
+            _(
+                "Could not send to %(names)s. Check the address, or try again later.",
+                names=", ".join(result["failed"]),
+            ),
+            "danger",
+        )
     if result["shown_links"]:
         session[SHOWN_LINKS_KEY] = [tuple(link) for link in result["shown_links"]]
 
@@ -381,22 +415,31 @@ def _announce_reminders(job) -> None:
 def contacts(enrolment_id: int):
     """Contact attempts with one completer, and a form to record another."""
     enrolment = get_enrolment_or_404(enrolment_id)
-    form = ContactForm(on=seoul_today(), channel=ContactChannel.PHONE.value,
-                       result=ContactResult.REACHED.value)  # fmt: skip
+    form = ContactForm(
+        on=seoul_today(), channel=ContactChannel.PHONE.value, result=ContactResult.REACHED.value
+    )
     if form.validate_on_submit():
         try:
             services.record_contact(
-                enrolment, ContactChannel(form.channel.data), ContactResult(form.result.data),
-                form.note.data, current_user, form.on.data, request.remote_addr,
-            )  # fmt: skip
+                enrolment,
+                ContactChannel(form.channel.data),
+                ContactResult(form.result.data),
+                form.note.data,
+                current_user,
+                form.on.data,
+                request.remote_addr,
+            )
         except OutcomeRefused as refused:
             form.on.errors.append(str(refused.args[0]))
         else:
             flash(_("The contact is recorded."), "success")
             return redirect(url_for(".contacts", enrolment_id=enrolment.id), code=303)
     else:
-        audit.record(AccessAction.VIEW, subject=("trainee", enrolment.trainee_id),
-                     detail={"page": "contacts"})  # fmt: skip
+        audit.record(
+            AccessAction.VIEW,
+            subject=("trainee", enrolment.trainee_id),
+            detail={"page": "contacts"},
+        )
     panel = services.outcome_panels([enrolment])[enrolment.id]
     page = render(
         "outcomes/contacts.html",
@@ -432,12 +475,19 @@ def import_outcomes(campus_id: int):
             params = {"token": token, "campus_id": campus.id}
             job, status = _start_import_job("outcome_check", params)
             if job is not None:
-                return redirect(url_for(".import_outcomes", campus_id=campus.id, job=job.id),
-                                code=303)  # fmt: skip
+                return redirect(
+                    url_for(".import_outcomes", campus_id=campus.id, job=job.id), code=303
+                )
             staging.discard(token)
     job = _import_job(request.args.get("job", type=int), campus)
-    page = render("outcomes/import.html", "outcomes/_import_job.html", campus=campus, form=form,
-                  job=job, **_preview_of(job))  # fmt: skip
+    page = render(
+        "outcomes/import.html",
+        "outcomes/_import_job.html",
+        campus=campus,
+        form=form,
+        job=job,
+        **_preview_of(job),
+    )
     return page, 422 if _has_errors(form) else status
 
 
@@ -446,8 +496,13 @@ def _start_import_job(kind: str, params: dict):
     try:
         return jobs.start(kind, current_user, params, locale=jobs.request_locale()), 200
     except jobs.JobLimitReached as limit:
-        flash(_("You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0]), "warning")  # fmt: skip
+        flash(
+            _(
+                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
+                n=limit.args[0],
+            ),
+            "warning",
+        )
         return None, 429
     except jobs.QueueUnavailable:
         flash(jobs.unavailable_message(), "danger")
@@ -467,10 +522,12 @@ def _preview_of(job) -> dict:
             sa.select(Enrolment)
             .join(Enrolment.cohort)
             .where(Enrolment.id.in_(ids), Cohort.campus_id == job.params["campus_id"])
-            .options(selectinload(Enrolment.trainee).selectinload(Trainee.user),
-                     selectinload(Enrolment.cohort))
+            .options(
+                selectinload(Enrolment.trainee).selectinload(Trainee.user),
+                selectinload(Enrolment.cohort),
+            )
         )
-    }  # fmt: skip
+    }
     token = job.params["token"]
     return {
         "preview": preview,
@@ -511,8 +568,7 @@ def import_commit(campus_id: int):
     except staging.StagedFileMissing:
         flash(_("The file is no longer waiting to be imported: upload it again."), "warning")
         return again
-    params = {"token": form.token.data, "campus_id": campus.id,
-              "ip_address": request.remote_addr}  # fmt: skip
+    params = {"token": form.token.data, "campus_id": campus.id, "ip_address": request.remote_addr}
     job, _status = _start_import_job("outcome_import", params)
     if job is None:
         return again
@@ -530,13 +586,21 @@ def import_problems(campus_id: int, token: str):
         abort(404)
     plan = importing.plan_import(staged.data, campus.id)
     stem = Path(staged.filename).stem or "outcomes"
-    return send_file(BytesIO(annotated_workbook(plan.parsed)), mimetype=XLSX,
-                     as_attachment=True, download_name=f"{stem}-problems.xlsx")  # fmt: skip
+    return send_file(
+        BytesIO(annotated_workbook(plan.parsed)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{stem}-problems.xlsx",
+    )
 
 
 @bp.get("/import/template.xlsx")
 @role_required(Role.COORDINATOR, Role.ADMIN, Role.OFFICIAL)
 def import_template():
     """An empty outcome file: Korean headers, an example row and a guide sheet."""
-    return send_file(BytesIO(template_workbook(OUTCOMES)), mimetype=XLSX, as_attachment=True,
-                     download_name="outcomes-template.xlsx")  # fmt: skip
+    return send_file(
+        BytesIO(template_workbook(OUTCOMES)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name="outcomes-template.xlsx",
+    )

@@ -27,8 +27,9 @@ def _params(year, campus, tier, as_of, kind=None):
 @click.option("--year", type=int, help="Cohorts ending in this year (default: the latest ended).")
 @click.option("--campus", "campus", help="Campus name.")
 @click.option("--tier", type=TIERS, help="Size tier.")
-@click.option("--kind", type=click.Choice(["district", "bigtech", "industry_hub"]),
-              help="Campus kind.")  # fmt: skip
+@click.option(
+    "--kind", type=click.Choice(["district", "bigtech", "industry_hub"]), help="Campus kind."
+)
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Figures as of DATE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
@@ -114,14 +115,14 @@ def _report_options(command):
             click.option("--tier", type=TIERS, help="Size tier."),
             click.option(
                 "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Figures as of DATE."
-            ),  # fmt: skip
+            ),
             click.option(
                 "-o",
                 "--output",
                 required=True,
                 type=click.Path(dir_okay=False, writable=True, path_type=Path),
                 help="File to write.",
-            ),  # fmt: skip
+            ),
         ]
     ):
         command = option(command)

@@ -136,9 +136,10 @@ def campus_infos(session: Session, scope: engine.Scope = engine.CITY) -> list[Ca
 
 def load_targets(session: Session) -> dict[TargetMetric, list[Target]]:
     rows = session.execute(
-        sa.select(YearlyTarget.year, YearlyTarget.metric, YearlyTarget.value,
-                  YearlyTarget.from_source)
-    )  # fmt: skip
+        sa.select(
+            YearlyTarget.year, YearlyTarget.metric, YearlyTarget.value, YearlyTarget.from_source
+        )
+    )
     return targets_table(rows)
 
 

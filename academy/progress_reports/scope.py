@@ -21,9 +21,12 @@ def future_day_problem(day: date | None) -> str | None:
     have not started: such a day is refused everywhere (CLI, API, dashboard, reports)."""
     today = seoul_today()
     if day is not None and day > today:
-        return _("Figures cannot be shown as of %(day)s: that day has not come yet (today is "
-                 "%(today)s in Seoul). Choose today or an earlier day.",
-                 day=day.isoformat(), today=today.isoformat())  # fmt: skip
+        return _(
+            "Figures cannot be shown as of %(day)s: that day has not come yet (today is "
+            "%(today)s in Seoul). Choose today or an earlier day.",
+            day=day.isoformat(),
+            today=today.isoformat(),
+        )
     return None
 
 
@@ -62,8 +65,9 @@ def resolve(
     kind by value, a date as ISO text. Unset ones take the defaults: the latest year whose
     cohorts have ended, and today in Seoul."""
     if year is not None and not MIN_YEAR <= int(year) <= MAX_YEAR:
-        raise ParameterError(_("The year must be between %(low)s and %(high)s.",
-                               low=MIN_YEAR, high=MAX_YEAR))  # fmt: skip
+        raise ParameterError(
+            _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR)
+        )
     campus_id = None
     if campus not in (None, ""):
         column = Campus.id if isinstance(campus, int) else Campus.name

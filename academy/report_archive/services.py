@@ -104,9 +104,14 @@ def generate(
     db.session.flush()
     if include_personal:
         db.session.add(
-            audit.entry(AccessAction.EXPORT, subject=("archived_report", row.id), by=by,
-                        ip_address=ip_address, detail=row.reason)
-        )  # fmt: skip
+            audit.entry(
+                AccessAction.EXPORT,
+                subject=("archived_report", row.id),
+                by=by,
+                ip_address=ip_address,
+                detail=row.reason,
+            )
+        )
     db.session.commit()
     return row
 
@@ -116,9 +121,14 @@ def log_download(row: ArchivedReport, by: User, ip_address: str | None) -> None:
     if not row.includes_personal_data:
         return
     db.session.add(
-        audit.entry(AccessAction.DOWNLOAD, subject=("archived_report", row.id), by=by,
-                    ip_address=ip_address, detail=row.reason)
-    )  # fmt: skip
+        audit.entry(
+            AccessAction.DOWNLOAD,
+            subject=("archived_report", row.id),
+            by=by,
+            ip_address=ip_address,
+            detail=row.reason,
+        )
+    )
     db.session.commit()
 
 
@@ -128,11 +138,14 @@ def running_report_job(user: User) -> Job | None:
 
     job_id = db.session.scalar(
         sa.select(Job.id)
-        .where(Job.owner_id == user.id, Job.kind == "report",
-               Job.state.in_((JobState.QUEUED, JobState.RUNNING)))
+        .where(
+            Job.owner_id == user.id,
+            Job.kind == "report",
+            Job.state.in_((JobState.QUEUED, JobState.RUNNING)),
+        )
         .order_by(Job.id.desc())
         .limit(1)
-    )  # fmt: skip
+    )
     if job_id is None:
         return None
     job = jobs.get(job_id)
@@ -171,15 +184,19 @@ def named_lists(params: ReportParams) -> dict[str, list[list]]:
     return {
         _("Advanced-track selections"): [
             [_("Name"), _("E-mail"), _("Selected on"), _("Programme")],
-            *[[s.trainee.name, s.trainee.email, s.selected_on, s.programme or ""]
-              for s in selections],
+            *[
+                [s.trainee.name, s.trainee.email, s.selected_on, s.programme or ""]
+                for s in selections
+            ],
         ],
         _("Scholarships"): [
             [_("Name"), _("E-mail"), _("Awarded on"), _("Amount"), _("Reason")],
-            *[[s.trainee.name, s.trainee.email, s.awarded_on, Won(s.amount), s.reason or ""]
-              for s in scholarships],
+            *[
+                [s.trainee.name, s.trainee.email, s.awarded_on, Won(s.amount), s.reason or ""]
+                for s in scholarships
+            ],
         ],
-    }  # fmt: skip
+    }
 
 
 def describe_scope(row: ArchivedReport) -> str:

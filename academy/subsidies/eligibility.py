@@ -218,10 +218,15 @@ def check_application(
     room = cap_room(rules, applicant)
     if room <= 0:
         refusals.append(
-            Refusal(Reason.CAP_USED, {"cap": rules.per_person_cap,
-                                      "approved": applicant.approved_this_year,
-                                      "pending": applicant.pending_this_year})
-        )  # fmt: skip
+            Refusal(
+                Reason.CAP_USED,
+                {
+                    "cap": rules.per_person_cap,
+                    "approved": applicant.approved_this_year,
+                    "pending": applicant.pending_this_year,
+                },
+            )
+        )
     refusals += attempt_refusals(rules, attempt, on)
     chosen = open_round(rules, on)
     return Eligibility(

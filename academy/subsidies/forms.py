@@ -21,8 +21,9 @@ DEFAULT_CAP = 200_000  # the source: up to 200,000 KRW per person per year
 
 
 def _won(label, minimum: int, maximum: int, required=True):
-    message = _l("Enter an amount from %(low)s to %(high)s won.", low=f"{minimum:,}",
-                 high=f"{maximum:,}")  # fmt: skip
+    message = _l(
+        "Enter an amount from %(low)s to %(high)s won.", low=f"{minimum:,}", high=f"{maximum:,}"
+    )
     first = InputRequired(_l("Enter an amount in won.")) if required else Optional()
     return IntegerField(label, validators=[first, NumberRange(minimum, maximum, message)])
 
@@ -32,9 +33,11 @@ class ProgrammeForm(FlaskForm):
 
     year = IntegerField(
         _l("Year"),
-        validators=[InputRequired(_l("Enter the year.")),
-                    NumberRange(MIN_YEAR, MAX_YEAR, _l("Enter a year from %(min)s to %(max)s."))],
-    )  # fmt: skip
+        validators=[
+            InputRequired(_l("Enter the year.")),
+            NumberRange(MIN_YEAR, MAX_YEAR, _l("Enter a year from %(min)s to %(max)s.")),
+        ],
+    )
     name = StringField(
         _l("Programme name"), validators=[DataRequired(_l("Enter a name.")), Length(max=150)]
     )

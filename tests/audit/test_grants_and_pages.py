@@ -20,17 +20,18 @@ from tests import factories
 
 def grants(db) -> list[AccessLog]:
     return db.session.scalars(
-        sa.select(AccessLog).where(AccessLog.action == AccessAction.ROLE_GRANT)
+        sa.select(AccessLog)
+        .where(AccessLog.action == AccessAction.ROLE_GRANT)
         .order_by(AccessLog.seq)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def views(db, subject_type: str) -> list[AccessLog]:
     return db.session.scalars(
-        sa.select(AccessLog).where(AccessLog.action == AccessAction.VIEW,
-                                   AccessLog.subject_type == subject_type)
+        sa.select(AccessLog)
+        .where(AccessLog.action == AccessAction.VIEW, AccessLog.subject_type == subject_type)
         .order_by(AccessLog.seq)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def listed(entry: AccessLog) -> list[int]:
@@ -48,8 +49,12 @@ def test_enrolling_a_new_person_grants_the_trainee_role_once(app, db):
     (grant,) = grants(db)
     user = db.session.get(User, enrolment.trainee.user_id)
     assert (grant.subject_type, grant.subject_id) == ("user", user.id)
-    assert json.loads(grant.detail) == {"email": "spring@example.com", "role": "trainee",
-                                        "campus_id": None, "change": "created"}  # fmt: skip
+    assert json.loads(grant.detail) == {
+        "email": "spring@example.com",
+        "role": "trainee",
+        "campus_id": None,
+        "change": "created",
+    }
     assert grant.actor_email == coordinator.email
     assert grant.keep_until == audit.keep_until(AccessAction.ROLE_GRANT, grant.at)
 
@@ -92,7 +97,8 @@ def test_a_roster_import_grants_each_new_account_in_one_insert(app, db):
     entries = grants(db)
     assert len(entries) == 28
     assert {json.loads(e.detail)["email"] for e in entries} == {
-        f"bulk{i}@example.com" for i in range(28)}  # fmt: skip
+        f"bulk{i}@example.com" for i in range(28)
+    }
     ids = {e.subject_id for e in entries}
     assert ids == set(db.session.scalars(sa.select(User.id).where(User.email.like("bulk%"))))
     assert {e.actor_email for e in entries} == {coordinator.email}

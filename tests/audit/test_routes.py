@@ -29,7 +29,10 @@ def test_a_trainee_record_view_names_the_person_and_the_viewer(client, login_as,
     assert client.get(f"/trainees/{enrolment.trainee_id}").status_code == 200
     (entry,) = logged(db, AccessAction.VIEW, "trainee")
     assert (entry.trainee_id, entry.actor_email, entry.actor_role) == (
-        enrolment.trainee_id, coordinator.email, "coordinator")  # fmt: skip
+        enrolment.trainee_id,
+        coordinator.email,
+        "coordinator",
+    )
     assert entry.ip_address == "127.0.0.1"
     assert verify_chain() is None
 
@@ -56,7 +59,8 @@ def test_a_coordinator_download_needs_a_reason_which_is_logged(client, login_as,
 
     asked = client.get(url)
     assert asked.status_code == 200 and "attachment" not in asked.headers.get(
-        "Content-Disposition", "")  # fmt: skip
+        "Content-Disposition", ""
+    )
     page = asked.get_data(as_text=True)
     assert 'name="reason"' in page and 'name="reason_other"' in page
     assert logged(db, AccessAction.DOWNLOAD) == []
@@ -105,10 +109,17 @@ def test_creating_an_account_is_a_role_grant_kept_three_years(runner, db):
     campus = factories.CampusFactory()
     db.session.commit()
     result = runner.invoke(
-        args=["academy", "create-user", "new.coordinator@example.com", "--role", "coordinator",
-              "--campus", campus.name],
+        args=[
+            "academy",
+            "create-user",
+            "new.coordinator@example.com",
+            "--role",
+            "coordinator",
+            "--campus",
+            campus.name,
+        ],
         input="a long enough passphrase 77\na long enough passphrase 77\n",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     (entry,) = logged(db, AccessAction.ROLE_GRANT)
     assert '"role":"coordinator"' in entry.detail
@@ -117,8 +128,9 @@ def test_creating_an_account_is_a_role_grant_kept_three_years(runner, db):
 
 
 def seed_log(db):
-    alice = factories.UserFactory(email="alice@example.com", role=Role.COORDINATOR,
-                                  campus=factories.CampusFactory())  # fmt: skip
+    alice = factories.UserFactory(
+        email="alice@example.com", role=Role.COORDINATOR, campus=factories.CampusFactory()
+    )
     bob = factories.UserFactory(email="bob@example.com", role=Role.OFFICIAL)
     named = factories.TraineeFactory(user__name="홍길동")
     db.session.commit()
@@ -131,8 +143,9 @@ def seed_log(db):
         entry = audit.entry(action, subject=("trainee", trainee), trainee_id=trainee, by=by)
         entry.at = at + timedelta(days=day)
         db.session.add(entry)
-    list_entry = audit.entry(AccessAction.VIEW, subject=("cohort", 1),
-                             trainee_ids=[5, named.id, 7000], by=bob)  # fmt: skip
+    list_entry = audit.entry(
+        AccessAction.VIEW, subject=("cohort", 1), trainee_ids=[5, named.id, 7000], by=bob
+    )
     list_entry.at = at + timedelta(days=3)
     db.session.add(list_entry)
     db.session.commit()
@@ -151,8 +164,9 @@ def test_admin_reviews_the_log_with_filters(client, login_as, db):
     assert "alice@example.com" in page and "bob@example.com" in page
 
     def partial(**args):
-        return client.get("/admin/access-log", query_string=args,
-                          headers={"HX-Request": "true"}).get_data(as_text=True)  # fmt: skip
+        return client.get(
+            "/admin/access-log", query_string=args, headers={"HX-Request": "true"}
+        ).get_data(as_text=True)
 
     only_alice = partial(account="ALICE")
     assert "alice@example.com" in only_alice and "bob@example.com" not in only_alice

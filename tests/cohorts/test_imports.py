@@ -65,8 +65,12 @@ def roster_rows(n, first=0):
 
 
 def emails(cohort, status=None) -> list[str]:
-    query = (Enrolment.query.filter_by(cohort_id=cohort.id).join(Trainee).join(User)
-             .order_by(Enrolment.id))  # fmt: skip
+    query = (
+        Enrolment.query.filter_by(cohort_id=cohort.id)
+        .join(Trainee)
+        .join(User)
+        .order_by(Enrolment.id)
+    )
     if status:
         query = query.filter(Enrolment.status == status)
     return [e.trainee.user.email for e in query]
@@ -75,9 +79,13 @@ def emails(cohort, status=None) -> list[str]:
 def test_the_roster_coordinators_really_keep_imports_as_it_is(db, cohort):
     check = commit_roster(cohort, SAMPLE.read_bytes(), by=None)
     assert check.written and check.problems == []
-    assert emails(cohort) == ["garam.kim@example.org", "narae.lee@example.org",
-                              "dasom.park@example.org", "raon.choi@example.org",
-                              "maru.jung@example.org"]  # fmt: skip
+    assert emails(cohort) == [
+        "garam.kim@example.org",
+        "narae.lee@example.org",
+        "dasom.park@example.org",
+        "raon.choi@example.org",
+        "maru.jung@example.org",
+    ]
     narae = User.query.filter_by(email="narae.lee@example.org").one()
     assert narae.name == "이나래" and narae.password_hash is None and narae.role == Role.TRAINEE
     assert User.query.filter_by(email="garam.kim@example.org").one().trainee.phone == (
@@ -96,11 +104,13 @@ def test_csv_in_cp949_or_utf8_with_bom(db, cohort, encoding):
 
 
 def test_english_headers_in_shuffled_order_and_excel_dates(db, cohort):
-    data = xlsx([
-        ["employed_at_start", "email", "vulnerable", "birth_date", "name"],
-        ["Y", "kim@example.com", "예", datetime(1998, 5, 14), "김영문"],
-        ["N", "lee@example.com", "N", 36000, "이엑셀"],  # an Excel serial: 1998-07-24
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            ["employed_at_start", "email", "vulnerable", "birth_date", "name"],
+            ["Y", "kim@example.com", "예", datetime(1998, 5, 14), "김영문"],
+            ["N", "lee@example.com", "N", 36000, "이엑셀"],  # an Excel serial: 1998-07-24
+        ]
+    )
     check = commit_roster(cohort, data, by=None)
     assert check.written
     kim = User.query.filter_by(email="kim@example.com").one().trainee
@@ -111,35 +121,42 @@ def test_english_headers_in_shuffled_order_and_excel_dates(db, cohort):
 
 
 def test_a_file_with_bad_rows_writes_nothing_and_reports_every_problem(db, cohort):
-    staff = factories.UserFactory(role=Role.COORDINATOR, email="staff@example.com",
-                                  campus=cohort.campus)  # fmt: skip
-    other = factories.CohortFactory(code="GURO-2025-02", starts_on=date(2025, 2, 3),
-                                    campus=cohort.campus)  # fmt: skip
+    staff = factories.UserFactory(
+        role=Role.COORDINATOR, email="staff@example.com", campus=cohort.campus
+    )
+    other = factories.CohortFactory(
+        code="GURO-2025-02", starts_on=date(2025, 2, 3), campus=cohort.campus
+    )
     busy = factories.EnrolmentFactory(cohort=other)
     db.session.commit()
-    data = xlsx([
-        ["교육생 명단"],
-        ["이름", "생년월일", "이메일", "휴대전화"],
-        ["김정상", "1999-01-01", "ok@example.com", "010-1111-2222"],
-        ["", "2007-01-01", "young@example.com", "02-123-4567"],
-        ["박나이", "1980-01-01", "old@example.com", ""],
-        ["이날짜", "1999-13-01", "bad-email", ""],
-        ["최중복", "1999-01-01", "OK@example.com", ""],
-        ["정직원", "1999-01-01", "staff@example.com", ""],
-        ["한겹침", busy.trainee.birth_date.isoformat(), busy.trainee.user.email, ""],
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            ["교육생 명단"],
+            ["이름", "생년월일", "이메일", "휴대전화"],
+            ["김정상", "1999-01-01", "ok@example.com", "010-1111-2222"],
+            ["", "2007-01-01", "young@example.com", "02-123-4567"],
+            ["박나이", "1980-01-01", "old@example.com", ""],
+            ["이날짜", "1999-13-01", "bad-email", ""],
+            ["최중복", "1999-01-01", "OK@example.com", ""],
+            ["정직원", "1999-01-01", "staff@example.com", ""],
+            ["한겹침", busy.trainee.birth_date.isoformat(), busy.trainee.user.email, ""],
+        ]
+    )
     check = commit_roster(cohort, data, by=None)
 
     assert not check.written
     cells = {(p.line, p.column): str(p.message) for p in check.problems}
     assert set(cells) == {
-        (4, "이름"), (4, "생년월일"), (4, "휴대전화"),  # missing name, aged 18, a landline
+        (4, "이름"),
+        (4, "생년월일"),
+        (4, "휴대전화"),  # missing name, aged 18, a landline
         (5, "생년월일"),  # aged 45
-        (6, "생년월일"), (6, "이메일"),  # not a date, not an e-mail
+        (6, "생년월일"),
+        (6, "이메일"),  # not a date, not an e-mail
         (7, "이메일"),  # the same e-mail as row 3, in other letters
         (8, "이메일"),  # a staff account
         (9, "이메일"),  # enrolled in an overlapping cohort
-    }  # fmt: skip
+    }
     assert cells[(4, "이름")] == "필수 항목입니다: 이 칸을 채워 주세요"
     assert "18" in cells[(4, "생년월일")] and "45" in cells[(5, "생년월일")]
     assert cells[(6, "생년월일")].startswith("달력에 없는 날짜입니다(월은 1–12")
@@ -175,26 +192,34 @@ def test_rows_over_capacity_go_to_the_waitlist_and_the_preview_says_so(db, cohor
     data = xlsx(roster_rows(4))
     preview = check_roster(cohort, data)
     assert [(line.place, line.waitlist_position) for line in preview.lines] == [
-        ("seat", None), ("seat", None), ("waitlist", 1), ("waitlist", 2),
-    ]  # fmt: skip
+        ("seat", None),
+        ("seat", None),
+        ("waitlist", 1),
+        ("waitlist", 2),
+    ]
     assert count_rows(Enrolment) == 1
     commit_roster(cohort, data, by=None)
-    assert emails(cohort, EnrolmentStatus.WAITLISTED) == ["trainee2@example.com",
-                                                          "trainee3@example.com"]  # fmt: skip
+    assert emails(cohort, EnrolmentStatus.WAITLISTED) == [
+        "trainee2@example.com",
+        "trainee3@example.com",
+    ]
     positions = [
         e.waitlist_position
         for e in Enrolment.query.filter_by(
             cohort_id=cohort.id, status=EnrolmentStatus.WAITLISTED
         ).order_by(Enrolment.id)
     ]
-    assert positions == [1, 2]  # fmt: skip
+    assert positions == [1, 2]
 
 
 def test_a_person_known_from_an_earlier_cohort_keeps_one_record(db, cohort):
     earlier = factories.CohortFactory(starts_on=date(2024, 3, 4))
-    known = factories.EnrolmentFactory(cohort=earlier, status=EnrolmentStatus.COMPLETED,
-                                       trainee__birth_date=date(1999, 4, 1),
-                                       trainee__user__email="trainee0@example.com")  # fmt: skip
+    known = factories.EnrolmentFactory(
+        cohort=earlier,
+        status=EnrolmentStatus.COMPLETED,
+        trainee__birth_date=date(1999, 4, 1),
+        trainee__user__email="trainee0@example.com",
+    )
     db.session.commit()
     check = commit_roster(cohort, xlsx(roster_rows(2)), by=None)
     assert [line.action for line in check.lines] == ["existing", "new"]
@@ -240,19 +265,23 @@ def test_attendance_in_korean_or_english_marks_is_recorded(db, cohort, class_day
     kim = on_roster(cohort, "kim@example.com")
     lee = on_roster(cohort, "lee@example.com")
     db.session.commit()
-    data = csv_text([
-        ["HRD-Net 출결 내역"],
-        ["이메일", "날짜", "출결", "훈련생명"],
-        ["kim@example.com", "2025.03.10", "출석", "김"],
-        ["KIM@example.com ", "20250311", "late", "김"],
-        ["lee@example.com", "2025-03-10", "공가", "이"],
-    ]).encode("cp949")  # fmt: skip
+    data = csv_text(
+        [
+            ["HRD-Net 출결 내역"],
+            ["이메일", "날짜", "출결", "훈련생명"],
+            ["kim@example.com", "2025.03.10", "출석", "김"],
+            ["KIM@example.com ", "20250311", "late", "김"],
+            ["lee@example.com", "2025-03-10", "공가", "이"],
+        ]
+    ).encode("cp949")
     check = commit_attendance(cohort, data, by=None)
     assert check.written and [str(w) for w in check.parsed.warnings]
     marks = {(m.enrolment_id, m.session.held_on): m.mark for m in AttendanceMark.query}
-    assert marks == {(kim.id, date(2025, 3, 10)): Mark.PRESENT,
-                     (kim.id, date(2025, 3, 11)): Mark.LATE,
-                     (lee.id, date(2025, 3, 10)): Mark.EXCUSED}  # fmt: skip
+    assert marks == {
+        (kim.id, date(2025, 3, 10)): Mark.PRESENT,
+        (kim.id, date(2025, 3, 11)): Mark.LATE,
+        (lee.id, date(2025, 3, 10)): Mark.EXCUSED,
+    }
 
 
 def test_attendance_problems_are_reported_and_nothing_is_written(db, cohort, class_days):
@@ -262,21 +291,28 @@ def test_attendance_problems_are_reported_and_nothing_is_written(db, cohort, cla
         cohort, "gone@example.com", status=EnrolmentStatus.WITHDRAWN, left_on=date(2025, 3, 11)
     )
     db.session.commit()
-    data = xlsx([
-        ["email", "date", "mark"],
-        ["kim@example.com", "2025-03-10", "출석"],
-        ["nobody@example.com", "2025-03-10", "출석"],
-        ["kim@example.com", "2025-03-15", "출석"],
-        ["kim@example.com", "2025-03-11", "몰라"],
-        ["kim@example.com", "2025-03-10", "결석"],
-        ["wait@example.com", "2025-03-10", "출석"],
-        ["gone@example.com", "2025-03-12", "출석"],
-    ])  # fmt: skip
+    data = xlsx(
+        [
+            ["email", "date", "mark"],
+            ["kim@example.com", "2025-03-10", "출석"],
+            ["nobody@example.com", "2025-03-10", "출석"],
+            ["kim@example.com", "2025-03-15", "출석"],
+            ["kim@example.com", "2025-03-11", "몰라"],
+            ["kim@example.com", "2025-03-10", "결석"],
+            ["wait@example.com", "2025-03-10", "출석"],
+            ["gone@example.com", "2025-03-12", "출석"],
+        ]
+    )
     check = commit_attendance(cohort, data, by=None)
     assert not check.written and count_rows(AttendanceMark) == 0
     assert {(p.line, p.column) for p in check.problems} == {
-        (3, "email"), (4, "date"), (5, "mark"), (6, "date"), (7, "email"), (8, "date"),
-    }  # fmt: skip
+        (3, "email"),
+        (4, "date"),
+        (5, "mark"),
+        (6, "date"),
+        (7, "email"),
+        (8, "date"),
+    }
 
 
 def test_importing_attendance_again_replaces_marks_and_counts_the_changes(db, cohort, class_days):
@@ -300,7 +336,7 @@ def test_importing_attendance_again_replaces_marks_and_counts_the_changes(db, co
     )
     assert (check.count("changed"), check.count("new")) == (1, 1)
     assert {m.mark for m in AttendanceMark.query.filter_by(enrolment_id=kim.id)} == {Mark.PRESENT}
-    assert count_rows(AttendanceMark) == 2  # fmt: skip
+    assert count_rows(AttendanceMark) == 2
 
 
 def test_the_commit_takes_the_rows_the_preview_read_and_checks_them_again(db, cohort, monkeypatch):
@@ -316,9 +352,10 @@ def test_the_commit_takes_the_rows_the_preview_read_and_checks_them_again(db, co
     # Meanwhile the third person joined an overlapping cohort: the commit must see it.
     overlapping = factories.CohortFactory(starts_on=START, ends_on=date(2025, 6, 1))
     elsewhere = factories.EnrolmentFactory(
-        cohort=overlapping, trainee__user__email="trainee2@example.com",
+        cohort=overlapping,
+        trainee__user__email="trainee2@example.com",
         trainee__birth_date=date(1999, 4, 3),
-    )  # fmt: skip
+    )
     db.session.commit()
 
     def no_second_reading(*_args, **_kwargs):

@@ -39,13 +39,20 @@ def add_trainees(db, total: int) -> None:
         n = min(25, total - start)
         campus = campuses[(start // 25) % len(campuses)]
         ends_on = date(2025, 1, 10) + timedelta(days=(start // 25) % 330)
-        cohort = Cohort(code=f"Q-{start:06d}", campus_id=campus.id,
-                        course_id=course_ids[campus.id], starts_on=ends_on - timedelta(weeks=20),
-                        ends_on=ends_on, capacity=30)  # fmt: skip
+        cohort = Cohort(
+            code=f"Q-{start:06d}",
+            campus_id=campus.id,
+            course_id=course_ids[campus.id],
+            starts_on=ends_on - timedelta(weeks=20),
+            ends_on=ends_on,
+            capacity=30,
+        )
         db.session.add(cohort)
         db.session.flush()
-        users = [dict(email=f"q{start + i}@example.com", name="교육생", role=Role.TRAINEE)
-                 for i in range(n)]  # fmt: skip
+        users = [
+            dict(email=f"q{start + i}@example.com", name="교육생", role=Role.TRAINEE)
+            for i in range(n)
+        ]
         user_ids = db.session.scalars(sa.insert(User).returning(User.id), users).all()
         trainee_ids = db.session.scalars(
             sa.insert(Trainee).returning(Trainee.id),
@@ -53,25 +60,47 @@ def add_trainees(db, total: int) -> None:
         ).all()
         enrolment_ids = db.session.scalars(
             sa.insert(Enrolment).returning(Enrolment.id),
-            [dict(cohort_id=cohort.id, trainee_id=t, status=EnrolmentStatus.COMPLETED,
-                  enrolled_on=cohort.starts_on) for t in trainee_ids],
-        ).all()  # fmt: skip
+            [
+                dict(
+                    cohort_id=cohort.id,
+                    trainee_id=t,
+                    status=EnrolmentStatus.COMPLETED,
+                    enrolled_on=cohort.starts_on,
+                )
+                for t in trainee_ids
+            ],
+        ).all()
         db.session.execute(
             sa.insert(OutcomeRecord),
-            [dict(enrolment_id=e, version=1, code=OutcomeCode.E1, starts_on=ends_on,
-                  employer="주식회사 예시", insured=True, weekly_hours=40, in_field=True,
-                  monthly_pay=2_800_000, verification=Verification.VERIFIED,
-                  verified_at=datetime(2025, 12, 30), created_at=datetime(2025, 12, 29))
-             for e in enrolment_ids],
-        )  # fmt: skip
+            [
+                dict(
+                    enrolment_id=e,
+                    version=1,
+                    code=OutcomeCode.E1,
+                    starts_on=ends_on,
+                    employer="주식회사 예시",
+                    insured=True,
+                    weekly_hours=40,
+                    in_field=True,
+                    monthly_pay=2_800_000,
+                    verification=Verification.VERIFIED,
+                    verified_at=datetime(2025, 12, 30),
+                    created_at=datetime(2025, 12, 29),
+                )
+                for e in enrolment_ids
+            ],
+        )
     db.session.commit()
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/dashboard/?year=2025&as_of=2026-11-01", "/dashboard/?year=2025&tier=small",
-     "/api/v1/kpi?year=2025"],
-)  # fmt: skip
+    [
+        "/dashboard/?year=2025&as_of=2026-11-01",
+        "/dashboard/?year=2025&tier=small",
+        "/api/v1/kpi?year=2025",
+    ],
+)
 def test_citywide_dashboard_queries_are_the_same_for_100_and_5000_trainees(
     client, login_as, db, url
 ):

@@ -40,9 +40,20 @@ def test_common_addresses_take_the_quick_path(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["a@x.test", "a@b.localhost", "a@x.xn--3e0b707e", "a@1.2.3.4", "a" * 65 + "@x.org",
-            "a..b@x.org", ".a@x.org", "a@-x.org", "김@x.org", "a@x"],
-)  # fmt: skip
+    "raw",
+    [
+        "a@x.test",
+        "a@b.localhost",
+        "a@x.xn--3e0b707e",
+        "a@1.2.3.4",
+        "a" * 65 + "@x.org",
+        "a..b@x.org",
+        ".a@x.org",
+        "a@-x.org",
+        "김@x.org",
+        "a@x",
+    ],
+)
 def test_anything_else_is_checked_in_full(raw):
     assert not _plain_email(raw)
     if validated(raw) is None:

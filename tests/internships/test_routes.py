@@ -27,9 +27,16 @@ def test_coordinator_places_a_campus_trainee_and_sees_it_counted(client, login_a
     assert enrolment.trainee.name not in client.get(url).get_data(as_text=True)
     page = client.get(url, query_string={"q": enrolment.trainee.name[:2]}).get_data(as_text=True)
     assert enrolment.trainee.name in page
-    response = client.post(f"/internships/openings/{opening.id}/placements",
-                           data={"trainee_id": enrolment.trainee_id, "starts_on": "2025-09-01",
-                                 "ends_on": "", "paid": "y", "weekly_hours": ""})  # fmt: skip
+    response = client.post(
+        f"/internships/openings/{opening.id}/placements",
+        data={
+            "trainee_id": enrolment.trainee_id,
+            "starts_on": "2025-09-01",
+            "ends_on": "",
+            "paid": "y",
+            "weekly_hours": "",
+        },
+    )
     assert response.status_code == 303
     placement = db.session.scalar(sa.select(InternshipPlacement))
     assert placement.campus_id == campus.id and placement.paid
@@ -66,13 +73,16 @@ def test_coordinator_updates_only_their_campus_placements(client, login_as, db):
     theirs = factories.InternshipPlacementFactory(campus=factories.CampusFactory())
     db.session.commit()
     login_as(Role.COORDINATOR, campus=campus)
-    response = client.post(f"/internships/placements/{mine.id}",
-                           data={"status": "completed", "ends_on": "2025-11-28"})  # fmt: skip
+    response = client.post(
+        f"/internships/placements/{mine.id}", data={"status": "completed", "ends_on": "2025-11-28"}
+    )
     assert response.status_code == 303
     db.session.refresh(mine)
     assert mine.status == PlacementStatus.COMPLETED and mine.ends_on == date(2025, 11, 28)
-    assert client.post(f"/internships/placements/{theirs.id}",
-                       data={"status": "dropped"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/internships/placements/{theirs.id}", data={"status": "dropped"}).status_code
+        == 404
+    )
 
 
 def test_official_sees_counts_by_programme_and_campus_without_names(client, login_as, db):
@@ -91,15 +101,23 @@ def test_official_sees_counts_by_programme_and_campus_without_names(client, logi
 
 def test_staff_add_hosts_and_openings(client, login_as, db):
     login_as(Role.COORDINATOR)
-    response = client.post("/internships/hosts", data={"name": "서울특별시 교통정책과",
-                                                       "public_sector": "y",
-                                                       "alliance_member_id": "0"})  # fmt: skip
+    response = client.post(
+        "/internships/hosts",
+        data={"name": "서울특별시 교통정책과", "public_sector": "y", "alliance_member_id": "0"},
+    )
     assert response.status_code == 303
     host = db.session.scalar(sa.select(HostOrganisation))
     assert host.public_sector and host.alliance_member_id is None
-    data = {"host_id": host.id, "programme": "city_admin_linked", "title": "교통 데이터 분석",
-            "starts_on": "2025-09-01", "ends_on": "2025-08-01", "seats": "3", "paid": "y",
-            "weekly_hours": "40"}  # fmt: skip
+    data = {
+        "host_id": host.id,
+        "programme": "city_admin_linked",
+        "title": "교통 데이터 분석",
+        "starts_on": "2025-09-01",
+        "ends_on": "2025-08-01",
+        "seats": "3",
+        "paid": "y",
+        "weekly_hours": "40",
+    }
     assert client.post("/internships/openings", data=data).status_code == 422
     data["ends_on"] = "2025-12-19"
     assert client.post("/internships/openings", data=data).status_code == 303

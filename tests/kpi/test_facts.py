@@ -59,10 +59,15 @@ def xlsx(rows) -> bytes:
 
 def job(starts_on: date) -> OutcomeAnswer:
     return OutcomeAnswer(
-        Situation.EMPLOYED, employer="주식회사 새솔데이터", starts_on=starts_on,
-        job_kind=JobKind.OPEN_ENDED, insured=True, weekly_hours=40, monthly_pay=3_100_000,
+        Situation.EMPLOYED,
+        employer="주식회사 새솔데이터",
+        starts_on=starts_on,
+        job_kind=JobKind.OPEN_ENDED,
+        insured=True,
+        weekly_hours=40,
+        monthly_pay=3_100_000,
         in_field=True,
-    )  # fmt: skip
+    )
 
 
 class World:
@@ -76,8 +81,9 @@ class World:
         course = factories.CourseFactory(campus=self.campus, attendance_threshold_pct=80)
 
         def cohort(starts_on, ends_on):
-            return factories.CohortFactory(campus=self.campus, course=course,
-                                           starts_on=starts_on, ends_on=ends_on)  # fmt: skip
+            return factories.CohortFactory(
+                campus=self.campus, course=course, starts_on=starts_on, ends_on=ends_on
+            )
 
         ended = TODAY - timedelta(days=100)
         self.ended = cohort(ended - timedelta(weeks=12), ended)
@@ -86,11 +92,12 @@ class World:
                 cohort=self.ended,
                 status=EnrolmentStatus.COMPLETED,
                 trainee__user__email=f"done{i}@example.com",
-            )  # fmt: skip
+            )
             for i in range(4)
         ]
-        add_version(self.completers[0], OutcomeCode.E1, Verification.VERIFIED, start=20,
-                    created=None)  # fmt: skip
+        add_version(
+            self.completers[0], OutcomeCode.E1, Verification.VERIFIED, start=20, created=None
+        )
         yesterday = TODAY - timedelta(days=1)
         self.closing = cohort(yesterday - timedelta(days=13), yesterday)
         days = weekdays(self.closing.starts_on, self.closing.ends_on)
@@ -116,7 +123,7 @@ class World:
                 cohort=self.running,
                 trainee__user__email=f"run{i}@example.com",
                 enrolled_on=self.running.starts_on,
-            )  # fmt: skip
+            )
             for i in range(3)
         ]
         self.future = cohort(TODAY + timedelta(days=10), TODAY + timedelta(days=100))
@@ -136,8 +143,9 @@ def stored(db) -> dict:
 
 
 def enrol(w, db):
-    data = enrolment.TraineeData(name="김새롬", birth_date=date(2000, 5, 17),
-                                 email="new.person@example.com")  # fmt: skip
+    data = enrolment.TraineeData(
+        name="김새롬", birth_date=date(2000, 5, 17), email="new.person@example.com"
+    )
     enrolment.enrol(w.future, data, by=w.coordinator)
 
 
@@ -174,8 +182,7 @@ def override(w, db):
 
 def report(w, db):
     person = w.completers[1]
-    outcomes.report_outcome(person, job(w.ended.ends_on + timedelta(days=30)),
-                            person.trainee.user)  # fmt: skip
+    outcomes.report_outcome(person, job(w.ended.ends_on + timedelta(days=30)), person.trainee.user)
 
 
 def stored_file() -> StoredFile:
@@ -220,12 +227,34 @@ def import_attendance(w, db):
 def import_outcomes(w, db):
     start = (w.ended.ends_on + timedelta(days=40)).isoformat()
     workbook = [
-        ["이메일", "결과", "시작일", "기관명", "고용보험", "주당근로시간", "계약기간(개월)",
-         "분야일치", "월기본급", "제외사유", "검증"],
-        ["done3@example.com", "E1", start, "한빛소프트", "Y", 40, None, "Y", "3,100,000",
-         None, "Y"],
+        [
+            "이메일",
+            "결과",
+            "시작일",
+            "기관명",
+            "고용보험",
+            "주당근로시간",
+            "계약기간(개월)",
+            "분야일치",
+            "월기본급",
+            "제외사유",
+            "검증",
+        ],
+        [
+            "done3@example.com",
+            "E1",
+            start,
+            "한빛소프트",
+            "Y",
+            40,
+            None,
+            "Y",
+            "3,100,000",
+            None,
+            "Y",
+        ],
         ["done2@example.com", "X", None, None, None, None, None, None, None, "군입대", "예"],
-    ]  # fmt: skip
+    ]
     importing.commit_import(xlsx(workbook), w.coordinator, w.campus.id, "hrd.xlsx")
 
 
@@ -234,8 +263,12 @@ def place_an_intern(w, db):
         starts_on=TODAY - timedelta(days=3), ends_on=TODAY + timedelta(days=60)
     )
     db.session.commit()
-    internships.place(opening.id, w.completers[3].trainee_id, w.campus.id,
-                      {"starts_on": TODAY - timedelta(days=1), "paid": True})  # fmt: skip
+    internships.place(
+        opening.id,
+        w.completers[3].trainee_id,
+        w.campus.id,
+        {"starts_on": TODAY - timedelta(days=1), "paid": True},
+    )
 
 
 def change_a_quality_rule(w, db):
@@ -250,10 +283,25 @@ def move_a_cohort(w, db):
 
 
 WRITE_PATHS = [
-    enrol, withdraw, leave_for_a_job, cancel, mark_attendance, mark_the_rest_present, close,
-    override, report, verify, send_back, report_a_job_starting_later, import_roster,
-    import_attendance, import_outcomes, place_an_intern, change_a_quality_rule, move_a_cohort,
-]  # fmt: skip
+    enrol,
+    withdraw,
+    leave_for_a_job,
+    cancel,
+    mark_attendance,
+    mark_the_rest_present,
+    close,
+    override,
+    report,
+    verify,
+    send_back,
+    report_a_job_starting_later,
+    import_roster,
+    import_attendance,
+    import_outcomes,
+    place_an_intern,
+    change_a_quality_rule,
+    move_a_cohort,
+]
 CHANGE_NOTHING = {mark_attendance, mark_the_rest_present, import_attendance}
 
 
@@ -362,7 +410,10 @@ def test_facts_stop_holding_on_the_day_a_reported_job_starts(app, db, runner, wo
     row = db.session.get(CohortKpiFacts, world.ended.id)
     db.session.refresh(row)
     assert (row.as_of, row.valid_until, row.employed_incl_pending) == (
-        later, None, counted.counts.employed_incl_pending)  # fmt: skip
+        later,
+        None,
+        counted.counts.employed_incl_pending,
+    )
 
 
 def test_yearly_enrolled_from_facts_equals_the_engine(db, world):

@@ -21,8 +21,11 @@ FIELDS = [
     ("monthly_pay", MONTHLY_PAY, -1, 100_000_001),
 ]
 ROW_ARGUMENTS = {"weekly_hours": "hours", "contract_months": "months", "monthly_pay": "pay"}
-COLUMNS = {"weekly_hours": "주당근로시간", "contract_months": "계약기간(개월)",
-           "monthly_pay": "월기본급"}  # fmt: skip
+COLUMNS = {
+    "weekly_hours": "주당근로시간",
+    "contract_months": "계약기간(개월)",
+    "monthly_pay": "월기본급",
+}
 
 
 def test_no_job_is_zero_hours_a_week_and_no_week_longer_than_168():

@@ -19,15 +19,27 @@ from academy.subsidies.eligibility import (
 )
 
 RULES_2025 = ProgrammeRules(
-    year=2025, per_person_cap=200_000, min_age=19, max_age=39, unemployed_only=True,
-    exclude_prior_year_recipients=False, remaining=50_000_000,
-)  # fmt: skip
+    year=2025,
+    per_person_cap=200_000,
+    min_age=19,
+    max_age=39,
+    unemployed_only=True,
+    exclude_prior_year_recipients=False,
+    remaining=50_000_000,
+)
 RULES_2026 = ProgrammeRules(
-    year=2026, per_person_cap=200_000, min_age=19, max_age=39, unemployed_only=True,
-    exclude_prior_year_recipients=True, remaining=50_000_000,
-    rounds=(Round(1, date(2026, 2, 2), date(2026, 6, 30)),
-            Round(2, date(2026, 7, 1), date(2026, 11, 30))),
-)  # fmt: skip
+    year=2026,
+    per_person_cap=200_000,
+    min_age=19,
+    max_age=39,
+    unemployed_only=True,
+    exclude_prior_year_recipients=True,
+    remaining=50_000_000,
+    rounds=(
+        Round(1, date(2026, 2, 2), date(2026, 6, 30)),
+        Round(2, date(2026, 7, 1), date(2026, 11, 30)),
+    ),
+)
 ON = date(2025, 6, 20)
 
 
@@ -173,8 +185,7 @@ def test_an_exam_not_sat_or_sat_another_year_or_claimed_is_refused():
 
 
 def test_every_reason_is_given_at_once():
-    person = applicant(birth_date=date(1980, 1, 1), employed_since=date(2024, 1, 1),
-                       enrolled=False)  # fmt: skip
+    person = applicant(birth_date=date(1980, 1, 1), employed_since=date(2024, 1, 1), enrolled=False)
     result = check(person=person, exam=attempt(result=ExamResult.ABSENT))
     assert result.reasons == {Reason.AGE, Reason.EMPLOYED, Reason.NOT_ENROLLED, Reason.NOT_SAT}
 

@@ -48,22 +48,29 @@ def applicant_facts(
     """What the rules need to know about a person, in four queries."""
     sums = dict(
         db.session.execute(
-            sa.select(SubsidyClaim.status,
-                      sa.func.sum(sa.func.coalesce(SubsidyClaim.amount_approved,
-                                                   SubsidyClaim.amount_requested)))
-            .where(SubsidyClaim.trainee_id == trainee.id,
-                   SubsidyClaim.programme_id == programme.id,
-                   SubsidyClaim.id != (excluding_claim or 0))
+            sa.select(
+                SubsidyClaim.status,
+                sa.func.sum(
+                    sa.func.coalesce(SubsidyClaim.amount_approved, SubsidyClaim.amount_requested)
+                ),
+            )
+            .where(
+                SubsidyClaim.trainee_id == trainee.id,
+                SubsidyClaim.programme_id == programme.id,
+                SubsidyClaim.id != (excluding_claim or 0),
+            )
             .group_by(SubsidyClaim.status)
         ).all()
-    )  # fmt: skip
+    )
     prior = db.session.scalar(
         sa.select(sa.func.count(SubsidyClaim.id))
         .join(SubsidyProgramme, SubsidyProgramme.id == SubsidyClaim.programme_id)
-        .where(SubsidyClaim.trainee_id == trainee.id,
-               SubsidyClaim.status == ClaimStatus.APPROVED,
-               SubsidyProgramme.year == programme.year - 1)
-    )  # fmt: skip
+        .where(
+            SubsidyClaim.trainee_id == trainee.id,
+            SubsidyClaim.status == ClaimStatus.APPROVED,
+            SubsidyProgramme.year == programme.year - 1,
+        )
+    )
     return Applicant(
         birth_date=trainee.birth_date,
         enrolled=cohort_on(trainee.id, on) is not None,
@@ -104,22 +111,28 @@ def application_view(trainee: Trainee, on: date) -> ApplicationView:
     claims = db.session.scalars(
         sa.select(SubsidyClaim)
         .where(SubsidyClaim.trainee_id == trainee.id)
-        .options(selectinload(SubsidyClaim.exam_attempt).selectinload(ExamAttempt.certification),
-                 selectinload(SubsidyClaim.programme))
+        .options(
+            selectinload(SubsidyClaim.exam_attempt).selectinload(ExamAttempt.certification),
+            selectinload(SubsidyClaim.programme),
+        )
         .order_by(SubsidyClaim.applied_on.desc(), SubsidyClaim.id.desc())
-    ).all()  # fmt: skip
+    ).all()
     claimed = {c.exam_attempt_id for c in claims}
     attempts = [
         a
         for a in db.session.scalars(
             sa.select(ExamAttempt)
-            .where(ExamAttempt.trainee_id == trainee.id, ExamAttempt.result != ExamResult.ABSENT,
-                   ExamAttempt.sat_on <= on, ExamAttempt.sat_on >= date(on.year, 1, 1))
+            .where(
+                ExamAttempt.trainee_id == trainee.id,
+                ExamAttempt.result != ExamResult.ABSENT,
+                ExamAttempt.sat_on <= on,
+                ExamAttempt.sat_on >= date(on.year, 1, 1),
+            )
             .options(selectinload(ExamAttempt.certification))
             .order_by(ExamAttempt.sat_on.desc())
         )
         if a.id not in claimed
-    ]  # fmt: skip
+    ]
     if programme is None:
         refusal = Refusal(Reason.NO_PROGRAMME, {"year": on.year})
         return ApplicationView(on, None, None, [refusal], 0, None, attempts, list(claims))

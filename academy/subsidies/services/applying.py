@@ -30,9 +30,12 @@ def check(trainee: Trainee, attempt: ExamAttempt, requested: int, on: date) -> E
     if programme is None:
         return Eligibility((Refusal(Reason.NO_PROGRAMME, {"year": on.year}),), payable=0)
     return check_application(
-        rules_of(programme), applicant_facts(trainee, programme, on), attempt_facts(attempt),
-        requested, on,
-    )  # fmt: skip
+        rules_of(programme),
+        applicant_facts(trainee, programme, on),
+        attempt_facts(attempt),
+        requested,
+        on,
+    )
 
 
 def apply(

@@ -85,28 +85,38 @@ def approve(
         amount = amount or min(claim.amount_requested, room)
         if amount > min(claim.amount_requested, room):
             raise SubsidyError(
-                _("At most %(amount)s can be approved: the amount asked, up to what is left of "
-                  "the yearly limit.", amount=won(min(claim.amount_requested, room)))
-            )  # fmt: skip
+                _(
+                    "At most %(amount)s can be approved: the amount asked, up to what is left of "
+                    "the yearly limit.",
+                    amount=won(min(claim.amount_requested, room)),
+                )
+            )
         today = seoul_today()
         decided = db.session.execute(
             sa.update(SubsidyClaim)
             .where(SubsidyClaim.id == claim.id, SubsidyClaim.status == ClaimStatus.SUBMITTED)
-            .values(status=ClaimStatus.APPROVED, amount_approved=amount, decided_at=utcnow(),
-                    decided_by_id=approver_id, paid_on=paid_on or today,
-                    payment_method=method or programme.payment_method,
-                    decision_reason=None)
+            .values(
+                status=ClaimStatus.APPROVED,
+                amount_approved=amount,
+                decided_at=utcnow(),
+                decided_by_id=approver_id,
+                paid_on=paid_on or today,
+                payment_method=method or programme.payment_method,
+                decision_reason=None,
+            )
             .execution_options(synchronize_session=False)
-        ).rowcount  # fmt: skip
+        ).rowcount
         if decided != 1:
             raise AlreadyDecided(claim)
         spent_it = db.session.execute(
             sa.update(SubsidyProgramme)
-            .where(SubsidyProgramme.id == programme_id,
-                   SubsidyProgramme.spent + amount <= SubsidyProgramme.budget)
+            .where(
+                SubsidyProgramme.id == programme_id,
+                SubsidyProgramme.spent + amount <= SubsidyProgramme.budget,
+            )
             .values(spent=SubsidyProgramme.spent + amount)
             .execution_options(synchronize_session=False)
-        ).rowcount  # fmt: skip
+        ).rowcount
         spent = db.session.scalar(
             sa.select(SubsidyProgramme.spent).where(SubsidyProgramme.id == programme_id)
         )
@@ -115,14 +125,20 @@ def approve(
         if spent == budget:
             db.session.execute(
                 sa.update(SubsidyProgramme)
-                .where(SubsidyProgramme.id == programme_id,
-                       SubsidyProgramme.closed_early_on.is_(None))
+                .where(
+                    SubsidyProgramme.id == programme_id, SubsidyProgramme.closed_early_on.is_(None)
+                )
                 .values(closed_early_on=today)
                 .execution_options(synchronize_session=False)
-            )  # fmt: skip
+            )
         db.session.add(
-            audit.entry(AccessAction.UPDATE, subject=("subsidy_claim", claim.id),
-                        detail=f"approved {amount}", by_id=approver_id, ip_address=ip_address)
+            audit.entry(
+                AccessAction.UPDATE,
+                subject=("subsidy_claim", claim.id),
+                detail=f"approved {amount}",
+                by_id=approver_id,
+                ip_address=ip_address,
+            )
         )
         db.session.commit()
     except BaseException:
@@ -137,16 +153,25 @@ def reject(claim_id: int, by_id: int, reason: str, ip_address: str | None = None
         decided = db.session.execute(
             sa.update(SubsidyClaim)
             .where(SubsidyClaim.id == claim_id, SubsidyClaim.status == ClaimStatus.SUBMITTED)
-            .values(status=ClaimStatus.REJECTED, decision_reason=reason.strip(),
-                    decided_at=utcnow(), decided_by_id=by_id)
+            .values(
+                status=ClaimStatus.REJECTED,
+                decision_reason=reason.strip(),
+                decided_at=utcnow(),
+                decided_by_id=by_id,
+            )
             .execution_options(synchronize_session=False)
-        ).rowcount  # fmt: skip
+        ).rowcount
         claim = db.session.get(SubsidyClaim, claim_id, populate_existing=True)
         if decided != 1:
             raise AlreadyDecided(claim)
         db.session.add(
-            audit.entry(AccessAction.UPDATE, subject=("subsidy_claim", claim_id),
-                        detail="rejected", by_id=by_id, ip_address=ip_address)
+            audit.entry(
+                AccessAction.UPDATE,
+                subject=("subsidy_claim", claim_id),
+                detail="rejected",
+                by_id=by_id,
+                ip_address=ip_address,
+            )
         )
         db.session.commit()
     except BaseException:
@@ -178,5 +203,10 @@ def review(claim: SubsidyClaim) -> ClaimReview:
         claim.trainee, programme, claim.applied_on, excluding_claim=claim.id
     )
     refusals, room = decision_refusals(rules_of(programme), applicant, claim.applied_on)
-    return ClaimReview(claim, refusals, max(min(claim.amount_requested, room), 0),
-                       programme.budget - programme.spent, applicant)  # fmt: skip
+    return ClaimReview(
+        claim,
+        refusals,
+        max(min(claim.amount_requested, room), 0),
+        programme.budget - programme.spent,
+        applicant,
+    )

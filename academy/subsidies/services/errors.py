@@ -29,17 +29,22 @@ class AlreadyDecided(SubsidyError):
 
     def __init__(self, claim: SubsidyClaim) -> None:
         self.claim = claim
-        super().__init__(_("This claim was decided already: %(status)s.",
-                           status=_status_text(claim.status)))  # fmt: skip
+        super().__init__(
+            _("This claim was decided already: %(status)s.", status=_status_text(claim.status))
+        )
 
 
 class BudgetShort(SubsidyError):
     def __init__(self, remaining: int, amount: int) -> None:
         self.remaining = remaining
         super().__init__(
-            _("The budget has %(remaining)s left, less than the %(amount)s to approve. Approve a "
-              "smaller amount or reject the claim.", remaining=won(remaining), amount=won(amount))
-        )  # fmt: skip
+            _(
+                "The budget has %(remaining)s left, less than the %(amount)s to approve. Approve a "
+                "smaller amount or reject the claim.",
+                remaining=won(remaining),
+                amount=won(amount),
+            )
+        )
 
 
 def _status_text(status: ClaimStatus) -> str:

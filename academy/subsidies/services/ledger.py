@@ -23,8 +23,9 @@ from academy.models import (
 )
 
 
-def claims_page(campus_id: int | None, status: ClaimStatus | None, year: int | None, page: int,
-                per_page: int):  # fmt: skip
+def claims_page(
+    campus_id: int | None, status: ClaimStatus | None, year: int | None, page: int, per_page: int
+):
     query = (
         sa.select(SubsidyClaim)
         .join(SubsidyProgramme, SubsidyProgramme.id == SubsidyClaim.programme_id)
@@ -71,32 +72,43 @@ def ledger(programme: SubsidyProgramme, campus_id: int | None = None) -> Ledger:
     grouped queries. Money and counts add up across groups; people are counted once each."""
     today = seoul_today()
     paid = sa.case(
-        (sa.and_(SubsidyClaim.status == ClaimStatus.APPROVED, SubsidyClaim.paid_on <= today),
-         SubsidyClaim.amount_approved),
+        (
+            sa.and_(SubsidyClaim.status == ClaimStatus.APPROVED, SubsidyClaim.paid_on <= today),
+            SubsidyClaim.amount_approved,
+        ),
         else_=0,
-    )  # fmt: skip
+    )
     passed = sa.case(
-        (sa.and_(SubsidyClaim.status == ClaimStatus.APPROVED,
-                 ExamAttempt.result == ExamResult.PASSED), 1),
+        (
+            sa.and_(
+                SubsidyClaim.status == ClaimStatus.APPROVED, ExamAttempt.result == ExamResult.PASSED
+            ),
+            1,
+        ),
         else_=0,
-    )  # fmt: skip
+    )
     rows = db.session.execute(
-        sa.select(SubsidyClaim.round_id, SubsidyClaim.campus_id, SubsidyClaim.status,
-                  sa.func.count(SubsidyClaim.id),
-                  sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_requested), 0),
-                  sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_approved), 0),
-                  sa.func.coalesce(sa.func.sum(paid), 0),
-                  sa.func.coalesce(sa.func.sum(passed), 0))
+        sa.select(
+            SubsidyClaim.round_id,
+            SubsidyClaim.campus_id,
+            SubsidyClaim.status,
+            sa.func.count(SubsidyClaim.id),
+            sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_requested), 0),
+            sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_approved), 0),
+            sa.func.coalesce(sa.func.sum(paid), 0),
+            sa.func.coalesce(sa.func.sum(passed), 0),
+        )
         .join(ExamAttempt, ExamAttempt.id == SubsidyClaim.exam_attempt_id)
         .where(SubsidyClaim.programme_id == programme.id)
         .group_by(SubsidyClaim.round_id, SubsidyClaim.campus_id, SubsidyClaim.status)
-    ).all()  # fmt: skip
+    ).all()
     people = db.session.execute(
         sa.select(SubsidyClaim.round_id, SubsidyClaim.campus_id, SubsidyClaim.trainee_id)
-        .where(SubsidyClaim.programme_id == programme.id,
-               SubsidyClaim.status == ClaimStatus.APPROVED)
+        .where(
+            SubsidyClaim.programme_id == programme.id, SubsidyClaim.status == ClaimStatus.APPROVED
+        )
         .distinct()
-    ).all()  # fmt: skip
+    ).all()
     campus_names = dict(db.session.execute(sa.select(Campus.id, Campus.name)).all())
     rounds = {r.id: r for r in programme.rounds}
 
@@ -134,13 +146,15 @@ def ledger(programme: SubsidyProgramme, campus_id: int | None = None) -> Ledger:
         LedgerLine(r, _round_label(rounds.get(r)), totals(lambda k, r=r: k[0] == r and mine(k)))
         for r in round_keys
     ]
-    campus_keys = sorted({k[1] for k in money if mine(k)},
-                         key=lambda c: (c is None, campus_names.get(c, "")))  # fmt: skip
+    campus_keys = sorted(
+        {k[1] for k in money if mine(k)}, key=lambda c: (c is None, campus_names.get(c, ""))
+    )
     by_campus = [
-        LedgerLine(c, campus_names.get(c) or _("No campus recorded"),
-                   totals(lambda k, c=c: k[1] == c))
+        LedgerLine(
+            c, campus_names.get(c) or _("No campus recorded"), totals(lambda k, c=c: k[1] == c)
+        )
         for c in campus_keys
-    ]  # fmt: skip
+    ]
     return Ledger(programme, totals(mine), totals(lambda k: True), by_round, by_campus, today)
 
 
@@ -153,11 +167,14 @@ def _round_label(round_: SubsidyRound | None) -> str:
 def pending_summary(campus_id: int | None) -> dict[int, tuple[int, int]]:
     """Claims awaiting a decision per programme id: (count, won requested)."""
     query = (
-        sa.select(SubsidyClaim.programme_id, sa.func.count(SubsidyClaim.id),
-                  sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_requested), 0))
+        sa.select(
+            SubsidyClaim.programme_id,
+            sa.func.count(SubsidyClaim.id),
+            sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_requested), 0),
+        )
         .where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
         .group_by(SubsidyClaim.programme_id)
-    )  # fmt: skip
+    )
     if campus_id is not None:
         query = query.where(SubsidyClaim.campus_id == campus_id)
     return {pid: (n, int(total)) for pid, n, total in db.session.execute(query)}

@@ -82,16 +82,27 @@ def save_programme(data: dict, by: User, programme: SubsidyProgramme | None = No
         db.session.add(programme)
     if data["budget"] < programme.spent:
         raise SubsidyError(
-            _("The budget cannot be less than the %(spent)s approved already.",
-              spent=won(programme.spent))
-        )  # fmt: skip
-    for name in ("name", "budget", "per_person_cap", "min_age", "max_age", "unemployed_only",
-                 "exclude_prior_year_recipients"):  # fmt: skip
+            _(
+                "The budget cannot be less than the %(spent)s approved already.",
+                spent=won(programme.spent),
+            )
+        )
+    for name in (
+        "name",
+        "budget",
+        "per_person_cap",
+        "min_age",
+        "max_age",
+        "unemployed_only",
+        "exclude_prior_year_recipients",
+    ):
         setattr(programme, name, data[name])
     programme.payment_method = PaymentMethod(data["payment_method"])
     programme.closed_early_on = data.get("closed_early_on")
-    windows = {1: (data.get("first_opens_on"), data.get("first_closes_on")),
-               2: (data.get("second_opens_on"), data.get("second_closes_on"))}  # fmt: skip
+    windows = {
+        1: (data.get("first_opens_on"), data.get("first_closes_on")),
+        2: (data.get("second_opens_on"), data.get("second_closes_on")),
+    }
     existing = {r.half: r for r in programme.rounds}
     for half, (opens_on, closes_on) in windows.items():
         if opens_on and closes_on:
@@ -102,8 +113,12 @@ def save_programme(data: dict, by: User, programme: SubsidyProgramme | None = No
         elif half in existing:
             db.session.delete(existing[half])
     db.session.add(
-        audit.entry(AccessAction.UPDATE, subject=("subsidy_programme", programme.id),
-                    detail=f"year {programme.year}", by=by)
+        audit.entry(
+            AccessAction.UPDATE,
+            subject=("subsidy_programme", programme.id),
+            detail=f"year {programme.year}",
+            by=by,
+        )
     )
     db.session.commit()
     return programme
@@ -114,7 +129,11 @@ def close_early(programme: SubsidyProgramme, on: date, by: User) -> None:
     if programme.closed_early_on is None:
         programme.closed_early_on = on
         db.session.add(
-            audit.entry(AccessAction.UPDATE, subject=("subsidy_programme", programme.id),
-                        detail="closed early", by=by)
+            audit.entry(
+                AccessAction.UPDATE,
+                subject=("subsidy_programme", programme.id),
+                detail="closed early",
+                by=by,
+            )
         )
     db.session.commit()
