@@ -25,29 +25,13 @@ def import_outcomes(
 ) -> None:
     """Import an outcome file (.xlsx or .csv, the outcomes format). Every problem is printed by
     row and column and nothing is written unless the whole file is clean (exit status 1)."""
-    import sqlalchemy as sa
 
-    from academy.auth.services import find_user
     from academy.exchange.reading import UnreadableFile
-    from academy.extensions import db
-    from academy.models import Campus
     from academy.outcomes.importing import ImportAction, ImportRejected, commit_import, plan_import
 
-    by = None
-    campus_id = None
-    if by_email:
-        by = find_user(by_email)
-        if by is None or by.role not in (Role.COORDINATOR, Role.ADMIN):
-            _fail(f"no coordinator or administrator account {by_email}")
-        if by.role == Role.COORDINATOR:
-            campus_id = by.campus_id
-    if campus_name:
-        campus = db.session.scalar(sa.select(Campus).where(Campus.name == campus_name))
-        if campus is None:
-            _fail(f"no campus named {campus_name}")
-        if campus_id is not None and campus.id != campus_id:
-            _fail(f"{by_email} is a coordinator of another campus")
-        campus_id = campus.id
+    by, campus_id = _actor_and_campus(
+        by_email, campus_name, (Role.COORDINATOR, Role.ADMIN), "no coordinator or administrator"
+    )
     data = file.read_bytes()
     try:
         if dry_run:
@@ -98,29 +82,16 @@ def match_outcomes(
     listed and not applied; a report that disagrees is listed and kept unless --take names its
     row. Every problem is printed by row and column and nothing is written unless the whole
     file is clean (exit status 1). Without --campus the match is citywide."""
-    import sqlalchemy as sa
 
-    from academy.auth.services import find_user
     from academy.exchange.reading import UnreadableFile
-    from academy.extensions import db
-    from academy.models import Campus
     from academy.outcomes.matching import MatchAction, MatchRejected, apply_match, plan_match
 
-    by = None
-    campus_id = None
-    if by_email:
-        by = find_user(by_email)
-        if by is None or by.role not in (Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN):
-            _fail(f"no coordinator, official or administrator account {by_email}")
-        if by.role == Role.COORDINATOR:
-            campus_id = by.campus_id
-    if campus_name:
-        campus = db.session.scalar(sa.select(Campus).where(Campus.name == campus_name))
-        if campus is None:
-            _fail(f"no campus named {campus_name}")
-        if campus_id is not None and campus.id != campus_id:
-            _fail(f"{by_email} is a coordinator of another campus")
-        campus_id = campus.id
+    by, campus_id = _actor_and_campus(
+        by_email,
+        campus_name,
+        (Role.COORDINATOR, Role.OFFICIAL, Role.ADMIN),
+        "no coordinator, official or administrator",
+    )
     data = file.read_bytes()
     try:
         if dry_run:
@@ -160,3 +131,30 @@ def match_outcomes(
         f"{counts[MatchAction.NOT_APPLIED]} rows not applied, "
         f"{counts[MatchAction.UNCHANGED]} unchanged"
     )
+
+
+def _actor_and_campus(by_email, campus_name, roles: tuple[Role, ...], wrong_role: str):
+    """Who the command acts as (--by) and the campus it is held to: a coordinator's own, or
+    --campus (which a coordinator may name only when it is their own); none is citywide."""
+    import sqlalchemy as sa
+
+    from academy.auth.services import find_user
+    from academy.extensions import db
+    from academy.models import Campus
+
+    by = None
+    campus_id = None
+    if by_email:
+        by = find_user(by_email)
+        if by is None or by.role not in roles:
+            _fail(f"{wrong_role} account {by_email}")
+        if by.role == Role.COORDINATOR:
+            campus_id = by.campus_id
+    if campus_name:
+        campus = db.session.scalar(sa.select(Campus).where(Campus.name == campus_name))
+        if campus is None:
+            _fail(f"no campus named {campus_name}")
+        if campus_id is not None and campus.id != campus_id:
+            _fail(f"{by_email} is a coordinator of another campus")
+        campus_id = campus.id
+    return by, campus_id

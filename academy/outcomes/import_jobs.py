@@ -7,6 +7,7 @@ preview as plain data in the uploader's language; it names people by enrolment i
 name or e-mail sits in the job table. Neither step is retried: the queue delivers a job once.
 """
 
+from collections.abc import Callable
 from contextlib import nullcontext
 
 from flask import has_request_context
@@ -28,7 +29,7 @@ def _gone() -> JobFailed:
     return JobFailed(_("The file is no longer waiting to be imported: upload it again."))
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -66,7 +67,7 @@ def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
                 "line": p.line,
                 "column": p.column or "",
                 "message": str(p.message),
-                "value": _text(p.value),
+                "value": cell_text(p.value),
             }
             for p in problems[:LISTED]
         ],
@@ -75,32 +76,46 @@ def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
     }
 
 
-@handler("outcome_check", time_limit=10 * 60)
-def check_outcomes(job: JobContext) -> dict:
-    """Read and check the staged file; writes nothing. An unreadable file fails the job with the
-    reader's message and is dropped (there is nothing to correct it from)."""
-    p = job.params
+def staged_for(job: JobContext, purpose: str, gone: Callable[[], JobFailed]) -> staging.StagedFile:
+    """The job's staged file; the job fails with `gone()` when it expired or was never the
+    owner's."""
     try:
-        staged = staging.load(p["token"], job.owner_id, IMPORT_PURPOSE)
+        return staging.load(job.params["token"], job.owner_id, purpose)
     except staging.StagedFileMissing:
-        raise _gone() from None
+        raise gone() from None
+
+
+def check_staged(
+    job: JobContext,
+    purpose: str,
+    gone: Callable[[], JobFailed],
+    preview: Callable[[staging.StagedFile], dict],
+) -> dict:
+    """Read and check the staged file with `preview`; writes nothing. An unreadable file fails
+    the job with the reader's message and is dropped (there is nothing to correct it from)."""
+    staged = staged_for(job, purpose, gone)
     try:
-        plan = importing.plan_import(staged.data, p["campus_id"], job.progress)
-        return preview_of(plan, staged.filename)
+        return preview(staged)
     except UnreadableFile as unreadable:
-        staging.discard(p["token"])
+        staging.discard(job.params["token"])
         raise JobFailed(str(unreadable.args[0])) from None
     finally:
         db.session.rollback()  # the check only reads
 
 
+@handler("outcome_check", time_limit=10 * 60)
+def check_outcomes(job: JobContext) -> dict:
+    def preview(staged: staging.StagedFile) -> dict:
+        plan = importing.plan_import(staged.data, job.params["campus_id"], job.progress)
+        return preview_of(plan, staged.filename)
+
+    return check_staged(job, IMPORT_PURPOSE, _gone, preview)
+
+
 @handler("outcome_import", time_limit=20 * 60)
 def commit_outcomes(job: JobContext) -> dict:
     p = job.params
-    try:
-        staged = staging.load(p["token"], job.owner_id, IMPORT_PURPOSE)
-    except staging.StagedFileMissing:
-        raise _gone() from None
+    staged = staged_for(job, IMPORT_PURPOSE, _gone)
     by = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(0, 1)
     try:

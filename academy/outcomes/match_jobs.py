@@ -9,13 +9,12 @@ number from the file sits in the job table.
 from flask_babel import gettext as _
 
 from academy import staging
-from academy.exchange.reading import UnreadableFile
 from academy.extensions import db
 from academy.jobs.services import JobContext, JobFailed, handler
 from academy.labels import label_for
 from academy.models import User
 from academy.outcomes import matching
-from academy.outcomes.import_jobs import LISTED, _text
+from academy.outcomes.import_jobs import LISTED, cell_text, check_staged, staged_for
 from academy.privacy import mask_name
 
 MATCH_PURPOSE = "insurance_match"
@@ -27,7 +26,7 @@ def _gone() -> JobFailed:
 
 
 def _outcome(values: dict) -> dict:
-    return {key: _text(values.get(key)) for key in COMPARED} | {
+    return {key: cell_text(values.get(key)) for key in COMPARED} | {
         "code_label": str(label_for(values["code"])) if values.get("code") else ""
     }
 
@@ -64,7 +63,7 @@ def preview_of(plan: matching.MatchPlan, filename: str) -> dict:
                 "line": p.line,
                 "column": p.column or "",
                 "message": str(p.message),
-                "value": _text(p.value),
+                "value": cell_text(p.value),
             }
             for p in problems[:LISTED]
         ],
@@ -75,31 +74,19 @@ def preview_of(plan: matching.MatchPlan, filename: str) -> dict:
 
 @handler("insurance_match_check", time_limit=10 * 60)
 def check_match(job: JobContext) -> dict:
-    """Read and check the staged match; writes nothing. An unreadable file fails the job with
-    the reader's message and is dropped."""
-    p = job.params
-    try:
-        staged = staging.load(p["token"], job.owner_id, MATCH_PURPOSE)
-    except staging.StagedFileMissing:
-        raise _gone() from None
     by = db.session.get(User, job.owner_id) if job.owner_id else None
-    try:
-        plan = matching.plan_match(staged.data, p["campus_id"], by, job.progress)
+
+    def preview(staged: staging.StagedFile) -> dict:
+        plan = matching.plan_match(staged.data, job.params["campus_id"], by, job.progress)
         return preview_of(plan, staged.filename)
-    except UnreadableFile as unreadable:
-        staging.discard(p["token"])
-        raise JobFailed(str(unreadable.args[0])) from None
-    finally:
-        db.session.rollback()  # the check only reads
+
+    return check_staged(job, MATCH_PURPOSE, _gone, preview)
 
 
 @handler("insurance_match_apply", time_limit=20 * 60)
 def apply_match(job: JobContext) -> dict:
     p = job.params
-    try:
-        staged = staging.load(p["token"], job.owner_id, MATCH_PURPOSE)
-    except staging.StagedFileMissing:
-        raise _gone() from None
+    staged = staged_for(job, MATCH_PURPOSE, _gone)
     by = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(0, 1)
     changed = _(
