@@ -43,28 +43,11 @@ def template(kind: str):
 
 
 def _start(staged: staging.StagedImport, step: str) -> int | None:
-    """Queue the check or the commit of a staged file; None (with a message shown) when the
-    person has too many jobs running or the queue is down: the file stays staged."""
-    try:
-        jobs.start(
-            "cohort_import",
-            current_user,
-            {"token": staged.token, "step": step},
-            locale=staged.locale,
-        )
-    except jobs.JobLimitReached as limit:
-        flash(
-            _(
-                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0],
-            ),
-            "warning",
-        )
-        return 429
-    except jobs.QueueUnavailable:
-        flash(jobs.unavailable_message(), "danger")
-        return 503
-    return None
+    """Queue the check or the commit of a staged file: None once queued, or the status to answer
+    with (429, 503; the reason flashed) when it could not start. The file stays staged."""
+    params = {"token": staged.token, "step": step}
+    job, status = jobs.start_for_request("cohort_import", current_user, params, staged.locale)
+    return None if job is not None else status
 
 
 def _upload(cohort_id: int, kind: str):

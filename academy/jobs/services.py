@@ -74,6 +74,29 @@ def unavailable_message() -> str:
     )
 
 
+def limit_message(limit: int) -> str:
+    return _(
+        "You already have %(n)s tasks running. Wait for one to finish, then ask again.", n=limit
+    )
+
+
+def start_for_request(
+    kind: str, owner: User, params: dict, locale: str | None = None
+) -> tuple[Job | None, int]:
+    """start() for a view: (the job, 200), or (None, 429 or 503) with the reason flashed, when
+    the person has too many jobs running or the queue is down (nothing was changed)."""
+    from flask import flash
+
+    try:
+        return start(kind, owner, params, locale=locale or request_locale()), 200
+    except JobLimitReached as limit:
+        flash(limit_message(limit.args[0]), "warning")
+        return None, 429
+    except QueueUnavailable:
+        flash(unavailable_message(), "danger")
+        return None, 503
+
+
 def _active(owner_id: int) -> int:
     stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     running_alive = sa.and_(Job.state == JobState.RUNNING, Job.heartbeat_at >= stale_before)

@@ -39,20 +39,7 @@ def _scope() -> int | None:
 
 
 def _start(kind: str, params: dict):
-    try:
-        return jobs.start(kind, current_user, params, locale=jobs.request_locale()), 200
-    except jobs.JobLimitReached as limit:
-        flash(
-            _(
-                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0],
-            ),
-            "warning",
-        )
-        return None, 429
-    except jobs.QueueUnavailable:
-        flash(jobs.unavailable_message(), "danger")
-        return None, 503
+    return jobs.start_for_request(kind, current_user, params)
 
 
 def _own_job(job_id: int | None):

@@ -345,19 +345,8 @@ def remind(campus_id: int):
         flash(_("Choose at least one person to remind."), "warning")
         return back
     params = {"campus_id": campus.id, "enrolment_ids": list(ids), "base_url": request.host_url}
-    try:
-        job = jobs.start("follow_up_reminders", current_user, params, locale=jobs.request_locale())
-    except jobs.JobLimitReached as limit:
-        flash(
-            _(
-                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0],
-            ),
-            "warning",
-        )
-        return back
-    except jobs.QueueUnavailable:
-        flash(jobs.unavailable_message(), "danger")
+    job, _status = jobs.start_for_request("follow_up_reminders", current_user, params)
+    if job is None:
         return back
     if job.active:  # the worker is on it: the list says so until it is done
         return redirect(
@@ -492,21 +481,7 @@ def import_outcomes(campus_id: int):
 
 
 def _start_import_job(kind: str, params: dict):
-    """(the job, 200), or (None, 429/503) with a message flashed when it could not start."""
-    try:
-        return jobs.start(kind, current_user, params, locale=jobs.request_locale()), 200
-    except jobs.JobLimitReached as limit:
-        flash(
-            _(
-                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0],
-            ),
-            "warning",
-        )
-        return None, 429
-    except jobs.QueueUnavailable:
-        flash(jobs.unavailable_message(), "danger")
-        return None, 503
+    return jobs.start_for_request(kind, current_user, params)
 
 
 def _preview_of(job) -> dict:

@@ -1,7 +1,6 @@
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy import storage
@@ -84,10 +83,7 @@ def create():
     except jobs.JobLimitReached as limit:
         form.format.errors = [
             *form.format.errors,
-            _(
-                "You already have %(n)s tasks running. Wait for one to finish, then ask again.",
-                n=limit.args[0],
-            ),
+            jobs.limit_message(limit.args[0]),
         ]
         return _archive(form, 429)
     except jobs.QueueUnavailable:
