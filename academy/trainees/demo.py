@@ -3,6 +3,7 @@ start of their cohort, mostly mid-twenties; 8.5% withdraw, 3% leave early for a 
 attend too little, 3% are employed at the start. Two uses: the dated demo's rosters as of its
 load date (academy.demo) and the scale generator's (academy.scale)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from academy.models import Cohort, Enrolment, EnrolmentStatus, Role, Trainee, age_on
@@ -27,6 +28,24 @@ def birth_date(b: WorldBuilder, starts_on: date) -> date:
     born = earliest + timedelta(days=b.rng.randint(0, (latest - earliest).days))
     assert age_on(born, starts_on) == age
     return born
+
+
+def _enrol(b: WorldBuilder, cohort, person, position: int | None, enrolled_on: date) -> None:
+    """The person's enrolment row; everyone but the waitlisted joins the people later steps
+    (attendance, outcomes, exams) draw from."""
+    enrolment_id = b.add(
+        Enrolment,
+        cohort_id=cohort.id,
+        trainee_id=person.trainee_id,
+        status=person.status,
+        waitlist_position=position,
+        enrolled_on=enrolled_on,
+        left_on=person.left_on,
+        employed_at_start=person.employed_at_start,
+        created_at=at(enrolled_on),
+    )
+    if person.status != EnrolmentStatus.WAITLISTED:
+        b.people.append(replace(person, enrolment_id=enrolment_id))
 
 
 def add_rosters(b: WorldBuilder) -> None:
@@ -82,33 +101,25 @@ def add_rosters(b: WorldBuilder) -> None:
                 employed_at_start = rng.random() < 0.03
             if left_on is not None and left_on >= today:  # not gone yet
                 status, left_on = EnrolmentStatus.ENROLLED, None
-            enrolment_id = b.add(
-                Enrolment,
-                cohort_id=cohort.id,
-                trainee_id=trainee_id,
-                status=status,
-                waitlist_position=position,
-                enrolled_on=enrolled_on,
-                left_on=left_on,
-                employed_at_start=employed_at_start,
-                created_at=at(enrolled_on),
+            _enrol(
+                b,
+                cohort,
+                SeedPerson(
+                    trainee_id=trainee_id,
+                    user_id=user_id,
+                    enrolment_id=0,
+                    cohort=cohort,
+                    status=status,
+                    left_on=left_on,
+                    employed_at_start=employed_at_start,
+                    birth_date=born,
+                    vulnerable=vulnerable,
+                    showcase=is_showcase,
+                    fails_rule=status == EnrolmentStatus.NOT_COMPLETED,
+                ),
+                position,
+                enrolled_on,
             )
-            if status != EnrolmentStatus.WAITLISTED:
-                b.people.append(
-                    SeedPerson(
-                        trainee_id=trainee_id,
-                        user_id=user_id,
-                        enrolment_id=enrolment_id,
-                        cohort=cohort,
-                        status=status,
-                        left_on=left_on,
-                        employed_at_start=employed_at_start,
-                        birth_date=born,
-                        vulnerable=vulnerable,
-                        showcase=is_showcase,
-                        fails_rule=status == EnrolmentStatus.NOT_COMPLETED,
-                    )
-                )
     # Two at risk in the cohort running today at the showcase campus: a few more absences
     # and they cannot complete (the cohort page's at-risk list).
     running = [
@@ -169,27 +180,19 @@ def add_scale_rosters(b: WorldBuilder) -> None:
                 at_start = rng.random() < 0.03
             if left_on is not None and left_on > b.today:  # not gone yet
                 status, left_on = EnrolmentStatus.ENROLLED, None
-            enrolment_id = b.add(
-                Enrolment,
-                cohort_id=cohort.id,
-                trainee_id=trainee_id,
-                status=status,
-                waitlist_position=position,
-                enrolled_on=enrolled_on,
-                left_on=left_on,
-                employed_at_start=at_start,
-                created_at=at(enrolled_on),
+            _enrol(
+                b,
+                cohort,
+                SeedPerson(
+                    trainee_id=trainee_id,
+                    user_id=user_id,
+                    enrolment_id=0,
+                    cohort=cohort,
+                    status=status,
+                    left_on=left_on,
+                    employed_at_start=at_start,
+                    birth_date=born,
+                ),
+                position,
+                enrolled_on,
             )
-            if status != EnrolmentStatus.WAITLISTED:
-                b.people.append(
-                    SeedPerson(
-                        trainee_id=trainee_id,
-                        user_id=user_id,
-                        enrolment_id=enrolment_id,
-                        cohort=cohort,
-                        status=status,
-                        left_on=left_on,
-                        employed_at_start=at_start,
-                        birth_date=born,
-                    )
-                )
