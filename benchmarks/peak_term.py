@@ -137,9 +137,10 @@ def prepare(database_url: str) -> list[Desk]:
     return desks
 
 
-def think(rng: random.Random, thinking: bool) -> None:
+def think(rng: random.Random, thinking: bool, until: list[float]) -> None:
+    """A person's pause before the next click; none after the minute is over."""
     if thinking:
-        time.sleep(rng.uniform(*THINK))
+        time.sleep(max(0.0, min(rng.uniform(*THINK), until[0] - time.monotonic())))
 
 
 def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, until: list[float],
@@ -156,7 +157,7 @@ def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, unt
         return
     start.wait()
     # People do not all click in the same second: the first click comes after a first read.
-    think(rng, thinking)
+    think(rng, thinking, until)
     n = 0
     while time.monotonic() < until[0]:
         kind = KINDS[n % len(KINDS)]
@@ -188,7 +189,7 @@ def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, unt
             desk.enrolled += 1
         elif kind == "attendance mark":
             desk.marked += 1
-        think(rng, thinking)
+        think(rng, thinking, until)
 
 
 def written(database_url: str, desks: list[Desk]) -> tuple[int, int]:
