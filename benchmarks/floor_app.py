@@ -72,7 +72,7 @@ def record(app, engine, path: str, cookie: str) -> Recorded:
         if not capturing[0]:
             return
         if WRITE.search(sql):
-            seen.writes.append(sql.split(None, 3)[:3])
+            seen.writes.append(" ".join(sql.split()[:3]))
         else:
             seen.reads.append((sql, parameters, executemany))
 
@@ -85,7 +85,7 @@ def record(app, engine, path: str, cookie: str) -> Recorded:
             db.session.expunge_all()
 
     def keep_loaded():
-        # The objects the template read must stay loaded after the access log's commit.
+        # Nor may the view's own commits expire what the template is about to read.
         db.session().expire_on_commit = False
 
     def keep_g(response):
