@@ -152,9 +152,16 @@ def build():
         return body
 
     def summary() -> dict:
-        return {path: {"status": r.status, "bytes": r.size, "reads": len(r.reads),
-                       "writes": len(r.writes), "templates": [t.name for t, _ in r.renders]}
-                for path, r in pages.items()}  # fmt: skip
+        return {
+            path: {
+                "status": r.status,
+                "bytes": r.size,
+                "reads": len(r.reads),
+                "writes": len(r.writes),
+                "templates": [t.name for t, _ in r.renders],
+            }
+            for path, r in pages.items()
+        }
 
     def floor(environ, start_response):
         with app.request_context(environ):

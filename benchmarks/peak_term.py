@@ -112,14 +112,23 @@ def prepare(database_url: str) -> list[Desk]:
         trainees = db.session.scalars(sa.select(Trainee).limit((COORDINATORS + 1) * ROSTER)).all()
         for n in range(COORDINATORS + 1):  # the last one also runs alone, before the load
             course = courses[n % len(courses)]
-            user = User(email=f"peak{n:02d}@example.com", name=f"피크 매니저 {n:02d}",
-                        role=Role.COORDINATOR, campus_id=course.campus_id,
-                        password_hash=password_hash)  # fmt: skip
+            user = User(
+                email=f"peak{n:02d}@example.com",
+                name=f"피크 매니저 {n:02d}",
+                role=Role.COORDINATOR,
+                campus_id=course.campus_id,
+                password_hash=password_hash,
+            )
             if hasattr(User, "totp_secret"):
                 user.totp_secret, user.totp_enrolled_at = pyotp.random_base32(), utcnow()
-            cohort = Cohort(code=f"PEAK-{n:02d}", campus_id=course.campus_id, course=course,
-                            starts_on=today - timedelta(days=DAYS), capacity=10_000,
-                            ends_on=today + timedelta(days=120))  # fmt: skip
+            cohort = Cohort(
+                code=f"PEAK-{n:02d}",
+                campus_id=course.campus_id,
+                course=course,
+                starts_on=today - timedelta(days=DAYS),
+                capacity=10_000,
+                ends_on=today + timedelta(days=120),
+            )
             sessions = [
                 ClassSession(cohort=cohort, held_on=today - timedelta(days=d)) for d in range(DAYS)
             ]
@@ -143,8 +152,15 @@ def think(rng: random.Random, thinking: bool, until: list[float]) -> None:
         time.sleep(max(0.0, min(rng.uniform(*THINK), until[0] - time.monotonic())))
 
 
-def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, until: list[float],
-         thinking: bool, seed: int):  # fmt: skip
+def work(
+    desk: Desk,
+    port: int,
+    database_url: str,
+    start: threading.Barrier,
+    until: list[float],
+    thinking: bool,
+    seed: int,
+):
     rng = random.Random(seed)
     browser = Browser(port)
     try:
@@ -174,8 +190,12 @@ def work(desk: Desk, port: int, database_url: str, start: threading.Barrier, unt
             form, headers = {"csrf_token": token, "mark": "present"}, {"HX-Request": "true"}
         else:
             method, path, expected = "POST", f"/cohorts/{desk.cohort_id}/enrol", 303
-            form = {"csrf_token": token, "name": f"부하 시험 {n}", "birth_date": "2000-05-17",
-                    "email": f"{desk.email.split('@')[0]}-t{n}@example.org"}  # fmt: skip
+            form = {
+                "csrf_token": token,
+                "name": f"부하 시험 {n}",
+                "birth_date": "2000-05-17",
+                "email": f"{desk.email.split('@')[0]}-t{n}@example.org",
+            }
         began = time.perf_counter()
         try:
             status, _, _ = browser.request(method, path, form, headers=headers)
@@ -220,8 +240,11 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, help="scale generator size (default: the demo)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--idle", type=int, default=15, help="seconds of one coordinator alone")
-    parser.add_argument("--no-think", action="store_true",
-                        help="stress mode: no think time, the saturation throughput")  # fmt: skip
+    parser.add_argument(
+        "--no-think",
+        action="store_true",
+        help="stress mode: no think time, the saturation throughput",
+    )
     parser.add_argument("--seed", type=int, default=20)
     args = parser.parse_args()
     thinking = not args.no_think
@@ -269,26 +292,37 @@ def report(desks, solo, elapsed, loads, args, counted) -> None:
     load = {k: [t for d in desks for t in d.latencies.get(k, [])] for k in KINDS}
     idle = {k: solo.latencies.get(k, []) for k in KINDS}
     every = [t for times in load.values() for t in times]
-    mode = (f"think time uniform {THINK[0]:g}–{THINK[1]:g} s" if not args.no_think
-            else "stress: no think time")  # fmt: skip
-    print(f"\nPeak term, {machine()}; {describe_settings()}; {len(desks)} coordinators on "
-          f"{CAMPUSES} campuses for {elapsed:.0f} s, {mode}; load average (1, 5, 15 min) "
-          f"{loads[0]} at the start, {loads[1]} at the end")  # fmt: skip
-    print(f"requests {len(every) + len(errors):,} ({len(every) / elapsed:.1f}/s"
-          + (", the saturation throughput)" if args.no_think else ")")
-          + f": enrolments {enrolled:,}, attendance marks {marked:,}")  # fmt: skip
+    mode = (
+        f"think time uniform {THINK[0]:g}–{THINK[1]:g} s"
+        if not args.no_think
+        else "stress: no think time"
+    )
+    print(
+        f"\nPeak term, {machine()}; {describe_settings()}; {len(desks)} coordinators on "
+        f"{CAMPUSES} campuses for {elapsed:.0f} s, {mode}; load average (1, 5, 15 min) "
+        f"{loads[0]} at the start, {loads[1]} at the end"
+    )
+    print(
+        f"requests {len(every) + len(errors):,} ({len(every) / elapsed:.1f}/s"
+        + (", the saturation throughput)" if args.no_think else ")")
+        + f": enrolments {enrolled:,}, attendance marks {marked:,}"
+    )
     print(f"errors {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
-    print(f"{'page':16} {'idle n':>6} {'idle p50':>8} {'load n':>6} {'p50':>7} {'p95':>7} "
-          f"{'max':>7} {'p95 ÷ idle p50':>14}")  # fmt: skip
+    print(
+        f"{'page':16} {'idle n':>6} {'idle p50':>8} {'load n':>6} {'p50':>7} {'p95':>7} "
+        f"{'max':>7} {'p95 ÷ idle p50':>14}"
+    )
     met = True
     for kind in KINDS:
         idle_p50 = statistics.median(idle[kind]) if idle[kind] else float("nan")
         p95 = percentile(load[kind], 0.95)
         ratio = p95 / idle_p50
         met = met and ratio <= 3
-        print(f"{kind:16} {len(idle[kind]):6} {idle_p50 * 1000:6.0f}ms {len(load[kind]):6} "
-              f"{percentile(load[kind], 0.5) * 1000:5.0f}ms {p95 * 1000:5.0f}ms "
-              f"{max(load[kind], default=0) * 1000:5.0f}ms {ratio:13.1f}×")  # fmt: skip
+        print(
+            f"{kind:16} {len(idle[kind]):6} {idle_p50 * 1000:6.0f}ms {len(load[kind]):6} "
+            f"{percentile(load[kind], 0.5) * 1000:5.0f}ms {p95 * 1000:5.0f}ms "
+            f"{max(load[kind], default=0) * 1000:5.0f}ms {ratio:13.1f}×"
+        )
     print(
         f"goal: every page's p95 under load ≤ 3× its idle p50: {'met' if met else 'NOT met'}"
         + (" (stress mode: the goal is about people; see README)" if args.no_think else "")

@@ -80,16 +80,32 @@ def run_wrk(wrk: str, port: int, path: str, cookie: str, seconds: int) -> dict:
         script.write(LUA % cookie.replace('"', '\\"'))
     try:
         out = subprocess.run(
-            [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s", "-s",
-             script.name, f"http://127.0.0.1:{port}{path}"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            [
+                wrk,
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     requests, duration_us, p50, p95, bad_status, socket_errors = map(int, line.split()[1:])
-    return {"requests": requests, "seconds": duration_us / 1e6, "p50": p50 / 1000,
-            "p95": p95 / 1000, "errors": bad_status + socket_errors}  # fmt: skip
+    return {
+        "requests": requests,
+        "seconds": duration_us / 1e6,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "errors": bad_status + socket_errors,
+    }
 
 
 def targets_in(database_url: str) -> list[tuple[str, Role, str]]:
@@ -140,24 +156,27 @@ def main() -> None:
                     sys.exit(f"{name}: {path} answered {status} to the signed-in {role.value}")
                 sizes[name] = len(body)
             recorded = json.dumps(
-                [{"path": path, "cookie": browsers[role].cookie_header}
-                 for _, role, path in pages]
-            )  # fmt: skip
+                [{"path": path, "cookie": browsers[role].cookie_header} for _, role, path in pages]
+            )
             with gunicorn(
                 "benchmarks.floor_app:floor", url, SECRET_KEY=key, FLOOR_PAGES=recorded
             ) as floor_port:
                 floor = Browser(floor_port)
                 _, _, summary = floor.get("/floor-recorded")
                 summary = json.loads(summary)
-                print(f"\n{'page':30} {'bytes':>7} {'floor bytes':>11} {'reads':>5} "
-                      f"{'writes left out':>15}  templates")  # fmt: skip
+                print(
+                    f"\n{'page':30} {'bytes':>7} {'floor bytes':>11} {'reads':>5} "
+                    f"{'writes left out':>15}  templates"
+                )
                 for name, _role, path in pages:
                     status, _, body = floor.get(path)
                     seen = summary[path]
                     if status != 200 or seen["status"] != 200:
                         sys.exit(f"{name}: the floor answered {status}, recorded {seen}")
-                    print(f"{name:30} {sizes[name]:7,} {len(body):11,} {seen['reads']:5} "
-                          f"{seen['writes']:15}  {', '.join(seen['templates'])}")  # fmt: skip
+                    print(
+                        f"{name:30} {sizes[name]:7,} {len(body):11,} {seen['reads']:5} "
+                        f"{seen['writes']:15}  {', '.join(seen['templates'])}"
+                    )
                 loads = [load_average()]
                 results: dict[str, list[tuple[dict, dict]]] = {}
                 for n in range(args.rounds):
@@ -180,11 +199,15 @@ def rate(run: dict) -> float:
 
 
 def report(results: dict[str, list[tuple[dict, dict]]], args, loads: list[str]) -> None:
-    print(f"\nThroughput, {machine()}; {describe_settings()}; wrk -t1 -c{CONNECTIONS}, "
-          f"{args.rounds} rounds × {args.seconds} s per target, interleaved; "
-          f"load average (1, 5, 15 min) {loads[0]} before, {loads[-1]} after")  # fmt: skip
-    print(f"{'page':30} {'page req/s':>10} {'floor req/s':>11} {'ratio':>7} {'min–max':>13} "
-          f"{'p50 ms':>7} {'floor p50':>9} {'errors':>6}")  # fmt: skip
+    print(
+        f"\nThroughput, {machine()}; {describe_settings()}; wrk -t1 -c{CONNECTIONS}, "
+        f"{args.rounds} rounds × {args.seconds} s per target, interleaved; "
+        f"load average (1, 5, 15 min) {loads[0]} before, {loads[-1]} after"
+    )
+    print(
+        f"{'page':30} {'page req/s':>10} {'floor req/s':>11} {'ratio':>7} {'min–max':>13} "
+        f"{'p50 ms':>7} {'floor p50':>9} {'errors':>6}"
+    )
     failed = []
     for name, runs in results.items():
         ratios = sorted(rate(page) / rate(floor) for page, floor in runs)
@@ -198,8 +221,10 @@ def report(results: dict[str, list[tuple[dict, dict]]], args, loads: list[str]) 
         if mark:
             failed.append(name)
         spread = f"{ratios[0]:.0%}–{ratios[-1]:.0%}"
-        print(f"{name:30} {page_rate:10.1f} {floor_rate:11.1f} {ratio:7.1%} {spread:>13} "
-              f"{p50:7.1f} {floor_p50:9.1f} {errors:6d}{mark}")  # fmt: skip
+        print(
+            f"{name:30} {page_rate:10.1f} {floor_rate:11.1f} {ratio:7.1%} {spread:>13} "
+            f"{p50:7.1f} {floor_p50:9.1f} {errors:6d}{mark}"
+        )
     print(
         f"goal: every page at least {GOAL:.0%} of its floor's req/s (median of the rounds' "
         "ratios); " + ("met" if not failed else f"not met by {len(failed)} page(s)")
