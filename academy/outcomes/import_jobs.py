@@ -35,6 +35,20 @@ def cell_text(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def problem_lines(problems) -> list[dict]:
+    """The first LISTED problems as the preview lists them (outcomes/_problems.html), in the
+    words of the language the check ran in."""
+    return [
+        {
+            "line": p.line,
+            "column": p.column or "",
+            "message": str(p.message),
+            "value": cell_text(p.value),
+        }
+        for p in problems[:LISTED]
+    ]
+
+
 def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
     """The preview page's content as JSON-safe data, labels already in the job's language."""
     problems = plan.problems
@@ -62,15 +76,7 @@ def preview_of(plan: importing.ImportPlan, filename: str) -> dict:
         "file": filename,
         "warnings": [str(warning) for warning in plan.parsed.warnings],
         "problem_count": len(problems),
-        "problems": [
-            {
-                "line": p.line,
-                "column": p.column or "",
-                "message": str(p.message),
-                "value": cell_text(p.value),
-            }
-            for p in problems[:LISTED]
-        ],
+        "problems": problem_lines(problems),
         "counts": {action.value: counts[action] for action in importing.ImportAction},
         "rows": rows,
     }

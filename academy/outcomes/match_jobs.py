@@ -14,7 +14,13 @@ from academy.jobs.services import JobContext, JobFailed, handler
 from academy.labels import label_for
 from academy.models import User
 from academy.outcomes import matching
-from academy.outcomes.import_jobs import LISTED, cell_text, check_staged, staged_for
+from academy.outcomes.import_jobs import (
+    LISTED,
+    cell_text,
+    check_staged,
+    problem_lines,
+    staged_for,
+)
 from academy.privacy import mask_name
 
 MATCH_PURPOSE = "insurance_match"
@@ -58,15 +64,7 @@ def preview_of(plan: matching.MatchPlan, filename: str) -> dict:
         "file": filename,
         "warnings": [str(warning) for warning in plan.parsed.warnings],
         "problem_count": len(problems),
-        "problems": [
-            {
-                "line": p.line,
-                "column": p.column or "",
-                "message": str(p.message),
-                "value": cell_text(p.value),
-            }
-            for p in problems[:LISTED]
-        ],
+        "problems": problem_lines(problems),
         "counts": {action.value: plan.counts[action] for action in matching.MatchAction},
         "rows": rows,
     }

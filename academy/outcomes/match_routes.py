@@ -175,21 +175,13 @@ def _check_job_for(token: str | None):
     return None
 
 
-def can_reach_match(user, item: InsuranceMatch) -> bool:
-    """A campus's match to its coordinators; every match to the citywide roles. A citywide
-    match names people of every campus, so it is not a coordinator's download."""
-    if user.role in (Role.OFFICIAL, Role.ADMIN):
-        return True
-    return user.role == Role.COORDINATOR and item.campus_id == user.campus_id
-
-
 @bp.get("/matches/<int:match_id>/file")
 @role_required(*MATCH_ROLES)
 def match_file(match_id: int):
     """The kept match file, the evidence of the outcomes it verified; every download is in the
     access log."""
     item = db.session.get(InsuranceMatch, match_id)
-    if item is None or item.stored_name is None or not can_reach_match(current_user, item):
+    if item is None or item.stored_name is None or not matching.can_download(current_user, item):
         abort(404)
     reason = audit.require_reason()
     audit.record(AccessAction.DOWNLOAD, subject=item, reason=reason)

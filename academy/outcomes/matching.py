@@ -61,6 +61,7 @@ from academy.models import (
     InsuranceMatch,
     OutcomeCode,
     OutcomeRecord,
+    Role,
     Trainee,
     User,
     Verification,
@@ -580,9 +581,18 @@ def apply_match(
 class MatchSummary:
     match: InsuranceMatch
     outcomes: int  # outcome versions of the campus the match verified
+    downloadable: bool  # the file is still kept, and the viewer may download it
 
 
-def recent_matches(campus_id: int, limit: int = 10) -> list[MatchSummary]:
+def can_download(user, match: InsuranceMatch) -> bool:
+    """A campus's match to its coordinators; every match to the citywide roles. A citywide
+    match names people of every campus, so it is not a coordinator's download."""
+    if user.role in (Role.OFFICIAL, Role.ADMIN):
+        return True
+    return user.role == Role.COORDINATOR and match.campus_id == user.campus_id
+
+
+def recent_matches(campus_id: int, viewer, limit: int = 10) -> list[MatchSummary]:
     """The latest matches that verified outcomes of a campus (its own, and officials' citywide
     ones), with how many of the campus's outcome versions each verified, in two queries."""
     verified = sa.func.count(OutcomeRecord.id)
@@ -597,7 +607,10 @@ def recent_matches(campus_id: int, limit: int = 10) -> list[MatchSummary]:
         .limit(limit)
         .options(selectinload(InsuranceMatch.uploaded_by))
     ).all()
-    return [MatchSummary(match, count) for match, count in rows]
+    return [
+        MatchSummary(match, count, match.stored_name is not None and can_download(viewer, match))
+        for match, count in rows
+    ]
 
 
 def purge_expired_matches(now: datetime | None = None) -> int:

@@ -205,7 +205,7 @@ def queue(campus_id: int):
         queue=queue,
         cohort_id=cohort_id,
         form=DecisionForm(),
-        matches=matching.recent_matches(campus.id),
+        matches=matching.recent_matches(campus.id, current_user),
     )
 
 
@@ -256,7 +256,7 @@ def send_back(outcome_id: int):
         cohort_id=cohort_id,
         form=DecisionForm(formdata=None),
         failed=(record.id, form),
-        matches=matching.recent_matches(campus.id),
+        matches=matching.recent_matches(campus.id, current_user),
     )
     return page, 422
 

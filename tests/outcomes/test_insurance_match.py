@@ -4,7 +4,7 @@ conflicts shown side by side, hostile files refused whole, and the KPI effects w
 hand."""
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -29,6 +29,7 @@ from academy.outcomes.matching import (
     MatchAction,
     MatchRejected,
     apply_match,
+    can_download,
     plan_match,
 )
 from tests import factories
@@ -625,3 +626,21 @@ def test_applying_a_match_keeps_the_cohort_kpi_facts_equal_to_the_engine(
         sa.select(CohortKpiFacts.employed, CohortKpiFacts.employed_insurance_match)
     ).all()
     assert after != before and sum(row[1] for row in after) == 2
+
+
+def test_a_citywide_match_is_not_a_coordinators_download(db, world, english):
+    from academy.outcomes.matching import recent_matches
+
+    _plan, match = apply_match(the_match(), world["official"], None, "citywide.xlsx")
+    other = factories.UserFactory(role=Role.COORDINATOR, campus=world["other_campus"])
+    campus = world["campus"]
+
+    for_coordinator = recent_matches(campus.id, world["coordinator"])
+    for_official = recent_matches(campus.id, world["official"])
+
+    assert [s.match.id for s in for_coordinator] == [match.id]
+    assert not for_coordinator[0].downloadable  # it names people of every campus
+    assert for_official[0].downloadable
+    assert not can_download(other, match)
+    match.stored_name, match.purged_at = None, datetime(2030, 1, 1)  # past its retention
+    assert not recent_matches(campus.id, world["official"])[0].downloadable
