@@ -9,7 +9,6 @@ elsewhere). Rows are built in Python and inserted in bulk with explicit ids: one
 row would take minutes for the hundreds of thousands of attendance marks.
 """
 
-import enum
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +20,7 @@ import holidays
 import sqlalchemy as sa
 from faker import Faker
 
+from academy import database
 from academy.audit import purge_allowed
 from academy.auth.passwords import hash_password
 from academy.extensions import db
@@ -335,51 +335,17 @@ class WorldBuilder:
 MARK_COLUMNS = ("id", "session_id", "enrolment_id", "mark", "recorded_by_id", "recorded_at")
 
 
-def _complete(table: sa.Table, rows: list[dict]) -> tuple[list[str], Iterator[tuple]]:
-    """Every column of every row: the Python-side defaults the ORM would have filled (a
-    callable one, such as utcnow, called once for the whole table)."""
-    defaults = {}
-    for column in table.columns:
-        default = column.default
-        if default is None:
-            defaults[column.name] = None
-        elif default.is_callable:
-            defaults[column.name] = default.arg(None)
-        else:
-            defaults[column.name] = default.arg
-    names = list(defaults)
-
-    def plain(value):
-        return value.value if isinstance(value, enum.Enum) else value
-
-    return names, (tuple(plain(row.get(n, defaults[n])) for n in names) for row in rows)
-
-
 def _bulk_insert(table: sa.Table, rows: Iterable) -> int:
     """COPY on PostgreSQL; executemany in batches elsewhere. `rows` are dicts, or tuples in
-    the attendance mark's column order."""
+    the attendance mark's column order. No listener is told: the loaders count the facts of
+    every cohort once they are done."""
     if isinstance(rows, list):
         if not rows:
             return 0
-        names, tuples = _complete(table, rows)
+        names, tuples = database.complete_rows(table, rows)
     else:
         names, tuples = list(MARK_COLUMNS), rows
-    count = 0
-    if db.session.get_bind().dialect.name == "postgresql":
-        quote = db.session.get_bind().dialect.identifier_preparer.quote
-        raw = db.session.connection().connection.driver_connection
-        columns = ", ".join(quote(n) for n in names)
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
-                for row in tuples:
-                    copy.write_row(row)
-                    count += 1
-        return count
-    statement = table.insert()
-    for batch in batched((dict(zip(names, row, strict=True)) for row in tuples), 20_000):
-        db.session.execute(statement, batch)
-        count += len(batch)
-    return count
+    return database.copy_rows(db.session, table, names, tuples)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from academy.audit.chain import (
     compute_hash,
     keep_until,
 )
+from academy.database import bulk_insert
 from academy.extensions import db
 from academy.models import (
     AccessAction,
@@ -120,9 +121,7 @@ def append_many(entries: list) -> None:
     session.flush()  # entries already pending take their places in the chain first
     _chain(session, entries)
     columns = [c.key for c in AccessLog.__table__.c if c.key != "id"]
-    session.execute(
-        sa.insert(AccessLog.__table__), [{c: getattr(e, c) for c in columns} for e in entries]
-    )
+    bulk_insert(session, AccessLog, [{c: getattr(e, c) for c in columns} for e in entries])
 
 
 def _fill_snapshots(session: Session, entries: list[AccessLog]) -> None:

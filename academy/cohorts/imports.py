@@ -46,6 +46,7 @@ from academy.cohorts.enrolment import (
     youth_ages,
 )
 from academy.cohorts.seats import seats_taken
+from academy.database import bulk_insert, reserve_ids
 from academy.errors import RuleRefused
 from academy.exchange.formats import ATTENDANCE, ROSTER
 from academy.exchange.reading import ParsedFile, ParsedRow, Problem, UnreadableFile, parse
@@ -245,77 +246,82 @@ def commit_roster(
             line.row.values["email"] for line in writing if line.action == "existing"
         ).items()
     }
-    for chunk in chunks(new_lines, WRITE_CHUNK):
-        users = db.session.execute(
-            sa.insert(User).returning(User.id, User.email),
-            [
-                {
-                    "email": line.row.values["email"],
-                    "name": line.row.values["name"],
-                    "role": Role.TRAINEE,
-                    "password_hash": None,
-                    "active": True,
-                    "session_version": 1,
-                    "created_at": now,
-                }
-                for line in chunk
-            ],
-        ).all()
-        user_ids = {email: user_id for user_id, email in users}
-        # Each new account's role grant (kept three years), the chunk's grants in one insert.
-        append_many(
-            [
-                role_entry(
-                    AccessAction.ROLE_GRANT,
-                    user_id=user_id,
-                    email=email,
-                    role=Role.TRAINEE,
-                    campus_id=None,
-                    by=by,
-                    change="created",
-                    plain=True,
-                )
-                for user_id, email in users
-            ]
-        )
-        email_of = {user_id: email for email, user_id in user_ids.items()}
-        trainees = db.session.execute(
-            sa.insert(Trainee).returning(Trainee.id, Trainee.user_id),
-            [
-                {
-                    "user_id": user_ids[line.row.values["email"]],
-                    "birth_date": line.row.values["birth_date"],
-                    "phone": line.row.values.get("phone"),
-                    "vulnerable": bool(line.row.values.get("vulnerable")),
-                    "created_at": now,
-                }
-                for line in chunk
-            ],
-        ).all()
-        for trainee_id, user_id in trainees:
-            trainee_of[email_of[user_id]] = trainee_id
-        done += len(chunk)
-        progress("writing", done, total)
-    for chunk in chunks(writing, WRITE_CHUNK):
-        db.session.execute(
-            sa.insert(Enrolment),
-            [
-                {
-                    "cohort_id": cohort.id,
-                    "trainee_id": trainee_of[line.row.values["email"]],
-                    "status": EnrolmentStatus.ENROLLED
-                    if line.place == "seat"
-                    else EnrolmentStatus.WAITLISTED,
-                    "waitlist_position": line.waitlist_position,
-                    "enrolled_on": joined,
-                    "employed_at_start": bool(line.row.values.get("employed_at_start")),
-                    "created_at": now,
-                }
-                for line in chunk
-            ],
-        )
-        done += len(chunk)
-        progress("writing", done, total)
+    # Ids are reserved first, so the accounts, trainees and enrolments go in as three streams
+    # (COPY on PostgreSQL) instead of statements that must return each new id.
+    user_ids = reserve_ids(db.session, User, len(new_lines))
+    trainee_ids = reserve_ids(db.session, Trainee, len(new_lines))
+    for line, trainee_id in zip(new_lines, trainee_ids, strict=True):
+        trainee_of[line.row.values["email"]] = trainee_id
+    bulk_insert(
+        db.session,
+        User,
+        [
+            {
+                "id": user_id,
+                "email": line.row.values["email"],
+                "name": line.row.values["name"],
+                "role": Role.TRAINEE,
+                "password_hash": None,
+                "active": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+            for line, user_id in zip(new_lines, user_ids, strict=True)
+        ],
+    )
+    # Each new account's role grant (kept three years), all in one append.
+    append_many(
+        [
+            role_entry(
+                AccessAction.ROLE_GRANT,
+                user_id=user_id,
+                email=line.row.values["email"],
+                role=Role.TRAINEE,
+                campus_id=None,
+                by=by,
+                change="created",
+                plain=True,
+            )
+            for line, user_id in zip(new_lines, user_ids, strict=True)
+        ]
+    )
+    bulk_insert(
+        db.session,
+        Trainee,
+        [
+            {
+                "id": trainee_id,
+                "user_id": user_id,
+                "birth_date": line.row.values["birth_date"],
+                "phone": line.row.values.get("phone"),
+                "vulnerable": bool(line.row.values.get("vulnerable")),
+                "created_at": now,
+            }
+            for line, user_id, trainee_id in zip(new_lines, user_ids, trainee_ids, strict=True)
+        ],
+    )
+    done += len(new_lines)
+    progress("writing", done, total)
+    bulk_insert(
+        db.session,
+        Enrolment,
+        [
+            {
+                "cohort_id": cohort.id,
+                "trainee_id": trainee_of[line.row.values["email"]],
+                "status": EnrolmentStatus.ENROLLED
+                if line.place == "seat"
+                else EnrolmentStatus.WAITLISTED,
+                "waitlist_position": line.waitlist_position,
+                "enrolled_on": joined,
+                "employed_at_start": bool(line.row.values.get("employed_at_start")),
+                "created_at": now,
+            }
+            for line in writing
+        ],
+    )
+    done += len(writing)
+    progress("writing", done, total)
     corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
         audit.entry(
@@ -658,22 +664,22 @@ def commit_attendance(
     changed = [line for line in check.lines if line.action == "changed"]
     total, done = len(new) + len(changed), 0
     progress("writing", 0, total)
-    for chunk in chunks(new, WRITE_CHUNK):
-        db.session.execute(
-            sa.insert(AttendanceMark),
-            [
-                {
-                    "session_id": line.session_id,
-                    "enrolment_id": line.enrolment_id,
-                    "mark": line.mark,
-                    "recorded_by_id": recorder,
-                    "recorded_at": now,
-                }
-                for line in chunk
-            ],
-        )
-        done += len(chunk)
-        progress("writing", done, total)
+    bulk_insert(
+        db.session,
+        AttendanceMark,
+        [
+            {
+                "session_id": line.session_id,
+                "enrolment_id": line.enrolment_id,
+                "mark": line.mark,
+                "recorded_by_id": recorder,
+                "recorded_at": now,
+            }
+            for line in new
+        ],
+    )
+    done += len(new)
+    progress("writing", done, total)
     for chunk in chunks(changed, WRITE_CHUNK):
         db.session.execute(
             sa.update(AttendanceMark),

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from academy import database
 from academy.clock import SEOUL, seoul_today
 from academy.kpi import engine
 from academy.kpi.sql import end_of_day_utc
@@ -440,10 +441,7 @@ def _note_statements(state) -> None:
     if state.is_insert:
         params = state.parameters
         rows = params if isinstance(params, list) else [params or state.statement.compile().params]
-        for row in rows:
-            for name, values in target.items():
-                if row.get(name) is not None:
-                    values.add(row[name])
+        _note_rows(touched, rows)
         return
     whereclause = state.statement.whereclause
     column = getattr(model, key)
@@ -457,6 +455,25 @@ def _note_statements(state) -> None:
     moved = state.statement.compile().params.get(key) if state.is_update else None
     if moved is not None:
         target[key].add(moved)
+
+
+def _note_rows(touched: _Touched, rows: list[dict]) -> None:
+    target = {
+        "cohort_id": touched.cohorts,
+        "enrolment_id": touched.enrolments,
+        "trainee_id": touched.trainees,
+    }
+    for row in rows:
+        for name, values in target.items():
+            if row.get(name) is not None:
+                values.add(row[name])
+
+
+@database.after_bulk_insert
+def _note_bulk_insert(session: Session, table: sa.Table, rows: list[dict]) -> None:
+    """Rows written by academy.database.bulk_insert (COPY) pass no ORM event."""
+    if table in {model.__table__ for model in _KEYS}:
+        _note_rows(_touched(session), rows)
 
 
 @event.listens_for(Session, "before_commit")
