@@ -1,6 +1,7 @@
 """Numbers, money, dates and enum labels formatted for the reader's locale (Jinja filters)."""
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 from babel import dates as babel_dates
@@ -37,10 +38,34 @@ def number(value: int | float | None) -> str:
     return format_decimal(value)
 
 
+def _percent_pattern(digits: int) -> str:
+    return "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+
+
+@cache
+def _plain_percent(locale: str) -> bool:
+    """Whether the locale writes a percentage as Python's `{:,.1f}%` does: then a dashboard's
+    hundreds of rates skip Babel's pattern engine (~40 µs each), rounding as Babel rounds
+    (the float's shortest decimal form, half to even)."""
+    sample = -1234567.891
+    return babel_numbers.format_percent(
+        sample / 100, _percent_pattern(1), locale=locale
+    ) == _fast_percent(sample / 100, 1) and babel_numbers.format_percent(
+        0.5, _percent_pattern(0), locale=locale
+    ) == _fast_percent(0.5, 0)
+
+
+def _fast_percent(value: float, digits: int) -> str:
+    scaled = Decimal(str(value)).scaleb(2).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    return f"{scaled:,.{digits}f}%"
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return format_percent(value, format="#,##0." + "0" * digits + "%" if digits else "#,##0%")
+    if _plain_percent(str(get_locale())):
+        return _fast_percent(value, digits)
+    return format_percent(value, format=_percent_pattern(digits))
 
 
 KOREAN_DATETIME = {"short": "yy. M. d. aaaa h:mm", "medium": "yyyy. M. d. aaaa h:mm"}

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from academy import create_app  # noqa: E402
 from academy.extensions import db  # noqa: E402
+from academy.serving import settle_process  # noqa: E402
 
 # Statements that change something or take a lock: the page's writes, not replayed.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|pg_advisory|\bFOR\s+(NO\s+KEY\s+)?UPDATE\b", re.I)
@@ -178,3 +179,6 @@ def build():
 
 
 app, pages, floor = build()
+# The same process settings as wsgi.py gives the app: the comparison is of the work per
+# request, not of the collector's thresholds.
+settle_process()

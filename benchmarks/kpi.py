@@ -512,6 +512,10 @@ def main() -> None:
 
 
 def measure(apps) -> None:
+    # The process as wsgi.py settles a server's (the floors run in it too).
+    from academy.serving import settle_process
+
+    settle_process()
     from academy.progress_reports.progress import build_progress, planned_places
 
     today = seoul_today()

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from babel.numbers import format_percent
 from flask_babel import force_locale
 
 from academy.formatting import day, number, percent, won
@@ -37,3 +38,19 @@ def test_korean_times_read_오전_and_오후(app):
     with app.test_request_context(), force_locale("ko"):
         assert day(datetime(2025, 3, 10, 10, 40)) == "2025. 3. 10. 오후 7:40"  # 19:40 in Seoul
         assert day(datetime(2025, 3, 10, 0, 5), "short") == "25. 3. 10. 오전 9:05"
+
+
+def test_percentages_read_exactly_as_babel_writes_them(app):
+    """The quick path for rates must give Babel's text for every value: its rounding (the
+    float's shortest decimal, half to even) included, which plain float formatting gets wrong
+    on values such as 0.1225 or 0.00125."""
+    values = [n / d for d in range(1, 120) for n in range(0, d + 1)]
+    values += [0.1225, 0.00125, 0.00005, 1e-9, 12.3456, 1234.56789, -0.1225, -0.00001, 2 / 3]
+    for locale in ("ko", "en"):
+        with app.test_request_context(), force_locale(locale):
+            for digits in (0, 1, 2):
+                pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+                for value in values:
+                    assert percent(value, digits) == format_percent(
+                        value, pattern, locale=locale
+                    ), (locale, digits, value)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cached_property
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -228,9 +229,10 @@ def cohort_outcomes(
     query = cohort_details(sa.select(*per_cohort.c), in_year).outerjoin(
         per_cohort, per_cohort.c.cohort_id == Cohort.id
     )
+    result = session.execute(scope.where(query))
+    details = detail_reader(result.keys())
     rows = [
-        cohort_outcome(row, as_of, CohortCounts.from_row(row._mapping))
-        for row in session.execute(scope.where(query))
+        cohort_outcome(details(row), as_of, CohortCounts.from_row(row._mapping)) for row in result
     ]
     return snapshot(year, as_of, scope, rows)
 
@@ -325,23 +327,47 @@ def cohort_details(query: sa.Select, where) -> sa.Select:
     )
 
 
-def cohort_outcome(row, as_of: date, counts: CohortCounts) -> CohortOutcome:
-    """A row of cohort_details with its counts."""
+DETAIL_COLUMNS = (
+    "id",
+    "code",
+    "campus_id",
+    "campus_name",
+    "campus_tier",
+    "campus_kind",
+    "course_name",
+    "level",
+    "starts_on",
+    "ends_on",
+    "capacity",
+)
+
+
+def detail_reader(keys) -> Callable[[sa.Row], tuple]:
+    """Reads the columns of cohort_details from a result's rows by position (hundreds of rows
+    a page: by name costs more than the SQL)."""
+    return itemgetter(*(list(keys).index(name) for name in DETAIL_COLUMNS))
+
+
+def cohort_outcome(details: tuple, as_of: date, counts: CohortCounts) -> CohortOutcome:
+    """A cohort (the columns of cohort_details, as detail_reader reads them) with its counts."""
+    (id_, code, campus_id, campus_name, tier, kind, course, level, starts_on, ends_on, capacity) = (
+        details
+    )
     return CohortOutcome(
-        cohort_id=row.id,
-        code=row.code,
-        campus_id=row.campus_id,
-        campus_name=row.campus_name,
-        campus_tier=Tier(row.campus_tier),
-        campus_kind=row.campus_kind,
-        course_name=row.course_name,
-        level=row.level,
-        starts_on=row.starts_on,
-        ends_on=row.ends_on,
-        capacity=row.capacity,
+        cohort_id=id_,
+        code=code,
+        campus_id=campus_id,
+        campus_name=campus_name,
+        campus_tier=Tier(tier),
+        campus_kind=kind,
+        course_name=course,
+        level=level,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=capacity,
         counts=counts.counts,
         internship_started=counts.internship_started,
-        maturity=cohort_maturity(row.ends_on, as_of),
+        maturity=cohort_maturity(ends_on, as_of),
         newest=max(counts.moments, default=None),
     )
 
