@@ -344,12 +344,13 @@ def campus_placements(campus_id: int, year: int) -> list[InternshipPlacement]:
 
 
 def year_choices() -> list[int]:
+    """From the newest opening's year back to the first placement's: two ends of two indexes,
+    however many years of placements there are."""
     first, last = db.session.execute(
         sa.select(
-            sa.func.min(InternshipPlacement.starts_on), sa.func.max(InternshipOpening.starts_on)
+            sa.select(sa.func.min(InternshipPlacement.starts_on)).scalar_subquery(),
+            sa.select(sa.func.max(InternshipOpening.starts_on)).scalar_subquery(),
         )
-        .select_from(InternshipOpening)
-        .outerjoin(InternshipPlacement, InternshipPlacement.opening_id == InternshipOpening.id)
     ).one()
     return year_span(first, last)
 

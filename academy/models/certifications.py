@@ -76,7 +76,7 @@ class ExamAttempt(db.Model):
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"))  # indexed above
     # The cohort the trainee sat the exam with: pass rates per cohort and campus follow it.
     cohort_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
-    sat_on: Mapped[date]
+    sat_on: Mapped[date] = mapped_column(index=True)  # the year picker's range
     result: Mapped[ExamResult] = mapped_column(
         enum_column(ExamResult, "exam_result"), default=ExamResult.PENDING
     )

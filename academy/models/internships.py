@@ -44,7 +44,7 @@ class InternshipOpening(db.Model):
         enum_column(InternshipProgramme, "internship_programme"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(150))
-    starts_on: Mapped[date]
+    starts_on: Mapped[date] = mapped_column(index=True)  # the year picker's newest year
     ends_on: Mapped[date]
     seats: Mapped[int]
     paid: Mapped[bool] = mapped_column(default=True)
@@ -79,7 +79,7 @@ class InternshipPlacement(db.Model):
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainee.id"))  # indexed above
     # The campus whose coordinator placed the trainee: counts by campus follow it.
     campus_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campus.id"), index=True)
-    starts_on: Mapped[date]
+    starts_on: Mapped[date] = mapped_column(index=True)  # the year picker's range
     ends_on: Mapped[Optional[date]]
     paid: Mapped[bool] = mapped_column(default=True)
     weekly_hours: Mapped[Optional[int]]
