@@ -1,5 +1,6 @@
 """Targets and quality rules as officials set them, each change recorded; the dashboards' data."""
 
+import logging
 from datetime import date
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from academy.models import (
 from academy.progress_reports import progress
 
 HISTORY_SHOWN = 50
+log = logging.getLogger(__name__)
 
 
 def dashboard(year: int, as_of: date, scope: Scope) -> progress.ProgressReport:
@@ -96,8 +98,20 @@ def set_quality_rule(
     row.min_contract_months = rule.min_contract_months
     row.set_by_id, row.set_at = by.id, utcnow()
     db.session.add_all(changes)
-    db.session.commit()
+    db.session.commit()  # every cohort's KPI facts are dropped with it (academy.kpi.facts)
+    recount_facts()
     return changes
+
+
+def recount_facts() -> None:
+    """Have the worker count every cohort's KPI facts again; if the queue is down the nightly
+    task does, and the figures stay exact meanwhile (counted without the facts)."""
+    from academy.jobs import queue
+
+    try:
+        queue.refresh_kpi_facts()
+    except Exception:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        log.warning("KPI facts recount not queued: the nightly task will count them")
 
 
 def setting_history(limit: int = HISTORY_SHOWN) -> list[KpiSettingChange]:

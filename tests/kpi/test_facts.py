@@ -488,3 +488,38 @@ def test_a_bulk_update_by_primary_key_refreshes_only_its_cohorts(db, runner, wor
     assert refreshed == [{world.ended.id}]
     assert db.session.get(CohortKpiFacts, world.ended.id).employed == 0
     assert check(runner).exit_code == 0
+
+
+def test_a_quality_rule_drops_the_facts_and_the_figures_stay_exact_until_the_recount(
+    app, db, runner, world, monkeypatch, caplog
+):
+    """A rule change does not count every cohort in the official's request (39 s at 250,000
+    trainees): it drops the facts, and until the worker counts them again (here the queue is
+    down) today's figures are the engine's under the new rule, not the old facts."""
+    from academy.jobs import queue
+
+    def queue_down():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(queue, "refresh_kpi_facts", queue_down)
+    year = (world.ended.ends_on + timedelta(days=20)).year
+    old_rules = engine.load_quality_rules(db.session)
+    before = facts.cohort_outcomes(db.session, year, TODAY, old_rules).headline.counts
+    assert stored(db)
+    with app.test_request_context(), force_locale("ko"):
+        settings.set_quality_rule(year, YearRule(9_000_000, 35, 12), by=world.official)
+    db.session.remove()
+
+    assert stored(db) == {}
+    assert "nightly task" in caplog.text
+    rules = engine.load_quality_rules(db.session)
+    shown = build_progress(db.session, year, TODAY).headline.counts
+    counted = engine.cohort_outcomes(db.session, year, TODAY, rules).headline.counts
+    assert shown == counted
+    assert shown.quality_employed != before.quality_employed  # the rule moved the figure
+
+    assert "0 without facts" not in check(runner).output  # the check sees them missing
+    monkeypatch.undo()
+    settings.recount_facts()  # what the worker runs (immediately in the tests)
+    result = check(runner)
+    assert result.exit_code == 0 and "0 cohorts differ; 0 without facts" in result.output
