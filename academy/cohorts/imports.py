@@ -246,82 +246,39 @@ def commit_roster(
             line.row.values["email"] for line in writing if line.action == "existing"
         ).items()
     }
-    # Ids are reserved first, so the accounts, trainees and enrolments go in as three streams
-    # (COPY on PostgreSQL) instead of statements that must return each new id.
+    # Ids are reserved first, so the accounts, trainees and enrolments go in as streams (COPY
+    # on PostgreSQL) instead of statements that must return each new id; a chunk at a time,
+    # so the page's progress bar moves while they are written.
     user_ids = reserve_ids(db.session, User, len(new_lines))
     trainee_ids = reserve_ids(db.session, Trainee, len(new_lines))
-    for line, trainee_id in zip(new_lines, trainee_ids, strict=True):
+    people = list(zip(new_lines, user_ids, trainee_ids, strict=True))
+    for line, _user_id, trainee_id in people:
         trainee_of[line.row.values["email"]] = trainee_id
-    bulk_insert(
-        db.session,
-        User,
-        [
-            {
-                "id": user_id,
-                "email": line.row.values["email"],
-                "name": line.row.values["name"],
-                "role": Role.TRAINEE,
-                "password_hash": None,
-                "active": True,
-                "session_version": 1,
-                "created_at": now,
-            }
-            for line, user_id in zip(new_lines, user_ids, strict=True)
-        ],
-    )
-    # Each new account's role grant (kept three years), all in one append.
-    append_many(
-        [
-            role_entry(
-                AccessAction.ROLE_GRANT,
-                user_id=user_id,
-                email=line.row.values["email"],
-                role=Role.TRAINEE,
-                campus_id=None,
-                by=by,
-                change="created",
-                plain=True,
-            )
-            for line, user_id in zip(new_lines, user_ids, strict=True)
-        ]
-    )
-    bulk_insert(
-        db.session,
-        Trainee,
-        [
-            {
-                "id": trainee_id,
-                "user_id": user_id,
-                "birth_date": line.row.values["birth_date"],
-                "phone": line.row.values.get("phone"),
-                "vulnerable": bool(line.row.values.get("vulnerable")),
-                "created_at": now,
-            }
-            for line, user_id, trainee_id in zip(new_lines, user_ids, trainee_ids, strict=True)
-        ],
-    )
-    done += len(new_lines)
-    progress("writing", done, total)
-    bulk_insert(
-        db.session,
-        Enrolment,
-        [
-            {
-                "cohort_id": cohort.id,
-                "trainee_id": trainee_of[line.row.values["email"]],
-                "status": EnrolmentStatus.ENROLLED
-                if line.place == "seat"
-                else EnrolmentStatus.WAITLISTED,
-                "waitlist_position": line.waitlist_position,
-                "enrolled_on": joined,
-                "employed_at_start": bool(line.row.values.get("employed_at_start")),
-                "created_at": now,
-            }
-            for line in writing
-        ],
-    )
-    done += len(writing)
-    progress("writing", done, total)
+    for chunk in chunks(people, WRITE_CHUNK):
+        _write_people(chunk, now, by)
+        done += len(chunk)
+        progress("writing", done, total)
+    for chunk in chunks(writing, WRITE_CHUNK):
+        bulk_insert(
+            db.session,
+            Enrolment,
+            [
+                {
+                    "cohort_id": cohort.id,
+                    "trainee_id": trainee_of[line.row.values["email"]],
+                    "status": EnrolmentStatus.ENROLLED
+                    if line.place == "seat"
+                    else EnrolmentStatus.WAITLISTED,
+                    "waitlist_position": line.waitlist_position,
+                    "enrolled_on": joined,
+                    "employed_at_start": bool(line.row.values.get("employed_at_start")),
+                    "created_at": now,
+                }
+                for line in chunk
+            ],
+        )
+        done += len(chunk)
+        progress("writing", done, total)
     corrected = _apply_changes(check.changed, by) if apply_changes else 0
     db.session.add(
         audit.entry(
@@ -336,6 +293,58 @@ def commit_roster(
     db.session.commit()
     check.written = True
     return check
+
+
+def _write_people(people: list[tuple[RosterLine, int, int]], now, by: User | None) -> None:
+    """New people's accounts (with their role grants, kept three years) and trainee records,
+    under the ids reserved for them."""
+    bulk_insert(
+        db.session,
+        User,
+        [
+            {
+                "id": user_id,
+                "email": line.row.values["email"],
+                "name": line.row.values["name"],
+                "role": Role.TRAINEE,
+                "password_hash": None,
+                "active": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+            for line, user_id, _ in people
+        ],
+    )
+    append_many(
+        [
+            role_entry(
+                AccessAction.ROLE_GRANT,
+                user_id=user_id,
+                email=line.row.values["email"],
+                role=Role.TRAINEE,
+                campus_id=None,
+                by=by,
+                change="created",
+                plain=True,
+            )
+            for line, user_id, _ in people
+        ]
+    )
+    bulk_insert(
+        db.session,
+        Trainee,
+        [
+            {
+                "id": trainee_id,
+                "user_id": user_id,
+                "birth_date": line.row.values["birth_date"],
+                "phone": line.row.values.get("phone"),
+                "vulnerable": bool(line.row.values.get("vulnerable")),
+                "created_at": now,
+            }
+            for line, user_id, trainee_id in people
+        ],
+    )
 
 
 def _apply_changes(lines: list[RosterLine], by: User | None) -> int:

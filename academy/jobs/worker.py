@@ -22,6 +22,9 @@ def run(app: Flask, threads: int | None = None) -> None:
     queue.bind_worker_app(app)
     workers = threads or app.config["WORKER_THREADS"]
     log.info("worker starting: %s threads, %s queue", workers, queue.describe(app.config))
+    # After a release the stored KPI facts may come from other counting code: they do not
+    # hold (academy.kpi.facts.COUNTED_BY) and are counted again now rather than at midnight.
+    queue.refresh_kpi_facts()
     consumer = queue.huey.create_consumer(
         workers=workers,
         worker_type="thread",

@@ -19,10 +19,13 @@ past it is counted by the engine on the spot, so a figure is never stale, only s
 nightly task (academy.jobs.queue) counts those cohorts again just after midnight in Seoul.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib import import_module
 from operator import itemgetter
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -53,6 +56,21 @@ ADVISORY_NAMESPACE = 20_014  # pg_advisory_xact_lock(namespace, cohort id)
 ADVISORY_LIMIT = 200  # above this many cohorts, one table lock instead of a lock per cohort
 
 
+def _code_fingerprint() -> str:
+    """The counting code's fingerprint: the modules the counts come from. Facts written by
+    other code (before a release, or by a server of the other version during a rolling
+    deploy) do not hold: those cohorts are counted by this code's engine until the worker
+    counts them again (the nightly task, or the one the worker queues when it starts)."""
+    digest = hashlib.sha256()
+    for name in ("definitions", "engine", "rules", "sql"):
+        digest.update(Path(import_module(f"academy.kpi.{name}").__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+COUNTED_BY = _code_fingerprint()
+
+
 @dataclass(frozen=True)
 class Facts:
     """One cohort's stored counts, as the engine gave them."""
@@ -61,9 +79,14 @@ class Facts:
     rostered: int
     as_of: date
     valid_until: date | None
+    counted_by: str | None = COUNTED_BY
 
     def hold_on(self, day: date) -> bool:
-        return self.as_of <= day and (self.valid_until is None or day < self.valid_until)
+        return (
+            self.counted_by == COUNTED_BY
+            and self.as_of <= day
+            and (self.valid_until is None or day < self.valid_until)
+        )
 
 
 def _seoul_date(moment) -> date:
@@ -158,6 +181,7 @@ def _row(cohort_id: int, facts: Facts, now: datetime) -> dict:
         "verified_at": c.verified_at,
         "enrolled_at": c.enrolled_at,
         "computed_at": now,
+        "counted_by": COUNTED_BY,
     }
 
 
@@ -261,6 +285,7 @@ def stale_cohorts(session: Session, day: date) -> list[int]:
         .where(
             sa.or_(
                 FACTS.c.cohort_id.is_(None),
+                FACTS.c.counted_by.is_distinct_from(COUNTED_BY),
                 FACTS.c.as_of > day,
                 FACTS.c.valid_until <= day,
             )
@@ -288,6 +313,7 @@ def _stored(row) -> Facts:
         rostered=int(m["rostered"]),
         as_of=engine._as_date(m["as_of"]),
         valid_until=engine._as_date(m["valid_until"]),
+        counted_by=m["counted_by"],
     )
 
 
@@ -298,17 +324,18 @@ class _HeldCounts:
     def __init__(self, keys, day: date):
         at = list(keys).index
         self.day = day
-        self.cohort, self.as_of, self.valid_until = (
+        self.cohort, self.as_of, self.valid_until, self.counted_by = (
             at("cohort_id"),
             at("as_of"),
             at("valid_until"),
+            at("counted_by"),
         )
         self.internship = at("internship_started")
         self.counts = itemgetter(*(at(name) for name in engine.COUNT_COLUMNS))
         self.moments = itemgetter(*(at(name) for name in MOMENT_COLUMNS))
 
     def __call__(self, row) -> engine.CohortCounts | None:
-        if row[self.cohort] is None:
+        if row[self.cohort] is None or row[self.counted_by] != COUNTED_BY:
             return None
         as_of, until = engine._as_date(row[self.as_of]), engine._as_date(row[self.valid_until])
         if as_of > self.day or (until is not None and self.day >= until):

@@ -49,4 +49,7 @@ class CohortKpiFacts(db.Model):
     recorded_at: Mapped[Optional[datetime]]  # the newest statement, enrolment and verification
     verified_at: Mapped[Optional[datetime]]
     enrolled_at: Mapped[Optional[datetime]]
+    # Which counting code wrote the row (academy.kpi.facts.COUNTED_BY): other code's rows do
+    # not hold, so a release that changes a definition never shows counts made by the old one.
+    counted_by: Mapped[Optional[str]] = mapped_column(sa.String(16))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

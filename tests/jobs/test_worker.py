@@ -119,11 +119,13 @@ def test_killing_the_worker_mid_commit_leaves_nothing_written_and_a_new_worker_g
         with app.app_context():
             commit_id = db.session.scalar(sa.select(sa.func.max(Job.id)))
 
-        def writing():
-            state, _, done = job_state(app, commit_id)
-            return state == JobState.RUNNING and done > 0
+        def writing():  # saved the moment the commit starts writing, under the cohort's lock
+            with app.app_context():
+                staged = staging.load(token)
+                assert staged.state != "done", "the commit finished before the kill"
+                return staged.phase == "writing"
 
-        wait_for(writing, every=0.05, what="the commit to be writing")
+        wait_for(writing, every=0.02, what="the commit to be writing")
         first.send_signal(signal.SIGKILL)  # mid-commit, no chance to clean up
         first.wait(timeout=10)
     finally:

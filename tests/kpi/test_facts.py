@@ -523,3 +523,27 @@ def test_a_quality_rule_drops_the_facts_and_the_figures_stay_exact_until_the_rec
     settings.recount_facts()  # what the worker runs (immediately in the tests)
     result = check(runner)
     assert result.exit_code == 0 and "0 cohorts differ; 0 without facts" in result.output
+
+
+def test_facts_written_by_other_counting_code_do_not_hold(app, db, runner, world):
+    """A release that changes a definition must not show counts its predecessor stored: rows
+    naming other code are counted by the engine, the check lists them as without facts, and
+    the refresh counts them again under this code."""
+    year = world.ended.ends_on.year
+    rules = engine.load_quality_rules(db.session)
+    db.session.execute(
+        sa.update(CohortKpiFacts)
+        .where(CohortKpiFacts.cohort_id == world.ended.id)
+        .values(counted_by="an-old-release", completers=CohortKpiFacts.completers + 3)
+    )
+    db.session.commit()
+
+    shown = facts.cohort_outcomes(db.session, year, TODAY, rules).headline.counts
+    counted = engine.cohort_outcomes(db.session, year, TODAY, rules).headline.counts
+    assert shown == counted  # the wrong stored count is not used
+    result = check(runner)
+    assert "1 without facts" in result.output
+
+    assert facts.refresh_stale(db.session) == 1
+    assert db.session.get(CohortKpiFacts, world.ended.id).counted_by == facts.COUNTED_BY
+    assert "0 cohorts differ; 0 without facts" in check(runner).output
