@@ -9,7 +9,16 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
-from academy.models import Campus, Cohort, Enrolment, EnrolmentStatus, Role, Trainee, User
+from academy.models import (
+    Campus,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    InstructorAssignment,
+    Role,
+    Trainee,
+    User,
+)
 
 CITYWIDE_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
 # The enrolments through which a campus's coordinator reaches a trainee: a withdrawn or cancelled
@@ -59,7 +68,14 @@ def get_cohort_or_404(cohort_id: int, options=()) -> Cohort:
         abort(404)
     if current_user.role == Role.INSTRUCTOR:
         instructor = current_user.instructor
-        if instructor is None or all(a.cohort_id != cohort.id for a in instructor.assignments):
+        if instructor is None:
+            abort(404)
+        # One row looked up, not every cohort the instructor has ever taught.
+        assigned = sa.select(InstructorAssignment.id).where(
+            InstructorAssignment.instructor_id == instructor.id,
+            InstructorAssignment.cohort_id == cohort.id,
+        )
+        if db.session.scalar(assigned.limit(1)) is None:
             abort(404)
         return cohort
     if not can_see_campus(current_user, cohort.campus_id):

@@ -37,13 +37,16 @@ def show(campus_id: int):
     """A campus and its cohorts: the coordinator's home page."""
     campus = get_campus_or_404(campus_id)
     year = year_arg()
-    row = services.campus_overview(year or services.default_year(), campus_id=campus.id)[0]
+    shown_year = year or services.default_year()
+    row = services.campus_overview(shown_year, campus_id=campus.id)[0]
+    ending_from = None if year else services.year_bounds(shown_year)[0]
     return render(
         "campuses/show.html",
         "campuses/_cohorts.html",
         campus=campus,
         row=row,
-        cohorts=services.cohort_rows(campus.id, year),
+        cohorts=services.cohort_rows(campus.id, year, ending_from=ending_from),
         year=year,
+        shown_year=shown_year,
         is_own=current_user.campus_id == campus.id,
     )

@@ -144,8 +144,12 @@ def default_year() -> int:
     return latest_year(Cohort.ends_on)
 
 
-def cohort_rows(campus_id: int, year: int | None = None) -> list["CohortRow"]:
-    """A campus's cohorts with roster counts by status, in one query."""
+def cohort_rows(
+    campus_id: int, year: int | None = None, ending_from: date | None = None
+) -> list["CohortRow"]:
+    """A campus's cohorts with roster counts by status, in one query: those that end in `year`,
+    or on or after `ending_from` (the page's default: what is running, coming and recently
+    ended, not every cohort the campus has had)."""
     counts = {
         status: sa.func.count(Enrolment.id).filter(Enrolment.status == status)
         for status in EnrolmentStatus
@@ -161,6 +165,8 @@ def cohort_rows(campus_id: int, year: int | None = None) -> list["CohortRow"]:
     if year is not None:
         first, last = year_bounds(year)
         query = query.where(Cohort.ends_on.between(first, last))
+    if ending_from is not None:
+        query = query.where(Cohort.ends_on >= ending_from)
     rows = []
     for cohort, *numbers in db.session.execute(query):
         by_status = dict(zip(counts.keys(), numbers, strict=True))

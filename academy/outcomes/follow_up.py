@@ -36,6 +36,18 @@ from academy.outcomes.recording import (
     log_access,
 )
 
+# How far back the list reaches unless a cohort is chosen: the open windows and those that closed
+# within the past year. An outcome learnt after day 180 still counts, so closed windows stay on
+# the list for a while; a campus's older cohorts are its history, reached by choosing the cohort,
+# and without this bound the list (and every page of it) would grow with every year the campus
+# runs.
+FOLLOW_UP_DAYS = WINDOW_DAYS + 365
+
+
+def follow_up_since(today: date) -> date:
+    """The earliest end of a cohort the list shows by default."""
+    return today - timedelta(days=FOLLOW_UP_DAYS)
+
 
 class Window(enum.StrEnum):
     OPEN = "open"  # fewer than 180 days since the cohort ended
@@ -76,10 +88,13 @@ def follow_up(
     window: Window = Window.ALL,
     today: date | None = None,
     cohort_id: int | None = None,
+    enrolment_ids: Sequence[int] | None = None,
 ) -> list[FollowUpLine]:
     """Completers of ended cohorts whose outcome is unknown (no record, or U), the fewest days
     left in their 180-day window first; closed windows after, the most recently closed first
-    (an outcome as of day 180 can still be learnt later, and it still counts)."""
+    (an outcome as of day 180 can still be learnt later, and it still counts). Cohorts that
+    ended more than FOLLOW_UP_DAYS ago are left out unless one is chosen (`cohort_id`) or the
+    people are named (`enrolment_ids`)."""
     today = today or seoul_today()
     query = (
         sa.select(Enrolment)
@@ -96,6 +111,10 @@ def follow_up(
     )
     if cohort_id is not None:
         query = query.where(Cohort.id == cohort_id)
+    if enrolment_ids is not None:
+        query = query.where(Enrolment.id.in_(enrolment_ids))
+    if cohort_id is None and enrolment_ids is None:
+        query = query.where(Cohort.ends_on >= follow_up_since(today))
     if window == Window.OPEN:
         query = query.where(Cohort.ends_on >= today - timedelta(days=WINDOW_DAYS))
     elif window == Window.CLOSED:
@@ -114,6 +133,19 @@ def follow_up(
         key=lambda line: (line.days_left < 0, abs(line.days_left), line.enrolment.trainee.user.name)
     )
     return lines
+
+
+def followed_cohorts(campus_id: int, chosen: int | None = None) -> list[Cohort]:
+    """The cohorts the follow-up list can be narrowed to: those it shows by default (ended,
+    and within FOLLOW_UP_DAYS), the most recently ended first, and the chosen one if it is an
+    older ended cohort of the campus (a link or a bookmark may name it)."""
+    today = seoul_today()
+    ended = sa.and_(Cohort.campus_id == campus_id, Cohort.ends_on < today)
+    recent = Cohort.ends_on >= follow_up_since(today)
+    shown = recent if chosen is None else sa.or_(recent, Cohort.id == chosen)
+    return db.session.scalars(
+        sa.select(Cohort).where(ended, shown).order_by(Cohort.ends_on.desc(), Cohort.code)
+    ).all()
 
 
 def _contact_summary(enrolment_ids: list[int]) -> tuple[dict[int, int], dict[int, ContactAttempt]]:
@@ -203,8 +235,7 @@ def send_reminders(campus_id: int, enrolment_ids: Sequence[int], by: User) -> Re
 
     if not mail.can_send():
         raise mail.MailNotConfigured()
-    wanted = set(enrolment_ids)
-    lines = [line for line in follow_up(campus_id, Window.ALL) if line.enrolment.id in wanted]
+    lines = follow_up(campus_id, Window.ALL, enrolment_ids=list(enrolment_ids))
     links = {}
     for line in lines:
         user = line.enrolment.trainee.user

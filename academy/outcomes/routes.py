@@ -264,18 +264,13 @@ def send_back(outcome_id: int):
 # Follow-up ---------------------------------------------------------------------------------
 
 
-def _ended_cohorts(campus_id: int) -> list[Cohort]:
-    return db.session.scalars(
-        sa.select(Cohort)
-        .where(Cohort.campus_id == campus_id, Cohort.ends_on < seoul_today())
-        .order_by(Cohort.ends_on.desc(), Cohort.code)
-    ).all()
-
-
 def _follow_up_filters(campus_id: int, args) -> tuple[FollowUpFilterForm, Window, int | None]:
     form = FollowUpFilterForm(args)
+    chosen = args.get("cohort", "")
+    chosen_id = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 16 else None
+    cohorts = services.followed_cohorts(campus_id, chosen_id)
     form.cohort.choices = [Choice("", _("All cohorts"))] + [
-        Choice(str(c.id), c.code) for c in _ended_cohorts(campus_id)
+        Choice(str(c.id), c.code) for c in cohorts
     ]
     form.validate()
     window = Window(form.window.data) if form.window.data and not form.window.errors else None
@@ -317,6 +312,7 @@ def follow_up(campus_id: int):
         reminder_job=reminder_job,
         early_mark=services.EARLY_MARK_DAYS,
         window_days=services.WINDOW_DAYS,
+        follow_up_days=services.FOLLOW_UP_DAYS,
     )
 
 

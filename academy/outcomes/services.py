@@ -3,11 +3,13 @@ history, verification (four eyes, the queue) and follow-up (contacts, reminders)
 their own module; this module names what routes, imports and the CLI use."""
 
 from academy.outcomes.follow_up import (
+    FOLLOW_UP_DAYS,
     FollowUpLine,
     ReminderResult,
     Window,
     contacts_of,
     follow_up,
+    followed_cohorts,
     record_contact,
     send_reminders,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "EARLIEST_START",
     "EARLY_MARK_DAYS",
     "FIELDS",
+    "FOLLOW_UP_DAYS",
     "FollowUpLine",
     "JobKind",
     "JobLine",
@@ -82,6 +85,7 @@ __all__ = [
     "entered_by",
     "fields_of",
     "follow_up",
+    "followed_cohorts",
     "histories",
     "is_current",
     "job_code",

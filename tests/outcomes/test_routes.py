@@ -383,6 +383,25 @@ def test_follow_up_page_and_contact_attempts(client, coordinator, db):
     assert "받지 않음" in client.get(url).get_data(as_text=True)
 
 
+def test_follow_up_leaves_out_older_cohorts_unless_one_is_chosen_by_its_link(
+    client, coordinator, db
+):
+    """Past the follow-up period a cohort is history: neither its unknown completers nor the
+    cohort itself fill the list and its filter, but a link naming the cohort still shows it."""
+    recent = completed_enrolment(campus=coordinator.campus, ended_days_ago=400)
+    old = completed_enrolment(campus=coordinator.campus, ended_days_ago=2000)
+    db.session.commit()
+    url = f"/outcomes/campuses/{coordinator.campus_id}/follow-up"
+
+    page = client.get(url).get_data(as_text=True)
+    chosen = client.get(url, query_string={"cohort": old.cohort_id}).get_data(as_text=True)
+
+    assert recent.trainee.user.name in page and recent.cohort.code in page
+    assert old.trainee.user.name not in page and old.cohort.code not in page
+    assert old.trainee.user.name in chosen and recent.trainee.user.name not in chosen
+    assert f'<option selected value="{old.cohort_id}">' in chosen
+
+
 def test_reminders_in_development_are_logged_shown_and_kept_as_contacts(client, coordinator, db):
     first = completed_enrolment(campus=coordinator.campus, ended_days_ago=100)
     second = completed_enrolment(campus=coordinator.campus, ended_days_ago=150)
