@@ -5,7 +5,7 @@ from academy.auth.access import get_campus_or_404, role_required
 from academy.campuses import bp, services
 from academy.campuses.forms import OverviewFilterForm
 from academy.models import CampusKind, Role, Tier
-from academy.parameters import year_arg
+from academy.parameters import MIN_YEAR, year_arg
 from academy.web import render
 
 
@@ -48,5 +48,7 @@ def show(campus_id: int):
         cohorts=services.cohort_rows(campus.id, year, ending_from=ending_from),
         year=year,
         shown_year=shown_year,
+        # The step back stops at the first year a filter accepts: no link to a refused page.
+        previous_year=shown_year - 1 if shown_year - 1 >= MIN_YEAR else None,
         is_own=current_user.campus_id == campus.id,
     )
