@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from academy.clock import SEOUL
 
@@ -49,7 +50,14 @@ class within(ColumnElement):  # noqa: N801  (used like a SQL operator)
     hashing the whole table, so the query costs the same whatever the years of history."""
 
     type = sa.Boolean()
-    inherit_cache = False
+    # Cached like any statement: its cache key is made of the column and the subquery (their
+    # bound values stay parameters), so a page does not compile its SQL again each time
+    # (about 10 ms a statement on the citywide dashboard).
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("select", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, column, select: sa.Select) -> None:
         self.column = column
