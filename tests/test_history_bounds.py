@@ -91,13 +91,7 @@ SLACK = 2  # rows a page may read more (a many-to-one the history happens to fil
 PAGE_SIZE = 5  # lists that page read a page at a time, before and after alike
 
 # Pages still reading history, each with why it was left: strict, so a fix shows up here.
-KNOWN = {
-    "instructor": "lists every cohort the instructor has taught (their record, not the campus's)",
-    "instructor's own page": "lists every cohort the instructor has taught",
-    "subsidy programmes": "lists every year's programme, one row a year citywide",
-    "subsidy programmes (coordinator)": "lists every year's programme, one row a year citywide",
-    "subsidy claim queue": "reads every year's programme for its filter, one row a year",
-}
+KNOWN: dict[str, str] = {}
 
 CASES = [
     pytest.param(page, marks=pytest.mark.xfail(reason=KNOWN[page.name], strict=True))

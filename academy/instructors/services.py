@@ -164,14 +164,31 @@ def instructor_with_history(instructor_id: int) -> Instructor:
             selectinload(Instructor.user),
             selectinload(Instructor.campus),
             selectinload(Instructor.careers).selectinload(CareerPeriod.verified_by),
-            selectinload(Instructor.assignments)
-            .selectinload(InstructorAssignment.cohort)
-            .selectinload(Cohort.course),
-            selectinload(Instructor.assignments)
-            .selectinload(InstructorAssignment.cohort)
-            .selectinload(Cohort.campus),
         )
     )
+
+
+def assignments_of(
+    instructor_id: int, year: int | None = None, ending_from: date | None = None
+) -> list[InstructorAssignment]:
+    """An instructor's cohorts, latest start first: those that end in `year`, or on or after
+    `ending_from` (the pages' default: what is running, coming and recently ended, not every
+    cohort of a long career, which a step back a year at a time reaches)."""
+    query = (
+        sa.select(InstructorAssignment)
+        .join(InstructorAssignment.cohort)
+        .where(InstructorAssignment.instructor_id == instructor_id)
+        .order_by(Cohort.starts_on.desc(), Cohort.code)
+        .options(
+            contains_eager(InstructorAssignment.cohort).selectinload(Cohort.course),
+            contains_eager(InstructorAssignment.cohort).selectinload(Cohort.campus),
+        )
+    )
+    if year is not None:
+        query = query.where(Cohort.ends_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if ending_from is not None:
+        query = query.where(Cohort.ends_on >= ending_from)
+    return list(db.session.scalars(query))
 
 
 def teaches_at(campus_id: int) -> sa.ColumnElement[bool]:

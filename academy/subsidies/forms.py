@@ -158,6 +158,15 @@ class RejectForm(FlaskForm):
     )
 
 
+class ProgrammeFilterForm(FlaskForm):
+    """The programmes page's year, read from the query string: empty, the recent years."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(MIN_YEAR, MAX_YEAR)])
+
+
 class ClaimFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -166,7 +175,12 @@ class ClaimFilterForm(FlaskForm):
     year = SelectField(_l("Programme year"), coerce=int, validators=[Optional()])
 
     def __init__(self, *args, years=(), **kwargs):
+        """`years`: the recent programmes' years; a year the query string names is offered
+        too, so a link from an older programme's ledger keeps its year."""
         super().__init__(*args, **kwargs)
+        asked = self.year.data
+        if asked and MIN_YEAR <= asked <= MAX_YEAR and asked not in years:
+            years = sorted([*years, asked], reverse=True)
         self.status.choices = [Choice("all", _l("All"))] + [
             Choice(s.value, label_for(s)) for s in ClaimStatus
         ]

@@ -16,7 +16,7 @@ from academy.models import (
     Role,
     SubsidyClaim,
 )
-from academy.parameters import page_arg, query_int, year_arg
+from academy.parameters import MIN_YEAR, page_arg, query_int, year_arg
 from academy.subsidies import bp, export, services
 from academy.subsidies.access import get_claim_or_404, get_programme_or_404
 from academy.subsidies.forms import (
@@ -25,6 +25,7 @@ from academy.subsidies.forms import (
     ApproveForm,
     ClaimFilterForm,
     ConfirmForm,
+    ProgrammeFilterForm,
     ProgrammeForm,
     RejectForm,
 )
@@ -38,17 +39,26 @@ DECIDERS = (Role.COORDINATOR, Role.ADMIN)
 @bp.get("/")
 @role_required(*CITY, Role.COORDINATOR)
 def index():
-    """Each year's programme with its budget, what is approved and left, and claims waiting."""
-    programmes = services.programmes()
+    """The recent years' programmes (or one year's) with their budget, what is approved and
+    left, and claims waiting; older years are a year filter or a step back away."""
+    form = ProgrammeFilterForm(request.args)
+    form.validate()
+    year = form.year.data if form.year.data and not form.year.errors else None
     today = seoul_today()
-    years = {p.year for p in programmes}
+    shown_year = year or services.recent_from(today)
+    programmes = services.programmes(year=year, from_year=None if year else shown_year)
     return render(
         "subsidies/index.html",
         "subsidies/_programmes.html",
+        form=form,
         programmes=programmes,
-        pending=services.pending_summary(own_campus_id()),
+        year=year,
+        shown_year=shown_year,
+        # The step back stops at the first year a filter accepts: no link to a refused page.
+        previous_year=shown_year - 1 if shown_year - 1 >= MIN_YEAR else None,
+        pending=services.pending_summary(own_campus_id(), [p.id for p in programmes]),
         states={p.id: services.application_state(p, today) for p in programmes},
-        next_year=today.year if today.year not in years else today.year + 1,
+        next_year=services.next_programme_year(today),
     )
 
 
@@ -179,7 +189,7 @@ def ledger_export(programme_id: int):
 @role_required(*DECIDERS)
 def claims():
     """Claims of the coordinator's campus, those awaiting a decision first."""
-    years = [p.year for p in services.programmes()]
+    years = services.programme_years(services.recent_from(seoul_today()))
     form = ClaimFilterForm(request.args, years=years)
     form.validate()
     status = (

@@ -1,9 +1,12 @@
 import io
-from datetime import date
+import re
+from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
 
+from academy.clock import seoul_today
 from academy.models import (
     AccessAction,
     AccessLog,
@@ -12,6 +15,7 @@ from academy.models import (
     InstructorAssignment,
     Role,
 )
+from academy.parameters import MIN_YEAR
 from tests import factories
 from tests.conftest import count_rows
 from tests.factories import EVIDENCE_PDF
@@ -261,3 +265,66 @@ def test_cohort_assignment_panel_does_not_grow_with_instructors(client, login_as
     for _ in range(6):
         add_one_of_each()
     assert queries_for(client, f"/instructors/cohorts/{cohort.id}") == small
+
+
+def taught(db, instructor, ends_on: date, code: str):
+    cohort = factories.CohortFactory(
+        campus=instructor.campus, code=code, starts_on=ends_on - timedelta(weeks=20)
+    )
+    cohort.ends_on = ends_on
+    db.session.add(InstructorAssignment(cohort=cohort, instructor=instructor))
+    return cohort
+
+
+def walk_back(client, url: str, until: str) -> tuple[str, int]:
+    """Follow the page's step back a year at a time until `until` shows: (that page, steps)."""
+    html, steps = client.get(url).get_data(as_text=True), 0
+    while until not in html:
+        step = re.search(rf'href="({re.escape(url)}\?year=\d+)"', html)
+        assert step, f"no step back a year before {until} shows"
+        html, steps = client.get(unescape(step.group(1))).get_data(as_text=True), steps + 1
+    return html, steps
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["coordinator's view", "own page"])
+def test_instructor_pages_show_recent_cohorts_and_step_back_a_year_to_older_ones(
+    client, login_as, db, own
+):
+    today = seoul_today()
+    campus = factories.CampusFactory()
+    if own:
+        instructor = login_as(Role.INSTRUCTOR, campus=campus).instructor
+        url = "/instructors/me"
+    else:
+        instructor = factories.InstructorFactory(campus=campus)
+        url = f"/instructors/{instructor.id}"
+    running = taught(db, instructor, today + timedelta(days=30), "RUN-1")
+    last_year = taught(db, instructor, date(today.year - 1, 6, 30), "LAST-1")
+    old = taught(db, instructor, date(today.year - 3, 6, 30), "OLD-1")
+    factories.CareerPeriodFactory(
+        instructor=instructor, employer="옛날데이터", starts_on=date(2005, 1, 1), ends_on=None
+    )
+    db.session.commit()
+    if not own:
+        login_as(Role.COORDINATOR, campus=campus)
+
+    recent = client.get(url).get_data(as_text=True)
+    assert running.code in recent and last_year.code in recent and old.code not in recent
+    assert "옛날데이터" in recent  # careers are complete in every view
+    assert f"{today.year - 1}년 이후에 끝나는 기수입니다." in recent
+
+    html, steps = walk_back(client, url, old.code)
+    assert steps == 2
+    assert f"{today.year - 3}년에 끝난 기수입니다." in html
+    assert running.code not in html and "옛날데이터" in html
+    assert f'href="/cohorts/{old.id}"' in html
+    assert client.get(f"/cohorts/{old.id}").status_code == 200
+    assert f'href="{url}"' in html  # back to the current and recent cohorts
+
+
+def test_the_step_back_stops_at_the_first_year_a_filter_accepts(client, login_as, db):
+    login_as(Role.INSTRUCTOR, campus=factories.CampusFactory())
+    html = client.get(f"/instructors/me?year={MIN_YEAR}").get_data(as_text=True)
+    assert f"year={MIN_YEAR - 1}" not in html
+    assert 'href="/instructors/me"' in html  # the way back to the current cohorts
+    assert client.get(f"/instructors/me?year={MIN_YEAR - 1}").status_code == 400

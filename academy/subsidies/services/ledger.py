@@ -1,6 +1,7 @@
 """Lists of claims and the ledger: budget, approved, paid and people supported."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -164,15 +165,21 @@ def _round_label(round_: SubsidyRound | None) -> str:
     return _("First half") if round_.half == 1 else _("Second half")
 
 
-def pending_summary(campus_id: int | None) -> dict[int, tuple[int, int]]:
-    """Claims awaiting a decision per programme id: (count, won requested)."""
+def pending_summary(
+    campus_id: int | None, programme_ids: Iterable[int]
+) -> dict[int, tuple[int, int]]:
+    """Claims awaiting a decision per programme id, of the programmes given: (count, won
+    requested)."""
     query = (
         sa.select(
             SubsidyClaim.programme_id,
             sa.func.count(SubsidyClaim.id),
             sa.func.coalesce(sa.func.sum(SubsidyClaim.amount_requested), 0),
         )
-        .where(SubsidyClaim.status == ClaimStatus.SUBMITTED)
+        .where(
+            SubsidyClaim.status == ClaimStatus.SUBMITTED,
+            SubsidyClaim.programme_id.in_(list(programme_ids)),
+        )
         .group_by(SubsidyClaim.programme_id)
     )
     if campus_id is not None:

@@ -36,12 +36,39 @@ def programme_for(year: int) -> SubsidyProgramme | None:
     )
 
 
-def programmes() -> list[SubsidyProgramme]:
-    return db.session.scalars(
+def recent_from(on: date) -> int:
+    """The first year of the programmes the pages offer by default: last year's, whose claims
+    are still decided and paid in the new year, this year's and any set up ahead. Older ones are
+    a year filter away: one programme a year citywide, and the years only add up."""
+    return on.year - 1
+
+
+def programmes(year: int | None = None, from_year: int | None = None) -> list[SubsidyProgramme]:
+    """The programme of `year`, or those from `from_year` on, the latest first."""
+    query = (
         sa.select(SubsidyProgramme)
         .options(selectinload(SubsidyProgramme.rounds))
         .order_by(SubsidyProgramme.year.desc())
+    )
+    if year is not None:
+        query = query.where(SubsidyProgramme.year == year)
+    if from_year is not None:
+        query = query.where(SubsidyProgramme.year >= from_year)
+    return db.session.scalars(query).all()
+
+
+def programme_years(from_year: int) -> list[int]:
+    """The years from `from_year` on that have a programme, the latest first."""
+    return db.session.scalars(
+        sa.select(SubsidyProgramme.year)
+        .where(SubsidyProgramme.year >= from_year)
+        .order_by(SubsidyProgramme.year.desc())
     ).all()
+
+
+def next_programme_year(on: date) -> int:
+    """The year an official most likely sets up next: this one, unless it has its programme."""
+    return on.year + 1 if on.year in programme_years(on.year) else on.year
 
 
 def rules_of(programme: SubsidyProgramme) -> ProgrammeRules:
