@@ -1,5 +1,7 @@
 import io
+import re
 from datetime import date
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -7,6 +9,7 @@ from openpyxl import load_workbook
 
 from academy.clock import seoul_today
 from academy.models import AccessAction, AccessLog, ClaimStatus, Role, SubsidyClaim
+from academy.parameters import MIN_YEAR
 from tests import factories
 from tests.conftest import count_rows
 from tests.subsidies.conftest import PDF
@@ -297,3 +300,73 @@ def test_claims_and_ledger_do_not_grow_with_the_claims(client, login_as, db, wor
         world.claim()
     db.session.commit()
     assert [queries_for(client, url) for url in urls] == small
+
+
+def year_options(html: str) -> list[str]:
+    picker = re.search(r'<select[^>]*name="year".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option[^>]*value="(\d+)"', picker)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.COORDINATOR])
+def test_programmes_page_shows_recent_years_and_steps_back_to_older_ones(
+    client, login_as, db, role
+):
+    today = seoul_today()
+    recent = [factories.SubsidyProgrammeFactory(year=y) for y in (today.year, today.year - 1)]
+    old = factories.SubsidyProgrammeFactory(year=today.year - 3)
+    db.session.commit()
+    login_as(role)
+
+    page = client.get("/subsidies/").get_data(as_text=True)
+    for programme in recent:
+        assert f'href="/subsidies/programmes/{programme.id}"' in page
+    assert f"/subsidies/programmes/{old.id}" not in page
+    assert f"{today.year - 1}년 이후의 사업입니다." in page
+
+    steps = 0
+    while f"/subsidies/programmes/{old.id}" not in page:
+        step = re.search(r'href="(/subsidies/\?year=\d+)"', page)
+        assert step, "no step back a year before the old programme shows"
+        page, steps = client.get(unescape(step.group(1))).get_data(as_text=True), steps + 1
+    assert steps == 2
+    assert f"{old.year}년 사업입니다." in page and 'href="/subsidies/"' in page
+    assert f"/subsidies/programmes/{recent[0].id}" not in page
+    assert client.get(f"/subsidies/programmes/{old.id}").status_code == 200
+
+    fragment = client.get(f"/subsidies/?year={old.year}", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and f"/subsidies/programmes/{old.id}" in html
+    nothing = client.get(f"/subsidies/?year={today.year - 2}").get_data(as_text=True)
+    assert f"{today.year - 2}년에는 만들어진 사업이 없습니다." in nothing
+    first = client.get(f"/subsidies/?year={MIN_YEAR}").get_data(as_text=True)
+    assert f"year={MIN_YEAR - 1}" not in first
+
+
+def test_claim_queue_offers_recent_years_and_the_year_an_old_ledger_asks_for(
+    client, login_as, db, world
+):
+    today = seoul_today()
+    factories.SubsidyProgrammeFactory(year=today.year)
+    old = factories.SubsidyProgrammeFactory(year=today.year - 4)
+    trainee = world.trainee()
+    claim = factories.SubsidyClaimFactory(
+        programme=old,
+        trainee=trainee,
+        exam_attempt=world.attempt(trainee),
+        campus=world.campus,
+        status=ClaimStatus.APPROVED,
+        amount_approved=50_000,
+    )
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=world.campus)
+
+    queue = client.get("/subsidies/claims").get_data(as_text=True)
+    assert str(old.year) not in year_options(queue)
+    assert str(today.year) in year_options(queue)
+
+    ledger = client.get(f"/subsidies/programmes/{old.id}").get_data(as_text=True)
+    link = re.search(r'href="(/subsidies/claims\?year=\d+)"', ledger).group(1)
+    asked = client.get(unescape(link) + "&status=all").get_data(as_text=True)
+    assert str(old.year) in year_options(asked)
+    assert f'<option selected value="{old.year}">' in asked  # chosen in the picker
+    assert f"/subsidies/claims/{claim.id}" in asked
