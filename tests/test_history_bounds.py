@@ -198,30 +198,19 @@ def add_history(campus_id: int, years: int) -> History:
             factories.OutcomeRecordFactory(
                 enrolment=job, version=1, verification=Verification.VERIFIED
             )
-            factories.OutcomeRecordFactory(
-                enrolment=seeking,
-                version=1,
-                code=OutcomeCode.S1,
-                employer=None,
-                starts_on=None,
-                insured=None,
-                weekly_hours=None,
-                in_field=None,
-                monthly_pay=None,
-                verification=Verification.VERIFIED,
-            )
-            factories.OutcomeRecordFactory(
-                enrolment=unknown,
-                version=1,
-                code=OutcomeCode.U,
-                employer=None,
-                starts_on=None,
-                insured=None,
-                weekly_hours=None,
-                in_field=None,
-                monthly_pay=None,
-                verification=Verification.VERIFIED,
-            )
+            for enrolment, code in ((seeking, OutcomeCode.S1), (unknown, OutcomeCode.U)):
+                factories.OutcomeRecordFactory(
+                    enrolment=enrolment,
+                    version=1,
+                    code=code,
+                    employer=None,
+                    starts_on=None,
+                    insured=None,
+                    weekly_hours=None,
+                    in_field=None,
+                    monthly_pay=None,
+                    verification=Verification.VERIFIED,
+                )
             for enrolment in (unknown, silent):
                 for n in range(2):
                     db.session.add(

@@ -1,12 +1,13 @@
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 
 from academy.auth.access import get_campus_or_404, role_required
 from academy.campuses import bp, services
 from academy.campuses.forms import OverviewFilterForm
 from academy.models import CampusKind, Role, Tier
-from academy.parameters import MIN_YEAR, year_arg
+from academy.parameters import year_arg
 from academy.web import render
+from academy.years import CohortYears
 
 
 @bp.get("/")
@@ -37,18 +38,14 @@ def show(campus_id: int):
     """A campus and its cohorts: the coordinator's home page."""
     campus = get_campus_or_404(campus_id)
     year = year_arg()
-    shown_year = year or services.default_year()
-    row = services.campus_overview(shown_year, campus_id=campus.id)[0]
-    ending_from = None if year else services.year_bounds(shown_year)[0]
+    row = services.campus_overview(year or services.default_year(), campus_id=campus.id)[0]
+    years = CohortYears.choose(year, lambda **y: url_for(".show", campus_id=campus.id, **y))
     return render(
         "campuses/show.html",
         "campuses/_cohorts.html",
         campus=campus,
         row=row,
-        cohorts=services.cohort_rows(campus.id, year, ending_from=ending_from),
-        year=year,
-        shown_year=shown_year,
-        # The step back stops at the first year a filter accepts: no link to a refused page.
-        previous_year=shown_year - 1 if shown_year - 1 >= MIN_YEAR else None,
+        cohorts=services.cohort_rows(campus.id, year, ending_from=years.ending_from),
+        years=years,
         is_own=current_user.campus_id == campus.id,
     )

@@ -1,5 +1,4 @@
 from collections.abc import Callable
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -20,9 +19,10 @@ from academy.instructors.access import (
 )
 from academy.instructors.forms import AssignmentForm, CareerForm, ConfirmForm, ListFilterForm
 from academy.models import AccessAction, AssignmentRole, Campus, Instructor, Role
-from academy.parameters import MIN_YEAR, page_arg, year_arg
+from academy.parameters import page_arg, year_arg
 from academy.uploads import CONTENT_TYPES, UploadRejected, send_upload
 from academy.web import render
+from academy.years import CohortYears
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 INVITATION_LINKS_KEY = (
@@ -36,21 +36,14 @@ def _own_instructor() -> Instructor:
     return current_user.instructor
 
 
-def _cohorts_taught(instructor_id: int, today: date, link: Callable[..., str]) -> dict:
-    """The instructor's cohorts that ended in ?year=, or by default those that end from last
-    year on, with the links a year back (never below the first year a filter accepts) and,
-    from a past year, back to the default."""
-    year = year_arg()
-    shown_year = year or today.year - 1
-    ending_from = None if year else date(shown_year, 1, 1)
-    previous_year = shown_year - 1 if shown_year - 1 >= MIN_YEAR else None
+def _cohorts_taught(instructor_id: int, link: Callable[..., str]) -> dict:
+    """The instructor's cohorts the page lists (academy.years.CohortYears) and the links."""
+    years = CohortYears.choose(year_arg(), link)
     return dict(
-        assignments=services.assignments_of(instructor_id, year, ending_from=ending_from),
-        year=year,
-        shown_year=shown_year,
-        previous_year=previous_year,
-        previous_url=link(year=previous_year) if previous_year else None,
-        recent_url=link() if year else None,
+        assignments=services.assignments_of(
+            instructor_id, years.year, ending_from=years.ending_from
+        ),
+        years=years,
     )
 
 
@@ -62,7 +55,7 @@ def _render_me(form: CareerForm):
         "instructors/_careers.html",
         instructor=instructor,
         experience=services.counted_experience(instructor.careers, today),
-        **_cohorts_taught(instructor.id, today, lambda **year: url_for(".me", **year)),
+        **_cohorts_taught(instructor.id, lambda **year: url_for(".me", **year)),
         today=today,
         form=form,
         own=True,
@@ -145,9 +138,7 @@ def show(instructor_id: int):
         instructor=instructor,
         experience=services.counted_experience(instructor.careers, today),
         **_cohorts_taught(
-            instructor.id,
-            today,
-            lambda **year: url_for(".show", instructor_id=instructor.id, **year),
+            instructor.id, lambda **year: url_for(".show", instructor_id=instructor.id, **year)
         ),
         today=today,
         own=False,
