@@ -229,3 +229,21 @@ def test_imports_the_rules_allow_are_not_reported():
     )
     sources["academy.cohorts.routes"] += "\nfrom academy.cohorts import services\n"
     assert violations(sources) == []
+
+
+def test_no_symbolic_link_is_tracked():
+    """A worktree's links to the main checkout's .venv and node_modules, once committed,
+    replaced the real directories on the next checkout: nothing tracked may be a link."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "--stage"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout (an unpacked archive has no index to read)")
+    links = [line.split("\t", 1)[1] for line in listed.stdout.splitlines() if line[:6] == "120000"]
+    assert links == []
