@@ -244,10 +244,11 @@ _EMAIL_CHARACTERS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]")
 # The common address (name.part+tag@host.example.com), which email_validator accepts exactly as
 # written: a third of a roster import's time went to validating such addresses in full. Anything
 # else (quoted parts, punycode labels, numeric or reserved top-level names, length limits) still
-# goes through email_validator.
+# goes through email_validator, as do labels with hyphens third and fourth (IDNA reserves them:
+# "xn--" and any "ab--").
 _PLAIN_EMAIL = re.compile(
     r"(?=.{6,254}$)(?=[^@]{1,64}@)[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*"
-    r"@(?:(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63})"
+    r"@(?:(?![a-z0-9]{2}--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63})"
 )
 _RESERVED_DOMAINS = tuple(SPECIAL_USE_DOMAIN_NAMES)
 

@@ -23,6 +23,7 @@ tlds = st.sampled_from(["org", "com", "kr", "test", "local", "xn--3e0b707e", "c0
 @given(local=labels, hosts=st.lists(labels, min_size=0, max_size=4), tld=tlds)
 @example(local="a", hosts=["x"], tld="test")
 @example(local="a", hosts=["xn--3e0b707e"], tld="kr")
+@example(local="0", hosts=["00--0"], tld="org")  # IDNA reserves hyphens 3rd and 4th
 @example(local="a..b", hosts=["x"], tld="org")
 @example(local="a" * 65, hosts=["x"], tld="org")
 @example(local="a", hosts=["x-"], tld="org")
