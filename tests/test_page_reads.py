@@ -3,6 +3,7 @@ template renders (a lazy load there is a round trip per row, the N+1 the query-c
 for by growing the data), the statements stay under a ceiling, and the cohort page's one-pass
 figures equal those of the functions the other pages use."""
 
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -12,11 +13,12 @@ from flask import before_render_template, template_rendered
 from sqlalchemy import event
 
 from academy.clock import seoul_today
-from academy.cohorts.attendance import at_risk
-from academy.cohorts.completion import completion_of
+from academy.cohorts.attendance import at_risk, outlooks, session_counts, worst_first
+from academy.cohorts.completion import classify, completion_of
 from academy.cohorts.overview import cohort_overview
-from academy.cohorts.services import cohort_state, roster, seat_summary
+from academy.cohorts.services import cohort_state, roster, roster_lines, rules_for, seat_summary
 from academy.extensions import db
+from academy.kpi.attendance import attendance_rate
 from academy.models import (
     AccessLog,
     AssignmentRole,
@@ -230,3 +232,28 @@ def test_overview_equals_the_functions_other_pages_use(app, db, closed):
             for group in ("completers", "non_completers", "early_employed", "withdrawn"):
                 assert ids(getattr(overview.completion, group)) == ids(getattr(expected, group))
         assert sorted(overview.trainee_ids) == sorted(e.trainee_id for e in cohort.enrolments)
+
+
+def test_namesakes_are_listed_alike_whatever_order_they_were_read_in(app, db):
+    """Two trainees can share a name; every list of them then follows enrolment, so the cohort
+    page and the pages that read them by other queries (PostgreSQL returns rows in no set
+    order) show them in the same order."""
+    campus = factories.CampusFactory()
+    db.session.commit()
+    cohort, enrolments = cohort_with_history(campus, running=True, trainees=6)
+    for enrolment in enrolments:
+        enrolment.trainee.user.name = "김민준"
+    db.session.commit()
+    backwards = sorted(enrolments, key=lambda e: e.id, reverse=True)
+    in_order = sorted(e.id for e in enrolments)
+    rules = rules_for(cohort)
+    nothing = defaultdict(dict)
+    with app.test_request_context():
+        lines = roster_lines(backwards, nothing, 4, {}, rules)
+        assert [line.enrolment.id for line in lines] == in_order
+        held, scheduled = session_counts(cohort.id, seoul_today())
+        risky = worst_first(outlooks(backwards, nothing, held, scheduled, rules, 2))
+        assert [a.enrolment.id for a in risky] == in_order
+        rates = {e.id: attendance_rate({}, scheduled, rules) for e in backwards}
+        completion = classify(backwards, rates, rules)
+        assert [e.id for e, _ in completion.non_completers] == in_order

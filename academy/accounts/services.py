@@ -325,5 +325,5 @@ def invitation_rows(cohort: Cohort) -> list[InvitationRow]:
             status = InvitationStatus.INVITED
         rows.append(InvitationRow(enrolment, status, link))
     order = list(InvitationStatus)
-    rows.sort(key=lambda r: (order.index(r.status) * -1, r.user.name))
+    rows.sort(key=lambda r: (order.index(r.status) * -1, r.user.name, r.user.id))
     return rows

@@ -223,7 +223,7 @@ def cohort_sheet(cohort: Cohort) -> list[CohortLine]:
         .join(User, User.id == Trainee.user_id)
         .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(NEVER_STARTED))
         .options(selectinload(Trainee.user))
-        .order_by(User.name)
+        .order_by(User.name, Trainee.id)
     ).all()
     ids = [t.id for t in trainees]
     attempts: dict[int, list[ExamAttempt]] = {i: [] for i in ids}

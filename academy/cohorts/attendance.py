@@ -112,7 +112,7 @@ def daily_sheet(cohort: Cohort, session: ClassSession) -> Sheet:
         ).all()
     )
     lines = [SheetLine(e, marks.get(e.id)) for e in enrolments if present_on(e, session.held_on)]
-    lines.sort(key=lambda line: line.enrolment.trainee.user.name)
+    lines.sort(key=lambda line: (line.enrolment.trainee.user.name, line.enrolment.id))
     return Sheet(session, lines, session.held_on <= seoul_today())
 
 
@@ -256,14 +256,16 @@ def outlooks(
         TraineeAttendance(e, attendance_outlook(counts[e.id], held, scheduled, rules, spare))
         for e in enrolments
     ]
-    lines.sort(key=lambda line: line.enrolment.trainee.user.name)
+    lines.sort(key=lambda line: (line.enrolment.trainee.user.name, line.enrolment.id))
     return lines
 
 
 def worst_first(lines: list[TraineeAttendance]) -> list[TraineeAttendance]:
     """The at-risk list from everyone's outlook: those not on track, worst first."""
     risky = [a for a in lines if a.outlook.outlook != Outlook.ON_TRACK]
-    risky.sort(key=lambda a: (a.outlook.spare_absences, a.enrolment.trainee.user.name))
+    risky.sort(
+        key=lambda a: (a.outlook.spare_absences, a.enrolment.trainee.user.name, a.enrolment.id)
+    )
     return risky
 
 

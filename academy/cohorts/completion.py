@@ -105,7 +105,7 @@ def classify(enrolments, rates: dict[int, AttendanceRate], rules) -> Completion:
         result.early_employed,
         result.withdrawn,
     ):
-        group.sort(key=lambda pair: pair[0].trainee.user.name)
+        group.sort(key=lambda pair: (pair[0].trainee.user.name, pair[0].id))
     return result
 
 

@@ -107,7 +107,8 @@ def roster_lines(
     rules: AttendanceRules,
 ) -> list[RosterLine]:
     """The roster from loaded enrolments (trainee and user loaded) and their marks so far: no
-    query. On the roster first, then the waitlist in its order, each by name."""
+    query. On the roster first, then the waitlist in its order, each by name (namesakes by
+    when they were enrolled, so that every page lists them alike)."""
     lines = []
     for e in enrolments:
         rate = attendance_rate(counts[e.id], held, rules)
@@ -118,6 +119,7 @@ def roster_lines(
             line.enrolment.status == EnrolmentStatus.WAITLISTED,
             line.enrolment.waitlist_position or 0,
             line.enrolment.trainee.user.name,
+            line.enrolment.id,
         )
     )
     return lines

@@ -324,7 +324,7 @@ def assignment_panel(cohort: Cohort) -> AssignmentPanel:
         .join(User, User.id == Instructor.user_id)
         .where(sa.or_(teaches_at(cohort.campus_id), Instructor.id.in_(assigned_ids)))
         .options(contains_eager(Instructor.user), selectinload(Instructor.careers))
-        .order_by(User.name)
+        .order_by(User.name, Instructor.id)
     ).all()
     others = [i for i in everyone if i.id not in assigned_ids]
     starts = cohort.starts_on

@@ -130,7 +130,12 @@ def follow_up(
     counts, last = _contact_summary([e.id for e in unknown])
     lines = [FollowUpLine(e, today, counts.get(e.id, 0), last.get(e.id)) for e in unknown]
     lines.sort(
-        key=lambda line: (line.days_left < 0, abs(line.days_left), line.enrolment.trainee.user.name)
+        key=lambda line: (
+            line.days_left < 0,
+            abs(line.days_left),
+            line.enrolment.trainee.user.name,
+            line.enrolment.id,
+        )
     )
     return lines
 

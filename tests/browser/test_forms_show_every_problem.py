@@ -59,8 +59,14 @@ def test_the_enrolment_form_shows_the_age_with_the_other_problems(page, viewport
     create_cohort(page, "FORMS-2026-01")
     page.get_by_role("link", name="교육생 등록").first.click()
     page.wait_for_url("**/enrol")
+    # Each field is checked as it is left, and its answer swaps in its message. A click while a
+    # message is on its way can land on a button that the message then pushes down, so the
+    # walk waits for both answers, as a person sees them before tapping.
     page.fill("#birth_date", "2012-05-05")
+    page.locator("#birth_date-error").wait_for(state="visible")
     page.fill("#email", "not-an-email")
+    page.locator("#email").blur()
+    page.locator("#email-error").wait_for(state="visible")
     with page.expect_navigation():
         page.locator("form.stacked-form button[type='submit']").first.click()
     summary = page.locator("[data-form='problems']")
