@@ -9,8 +9,10 @@ pytest-playwright is not used, so the fixtures are these few.
 import os
 import re
 import shutil
+import sqlite3
 import threading
-import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,20 +48,20 @@ DEMO_LOGINS = {
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LOGIN_FORM = "form:has(input[name='password'])"
 CODE_FORM = "form:has(input[name='code'])"
-_last_step: dict[str, int] = {}  # e-mail -> time step of the last code typed
+LIVE_DATABASES: dict[str, Path] = {}  # a live server's base URL -> its SQLite file
 
 
-def demo_code(email: str) -> str:
-    """The code an authenticator app holding the demo key shows, for a time step this account
-    has not used yet: the server accepts each step once, and one step ahead for clock drift."""
-    secret = demo_totp_secret(email)
-    while True:
-        now = int(time.time() // 30)
-        step = max(now, _last_step.get(email, 0) + 1)
-        if step <= now + 1:
-            _last_step[email] = step
-            return pyotp.TOTP(secret).generate_otp(step)
-        time.sleep(30 - time.time() % 30 + 0.1)
+def demo_code(page, email: str) -> str:
+    """The code an authenticator app holding the demo key shows now.
+
+    The server takes each half-minute's code once per account (a replayed code is refused, as
+    tests/auth/test_two_factor.py checks), and the walks sign the same demo accounts in several
+    times a minute. So the harness first forgets the half-minute the account last used, as if
+    the next one had come, rather than wait up to thirty seconds for it."""
+    origin = "{}://{}".format(*urlsplit(page.url)[:2])
+    with closing(sqlite3.connect(LIVE_DATABASES[origin], timeout=30)) as conn, conn:
+        conn.execute('UPDATE "user" SET totp_last_step = NULL WHERE email = ?', (email,))
+    return pyotp.TOTP(demo_totp_secret(email)).now()
 
 
 def demo_sign_in(page, email: str, password: str = DEMO_PASSWORD):
@@ -73,7 +75,7 @@ def demo_sign_in(page, email: str, password: str = DEMO_PASSWORD):
         form.locator("button[type='submit']").click()
     if urlsplit(page.url).path == "/login/code":
         code_form = page.locator(CODE_FORM)
-        code_form.locator("[name='code']").fill(demo_code(email))
+        code_form.locator("[name='code']").fill(demo_code(page, email))
         with page.expect_navigation() as navigation:
             code_form.locator("button[type='submit']").click()
     return navigation.value
@@ -107,35 +109,46 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the app, serving demo data (scale 0.05) from a migrated SQLite file."""
+def demo_app(database: Path, **settings):
+    """The app on the SQLite file `database`, migrated as an operator's is (`flask academy
+    init`) and holding a small slice of the demo (scale 0.05). The browser posts real forms,
+    token included; sign-in limits stay on (TestConfig raises the per-address one)."""
     from academy import demo
+    from academy.extensions import db
 
-    database = tmp_path_factory.mktemp("browser") / "academy.sqlite"
-    app = create_app(
-        config_for(
-            f"sqlite:///{database}",
-            # The browser posts real forms, token included. Sign-in limits stay on (TestConfig
-            # raises the per-address one): one Limiter serves every app in the process.
-            WTF_CSRF_ENABLED=True,
-        )
-    )
+    app = create_app(config_for(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, **settings))
     with preserve_logging():
         result = app.test_cli_runner().invoke(args=["academy", "init"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         demo.load_demo(scale=0.05)
-        from academy.extensions import db
-
         db.session.remove()
+    return app
 
+
+@contextmanager
+def serving(app, database: Path) -> Iterator[str]:
+    """Serve `app`, whose data is the SQLite file `database`, on a free local port from a
+    thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_DATABASES[url] = database
+    try:
+        yield url
+    finally:
+        LIVE_DATABASES.pop(url, None)
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the app serving the demo slice."""
+    database = tmp_path_factory.mktemp("browser") / "academy.sqlite"
+    with serving(demo_app(database), database) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

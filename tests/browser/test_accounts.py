@@ -6,24 +6,22 @@ password resets it on a phone."""
 import email
 import email.policy
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
-from werkzeug.serving import make_server
 
-from academy import create_app
 from tests.browser.conftest import (
     DEMO_LOGINS,
     PHONE,
     axe_violations,
+    demo_app,
     demo_sign_in,
     describe_violations,
     has_horizontal_scroll,
+    serving,
 )
-from tests.databases import config_for, preserve_logging
 from tests.test_mail import free_port
 
 pytestmark = pytest.mark.browser
@@ -57,39 +55,22 @@ def inbox():
 def live_server(tmp_path_factory, inbox):
     """This module's own server: demo data as in conftest's, but mail goes to a real SMTP
     server (links are never shown on screen), and a trainee's password may change here."""
-    from academy import demo
-
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     database = tmp_path_factory.mktemp("browser-accounts") / "academy.sqlite"
-    app = create_app(
-        config_for(
-            f"sqlite:///{database}",
-            WTF_CSRF_ENABLED=True,
-            MAIL_SERVER="127.0.0.1",
-            MAIL_PORT=port,
-            MAIL_USE_TLS=False,
-            MAIL_USE_SSL=False,
-            MAIL_USERNAME=None,
-            MAIL_SHOW_LINKS=False,
-            MAIL_TIMEOUT=5,
-        )
+    app = demo_app(
+        database,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USE_SSL=False,
+        MAIL_USERNAME=None,
+        MAIL_SHOW_LINKS=False,
+        MAIL_TIMEOUT=5,
     )
-    with preserve_logging():
-        result = app.test_cli_runner().invoke(args=["academy", "init"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        demo.load_demo(scale=0.05)
-        from academy.extensions import db
-
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="accounts-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app, database) as url:
+        yield url
     controller.stop()
 
 

@@ -7,14 +7,11 @@ is loaded, has this year's programme taking applications, whatever the date the 
 """
 
 import re
-import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from academy import create_app
 from academy.auth.passwords import hash_password
 from academy.clock import seoul_today
 from tests.browser.conftest import (
@@ -23,11 +20,12 @@ from tests.browser.conftest import (
     DESKTOP,
     PHONE,
     axe_violations,
+    demo_app,
     demo_sign_in,
     describe_violations,
     has_horizontal_scroll,
+    serving,
 )
-from tests.databases import config_for, preserve_logging
 from tests.factories import EVIDENCE_PDF
 
 pytestmark = pytest.mark.browser
@@ -82,24 +80,15 @@ def _set_up_applicant_and_programme() -> None:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The harness's live server, with the applicant and a programme open today added."""
-    from academy import demo
     from academy.extensions import db
 
     database = tmp_path_factory.mktemp("subsidy-browser") / "academy.sqlite"
-    app = create_app(config_for(f"sqlite:///{database}", WTF_CSRF_ENABLED=True))
-    with preserve_logging():
-        result = app.test_cli_runner().invoke(args=["academy", "init"])
-    assert result.exit_code == 0, result.output
+    app = demo_app(database)
     with app.app_context():
-        demo.load_demo(scale=0.05)
         _set_up_applicant_and_programme()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="subsidy-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app, database) as url:
+        yield url
 
 
 def sign_in(page, email: str) -> None:

@@ -3,24 +3,22 @@ disagreeing report beside the record → tick the record → apply → the queue
 Every page on the way is Korean, accessible and fits the screen."""
 
 import io
-import threading
 from datetime import date, timedelta
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from academy import create_app
 from academy.clock import seoul_today
 from tests.browser.conftest import (
     DEMO_LOGINS,
     DESKTOP,
     axe_violations,
+    demo_app,
     demo_sign_in,
     describe_violations,
+    serving,
 )
-from tests.databases import config_for, preserve_logging
 
 pytestmark = pytest.mark.browser
 
@@ -89,24 +87,15 @@ def ended():
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, ended):
-    from academy import demo
     from academy.extensions import db
 
     database = tmp_path_factory.mktemp("match-browser") / "academy.sqlite"
-    app = create_app(config_for(f"sqlite:///{database}", WTF_CSRF_ENABLED=True))
-    with preserve_logging():
-        result = app.test_cli_runner().invoke(args=["academy", "init"])
-    assert result.exit_code == 0, result.output
+    app = demo_app(database)
     with app.app_context():
-        demo.load_demo(scale=0.05)
         ended["on"] = _set_up_trainees()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="match-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app, database) as url:
+        yield url
 
 
 def match_file(ends_on: date) -> bytes:
