@@ -35,7 +35,7 @@ def import_outcomes(
     data = file.read_bytes()
     try:
         if dry_run:
-            plan = plan_import(data, campus_id)
+            plan = plan_import(data, campus_id, by=by)
             if plan.problems:
                 raise ImportRejected(plan)
         else:

@@ -112,7 +112,8 @@ def check_staged(
 @handler("outcome_check", time_limit=10 * 60)
 def check_outcomes(job: JobContext) -> dict:
     def preview(staged: staging.StagedFile) -> dict:
-        plan = importing.plan_import(staged.data, job.params["campus_id"], job.progress)
+        by = db.session.get(User, job.owner_id) if job.owner_id else None
+        plan = importing.plan_import(staged.data, job.params["campus_id"], job.progress, by)
         return preview_of(plan, staged.filename)
 
     return check_staged(job, IMPORT_PURPOSE, _gone, preview)

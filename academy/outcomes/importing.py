@@ -42,6 +42,7 @@ from academy.models import (
     Verification,
     utcnow,
 )
+from academy.outcomes.recording import NEEDS_EVIDENCE
 from academy.outcomes.services import (
     COMPLETERS,
     EARLIEST_START,
@@ -50,6 +51,7 @@ from academy.outcomes.services import (
     add_version,
     fields_of,
 )
+from academy.outcomes.verification import entered_by
 
 # Words coordinators use besides the codes and the app's own labels.
 EXTRA_CODE_WORDS = {
@@ -180,9 +182,12 @@ def _has_problem(row: ParsedRow, parsed: ParsedFile, key: str) -> bool:
     return any(p.column == header for p in row.problems)
 
 
-def plan_import(data: bytes, campus_id: int | None, progress=None) -> ImportPlan:
+def plan_import(
+    data: bytes, campus_id: int | None, progress=None, by: User | None = None
+) -> ImportPlan:
     """Read and check the whole file; UnreadableFile if it cannot be read at all. `progress`
-    (done, total) is told as rows are checked (the check job shows it)."""
+    (done, total) is told as rows are checked (the check job shows it). `by` is who imports:
+    rows marked verified verify only what they could verify on the queue (four eyes)."""
     parsed = parse(data, OUTCOMES)
     codes = _aliases(list(OutcomeCode), EXTRA_CODE_WORDS)
     reasons = _aliases(list(ExclusionReason), EXTRA_REASON_WORDS)
@@ -208,6 +213,8 @@ def plan_import(data: bytes, campus_id: int | None, progress=None) -> ImportPlan
             continue
         item.current = current.get(item.enrolment.id)
         item.action, item.notes = _action(item)
+    if by is not None:
+        _hold_to_four_eyes([p for p in planned if p.verified and p.action is not None], by)
     if progress is not None:
         progress(len(planned), len(planned))
     return ImportPlan(parsed, planned)
@@ -325,6 +332,43 @@ def _action(item: PlannedRow) -> tuple[ImportAction, list]:
     return ImportAction.NEW, notes
 
 
+def _hold_to_four_eyes(items: list[PlannedRow], by: User) -> None:
+    """A row marked verified verifies only what its importer could verify on the queue
+    (academy.outcomes.verification.verify): a version someone else entered, with its document
+    when the code needs one. The importer enters the file's new versions, so those wait for
+    another coordinator of the campus or a city official. (An operator's `flask outcomes
+    import` that names no one brings verified records in as they were: no one is `by`.)"""
+    current = [item.current for item in items if item.action == ImportAction.VERIFY]
+    if current:  # their documents and who gave them, in one query
+        db.session.scalars(
+            sa.select(OutcomeRecord)
+            .where(OutcomeRecord.id.in_([record.id for record in current]))
+            .options(selectinload(OutcomeRecord.evidence))
+        ).all()
+    for item in items:
+        if item.action == ImportAction.NEW:
+            item.verified = False
+            item.notes.append(
+                _l(
+                    "recorded to be verified: you enter it, so another coordinator of the "
+                    "campus or a city official verifies it"
+                )
+            )
+        elif entered_by(item.current, by):
+            item.verified, item.action = False, ImportAction.UNCHANGED
+            item.notes.append(
+                _l(
+                    "not verified: you entered this outcome or its evidence, so another "
+                    "coordinator of the campus or a city official verifies it"
+                )
+            )
+        elif item.current.code in NEEDS_EVIDENCE and not item.current.evidence:
+            item.verified, item.action = False, ImportAction.UNCHANGED
+            item.notes.append(
+                _l("not verified: it has no evidence yet; the trainee or you add a document first")
+            )
+
+
 def commit_import(
     data: bytes,
     by: User | None,
@@ -333,8 +377,9 @@ def commit_import(
     ip_address: str | None = None,
 ) -> ImportPlan:
     """Check the file again (the data may have changed since the preview) and write every row,
-    or nothing. Rows marked verified become verified outcomes, verified by the importer."""
-    plan = plan_import(data, campus_id)
+    or nothing. Rows marked verified verify the current version where the importer may verify
+    it (see _hold_to_four_eyes), verified by the importer."""
+    plan = plan_import(data, campus_id, by=by)
     if plan.problems:
         raise ImportRejected(plan)
     now = utcnow()

@@ -555,7 +555,7 @@ def import_problems(campus_id: int, token: str):
         staged = staging.load(token, current_user.id, IMPORT_PURPOSE)
     except staging.StagedFileMissing:
         abort(404)
-    plan = importing.plan_import(staged.data, campus.id)
+    plan = importing.plan_import(staged.data, campus.id, by=current_user)
     stem = Path(staged.filename).stem or "outcomes"
     return send_file(
         BytesIO(annotated_workbook(plan.parsed)),

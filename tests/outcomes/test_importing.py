@@ -1,5 +1,6 @@
-"""Outcome import: every problem by row and column, all or nothing, later rows win, verified rows
-become verified; and `flask outcomes import FILE [--dry-run]` over the same service."""
+"""Outcome import: every problem by row and column, all or nothing, later rows win, rows marked
+verified verify only what their importer could verify on the queue (four eyes, evidence); and
+`flask outcomes import FILE [--dry-run]` over the same service."""
 
 import io
 from datetime import date, timedelta
@@ -82,7 +83,9 @@ def records(db):
     return db.session.scalars(sa.select(OutcomeRecord).order_by(OutcomeRecord.id)).all()
 
 
-def test_a_clean_file_is_written_and_verified_rows_become_verified(db, campus, english):
+def test_a_clean_file_is_written_and_its_verified_marks_wait_for_another_person(
+    db, campus, english
+):
     kim = trainee_at(campus, "kim@example.com")
     lee = trainee_at(campus, "lee@example.com")
     park = trainee_at(campus, "park@example.com")
@@ -114,12 +117,85 @@ def test_a_clean_file_is_written_and_verified_rows_become_verified(db, campus, e
     assert written[kim.id].code == OutcomeCode.E1
     assert written[kim.id].starts_on == date(2025, 9, 1)
     assert written[kim.id].monthly_pay == 3_100_000
-    assert written[kim.id].verification == Verification.VERIFIED
-    assert written[kim.id].verified_by_id == coordinator.id
     assert written[lee.id].code == OutcomeCode.S1
-    assert written[lee.id].verification == Verification.SELF_REPORTED
     assert written[park.id].exclusion_reason.value == "military"
-    assert written[park.id].verification == Verification.VERIFIED
+    # The coordinator enters these versions, so a 검증 mark does not verify them: another
+    # coordinator of the campus or an official does, as on the queue.
+    assert {r.verification for r in written.values()} == {Verification.SELF_REPORTED}
+    assert all(
+        r.verified_by_id is None and r.reported_by_id == coordinator.id for r in written.values()
+    )
+    notes = {p.enrolment.id: [str(n) for n in p.notes] for p in plan.rows}
+    assert "another coordinator" in notes[kim.id][0] and "another coordinator" in notes[park.id][0]
+    assert notes[lee.id] == []
+
+
+def test_a_verified_mark_verifies_what_someone_else_entered_with_its_document(db, campus, english):
+    kim = trainee_at(campus, "kim@example.com")  # reported by the trainee, with a document
+    lee = trainee_at(campus, "lee@example.com")  # reported by the trainee, no document yet
+    park = trainee_at(campus, "park@example.com")  # entered by the importer
+    coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    job = dict(code=OutcomeCode.E1, employer="한빛소프트", starts_on=date(2025, 9, 1))
+    job |= dict(insured=True, weekly_hours=40, in_field=True, monthly_pay=None)
+    kim_record = factories.OutcomeRecordFactory(
+        enrolment=kim, version=1, reported_by_id=kim.trainee.user_id, **job
+    )
+    factories.OutcomeEvidenceFactory(outcome=kim_record, uploaded_by_id=kim.trainee.user_id)
+    factories.OutcomeRecordFactory(
+        enrolment=lee, version=1, reported_by_id=lee.trainee.user_id, **job
+    )
+    factories.OutcomeRecordFactory(enrolment=park, version=1, reported_by_id=coordinator.id, **job)
+    db.session.commit()
+    same = ["2025-09-01", "한빛소프트", "Y", 40, None, "Y"]
+    data = xlsx(
+        [
+            row(email, "E1", *same, verified="Y")
+            for email in ("kim@example.com", "lee@example.com", "park@example.com")
+        ]
+    )
+
+    preview = plan_import(data, campus.id, by=coordinator)
+    plan = commit_import(data, coordinator, campus.id)
+
+    assert [p.action for p in preview.rows] == [p.action for p in plan.rows]
+    assert [p.action for p in plan.rows] == [
+        ImportAction.VERIFY,
+        ImportAction.UNCHANGED,
+        ImportAction.UNCHANGED,
+    ]
+    assert "no evidence" in str(plan.rows[1].notes[0])
+    assert "you entered" in str(plan.rows[2].notes[0])
+    state = {r.enrolment_id: (r.verification, r.verified_by_id) for r in records(db)}
+    assert state[kim.id] == (Verification.VERIFIED, coordinator.id)
+    assert state[lee.id] == (Verification.SELF_REPORTED, None)
+    assert state[park.id] == (Verification.SELF_REPORTED, None)
+
+
+def test_the_evidence_a_coordinator_gave_keeps_them_from_verifying_by_import(db, campus, english):
+    kim = trainee_at(campus, "kim@example.com")
+    coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    record = factories.OutcomeRecordFactory(
+        enrolment=kim,
+        version=1,
+        reported_by_id=kim.trainee.user_id,
+        code=OutcomeCode.E1,
+        employer="한빛소프트",
+        starts_on=date(2025, 9, 1),
+        insured=True,
+        weekly_hours=40,
+        in_field=True,
+        monthly_pay=None,
+    )
+    factories.OutcomeEvidenceFactory(outcome=record, uploaded_by_id=coordinator.id)
+    db.session.commit()
+    data = xlsx(
+        [row("kim@example.com", "E1", "2025-09-01", "한빛소프트", "Y", 40, None, "Y", verified="Y")]
+    )
+
+    plan = commit_import(data, coordinator, campus.id)
+
+    assert plan.rows[0].action == ImportAction.UNCHANGED
+    assert db.session.get(OutcomeRecord, record.id).verification != Verification.VERIFIED
 
 
 def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(db, campus, english):
@@ -308,8 +384,26 @@ def test_cli_import_writes_the_file(runner, db, campus, tmp_path):
 
     assert result.exit_code == 0, result.output
     (record,) = records(db)
-    assert record.code == OutcomeCode.E5 and record.verification == Verification.VERIFIED
-    assert record.verified_by_id == admin.id
+    assert record.code == OutcomeCode.E5 and record.reported_by_id == admin.id
+    # Named as its importer, the administrator entered the version: not theirs to verify.
+    assert record.verification == Verification.SELF_REPORTED and record.verified_by_id is None
+
+
+def test_an_operators_cli_import_naming_no_one_brings_verified_records_in(
+    runner, db, campus, tmp_path
+):
+    trainee_at(campus, "kim@example.com")
+    db.session.commit()
+    path = write_file(
+        tmp_path,
+        xlsx([row("kim@example.com", "E5", "2025-08-01", "새솔랩", in_field="Y", verified="Y")]),
+    )
+
+    result = runner.invoke(args=["outcomes", "import", path, "--campus", campus.name])
+
+    assert result.exit_code == 0, result.output
+    (record,) = records(db)
+    assert record.verification == Verification.VERIFIED and record.reported_by_id is None
 
 
 def test_cli_problems_print_by_row_and_exit_1_with_nothing_written(runner, db, campus, tmp_path):

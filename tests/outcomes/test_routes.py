@@ -465,11 +465,21 @@ def test_import_preview_then_commit(client, coordinator, db):
     assert enrolment.trainee.user.name in html and "새 버전" in html
     assert enrolment.cohort.code in html and "한빛소프트" in html
     assert records(db) == []  # nothing before the commit
+    # The row is marked verified, but the coordinator enters it: the preview says who verifies.
+    assert "확인 대기로 기록" in html and "다른 매니저나 시 담당자가 확인합니다" in html
     token = token_in(html)
     committed = client.post(f"{url}/commit", data={"token": token})
     assert committed.status_code == 303
     (record,) = records(db)
-    assert record.verification == Verification.VERIFIED and record.verified_by_id == coordinator.id
+    assert record.reported_by_id == coordinator.id and record.verified_by_id is None
+    assert record.verification == Verification.SELF_REPORTED
+    # It waits in the queue, where the coordinator who entered it cannot verify it either.
+    queue = client.get(f"/outcomes/campuses/{coordinator.campus_id}/queue")
+    assert enrolment.trainee.user.name in queue.get_data(as_text=True)
+    refused = client.post(f"/outcomes/records/{record.id}/verify", follow_redirects=True)
+    assert "직접 입력한 결과나 증빙입니다" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(OutcomeRecord, record.id).verification == Verification.SELF_REPORTED
     again = client.post(f"{url}/commit", data={"token": token}, follow_redirects=True)
     assert "다시 올려" in again.get_data(as_text=True)  # a token works once
     assert len(records(db)) == 1
