@@ -1,9 +1,11 @@
 """Targets and quality rules as officials set them, each change recorded; the dashboards' data."""
 
 import logging
+import sqlite3
 from datetime import date
 
 import sqlalchemy as sa
+from redis.exceptions import RedisError
 from sqlalchemy.orm import selectinload
 
 from academy.extensions import db
@@ -110,7 +112,7 @@ def recount_facts() -> None:
 
     try:
         queue.refresh_kpi_facts()
-    except Exception:  # redis.ConnectionError, sqlite3.OperationalError, ...
+    except (RedisError, sqlite3.Error, OSError):  # the queue's store cannot be reached
         log.warning("KPI facts recount not queued: the nightly task will count them")
 
 

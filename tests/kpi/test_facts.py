@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_babel import force_locale
 
@@ -499,7 +500,7 @@ def test_a_quality_rule_drops_the_facts_and_the_figures_stay_exact_until_the_rec
     from academy.jobs import queue
 
     def queue_down():
-        raise ConnectionError("redis is down")
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
 
     monkeypatch.setattr(queue, "refresh_kpi_facts", queue_down)
     year = (world.ended.ends_on + timedelta(days=20)).year
