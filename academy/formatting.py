@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask
@@ -24,7 +25,7 @@ def won(amount: int | None) -> str:
 
 
 @cache
-def _plain_grouping(locale: str) -> bool:
+def _plain_grouping(locale: Locale) -> bool:
     """Whether the locale writes whole numbers as Python's `{:,}` does (-1,234,567): then a
     dashboard's hundreds of counts skip Babel's pattern formatting (~15 µs each), same text."""
     return babel_numbers.format_decimal(-1234567, locale=locale) == f"{-1234567:,}"
@@ -33,7 +34,7 @@ def _plain_grouping(locale: str) -> bool:
 def number(value: int | float | None) -> str:
     if value is None:
         return "–"
-    if type(value) is int and _plain_grouping(str(get_locale())):
+    if type(value) is int and _plain_grouping(get_locale()):
         return f"{value:,}"
     return format_decimal(value)
 
@@ -43,7 +44,7 @@ def _percent_pattern(digits: int) -> str:
 
 
 @cache
-def _plain_percent(locale: str) -> bool:
+def _plain_percent(locale: Locale) -> bool:
     """Whether the locale writes a percentage as Python's `{:,.1f}%` does: then a dashboard's
     hundreds of rates skip Babel's pattern engine (~40 µs each), rounding as Babel rounds
     (the float's shortest decimal form, half to even)."""
@@ -63,7 +64,7 @@ def _fast_percent(value: float, digits: int) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    if _plain_percent(str(get_locale())):
+    if _plain_percent(get_locale()):
         return _fast_percent(value, digits)
     return format_percent(value, format=_percent_pattern(digits))
 

@@ -34,7 +34,8 @@ def _valid(field):
 @role_required(Role.OFFICIAL, Role.ADMIN)
 def city():
     """The official's citywide dashboard; filters live in the URL and update it in place."""
-    form = DashboardFilterForm(request.args, campuses=services.all_campuses())
+    every_campus = services.all_campuses()
+    form = DashboardFilterForm(request.args, campuses=every_campus)
     form.validate()
     campus = _valid(form.campus)
     params = resolve(
@@ -45,7 +46,7 @@ def city():
         kind=_valid(form.kind),
         as_of=_valid(form.as_of),
     )
-    report = services.dashboard(params.year, params.as_of, params.scope)
+    report = services.dashboard(params.year, params.as_of, params.scope, every_campus)
     filters = {
         "year": params.year,
         "tier": form.tier.data or "",

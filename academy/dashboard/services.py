@@ -29,8 +29,10 @@ HISTORY_SHOWN = 50
 log = logging.getLogger(__name__)
 
 
-def dashboard(year: int, as_of: date, scope: Scope) -> progress.ProgressReport:
-    return progress.build_progress(db.session, year, as_of, scope)
+def dashboard(
+    year: int, as_of: date, scope: Scope, every_campus: list[progress.CampusInfo] | None = None
+) -> progress.ProgressReport:
+    return progress.build_progress(db.session, year, as_of, scope, every_campus)
 
 
 def all_campuses() -> list[progress.CampusInfo]:

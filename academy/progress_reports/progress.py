@@ -207,10 +207,15 @@ def build_progress(
     year: int,
     as_of: date,
     scope: engine.Scope = engine.CITY,
+    every_campus: list[CampusInfo] | None = None,
 ) -> ProgressReport:
-    """Every figure of the progress report for a year and scope, as of a date."""
+    """Every figure of the progress report for a year and scope, as of a date. A caller that
+    has read `campus_infos` of the whole city already passes them as `every_campus`."""
     rules = engine.load_quality_rules(session)
-    campuses = campus_infos(session, scope)
+    if every_campus is not None and scope.is_city:
+        campuses = every_campus
+    else:
+        campuses = campus_infos(session, scope)
     campus = next((c for c in campuses if c.id == scope.campus_id), None)
     targets = load_targets(session)
     snapshot = facts.cohort_outcomes(session, year, as_of, rules, scope)
