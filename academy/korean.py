@@ -72,7 +72,7 @@ def final_consonant(word: str) -> str | None:
     if HANGUL_FIRST <= code <= HANGUL_LAST:
         final = (code - HANGUL_FIRST) % 28
         return FINALS[final - 1] if final else ""
-    if last.isdigit():
+    if last in DIGIT_FINAL:  # 0-9 only: ², ٣ or ① have no reading here (str.isdigit is wider)
         return _number_final(word)
     if last == "%":
         return ""  # 퍼센트
@@ -82,7 +82,7 @@ def final_consonant(word: str) -> str | None:
 
 
 def _number_final(word: str) -> str:
-    digits = re.search(r"[\d,]*\d(?:\.\d+)?$", word).group().replace(",", "")
+    digits = re.search(r"[0-9,]*[0-9](?:\.[0-9]+)?$", word).group().replace(",", "")
     if "." in digits:
         return DIGIT_FINAL[digits[-1]]  # 3.5: 삼 점 오
     stripped = digits.rstrip("0")

@@ -54,6 +54,14 @@ def test_the_particle_follows_how_the_word_is_read(word, object_, topic, subject
     assert particle(word, "(으)로") == towards
 
 
+@pytest.mark.parametrize("word", ["강남²", "홍길동³", "강남٣", "A١", "10²", "①"])
+def test_a_word_ending_in_a_digit_of_no_korean_reading_keeps_both_forms(word):
+    """str.isdigit() is true of ², ³, ① and other scripts' digits: a campus name asked for in
+    the API (?campus=강남²) gave a 500 through the message that names it."""
+    assert particle(word, "을(를)") == "을(를)"
+    assert tidy(f"{word}(이)라는 캠퍼스") == f"{word}(이)라는 캠퍼스"
+
+
 def test_the_copula_drops_after_a_vowel():
     assert tidy("이수지(이)라는 캠퍼스") == "이수지라는 캠퍼스"
     assert tidy("종로캠퍼스(이)라는 캠퍼스") == "종로캠퍼스라는 캠퍼스"

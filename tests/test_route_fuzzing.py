@@ -69,6 +69,8 @@ QUERY_NAMES = [
     "v",
     "format",
     "lang",
+    "job",
+    "reminders",
 ]
 
 HOSTILE_INTS = st.one_of(
@@ -201,6 +203,10 @@ REVIEW_INPUTS = [
     {"level": "bogus"},
     {"state": "bogus"},
     {"role": "bogus"},
+    # The job a page follows (imports, matches, reports, reminders): no such row can exist.
+    {"job": "2147483648"},
+    {"job": "99999999999999999999"},
+    {"reminders": "9223372036854775808"},
 ]
 
 

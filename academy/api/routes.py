@@ -64,7 +64,7 @@ def kpi():
         )
     args = request.args
     year = args.get("year") or None
-    if year is not None and not year.isdigit():
+    if year is not None and not (year.isascii() and year.isdigit()):
         return jsonify(error=_("The year must be a number such as 2025.")), 400
     params = resolve(
         db.session,

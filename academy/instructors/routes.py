@@ -36,12 +36,15 @@ def _own_instructor() -> Instructor:
     return current_user.instructor
 
 
-def _cohorts_taught(instructor_id: int, link: Callable[..., str]) -> dict:
-    """The instructor's cohorts the page lists (academy.years.CohortYears) and the links."""
+def _cohorts_taught(
+    instructor_id: int, link: Callable[..., str], campus_id: int | None = None
+) -> dict:
+    """The instructor's cohorts the page lists (academy.years.CohortYears) and the links; with
+    `campus_id`, only that campus's."""
     years = CohortYears.choose(year_arg(), link)
     return dict(
         assignments=services.assignments_of(
-            instructor_id, years.year, ending_from=years.ending_from
+            instructor_id, years.year, ending_from=years.ending_from, campus_id=campus_id
         ),
         years=years,
     )
@@ -138,7 +141,9 @@ def show(instructor_id: int):
         instructor=instructor,
         experience=services.counted_experience(instructor.careers, today),
         **_cohorts_taught(
-            instructor.id, lambda **year: url_for(".show", instructor_id=instructor.id, **year)
+            instructor.id,
+            lambda **year: url_for(".show", instructor_id=instructor.id, **year),
+            own_campus_id(),
         ),
         today=today,
         own=False,

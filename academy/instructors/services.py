@@ -169,11 +169,16 @@ def instructor_with_history(instructor_id: int) -> Instructor:
 
 
 def assignments_of(
-    instructor_id: int, year: int | None = None, ending_from: date | None = None
+    instructor_id: int,
+    year: int | None = None,
+    ending_from: date | None = None,
+    campus_id: int | None = None,
 ) -> list[InstructorAssignment]:
     """An instructor's cohorts, latest start first: those that end in `year`, or on or after
     `ending_from` (the pages' default: what is running, coming and recently ended, not every
-    cohort of a long career, which a step back a year at a time reaches)."""
+    cohort of a long career, which a step back a year at a time reaches). With `campus_id`, only
+    the cohorts of that campus: a coordinator sees an instructor who also teaches elsewhere,
+    but not the other campus's cohorts (their pages are closed to them)."""
     query = (
         sa.select(InstructorAssignment)
         .join(InstructorAssignment.cohort)
@@ -188,6 +193,8 @@ def assignments_of(
         query = query.where(Cohort.ends_on.between(date(year, 1, 1), date(year, 12, 31)))
     if ending_from is not None:
         query = query.where(Cohort.ends_on >= ending_from)
+    if campus_id is not None:
+        query = query.where(Cohort.campus_id == campus_id)
     return list(db.session.scalars(query))
 
 

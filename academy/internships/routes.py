@@ -210,5 +210,5 @@ def update_placement(placement_id: int):
         services.update_placement(placement, PlacementStatus(form.status.data), form.ends_on.data)
         flash(_("Placement updated."), "success")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
     return redirect(back, code=303)

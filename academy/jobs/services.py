@@ -28,6 +28,7 @@ from academy.extensions import db
 from academy.locking import lock_row
 from academy.logs import bind_request_id, current_request_id
 from academy.models import Job, JobState, User, utcnow
+from academy.parameters import DB_INT_MAX
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,10 @@ def _is_queue_error(error: Exception) -> bool:
 
 
 def get(job_id: int) -> Job | None:
-    """The job as its pages show it: a dead worker's job is failed first (refresh)."""
+    """The job as its pages show it: a dead worker's job is failed first (refresh). An id no
+    row can have (a hand-edited ?job=) is no job, not a database error."""
+    if not 0 < job_id <= DB_INT_MAX:
+        return None
     job = db.session.get(Job, job_id)
     if job is not None and job.state == JobState.RUNNING and _stale(job):
         reap_stale()

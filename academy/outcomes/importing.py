@@ -22,7 +22,6 @@ from sqlalchemy.orm import selectinload
 
 from academy import audit
 from academy.clock import seoul_today
-from academy.cohorts.services import current_outcomes
 from academy.exchange.formats import OUTCOMES
 from academy.exchange.reading import ParsedFile, ParsedRow, parse
 from academy.extensions import db
@@ -47,9 +46,12 @@ from academy.outcomes.services import (
     COMPLETERS,
     EARLIEST_START,
     FIELDS,
+    PENDING,
     REPORTABLE,
     add_version,
     fields_of,
+    job_for,
+    jobs_of,
 )
 from academy.outcomes.verification import entered_by
 
@@ -207,11 +209,11 @@ def plan_import(
         item.verified = bool(row.values.get("verified")) and (
             item.fields is not None and item.fields["code"] != OutcomeCode.U
         )
-    current = current_outcomes([p.enrolment.id for p in planned if p.enrolment])
+    jobs = jobs_of([p.enrolment.id for p in planned if p.enrolment], evidence=by is not None)
     for item in planned:
         if item.enrolment is None or item.fields is None:
             continue
-        item.current = current.get(item.enrolment.id)
+        item.current = _current_for(jobs.get(item.enrolment.id, {}), item.fields)
         item.action, item.notes = _action(item)
     if by is not None:
         _hold_to_four_eyes([p for p in planned if p.verified and p.action is not None], by)
@@ -314,6 +316,18 @@ def _check_row(parsed: ParsedFile, row: ParsedRow, codes: dict, reasons: dict) -
     return fields if len(row.problems) == before else None
 
 
+def _current_for(states: dict[int, OutcomeRecord], fields: dict) -> OutcomeRecord | None:
+    """What a row is compared with: the newest version of the job it is about (the job
+    add_version will write it to), or the person's latest statement for a row that is not a
+    job. A file that lists an earlier job as it stands leaves that job as it is, even when the
+    trainee has reported a later one since; None for a job the history does not hold."""
+    if not states:
+        return None
+    if fields["code"].is_employed:
+        return states.get(job_for(states, fields))
+    return max(states.values(), key=lambda record: record.version)
+
+
 def _action(item: PlannedRow) -> tuple[ImportAction, list]:
     if item.row.replaced_by is not None:
         return ImportAction.REPLACED, [_l("replaced by row %(line)s", line=item.row.replaced_by)]
@@ -338,15 +352,14 @@ def _hold_to_four_eyes(items: list[PlannedRow], by: User) -> None:
     when the code needs one. The importer enters the file's new versions, so those wait for
     another coordinator of the campus or a city official. (An operator's `flask outcomes
     import` that names no one brings verified records in as they were: no one is `by`.)"""
-    current = [item.current for item in items if item.action == ImportAction.VERIFY]
-    if current:  # their documents and who gave them, in one query
-        db.session.scalars(
-            sa.select(OutcomeRecord)
-            .where(OutcomeRecord.id.in_([record.id for record in current]))
-            .options(selectinload(OutcomeRecord.evidence))
-        ).all()
     for item in items:
         if item.action == ImportAction.NEW:
+            if (
+                item.verified
+                and item.current is not None
+                and (item.current.verification == Verification.VERIFIED)
+            ):
+                item.notes.append(_l("replaces a verified outcome with one still to be verified"))
             item.verified = False
             item.notes.append(
                 _l(
@@ -360,6 +373,14 @@ def _hold_to_four_eyes(items: list[PlannedRow], by: User) -> None:
                 _l(
                     "not verified: you entered this outcome or its evidence, so another "
                     "coordinator of the campus or a city official verifies it"
+                )
+            )
+        elif item.current.verification not in PENDING:
+            item.verified, item.action = False, ImportAction.UNCHANGED
+            item.notes.append(
+                _l(
+                    "not verified: it was sent back to the trainee, who corrects it first; "
+                    "verify their new version on the queue"
                 )
             )
         elif item.current.code in NEEDS_EVIDENCE and not item.current.evidence:

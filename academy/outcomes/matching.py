@@ -75,6 +75,7 @@ from academy.outcomes.services import (
     add_version,
     entered_by,
     job_code,
+    jobs_of,
 )
 
 # The enrolments a match reaches: a campus's live records of people who started a cohort.
@@ -262,22 +263,6 @@ def _candidates(keys: set[tuple[str, date]], campus_id: int | None) -> dict[tupl
     return found
 
 
-def _job_states(enrolment_ids: list[int]) -> dict[int, dict[int, OutcomeRecord]]:
-    """Each enrolment's jobs in their newest version, in one query."""
-    states: dict[int, dict[int, OutcomeRecord]] = {}
-    if not enrolment_ids:
-        return states
-    records = db.session.scalars(
-        sa.select(OutcomeRecord)
-        .where(OutcomeRecord.enrolment_id.in_(enrolment_ids))
-        .options(selectinload(OutcomeRecord.evidence))
-        .order_by(OutcomeRecord.version)
-    )
-    for record in records:
-        states.setdefault(record.enrolment_id, {})[record.job] = record
-    return states
-
-
 def _window_ends(enrolment: Enrolment) -> date:
     return enrolment.cohort.ends_on + timedelta(days=WINDOW_DAYS)
 
@@ -382,7 +367,7 @@ def plan_match(
     }
     people = _candidates(keys, campus_id)
     enrolment_ids = sorted({e.id for found in people.values() for e in found})
-    states = _job_states(enrolment_ids)
+    states = jobs_of(enrolment_ids, evidence=True)
     taken: dict[tuple, int] = {}  # (enrolment, job or employer) -> the row that applies to it
     for number, item in enumerate(plan.rows):
         if progress is not None and number % 50 == 0:

@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from academy import audit
 from academy.errors import RuleRefused
@@ -252,16 +253,38 @@ def _same_employer(a: str | None, b: str | None) -> bool:
 
 def job_states(enrolment_id: int) -> dict[int, OutcomeRecord]:
     """Each job's newest version, by job number."""
-    records = db.session.scalars(
+    return jobs_of([enrolment_id]).get(enrolment_id, {})
+
+
+def jobs_of(
+    enrolment_ids: list[int], evidence: bool = False
+) -> dict[int, dict[int, OutcomeRecord]]:
+    """Each enrolment's jobs in their newest version, in one query (and their documents in
+    one more, with `evidence`)."""
+    states: dict[int, dict[int, OutcomeRecord]] = {}
+    if not enrolment_ids:
+        return states
+    query = (
         sa.select(OutcomeRecord)
-        .where(OutcomeRecord.enrolment_id == enrolment_id)
+        .where(OutcomeRecord.enrolment_id.in_(enrolment_ids))
         .order_by(OutcomeRecord.version)
-    ).all()
-    return {r.job: r for r in records}
+    )
+    if evidence:
+        query = query.options(selectinload(OutcomeRecord.evidence))
+    records = db.session.scalars(query)
+    for record in records:
+        states.setdefault(record.enrolment_id, {})[record.job] = record
+    return states
 
 
 def job_number(enrolment_id: int, fields: dict) -> int:
-    """Which job a new report is about, so that a later job never replaces an earlier one.
+    """Which job a new report is about: see job_for."""
+    return job_for(job_states(enrolment_id), fields)
+
+
+def job_for(states: dict[int, OutcomeRecord], fields: dict) -> int:
+    """Which job a new report is about, given each job's newest version (`states`), so that a
+    later job never replaces an earlier one.
 
     - A job at an employer the history already holds, or starting on the same day as a job it
       holds, is a new version of that job (a correction of its dates, terms or employer's name).
@@ -270,7 +293,6 @@ def job_number(enrolment_id: int, fields: dict) -> int:
     - A statement that is not a job (seeking, excluded, …) replaces the latest statement, unless
       that is a verified job: a checked job stays in the history.
     """
-    states = job_states(enrolment_id)
     if not states:
         return 1
     latest = max(states.values(), key=lambda r: r.version)

@@ -183,3 +183,14 @@ def test_the_command_prints_a_working_token_for_officials_and_admins_only(app, r
         refused = runner.invoke(args=["academy", "token", "create", *args])
         assert refused.exit_code == 1 and message in refused.output
     assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"campus": "강남²"}, {"campus": "강남٣"}, {"year": "²"}, {"year": "２０２５"}, {"year": "٣"}],
+)
+def test_odd_digits_in_the_parameters_are_a_json_400(client, login_as, query):
+    """Characters str.isdigit() accepts but int() or a Korean reading does not: 400, not 500."""
+    login_as(Role.OFFICIAL)
+    answer = client.get("/api/v1/kpi", query_string=query)
+    assert answer.status_code == 400 and answer.is_json and answer.json["error"]

@@ -328,3 +328,28 @@ def test_the_step_back_stops_at_the_first_year_a_filter_accepts(client, login_as
     assert f"year={MIN_YEAR - 1}" not in html
     assert 'href="/instructors/me"' in html  # the way back to the current cohorts
     assert client.get(f"/instructors/me?year={MIN_YEAR - 1}").status_code == 400
+
+
+def test_a_coordinator_sees_only_their_campus_cohorts_of_an_instructor_who_teaches_elsewhere(
+    client, login_as, db
+):
+    """An instructor of campus B attached to campus A: A's coordinator sees the instructor and
+    A's cohorts, not B's cohort codes and links (B's cohort pages are a 404 for them)."""
+    from academy.models import InstructorCampus
+
+    today = seoul_today()
+    home, here = factories.CampusFactory(), factories.CampusFactory()
+    instructor = factories.InstructorFactory(campus=home)
+    theirs = taught(db, instructor, today + timedelta(days=30), "HOME-1")
+    ours = factories.CohortFactory(campus=here, code="HERE-1", starts_on=today - timedelta(days=10))
+    ours.ends_on = today + timedelta(days=60)
+    db.session.add(InstructorAssignment(cohort=ours, instructor=instructor))
+    db.session.add(InstructorCampus(instructor=instructor, campus=here))
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=here)
+
+    html = client.get(f"/instructors/{instructor.id}").get_data(as_text=True)
+
+    assert "HERE-1" in html and f'href="/cohorts/{ours.id}"' in html
+    assert "HOME-1" not in html and f"/cohorts/{theirs.id}" not in html
+    assert client.get(f"/cohorts/{theirs.id}").status_code == 404

@@ -203,3 +203,23 @@ def test_a_hostile_trainee_id_is_refused(client, login_as, db):
         response = client.post(f"/internships/openings/{opening.id}/placements", data=data)
         assert response.status_code == 422
     assert count_rows(InternshipPlacement) == 0
+
+
+def test_a_placement_update_with_a_date_outside_the_calendar_span_says_why(client, login_as, db):
+    """An end date in year 1 (a date field lets one through) gave a 500: the message of the
+    app's date field is a lazy string, which the flash joined as text."""
+    campus = factories.CampusFactory()
+    mine = factories.InternshipPlacementFactory(campus=campus)
+    db.session.commit()
+    login_as(Role.COORDINATOR, campus=campus)
+
+    response = client.post(
+        f"/internships/placements/{mine.id}",
+        data={"status": "completed", "ends_on": "0001-01-01"},
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 200
+    assert "1900" in response.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.ends_on != date(1, 1, 1)

@@ -434,3 +434,109 @@ def test_cli_refuses_an_unreadable_file(runner, db, tmp_path):
     path = write_file(tmp_path, b"name,age\nkim,3\n", "wrong.csv")
     result = runner.invoke(args=["outcomes", "import", path])
     assert result.exit_code == 1 and "error:" in result.output
+
+
+def test_a_sent_back_outcome_is_not_verified_by_import(db, campus, english):
+    """On the queue a version sent back to the trainee cannot be verified (it waits for their
+    correction); a 검증 mark in a file by a colleague who did not send it back cannot either."""
+    kim = trainee_at(campus, "kim@example.com")
+    importer = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    colleague = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    record = factories.OutcomeRecordFactory(
+        enrolment=kim,
+        version=1,
+        reported_by_id=kim.trainee.user_id,
+        code=OutcomeCode.E1,
+        employer="한빛소프트",
+        starts_on=date(2025, 9, 1),
+        monthly_pay=None,
+        verification=Verification.RETURNED,
+        returned_by_id=colleague.id,
+        returned_reason="재직증명서의 회사명이 다릅니다",
+    )
+    factories.OutcomeEvidenceFactory(outcome=record, uploaded_by_id=kim.trainee.user_id)
+    db.session.commit()
+    data = xlsx(
+        [row("kim@example.com", "E1", "2025-09-01", "한빛소프트", "Y", 40, None, "Y", verified="Y")]
+    )
+
+    preview = plan_import(data, campus.id, by=importer)
+    plan = commit_import(data, importer, campus.id)
+
+    assert [p.action for p in preview.rows] == [p.action for p in plan.rows]
+    assert plan.rows[0].action == ImportAction.UNCHANGED
+    assert "sent back" in str(plan.rows[0].notes[0])
+    db.session.expire_all()
+    kept = db.session.get(OutcomeRecord, record.id)
+    assert (kept.verification, kept.verified_by_id) == (Verification.RETURNED, None)
+
+
+def earlier_and_later_job(kim, verification):
+    """A first job (as given) and a later one the trainee reported since, still to verify."""
+    first = factories.OutcomeRecordFactory(
+        enrolment=kim,
+        version=1,
+        job=1,
+        reported_by_id=kim.trainee.user_id,
+        code=OutcomeCode.E1,
+        employer="한빛소프트",
+        starts_on=date(2025, 9, 1),
+        monthly_pay=None,
+        verification=verification,
+    )
+    factories.OutcomeRecordFactory(
+        enrolment=kim,
+        version=2,
+        job=2,
+        reported_by_id=kim.trainee.user_id,
+        code=OutcomeCode.E4,
+        employer="누리상사",
+        starts_on=date(2025, 11, 3),
+        insured=False,
+        weekly_hours=20,
+        monthly_pay=None,
+    )
+    return first
+
+
+FIRST_JOB = ["2025-09-01", "한빛소프트", "Y", 40, None, "Y"]
+
+
+def test_a_file_listing_an_earlier_verified_job_as_it_stands_leaves_it_verified(
+    db, campus, english
+):
+    """Re-importing last month's insurance list, which holds the trainee's first job, once they
+    have reported a second: the first job is compared with its own newest version, not with the
+    second job, so no unverified copy of it is written (which would drop it out of the headline
+    employment rate until someone verified it again)."""
+    kim = trainee_at(campus, "kim@example.com")
+    importer = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    earlier_and_later_job(kim, Verification.VERIFIED)
+    db.session.commit()
+    data = xlsx([row("kim@example.com", "E1", *FIRST_JOB)])
+
+    preview = plan_import(data, campus.id, by=importer)
+    plan = commit_import(data, importer, campus.id)
+
+    assert preview.rows[0].action == plan.rows[0].action == ImportAction.UNCHANGED
+    assert [(r.version, r.job, r.verification) for r in records(db)] == [
+        (1, 1, Verification.VERIFIED),
+        (2, 2, Verification.SELF_REPORTED),
+    ]
+
+
+def test_a_verified_mark_on_an_earlier_job_verifies_that_job(db, campus, english):
+    kim = trainee_at(campus, "kim@example.com")
+    importer = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
+    first = earlier_and_later_job(kim, Verification.EVIDENCE_ATTACHED)
+    factories.OutcomeEvidenceFactory(outcome=first, uploaded_by_id=kim.trainee.user_id)
+    db.session.commit()
+    data = xlsx([row("kim@example.com", "E1", *FIRST_JOB, verified="Y")])
+
+    plan = commit_import(data, importer, campus.id)
+
+    assert plan.rows[0].action == ImportAction.VERIFY
+    assert [(r.version, r.job, r.verification, r.verified_by_id) for r in records(db)] == [
+        (1, 1, Verification.VERIFIED, importer.id),
+        (2, 2, Verification.SELF_REPORTED, None),
+    ]
