@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-# 최저임금 월 환산액 (209시간): 2025 10,030원 × 209, 2026 10,320원 × 209.
-DEFAULT_PAY_FLOORS: dict[int, int] = {2025: 2_096_270, 2026: 2_156_880}
+# 최저임금 월 환산액 (209시간): 2024 9,860원 × 209, 2025 10,030원 × 209, 2026 10,320원 × 209.
+# 2024 is here for the jobs of cohorts that end in 2025 but started in 2024 (a cohort from
+# November to February, a trainee who left early for a job in December): their floor is 2024's.
+DEFAULT_PAY_FLOORS: dict[int, int] = {2024: 2_060_740, 2025: 2_096_270, 2026: 2_156_880}
 DEFAULT_MIN_WEEKLY_HOURS = 35
 DEFAULT_MIN_CONTRACT_MONTHS = 12  # an E2 (fixed-term) job counts from 12 months
 

@@ -22,8 +22,9 @@ class SubsidyTotals:
 
 
 def budget_use(totals: SubsidyTotals, budget: int) -> Rate:
-    """Approved ÷ budget."""
-    return Rate(totals.approved, budget)
+    """Paid ÷ budget (domain.md, "subsidy use (paid ÷ budget, …)"). Approved money whose
+    payment date has not come is committed (it leaves `remaining`) but not yet used."""
+    return Rate(totals.paid, budget)
 
 
 def remaining(totals: SubsidyTotals, budget: int) -> int:

@@ -57,7 +57,8 @@ def test_quality_rules_default_to_the_legal_minimum_and_carry_forward():
     assert rules.for_year(2025).monthly_pay_floor == DEFAULT_PAY_FLOORS[2025] == 2_096_270
     assert rules.for_year(2026).monthly_pay_floor == 2_156_880
     assert rules.for_year(2029).monthly_pay_floor == 2_156_880  # the latest year's rule
-    assert rules.for_year(2020).monthly_pay_floor == 2_096_270  # before the first: the first
+    assert rules.for_year(2024).monthly_pay_floor == 2_060_740  # 9,860 won × 209
+    assert rules.for_year(2020).monthly_pay_floor == 2_060_740  # before the first: the first
     raised = quality_rules({2027: YearRule(2_300_000, 35, 12)})
     assert raised.for_year(2028).monthly_pay_floor == 2_300_000
     assert raised.for_year(2026).monthly_pay_floor == 2_156_880
