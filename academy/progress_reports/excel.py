@@ -201,7 +201,14 @@ def render_xlsx(
     summary = _Sheet(
         wb,
         _("Summary"),
-        [_("Figure"), _("Value"), _("Numerator"), _("Denominator"), _("Target")],
+        [
+            _("Figure"),
+            _("Value"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Target"),
+            _("Fewer than 10 people"),
+        ],
         first=True,
     )
     scope = report.campus.name if report.campus else _("All of Seoul")
@@ -227,7 +234,8 @@ def render_xlsx(
         (_("Knowledge rate"), f.knowledge_rate),
         (_("Employment insurance confirmed"), f.insurance_confirmed_share),
     ):
-        summary.row([title, rate, rate.numerator, rate.denominator, None])
+        # domain.md: a rate over fewer than 10 people is shown with its counts and flagged.
+        summary.row([title, rate, rate.numerator, rate.denominator, None, rate.small])
     for title, value in (
         (_("Enrolled (people)"), c.enrolled),
         (_("Completers"), c.completers),

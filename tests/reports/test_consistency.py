@@ -195,3 +195,29 @@ def test_a_rate_over_nobody_is_null(client, login_as, db):
     assert figures["enrolled"] == 0
     assert figures["employment_rate"] is None and figures["completion_rate"] is None
     assert figures["maturity"] is None
+
+
+@pytest.mark.parametrize(("campus", "small"), [("small", True), ("large", False)])
+def test_the_pdf_and_the_workbook_flag_headline_rates_over_fewer_than_ten(
+    client, login_as, db, campus, small
+):
+    """domain.md: "a rate over fewer than 10 people is shown with its counts and flagged", in
+    the PDF's and the workbook's headline as on the dashboard. By hand (build_world): 종로's
+    cohort has 10 on its roster, one withdrew: 9 completers, denominator 9, every headline rate
+    but completion (9/10) is over fewer than 10. 강남 has 18 enrolled and a denominator of 16."""
+    world = build_world(db)
+    login_as(Role.OFFICIAL)
+    page_args = {"campus": str(world[campus].id)}
+
+    text = pdf_text(download(client, "pdf", page_args))
+    headline = text[text.index("핵심 지표") : text.index("분모와 인원 구성")]
+    assert ("10명 미만" in headline) == small
+
+    workbook = load_workbook(io.BytesIO(download(client, "xlsx", page_args)))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    flag = rows[0].index("10명 미만")
+    rates = {row[0]: (row[3], row[flag]) for row in rows if isinstance(row[1], float)}
+    assert rates, rows
+    for denominator, flagged in rates.values():
+        assert flagged == ("예" if denominator < 10 else "아니요")
+    assert any(flagged == "예" for _, flagged in rates.values()) == small

@@ -213,7 +213,14 @@ def test_the_workbook_speaks_english_to_an_english_reader(client, login_as, db):
         io.BytesIO(client.get(generate(client, "xlsx").headers["Location"]).data)
     )
     header = [c.value for c in workbook.worksheets[0][1]]
-    assert header == ["Figure", "Value", "Numerator", "Denominator", "Target"]
+    assert header == [
+        "Figure",
+        "Value",
+        "Numerator",
+        "Denominator",
+        "Target",
+        "Fewer than 10 people",
+    ]
     cohorts = [c.value for c in workbook["By cohort"][1]]
     assert len(set(cohorts)) == len(cohorts) and "Cohort" in cohorts
 
