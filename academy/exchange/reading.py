@@ -46,6 +46,11 @@ MAX_CELLS = 1_000_000
 MAX_COMPRESSION_RATIO = 250
 RATIO_CHECKED_FROM_BYTES = 8 * 1024 * 1024
 TOTAL_ROW = re.compile(r"^(합\s*계|총\s*계|소\s*계|total|sum)\b", re.IGNORECASE)
+# A note under (or inside) the table, alone in its row: "※ 중도탈락자 제외", "* 3/10 기준".
+NOTE_ROW = re.compile(r"^(※|\*|☞|▶|주\s*[)）:：]|참고\s*[)）:：]|비고\s*[)）:：])\s*\S")
+# What Korean office files put in a cell that has nothing to say: a dash, or the Hangul vowel ㅡ
+# typed as one. Read as blank: the cell is then optional, or "required: fill in this cell".
+NOTHING = frozenset({"-", "–", "—", "―", "－", "ㅡ", "--"})
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An .xlsx saved with a password is an OLE container holding the encrypted package.
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -755,13 +760,19 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
     warnings += _spread_merged(sheet, match)
     parsed = ParsedFile(fmt, header_index + 1, match.headers, [], warnings, rows, sheet.name)
     seen: dict[object, ParsedRow] = {}
+    notes: list[int] = []
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         cells = {
             column.key: (row[pos] if pos < len(row) else None) for pos, column in mapping.items()
         }
+        cells = {k: (None if text(v) in NOTHING else v) for k, v in cells.items()}
         if all(is_blank(value) for value in cells.values()):
             continue  # blank rows, and rows with only a serial number or a remark
+        filled = [value for value in row if not is_blank(value)]
+        if len(filled) == 1 and NOTE_ROW.match(text(filled[0])):
+            notes.append(index + 1)
+            continue
         if is_blank(cells.get(fmt.key)) and any(
             TOTAL_ROW.match(text(value)) for value in row if not is_blank(value)
         ):
@@ -810,5 +821,13 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
         parsed.rows.append(line)
     if not parsed.rows:
         raise UnreadableFile(_l("The file has a header but no rows of data."))
+    if notes:
+        parsed.warnings.append(
+            _l(
+                "Rows %(rows)s hold only a note (starting with ※, * or the like) and were not "
+                "imported.",
+                rows=_plural_rows(notes),
+            )
+        )
     _reading_warnings(parsed, sheet, match, moved)
     return parsed

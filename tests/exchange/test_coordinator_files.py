@@ -200,3 +200,35 @@ def test_one_person_under_two_e_mails_is_pointed_out_before_two_accounts_are_mad
     assert "2, 4행은 이름과 생년월일(김가람, 1995-03-04)이 같은데 이메일" in warnings
     assert "garam.kim@example.org, garamkim@example.org" in warnings
     assert count_rows(Enrolment) == 0
+
+
+def test_a_note_under_the_table_in_a_read_column_is_left_out_and_named():
+    data = csv_bytes(
+        [
+            ["이름", "생년월일", "이메일", "휴대전화"],
+            ["김가람", "1995-03-04", "garam@example.org", "010-1234-5678"],
+            ["이나래", "1996-04-05", "narae@example.org", ""],
+            ["", "", "", ""],
+            ["※ 중도탈락자(3/15)는 명단에서 제외함", "", "", ""],
+        ],
+        "cp949",
+    )
+    parsed = parse(data, ROSTER)
+    assert not parsed.problems
+    assert [row.line for row in parsed.rows] == [2, 3]
+    assert "5행은 메모(※, * 등으로 시작)만 있어 가져오지 않았습니다" in warnings_of(parsed)
+
+
+def test_a_dash_in_a_cell_means_nothing_there():
+    data = xlsx(
+        [
+            ["성명", "생년월일", "사업장명", "사업자등록번호", "자격취득일", "자격상실일"],
+            ["김가람", "1995-03-04", "(주)예시", "220-81-62517", "2025-09-01", "-"],
+            ["이나래", "1996-04-05", "(주)예시", "220-81-62517", "ㅡ", "―"],
+        ]
+    )
+    parsed = parse(data, FORMATS["insurance_match"])
+    assert parsed.rows[0].values["lost_on"] is None
+    assert not parsed.rows[0].problems
+    [required] = parsed.problems
+    assert (required.line, str(required.message)) == (3, "필수 항목입니다: 이 칸을 채워 주세요")
