@@ -187,6 +187,7 @@ def check_roster(
         if row.problems:
             action = "problem"
         lines.append(RosterLine(row, action, person=person, changes=record_changes(person, values)))
+    _warn_same_person(parsed)
     free = max(cohort.capacity - seats_taken(cohort.id), 0)
     position = next_waitlist_position(cohort.id)
     for line in lines:
@@ -199,6 +200,38 @@ def check_roster(
             position += 1
     progress("checking", total, total)
     return RosterCheck(parsed, lines, max(cohort.capacity - seats_taken(cohort.id), 0))
+
+
+def _warn_same_person(parsed: ParsedFile) -> None:
+    """Rows with one name and birth date under different e-mails are most likely one person
+    entered twice (a new address, a typo): each e-mail would get its own account, and the
+    employment-insurance match and the wide attendance sheet, which find people by name and
+    birth date, could no longer tell them apart. Said once per group, not refused: two people
+    may share both."""
+    groups: dict[tuple[str, date], dict[str, int]] = {}
+    written: dict[tuple[str, date], str] = {}
+    for row in parsed.rows:
+        name, born, email = (row.values.get(k) for k in ("name", "birth_date", "email"))
+        if name and born and email:
+            key = (_squeezed(name), born)
+            written.setdefault(key, name)
+            groups.setdefault(key, {}).setdefault(email, row.line)
+    shown = {str(w) for w in parsed.warnings}
+    for key, emails in groups.items():
+        name, born = written[key], key[1]
+        if len(emails) < 2:
+            continue
+        warning = _l(
+            "Rows %(rows)s have the same name and birth date (%(name)s, %(born)s) under "
+            "different e-mails (%(emails)s): if this is one person, keep one row, or each "
+            "e-mail becomes an account of its own.",
+            rows=", ".join(str(line) for line in sorted(emails.values())),
+            name=name,
+            born=born.isoformat(),
+            emails=", ".join(emails),
+        )
+        if str(warning) not in shown:
+            parsed.warnings.append(warning)
 
 
 def _lock_trainees(trainee_ids: list[int]) -> None:

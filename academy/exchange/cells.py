@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 
@@ -110,10 +111,30 @@ _SHORT_DATE_PATTERNS = (
     re.compile(r"^(\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$"),
     re.compile(r"^(\d{2})(\d{2})(\d{2})$"),
 )
-# A weekday after the date, as Korean calendars write it: 2025-03-10(월), 2025.3.10 (Mon)
+# A weekday after the date, as Korean calendars write it: 2025-03-10(월), 2025.3.10 (Mon), and
+# Excel's Korean long date, 2025년 3월 10일 월요일 (the group is the weekday, to check it).
 _WEEKDAY = re.compile(
-    r"\s*\(\s*(?:[월화수목금토일](?:요일)?|mon|tue|wed|thu|fri|sat|sun)\s*\)$", re.IGNORECASE
+    r"\s*(?:\(\s*([월화수목금토일](?:요일)?|mon|tue|wed|thu|fri|sat|sun)\s*\)"
+    r"|\s([월화수목금토일]요일|monday|tuesday|wednesday|thursday|friday|saturday|sunday))$",
+    re.IGNORECASE,
 )
+_WEEKDAYS = ("월화수목금토일", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+# A time after the date, as a datetime cell saved to CSV writes it: 2025-03-10 09:30,
+# 2025-03-10 오전 12:00:00 (Korean Windows), 2025-03-10T09:30:00. The day is the date's.
+_TIME = re.compile(
+    r"(?:\s+|T)(?:(?:오전|오후|am|pm)\s*)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:오전|오후|am|pm))?$",
+    re.IGNORECASE,
+)
+
+
+def _weekday_index(name: str) -> int:
+    name = name.lower()
+    if name[0] in _WEEKDAYS[0]:
+        return _WEEKDAYS[0].index(name[0])
+    return _WEEKDAYS[1].index(name[:3])
+
+
 _MASKED_RESIDENT_NUMBER = re.compile(r"^\d{6}-[1-8]\*{6}$")
 
 
@@ -142,9 +163,10 @@ def parse_date(value: object) -> date:
                 "The law forbids keeping the number, and it was not kept."
             )
         )
-    # Excel's datetime text, e.g. "2025-03-10 00:00:00".
-    raw = re.sub(r"\s+00:00(:00)?$", "", raw)
-    raw = _WEEKDAY.sub("", raw)
+    raw = _TIME.sub("", raw.strip())
+    weekday = _WEEKDAY.search(raw)
+    if weekday:
+        raw = raw[: weekday.start()]
     for patterns, full_year in ((_DATE_PATTERNS, True), (_SHORT_DATE_PATTERNS, False)):
         for pattern in patterns:
             match = pattern.match(raw)
@@ -153,7 +175,7 @@ def parse_date(value: object) -> date:
                 if not full_year:
                     year = _century(year)
                 try:
-                    return date(year, month, day)
+                    found = date(year, month, day)
                 except ValueError as error:
                     raise CellError(
                         _l(
@@ -161,6 +183,18 @@ def parse_date(value: object) -> date:
                             "month's last): write it as 2025-03-10"
                         )
                     ) from error
+                if weekday and found.weekday() != _weekday_index(
+                    weekday.group(1) or weekday.group(2)
+                ):
+                    raise CellError(
+                        _l(
+                            "%(date)s is a %(weekday)s, not the weekday written beside it: check "
+                            "which day is meant and write it as 2025-03-10",
+                            date=found.isoformat(),
+                            weekday=format_date(found, "EEEE"),
+                        )
+                    )
+                return found
     raise CellError(_l("not a date: write it as 2025-03-10"))
 
 

@@ -46,6 +46,11 @@ MAX_CELLS = 1_000_000
 MAX_COMPRESSION_RATIO = 250
 RATIO_CHECKED_FROM_BYTES = 8 * 1024 * 1024
 TOTAL_ROW = re.compile(r"^(합\s*계|총\s*계|소\s*계|total|sum)\b", re.IGNORECASE)
+# A note under (or inside) the table, alone in its row: "※ 중도탈락자 제외", "* 3/10 기준".
+NOTE_ROW = re.compile(r"^(※|\*|☞|▶|주\s*[)）:：]|참고\s*[)）:：]|비고\s*[)）:：])\s*\S")
+# What Korean office files put in a cell that has nothing to say: a dash, or the Hangul vowel ㅡ
+# typed as one. Read as blank: the cell is then optional, or "required: fill in this cell".
+NOTHING = frozenset({"-", "–", "—", "―", "－", "ㅡ", "--"})
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An .xlsx saved with a password is an OLE container holding the encrypted package.
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -129,6 +134,7 @@ class Sheet:
     name: str | None
     rows: list[list[object]]
     hidden: set[int] = field(default_factory=set)  # 1-based rows hidden in Excel
+    hidden_columns: frozenset[int] = frozenset()  # 0-based columns hidden in Excel
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     masked: dict[int, set[int]] = field(default_factory=dict)  # line -> 0-based columns
     cleaned: list[Cleaned] = field(default_factory=list)
@@ -324,6 +330,13 @@ def _read_sheet(workbook, worksheet, rows_held: int | None) -> Sheet:
                 for column, value in values.items():
                     row[column - 1] = sheet.cell(line, column - 1, value)
                 sheet.rows.append(row)
+            sheet.hidden_columns = frozenset(
+                position
+                for attrs in parser.column_dimensions.values()
+                if attrs.get("hidden") in ("1", "true")
+                for position in range(int(attrs["min"]) - 1, int(attrs.get("max", attrs["min"])))
+                if position < 16_384
+            )
             if parser.merged_cells is not None:
                 for merged in parser.merged_cells.mergeCell:
                     min_col, min_row, max_col, max_row = range_boundaries(merged.ref)
@@ -418,6 +431,8 @@ class HeaderMatch:
     headers: dict[str, str]
     unknown: list[str]
     dropped: list[str]  # resident registration number columns
+    # (header not read, header read instead) for two columns naming the same field
+    shadowed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _column_names(fmt: Format) -> dict[str, Column]:
@@ -440,11 +455,28 @@ def _is_resident_number_header(value: object) -> bool:
     return any(RESIDENT_NUMBER_HEADERS.match(form) for form in _header_forms(value))
 
 
-def _match_rows(rows: list[list[object]], names, top: int, bottom: int) -> HeaderMatch:
+def _name_rank(column: Column, value: object) -> int:
+    """How closely a header names its column: 0 for the format's own header, more for each
+    alias further down the list (휴대전화 before 연락처, which may be a home number)."""
+    forms = set(_header_forms(value))
+    names = (column.header, column.key, *column.aliases)
+    return next(
+        (rank for rank, name in enumerate(names) if forms & set(_header_forms(name))),
+        len(names),
+    )
+
+
+def _match_rows(
+    rows: list[list[object]], names, top: int, bottom: int, hidden: frozenset[int] = frozenset()
+) -> HeaderMatch:
     """The columns named in row `bottom`, or, for a header written over two rows (a group
-    title merged above, or a header merged down), in row `top` above it."""
+    title merged above, or a header merged down), in row `top` above it. Two columns that name
+    the same field (전화번호 and 휴대전화): the one named more closely is read, the first of
+    equals, a column visible in Excel before a hidden one; the other is named in a warning."""
     mapping: dict[int, Column] = {}
+    ranks: dict[int, tuple[bool, int]] = {}
     headers, unknown, dropped = {}, [], []
+    passed_over: list[tuple[int, str]] = []
     upper = rows[top] if top != bottom else []
     lower = rows[bottom]
     for position in range(max(len(upper), len(lower))):
@@ -460,18 +492,39 @@ def _match_rows(rows: list[list[object]], names, top: int, bottom: int) -> Heade
         if any(_is_resident_number_header(c) for c in candidates):
             dropped.append(text(candidates[0]))
             continue
+        rival = None
         for candidate in candidates:
             column = _lookup(names, candidate)
-            if column is not None and column not in mapping.values():
-                mapping[position] = column
-                headers[column.key] = text(candidate)
-                break
+            if column is None:
+                continue
+            rank = (position in hidden, _name_rank(column, candidate))
+            holder = next((p for p, c in mapping.items() if c == column), None)
+            if holder is not None and rank >= ranks[holder]:
+                rival = rival or (holder, candidate)
+                continue
+            if holder is not None:
+                passed_over.append((holder, headers[column.key]))
+                del mapping[holder], ranks[holder]
+            mapping[position], ranks[position] = column, rank
+            headers[column.key] = text(candidate)
+            break
         else:
-            unknown.append(text(candidates[0]))
-    return HeaderMatch(bottom, mapping, headers, unknown, dropped)
+            if rival is not None:
+                passed_over.append((position, text(rival[1])))
+            else:
+                unknown.append(text(candidates[0]))
+    shadowed = [
+        (header, headers[column.key])
+        for position, header in sorted(passed_over)
+        for column in [_lookup(names, header)]
+        if column is not None
+    ]
+    return HeaderMatch(bottom, mapping, headers, unknown, dropped, shadowed)
 
 
-def _find_header(rows: list[list[object]], fmt: Format) -> HeaderMatch:
+def _find_header(
+    rows: list[list[object]], fmt: Format, hidden: frozenset[int] = frozenset()
+) -> HeaderMatch:
     """The header row (or rows): the first that names every required column. Raises
     MissingHeader with the closest candidate, so the refusal can say what is missing."""
     names = _column_names(fmt)
@@ -479,16 +532,16 @@ def _find_header(rows: list[list[object]], fmt: Format) -> HeaderMatch:
     best: HeaderMatch | None = None
     searched = rows[:HEADER_SEARCH_ROWS]
     for index in range(len(searched)):
-        single = _match_rows(searched, names, index, index)
+        single = _match_rows(searched, names, index, index, hidden)
         if required <= set(single.headers):
             return single
         if best is None or len(single.headers) > len(best.headers):
             best = single
         if index + 1 < len(searched):
-            following = _match_rows(searched, names, index + 1, index + 1)
+            following = _match_rows(searched, names, index + 1, index + 1, hidden)
             if required <= set(following.headers):
                 continue  # the next row is the header by itself
-            double = _match_rows(searched, names, index, index + 1)
+            double = _match_rows(searched, names, index, index + 1, hidden)
             if required <= set(double.headers):
                 return double
     raise MissingHeader(best)
@@ -534,7 +587,7 @@ def _locate(data: bytes, fmt: Format) -> tuple[Sheet, HeaderMatch, bool]:
     for sheet in read_sheets(data):
         count += 1
         try:
-            return sheet, _find_header(sheet.rows, fmt), not first
+            return sheet, _find_header(sheet.rows, fmt, sheet.hidden_columns), not first
         except MissingHeader as missing:
             candidate = missing.args[0]
             if candidate is not None and (
@@ -612,6 +665,14 @@ def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch, mo
                 rows=_plural_rows(remarked),
             )
         )
+    for position in sorted(sheet.hidden_columns & mapped):
+        warnings.append(
+            _l(
+                "Column “%(name)s” is hidden in Excel and is read like the others: check it in "
+                "the preview.",
+                name=parsed.headers[match.mapping[position].key],
+            )
+        )
     hidden = sorted({row.line for row in parsed.rows if row.hidden})
     if hidden:
         warnings.append(
@@ -622,6 +683,43 @@ def _reading_warnings(parsed: "ParsedFile", sheet: Sheet, match: HeaderMatch, mo
                 rows=_plural_rows(hidden),
             )
         )
+
+
+def _spread_merged(sheet: Sheet, match: HeaderMatch) -> list[object]:
+    """A cell merged down over several rows below the header holds its value for each of them
+    (취약계층 "Y" merged over three people, a session date merged over everyone present):
+    Excel keeps the value in the first cell only, and the others read blank. Merges across one
+    row (a note over the table's width) are left as they are."""
+    warnings = []
+    header_line = match.index + 1
+    for first_line, first_col, last_line, last_col in sorted(sheet.merged):
+        if last_line == first_line or first_line <= header_line:
+            continue
+        positions = [p for p in range(first_col - 1, last_col) if p in match.mapping]
+        if not positions:
+            continue
+        top = sheet.rows[first_line - 1] if first_line <= len(sheet.rows) else []
+        value = top[first_col - 1] if first_col - 1 < len(top) else None
+        if is_blank(value):
+            continue
+        for line in range(first_line, min(last_line, len(sheet.rows)) + 1):
+            row = sheet.rows[line - 1]
+            if len(row) < last_col:
+                row.extend([None] * (last_col - len(row)))
+            for position in range(first_col - 1, last_col):
+                row[position] = value
+        for position in positions:
+            warnings.append(
+                _l(
+                    "Rows %(first)s–%(last)s of column “%(column)s” are one merged cell: its "
+                    "value “%(value)s” was read for each of those rows.",
+                    first=first_line,
+                    last=last_line,
+                    column=match.headers[match.mapping[position].key],
+                    value=text(value),
+                )
+            )
+    return warnings
 
 
 def _cell_trouble(raw: object) -> object | None:
@@ -650,15 +748,31 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
         _l("Column “%(name)s” is not part of the format and was ignored.", name=name)
         for name in match.unknown
     ]
+    warnings += [
+        _l(
+            "Column “%(name)s” was not read: column “%(used)s” is read for the same field. "
+            "Delete or rename the one that should not be read.",
+            name=name,
+            used=used,
+        )
+        for name, used in match.shadowed
+    ]
+    warnings += _spread_merged(sheet, match)
     parsed = ParsedFile(fmt, header_index + 1, match.headers, [], warnings, rows, sheet.name)
     seen: dict[object, ParsedRow] = {}
+    notes: list[int] = []
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         cells = {
             column.key: (row[pos] if pos < len(row) else None) for pos, column in mapping.items()
         }
+        cells = {k: (None if text(v) in NOTHING else v) for k, v in cells.items()}
         if all(is_blank(value) for value in cells.values()):
             continue  # blank rows, and rows with only a serial number or a remark
+        filled = [value for value in row if not is_blank(value)]
+        if len(filled) == 1 and NOTE_ROW.match(text(filled[0])):
+            notes.append(index + 1)
+            continue
         if is_blank(cells.get(fmt.key)) and any(
             TOTAL_ROW.match(text(value)) for value in row if not is_blank(value)
         ):
@@ -707,5 +821,13 @@ def parse(data: bytes, fmt: Format) -> ParsedFile:
         parsed.rows.append(line)
     if not parsed.rows:
         raise UnreadableFile(_l("The file has a header but no rows of data."))
+    if notes:
+        parsed.warnings.append(
+            _l(
+                "Rows %(rows)s hold only a note (starting with ※, * or the like) and were not "
+                "imported.",
+                rows=_plural_rows(notes),
+            )
+        )
     _reading_warnings(parsed, sheet, match, moved)
     return parsed
