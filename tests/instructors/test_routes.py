@@ -130,6 +130,23 @@ def test_evidence_downloads_as_an_attachment_for_the_owner_and_their_coordinator
     assert user.id != intruder.id
 
 
+def test_an_official_sees_that_evidence_is_on_file_without_a_link_they_cannot_open(
+    client, login_as, db
+):
+    """Officials read an instructor's page but may not download the evidence: the page named
+    the file as a link that led to a 403."""
+    instructor = login_as(Role.INSTRUCTOR).instructor
+    client.post("/instructors/me/careers", data=career_form(), content_type="multipart/form-data")
+    period = db.session.scalar(sa.select(CareerPeriod))
+    evidence_url = f"/instructors/careers/{period.id}/evidence"
+    client.post("/logout")
+    login_as(Role.OFFICIAL)
+    page = client.get(f"/instructors/{instructor.id}").get_data(as_text=True)
+    assert "경력증명서.pdf" in page
+    assert evidence_url not in page
+    assert client.get(evidence_url).status_code == 403
+
+
 def _hash():
     from academy.auth.passwords import hash_password
 
