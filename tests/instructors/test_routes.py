@@ -43,6 +43,8 @@ def test_instructor_adds_a_period_with_evidence_and_it_awaits_verification(clien
         "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
     )
     assert response.status_code == 303
+    # The confirmation at the top shows: the form's own #add-career is not carried over.
+    assert response.headers["Location"] == "/instructors/me#main"
     period = db.session.scalar(sa.select(CareerPeriod))
     assert period.instructor_id == user.instructor.id and period.ends_on is None
     assert period.evidence_name == "경력증명서.pdf" and period.verified_at is None
@@ -59,6 +61,9 @@ def test_a_period_without_evidence_or_with_a_fake_file_is_refused_and_the_form_k
     response = client.post("/instructors/me/careers", data=no_file)
     assert response.status_code == 422
     assert "경력증명서를 첨부하세요" in response.get_data(as_text=True)
+    # Back to the form below the fold with its errors, not to the top of the page.
+    assert 'action="/instructors/me/careers#add-career"' in response.get_data(as_text=True)
+    assert 'id="add-career"' in response.get_data(as_text=True)
     fake = career_form(evidence=(io.BytesIO(b"<html>nope</html>"), "cv.pdf"))
     response = client.post("/instructors/me/careers", data=fake, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
