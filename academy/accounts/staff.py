@@ -64,21 +64,39 @@ def _add_account(user: User, by: User, reason: str | None = None) -> User:
     return user
 
 
+def staff_refusals(email: str, role: Role, campus: Campus | None, by: User) -> list[RuleRefused]:
+    """Every rule a new staff account breaks, changing nothing: the form shows them together
+    (with a missing reason too) rather than one per attempt."""
+    if by.role != Role.ADMIN:
+        return [InvitationRefused(_l("Only administrators create staff accounts."))]
+    refusals = []
+    if role not in STAFF_ROLES:
+        refusals.append(
+            InvitationRefused(
+                _l(
+                    "Trainee accounts come with enrolment, and instructor accounts from their "
+                    "campus."
+                ),
+                "role",
+            )
+        )
+    if role == Role.COORDINATOR and campus is None:
+        refusals.append(InvitationRefused(_l("A campus coordinator needs a campus."), "campus"))
+    try:
+        _address_is_free(email)
+    except InvitationRefused as taken:
+        refusals.append(taken)
+    return refusals
+
+
 def create_staff(
     name: str, email: str, role: Role, campus: Campus | None, by: User, reason: str | None = None
 ) -> User:
     """An official, coordinator (of `campus`) or administrator account without a password; the
     reason goes into the access log with the grant, as for any change of access."""
-    if by.role != Role.ADMIN:
-        raise InvitationRefused(_l("Only administrators create staff accounts."))
-    if role not in STAFF_ROLES:
-        raise InvitationRefused(
-            _l("Trainee accounts come with enrolment, and instructor accounts from their campus."),
-            "role",
-        )
-    if role == Role.COORDINATOR and campus is None:
-        raise InvitationRefused(_l("A campus coordinator needs a campus."), "campus")
-    email = _address_is_free(email)
+    for refused in staff_refusals(email, role, campus, by):
+        raise refused
+    email = email.strip().lower()
     user = User(
         email=email,
         name=name.strip(),

@@ -61,22 +61,32 @@ def invite_staff():
         else:
             try:
                 reason = check_reason(form.reason.data)
-                user = staff.create_staff(
-                    form.name.data,
-                    form.email.data,
-                    Role(form.role.data),
-                    campus,
-                    by=current_user,
-                    reason=reason,
-                )
             except AccessChangeRefused as refused:
+                # Shown with whatever else is wrong, not alone (the campus or a taken address
+                # came up only at the next attempt).
                 form.reason.errors = [*form.reason.errors, refused.message]
-            except staff.InvitationRefused as refused:
-                problem = show_on_form(form, refused)
+                for other in staff.staff_refusals(
+                    form.email.data, Role(form.role.data), campus, current_user
+                ):
+                    problem = show_on_form(form, other) or problem
             else:
-                result = invitations.invite([user], by=current_user, ip_address=request.remote_addr)
-                report_invitation(result, user)
-                return redirect(url_for(".account", user_id=user.id), code=303)
+                try:
+                    user = staff.create_staff(
+                        form.name.data,
+                        form.email.data,
+                        Role(form.role.data),
+                        campus,
+                        by=current_user,
+                        reason=reason,
+                    )
+                except staff.InvitationRefused as refused:
+                    problem = show_on_form(form, refused)
+                else:
+                    result = invitations.invite(
+                        [user], by=current_user, ip_address=request.remote_addr
+                    )
+                    report_invitation(result, user)
+                    return redirect(url_for(".account", user_id=user.id), code=303)
     status = 422 if form.errors or problem else 200
     return render_template("admin/invite_staff.html", form=form, problem=problem), status
 

@@ -123,7 +123,9 @@ def record_attempt():
                 form.evidence.errors = [str(rejected)]
             else:
                 flash(_("Exam attempt recorded."), "success")
-                return redirect(url_for(".mine"), code=303)
+                # Its own fragment, or the browser keeps the form's #record-attempt and scrolls
+                # past the confirmation.
+                return redirect(url_for(".mine", _anchor="main"), code=303)
     return _render_mine(form), 422
 
 

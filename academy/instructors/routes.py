@@ -86,7 +86,8 @@ def add_career():
             form.evidence.errors = [str(rejected)]
         else:
             flash(_("Career period added. Your campus coordinator will verify it."), "success")
-            return redirect(url_for(".me"), code=303)
+            # Its own fragment, or the browser keeps the form's #add-career past the message.
+            return redirect(url_for(".me", _anchor="main"), code=303)
     return _render_me(form), 422
 
 

@@ -163,6 +163,29 @@ def test_bad_staff_invitations_change_nothing(client, login_as, db, smtp, data, 
     assert user_by("taken@example.com").name == "원래 주인"
 
 
+def test_a_missing_reason_is_shown_with_the_other_problems_of_the_invitation(
+    client, login_as, db, smtp
+):
+    """A reason too short hid the missing campus and the taken address: the administrator
+    learnt of each at the next attempt."""
+    login_as(Role.ADMIN)
+    factories.UserFactory(email="taken@example.com", role=Role.TRAINEE)
+    db.session.commit()
+    before = count(User)
+
+    response = client.post(
+        "/admin/accounts/new",
+        data={"name": "새 매니저", "email": "taken@example.com", "role": "coordinator"},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="reason-error"' in html
+    assert 'id="campus-error"' in html and "캠퍼스 매니저는 소속 캠퍼스를" in html
+    assert 'id="email-error"' in html and "이미 있습니다" in html
+    assert count(User) == before and smtp.messages == []
+
+
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICIAL, Role.INSTRUCTOR, Role.TRAINEE])
 def test_only_administrators_create_staff(client, login_as, db, role):
     login_as(role)

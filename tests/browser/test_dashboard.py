@@ -30,6 +30,8 @@ def test_official_filters_by_tier_downloads_the_pdf_and_finds_it_in_the_archive(
     sign_in(page)
     assert urlsplit(page.url).path == "/dashboard/"
     assert has_hangul(page.locator("h1").inner_text())
+    # The tier and campus tables (ten columns) scroll inside their frame, not the whole page.
+    assert not has_horizontal_scroll(page)
     results = page.locator("#dashboard-results")
     all_campuses = results.locator("#campuses-heading + .krds-table-wrap tbody tr").count()
 

@@ -30,6 +30,8 @@ def test_trainee_records_an_exam_and_updates_its_result(client, login_as, db):
         },
     )
     assert response.status_code == 303
+    # The confirmation at the top shows: the form's own #record-attempt is not carried over.
+    assert response.headers["Location"] == "/certifications/mine#main"
     attempt = db.session.scalar(sa.select(ExamAttempt))
     assert (attempt.fee_paid, attempt.result) == (50_000, ExamResult.PENDING)
     assert attempt.cohort_id == user.trainee.enrolments[0].cohort_id
@@ -63,6 +65,11 @@ def test_a_future_exam_cannot_have_a_result_yet(client, login_as, db):
         },
     )
     assert response.status_code == 422 and count_rows(ExamAttempt) == 0
+    # The refusal comes back to the form, below the attempts on a phone, with its error: a
+    # reload at the top showed none of it.
+    page = response.get_data(as_text=True)
+    assert 'action="/certifications/mine#record-attempt"' in page
+    assert 'id="record-attempt"' in page
 
 
 def test_another_trainee_cannot_reach_an_attempt(client, login_as, db):

@@ -58,3 +58,19 @@ def test_the_policy_pages_follow_the_chosen_language(client):
     html = client.get("/privacy").get_data(as_text=True)
     assert "<h1>Privacy policy</h1>" in html
     assert "official website of the Seoul Metropolitan Government" in html
+
+
+def test_every_table_that_may_scroll_sideways_can_be_scrolled_from_the_keyboard():
+    """A table wrap scrolls sideways when the table is wider than the window (phones, and the
+    dashboard's ten columns on a desktop): a keyboard user reaches it only if it takes focus
+    (WCAG 2.1.1; axe's scrollable-region-focusable). The privacy policy's table did not."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    unfocusable = [
+        f"{path.relative_to(templates)}: {tag}"
+        for path in templates.rglob("*.html")
+        for tag in re.findall(r"<div\b[^>]*krds-table-wrap[^>]*>", path.read_text("utf-8"))
+        if 'tabindex="0"' not in tag
+    ]
+    assert not unfocusable, unfocusable

@@ -43,6 +43,8 @@ def test_instructor_adds_a_period_with_evidence_and_it_awaits_verification(clien
         "/instructors/me/careers", data=career_form(), content_type="multipart/form-data"
     )
     assert response.status_code == 303
+    # The confirmation at the top shows: the form's own #add-career is not carried over.
+    assert response.headers["Location"] == "/instructors/me#main"
     period = db.session.scalar(sa.select(CareerPeriod))
     assert period.instructor_id == user.instructor.id and period.ends_on is None
     assert period.evidence_name == "경력증명서.pdf" and period.verified_at is None
@@ -59,6 +61,9 @@ def test_a_period_without_evidence_or_with_a_fake_file_is_refused_and_the_form_k
     response = client.post("/instructors/me/careers", data=no_file)
     assert response.status_code == 422
     assert "경력증명서를 첨부하세요" in response.get_data(as_text=True)
+    # Back to the form below the fold with its errors, not to the top of the page.
+    assert 'action="/instructors/me/careers#add-career"' in response.get_data(as_text=True)
+    assert 'id="add-career"' in response.get_data(as_text=True)
     fake = career_form(evidence=(io.BytesIO(b"<html>nope</html>"), "cv.pdf"))
     response = client.post("/instructors/me/careers", data=fake, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
@@ -128,6 +133,23 @@ def test_evidence_downloads_as_an_attachment_for_the_owner_and_their_coordinator
     other.post("/login", data={"email": intruder.email, "password": "correct-horse-battery"})
     assert other.get(f"/instructors/careers/{period.id}/evidence").status_code == 404
     assert user.id != intruder.id
+
+
+def test_an_official_sees_that_evidence_is_on_file_without_a_link_they_cannot_open(
+    client, login_as, db
+):
+    """Officials read an instructor's page but may not download the evidence: the page named
+    the file as a link that led to a 403."""
+    instructor = login_as(Role.INSTRUCTOR).instructor
+    client.post("/instructors/me/careers", data=career_form(), content_type="multipart/form-data")
+    period = db.session.scalar(sa.select(CareerPeriod))
+    evidence_url = f"/instructors/careers/{period.id}/evidence"
+    client.post("/logout")
+    login_as(Role.OFFICIAL)
+    page = client.get(f"/instructors/{instructor.id}").get_data(as_text=True)
+    assert "경력증명서.pdf" in page
+    assert evidence_url not in page
+    assert client.get(evidence_url).status_code == 403
 
 
 def _hash():

@@ -312,7 +312,12 @@ def test_sending_back_without_a_reason_keeps_the_coordinator_on_the_queue(client
     )
 
     assert refused.status_code == 422
-    assert f'id="reason-{evidence.outcome_id}-error"' in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert f'id="reason-{evidence.outcome_id}-error"' in page
+    # The refusal lands on the record with its error, not on the top of a long queue where the
+    # button seemed to have done nothing.
+    record_id = evidence.outcome_id
+    assert f'action="/outcomes/records/{record_id}/send-back#record-{record_id}"' in page
     assert sent.status_code == 303
     record = db.session.get(OutcomeRecord, evidence.outcome_id)
     assert record.verification == Verification.RETURNED

@@ -184,9 +184,13 @@ def test_rejection_needs_a_reason_the_trainee_then_reads(client, login_as, db, w
     claim = world.claim()
     db.session.commit()
     login_as(Role.COORDINATOR, campus=world.campus)
-    assert (
-        client.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": ""}).status_code == 422
-    )
+    refused = client.post(f"/subsidies/claims/{claim.id}/reject", data={"reason": ""})
+    assert refused.status_code == 422
+    # The refusal comes back to the reject form, which sits below the fold of a desktop
+    # window: reloaded at the top, the page showed nothing of the missing reason.
+    page = refused.get_data(as_text=True)
+    assert f'action="/subsidies/claims/{claim.id}/reject#reject"' in page
+    assert re.search(r'<section [^>]*id="reject"', page)
     response = client.post(
         f"/subsidies/claims/{claim.id}/reject", data={"reason": "영수증의 응시자 이름이 다릅니다."}
     )
