@@ -83,6 +83,13 @@ def records(db):
     return db.session.scalars(sa.select(OutcomeRecord).order_by(OutcomeRecord.id)).all()
 
 
+def hanbit_job(enrolment, **fields):
+    """Version 1 of an E1 at 한빛소프트 from 2025-09-01, as the files below list it."""
+    job = dict(code=OutcomeCode.E1, employer="한빛소프트", starts_on=date(2025, 9, 1))
+    job |= dict(insured=True, weekly_hours=40, in_field=True, monthly_pay=None, version=1)
+    return factories.OutcomeRecordFactory(enrolment=enrolment, **(job | fields))
+
+
 def test_a_clean_file_is_written_and_its_verified_marks_wait_for_another_person(
     db, campus, english
 ):
@@ -135,16 +142,10 @@ def test_a_verified_mark_verifies_what_someone_else_entered_with_its_document(db
     lee = trainee_at(campus, "lee@example.com")  # reported by the trainee, no document yet
     park = trainee_at(campus, "park@example.com")  # entered by the importer
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
-    job = dict(code=OutcomeCode.E1, employer="한빛소프트", starts_on=date(2025, 9, 1))
-    job |= dict(insured=True, weekly_hours=40, in_field=True, monthly_pay=None)
-    kim_record = factories.OutcomeRecordFactory(
-        enrolment=kim, version=1, reported_by_id=kim.trainee.user_id, **job
-    )
+    kim_record = hanbit_job(kim, reported_by_id=kim.trainee.user_id)
     factories.OutcomeEvidenceFactory(outcome=kim_record, uploaded_by_id=kim.trainee.user_id)
-    factories.OutcomeRecordFactory(
-        enrolment=lee, version=1, reported_by_id=lee.trainee.user_id, **job
-    )
-    factories.OutcomeRecordFactory(enrolment=park, version=1, reported_by_id=coordinator.id, **job)
+    hanbit_job(lee, reported_by_id=lee.trainee.user_id)
+    hanbit_job(park, reported_by_id=coordinator.id)
     db.session.commit()
     same = ["2025-09-01", "한빛소프트", "Y", 40, None, "Y"]
     data = xlsx(
@@ -174,18 +175,7 @@ def test_a_verified_mark_verifies_what_someone_else_entered_with_its_document(db
 def test_the_evidence_a_coordinator_gave_keeps_them_from_verifying_by_import(db, campus, english):
     kim = trainee_at(campus, "kim@example.com")
     coordinator = factories.UserFactory(role=Role.COORDINATOR, campus=campus)
-    record = factories.OutcomeRecordFactory(
-        enrolment=kim,
-        version=1,
-        reported_by_id=kim.trainee.user_id,
-        code=OutcomeCode.E1,
-        employer="한빛소프트",
-        starts_on=date(2025, 9, 1),
-        insured=True,
-        weekly_hours=40,
-        in_field=True,
-        monthly_pay=None,
-    )
+    record = hanbit_job(kim, reported_by_id=kim.trainee.user_id)
     factories.OutcomeEvidenceFactory(outcome=record, uploaded_by_id=coordinator.id)
     db.session.commit()
     data = xlsx(
@@ -268,17 +258,7 @@ def test_a_later_row_for_the_same_person_replaces_an_earlier_one(db, campus, eng
 def test_the_same_outcome_marked_verified_verifies_the_current_version(db, campus, english):
     kim = trainee_at(campus, "kim@example.com")
     lee = trainee_at(campus, "lee@example.com")
-    factories.OutcomeRecordFactory(
-        enrolment=kim,
-        version=1,
-        code=OutcomeCode.E1,
-        employer="한빛소프트",
-        starts_on=date(2025, 9, 1),
-        insured=True,
-        weekly_hours=40,
-        in_field=True,
-        monthly_pay=None,
-    )
+    hanbit_job(kim)
     factories.OutcomeRecordFactory(
         enrolment=lee,
         version=1,
